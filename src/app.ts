@@ -1,0 +1,79 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { sql } from 'kysely'
+import type { Deps } from './deps.js'
+import { assertScope, registerAuth } from './http/auth.js'
+import { ApiError, errorBody, handleError } from './http/errors.js'
+import { registerIdempotency } from './http/idempotency.js'
+import { BODY_LIMIT_BYTES, registerJsonBody } from './http/json-body.js'
+import { registerMetrics } from './http/metrics.js'
+import { registerOpenApi } from './http/openapi.js'
+import { registerRateLimit } from './http/rate-limit.js'
+import { requestIdOf } from './http/request-id.js'
+import { validatorCompiler } from './http/validation.js'
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js'
+import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
+import { contactsRoutes } from './modules/contacts/contacts.routes.js'
+import { ContactsService } from './modules/contacts/contacts.service.js'
+import { eventsRoutes } from './modules/events/events.routes.js'
+import { adminRoutes } from './modules/orgs/orgs.routes.js'
+import { OrgsService } from './modules/orgs/orgs.service.js'
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Paths that must never be logged with their credentials. */
+const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.apikey']
+
+/** Builds the Fastify app. It never listens: `main.ts` does, and tests use inject or listen(0). */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: deps.config.logLevel, redact: REDACTED },
+    genReqId: requestIdOf,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send(errorBody(new ApiError('route_not_found', `No route for ${req.method} ${req.url.split('?')[0]}`), req.id)),
+  )
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  registerJsonBody(app)
+  await registerOpenApi(app)
+
+  const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>
+    app.log.warn({ err }, 'could not record API key use'),
+  )
+  registerAuth(app, verifier)
+  registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics)
+  app.addHook('onRequest', async (req) => {
+    const scope = req.routeOptions.config?.scope
+    if (scope) assertScope(req.principal, scope)
+  })
+  registerIdempotency(app, deps.db)
+  registerMetrics(app, deps.metrics)
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { schema: { hide: true } }, async () => {
+    try {
+      await sql`select 1`.execute(deps.db)
+    } catch {
+      throw new ApiError('service_unavailable', 'The database is not reachable')
+    }
+    return { status: 'ready', database: deps.dbEngine }
+  })
+
+  const orgs = new OrgsService(deps.db)
+  await app.register(contactsRoutes(new ContactsService(deps.db)))
+  await app.register(eventsRoutes(deps.db))
+  await app.register(apiKeysRoutes(orgs))
+  if (deps.config.adminToken) await app.register(adminRoutes(orgs, deps.config.adminToken))
+  return app
+}

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify'
+
+export interface PresentedCredential {
+  key: string
+  /** The organization id sent beside the key (Basic auth user, or the `accountId` header), if any. */
+  orgId?: string
+}
+
+/**
+ * Reads an API key from any of the accepted forms: `Authorization: Bearer <key>`,
+ * `X-API-Key: <key>`, `Authorization: Basic base64(<org_id>:<key>)`, or the header pair
+ * `accountId` + `apiKey`.
+ */
+export function readCredential(req: FastifyRequest): PresentedCredential | undefined {
+  const authorization = req.headers.authorization
+  if (authorization) {
+    const [scheme, value = ''] = authorization.trim().split(/\s+/, 2)
+    if (scheme?.toLowerCase() === 'bearer' && value) return { key: value }
+    if (scheme?.toLowerCase() === 'basic' && value) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8')
+      const colon = decoded.indexOf(':')
+      if (colon > 0) return { orgId: decoded.slice(0, colon), key: decoded.slice(colon + 1) }
+      if (decoded) return { key: decoded.replace(/:$/, '') }
+    }
+  }
+  const xApiKey = header(req, 'x-api-key')
+  if (xApiKey) return { key: xApiKey }
+  const apiKey = header(req, 'apikey')
+  if (apiKey) {
+    const accountId = header(req, 'accountid')
+    return accountId ? { key: apiKey, orgId: accountId } : { key: apiKey }
+  }
+  return undefined
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name]
+  const s = Array.isArray(v) ? v[0] : v
+  return s?.trim() || undefined
+}

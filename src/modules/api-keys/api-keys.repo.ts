@@ -1,0 +1,89 @@
+import type { Plan } from '../../config.js'
+import type { Executor } from '../../db/schema.js'
+
+export interface ApiKeyRow {
+  id: string
+  org_id: string
+  name: string
+  type: 'secret' | 'publishable'
+  livemode: boolean
+  prefix: string
+  scopes: string[]
+  allowed_origins: string[]
+  created_at: Date
+  last_used_at: Date | null
+  expires_at: Date | null
+  revoked_at: Date | null
+}
+
+const COLUMNS = [
+  'id',
+  'org_id',
+  'name',
+  'type',
+  'livemode',
+  'prefix',
+  'scopes',
+  'allowed_origins',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'revoked_at',
+] as const
+
+export async function insertKey(
+  db: Executor,
+  row: Omit<ApiKeyRow, 'created_at' | 'last_used_at' | 'revoked_at'> & { key_hash: string },
+): Promise<ApiKeyRow> {
+  return db.insertInto('api_keys').values(row).returning(COLUMNS).executeTakeFirstOrThrow()
+}
+
+/** The key with this hash and its organization's current plan, revoked or not. */
+export async function findKeyByHash(db: Executor, keyHash: string): Promise<(ApiKeyRow & { plan: Plan }) | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('organizations', 'organizations.id', 'api_keys.org_id')
+    .select(COLUMNS.map((c) => `api_keys.${c}` as const))
+    .select('organizations.plan')
+    .where('api_keys.key_hash', '=', keyHash)
+    .executeTakeFirst()
+}
+
+export async function listKeys(
+  db: Executor,
+  orgId: string,
+  opts: { livemode?: boolean; limit: number; offset: number },
+): Promise<{ rows: ApiKeyRow[]; total: number }> {
+  let q = db.selectFrom('api_keys').where('org_id', '=', orgId).where('revoked_at', 'is', null)
+  if (opts.livemode !== undefined) q = q.where('livemode', '=', opts.livemode)
+  const [rows, count] = await Promise.all([
+    q
+      .select(COLUMNS)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}
+
+export async function findKey(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+/** Revokes the key; returns it, or undefined when it does not exist (in `orgId`, when given). */
+export async function revokeKey(db: Executor, id: string, orgId?: string): Promise<ApiKeyRow | undefined> {
+  let q = db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+  if (orgId) q = q.where('org_id', '=', orgId)
+  return q.returning(COLUMNS).executeTakeFirst()
+}
+
+export async function touchKey(db: Executor, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute()
+}

@@ -1,0 +1,82 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { ApiError } from '../../http/errors.js'
+import { offsetPage } from '../../http/offset-page.js'
+import { Deleted } from '../../http/shared-schemas.js'
+import type { OrgsService } from '../orgs/orgs.service.js'
+import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery } from './api-keys.schemas.js'
+
+/** Key management for an organization's own admins (scope `admin`). */
+export function apiKeysRoutes(orgs: OrgsService) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    const tags = ['api keys']
+
+    app.get(
+      '/api/v1/api_keys',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          operationId: 'listApiKeys',
+          summary: 'List API keys',
+          description: 'Active keys of the organization, both modes, newest first. Secrets are never shown.',
+          tags,
+          querystring: ApiKeyListQuery,
+          response: { 200: ApiKeyList },
+        },
+      },
+      async (req) => {
+        const page = req.query.page ?? 1
+        const limit = req.query.limit ?? 50
+        const { rows, total } = await orgs.listKeys(req.principal.orgId, { limit, offset: (page - 1) * limit })
+        return offsetPage(rows, total, page, limit)
+      },
+    )
+
+    app.post(
+      '/api/v1/api_keys',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          operationId: 'createApiKey',
+          summary: 'Create an API key',
+          description:
+            'Returns the key once, in `key`. Store it safely: only a hash is kept. A test-mode key can create test-mode keys only.',
+          tags,
+          body: ApiKeyCreate,
+          response: { 201: ApiKey },
+        },
+      },
+      async (req, reply) => {
+        if (!req.principal.livemode && req.body.mode !== 'test') {
+          throw new ApiError(
+            'insufficient_scope',
+            'A test-mode key can only create test-mode keys (send "mode":"test")',
+          )
+        }
+        return reply.code(201).send(await orgs.createKey(req.principal.orgId, req.body))
+      },
+    )
+
+    app.delete(
+      '/api/v1/api_keys/:id',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          operationId: 'revokeApiKey',
+          summary: 'Revoke an API key',
+          description:
+            'The key stops working everywhere within a second. To rotate: create a new key, deploy it, revoke the old one.',
+          tags,
+          params: ApiKeyIdParams,
+          response: { 200: Deleted(Type.Literal('api_key')) },
+        },
+      },
+      async (req) => {
+        const key = await orgs.revokeKey(req.params.id, req.principal.orgId)
+        return { id: key.id, object: 'api_key' as const, deleted: true as const }
+      },
+    )
+  }
+}

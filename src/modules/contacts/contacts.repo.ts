@@ -1,0 +1,163 @@
+import { sql } from 'kysely'
+import type { ContactsTable, Executor } from '../../db/schema.js'
+import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import { newId } from '../../lib/ids.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import type { ContactListQuery } from './contacts.schemas.js'
+
+export interface ContactRow {
+  id: string
+  name: string | null
+  email: string | null
+  phone: string | null
+  company: string | null
+  status: string
+  source: string
+  tags: string[]
+  custom_fields: Record<string, unknown>
+  created_at: Date
+  updated_at: Date
+}
+
+const COLUMNS = [
+  'id',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'status',
+  'source',
+  'tags',
+  'custom_fields',
+  'created_at',
+  'updated_at',
+] as const
+
+export type ContactValues = Pick<ContactsTable, 'name' | 'email' | 'phone' | 'company' | 'status' | 'source'> & {
+  tags: string[]
+  custom_fields: Record<string, unknown>
+}
+
+export async function insertContact(db: Executor, scope: TenantScope, values: ContactValues): Promise<ContactRow> {
+  return db
+    .insertInto('contacts')
+    .values({
+      ...values,
+      id: newId('contact'),
+      org_id: scope.orgId,
+      livemode: scope.livemode,
+      custom_fields: JSON.stringify(values.custom_fields),
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function findContact(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ContactRow | undefined> {
+  let q = db
+    .selectFrom('contacts')
+    .select(COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+export async function updateContact(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  values: Partial<ContactValues>,
+): Promise<ContactRow> {
+  const { custom_fields, ...rest } = values
+  return db
+    .updateTable('contacts')
+    .set({
+      ...rest,
+      ...(custom_fields ? { custom_fields: JSON.stringify(custom_fields) } : {}),
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function deleteContact(db: Executor, scope: TenantScope, id: string): Promise<ContactRow | undefined> {
+  return db
+    .deleteFrom('contacts')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+/** `%` and `_` are wildcards in LIKE: a search for them must match them literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+  created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
+  updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
+  name: { expression: sql`lower(name)`, castTo: 'text' },
+}
+
+export async function listContacts(db: Executor, scope: TenantScope, query: ContactListQuery & PageParams) {
+  let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  if (query.email !== undefined) q = q.where(sql<boolean>`lower(email) = lower(${query.email})`)
+  if (query.tag !== undefined) {
+    // Tags are stored as the organization spells them; match the given name case-insensitively.
+    q = q.where(
+      sql<boolean>`tags @> array[(select t.name from tags t where t.org_id = ${scope.orgId} and t.livemode = ${scope.livemode} and lower(t.name) = lower(${query.tag}))]::text[]`,
+    )
+  }
+  if (query.status !== undefined) q = q.where('status', '=', query.status)
+  if (query.source !== undefined) q = q.where('source', '=', query.source)
+  if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
+  if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
+  if (query.q !== undefined) {
+    const pattern = likePattern(query.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('name', 'ilike', pattern),
+        eb('email', 'ilike', pattern),
+        eb('phone', 'ilike', pattern),
+        eb('company', 'ilike', pattern),
+      ]),
+    )
+  }
+  const sortKey = query.sort ?? '-created_at'
+  const name = sortKey.replace(/^-/, '')
+  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
+  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
+}
+
+/**
+ * Registers tag names in the organization (first use creates them) and returns them spelled as the
+ * organization first wrote them, so `Lead` and `lead` stay one tag.
+ */
+export async function registerTags(db: Executor, scope: TenantScope, names: string[]): Promise<string[]> {
+  const unique = [...new Map(names.map((n) => [n.trim().toLowerCase(), n.trim()])).values()]
+  if (unique.length === 0) return []
+  await sql`insert into tags (id, org_id, livemode, name)
+    select u.id, ${scope.orgId}, ${scope.livemode}, u.name
+    from unnest(${unique.map(() => newId('tag'))}::text[], ${unique}::text[]) as u(id, name)
+    on conflict (org_id, livemode, lower(name)) do nothing`.execute(db)
+  const rows = await db
+    .selectFrom('tags')
+    .select('name')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where(sql<boolean>`lower(name) = any(${unique.map((n) => n.toLowerCase())}::text[])`)
+    .execute()
+  const canonical = new Map(rows.map((r) => [r.name.toLowerCase(), r.name]))
+  return unique.map((n) => canonical.get(n.toLowerCase()) ?? n)
+}

@@ -1,0 +1,103 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { Deleted } from '../../http/shared-schemas.js'
+import {
+  Contact,
+  ContactCreate,
+  ContactIdParams,
+  ContactList,
+  ContactListQuery,
+  ContactUpdate,
+} from './contacts.schemas.js'
+import type { ContactsService } from './contacts.service.js'
+
+export function contactsRoutes(contacts: ContactsService) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    const tags = ['contacts']
+
+    app.get(
+      '/api/v1/contacts',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'listContacts',
+          summary: 'List contacts',
+          description: 'Filter, search and sort the contacts of the organization; paged.',
+          tags,
+          querystring: ContactListQuery,
+          response: { 200: ContactList },
+        },
+      },
+      async (req) => contacts.list(req.principal, req.query),
+    )
+
+    app.post(
+      '/api/v1/contacts',
+      {
+        config: { scope: 'write' },
+        schema: {
+          operationId: 'createContact',
+          summary: 'Create a contact',
+          description: 'Creates a contact and emits `contact.created`. A duplicate email is a 409.',
+          tags,
+          body: ContactCreate,
+          response: { 201: Contact },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await contacts.create(req.principal, req.body)),
+    )
+
+    app.get(
+      '/api/v1/contacts/:id',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'getContact',
+          summary: 'Get a contact',
+          tags,
+          params: ContactIdParams,
+          response: { 200: Contact },
+        },
+      },
+      async (req) => contacts.get(req.principal, req.params.id),
+    )
+
+    app.patch(
+      '/api/v1/contacts/:id',
+      {
+        config: { scope: 'write' },
+        schema: {
+          operationId: 'updateContact',
+          summary: 'Update a contact',
+          description: 'Changes the given fields and emits `contact.updated` with the changed fields.',
+          tags,
+          params: ContactIdParams,
+          body: ContactUpdate,
+          response: { 200: Contact },
+        },
+      },
+      async (req) => contacts.update(req.principal, req.params.id, req.body),
+    )
+
+    app.delete(
+      '/api/v1/contacts/:id',
+      {
+        config: { scope: 'write' },
+        schema: {
+          operationId: 'deleteContact',
+          summary: 'Delete a contact',
+          description: 'Deletes the contact and emits `contact.deleted`.',
+          tags,
+          params: ContactIdParams,
+          response: { 200: Deleted(Type.Literal('contact')) },
+        },
+      },
+      async (req) => {
+        const deleted = await contacts.remove(req.principal, req.params.id)
+        return { id: deleted.id, object: 'contact' as const, deleted: true as const }
+      },
+    )
+  }
+}

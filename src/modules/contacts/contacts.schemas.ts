@@ -1,0 +1,125 @@
+import Type, { type Static } from 'typebox'
+import { ListOf, PageQuery } from '../../http/pagination.js'
+
+export const CONTACT_STATUSES = ['lead', 'prospect', 'customer', 'churned'] as const
+export const CONTACT_SOURCES = ['manual', 'api', 'form', 'import', 'booking', 'lead_capture'] as const
+export const CUSTOM_FIELDS_MAX_BYTES = 16 * 1024
+
+const Status = Type.Enum(CONTACT_STATUSES, { description: 'Lifecycle stage', examples: ['lead'] })
+const Source = Type.Enum(CONTACT_SOURCES, { description: 'How the contact entered Rapport', examples: ['api'] })
+const Name = Type.String({ minLength: 1, maxLength: 200, description: 'Full name', examples: ['Jane Doe'] })
+const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'Primary email; unique per organization and mode, compared case-insensitively',
+  examples: ['jane@example.com'],
+})
+const Phone = Type.String({
+  minLength: 3,
+  maxLength: 40,
+  pattern: '^\\+?[0-9 ().\\-]+( ?(x|ext\\.?) ?[0-9]+)?$',
+  description: 'Phone number, ideally E.164',
+  examples: ['+1-555-0100'],
+})
+const Company = Type.String({ minLength: 1, maxLength: 200, description: 'Company name', examples: ['Acme Inc.'] })
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }), {
+  maxItems: 50,
+  description: 'Tag names; a tag is created in the organization on first use',
+  examples: [['lead', 'enterprise']],
+})
+const CustomFields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+  description: 'Your own fields, as a JSON object of at most 16 KB',
+  examples: [{ plan_interest: 'teams', seats: 12 }],
+})
+
+export const Contact = Type.Object(
+  {
+    id: Type.String({ description: 'Contact id', examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+    object: Type.Literal('contact'),
+    name: Type.Union([Name, Type.Null()]),
+    email: Type.Union([Email, Type.Null()]),
+    phone: Type.Union([Phone, Type.Null()]),
+    company: Type.Union([Company, Type.Null()]),
+    status: Status,
+    source: Source,
+    tags: Tags,
+    custom_fields: CustomFields,
+    created_at: Type.String({ format: 'date-time', description: 'When the contact was created' }),
+    updated_at: Type.String({ format: 'date-time', description: 'When the contact last changed' }),
+  },
+  { description: 'A person the organization has a relationship with' },
+)
+export type Contact = Static<typeof Contact>
+
+export const ContactCreate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    email: Type.Optional(Email),
+    phone: Type.Optional(Phone),
+    company: Type.Optional(Company),
+    status: Type.Optional(Status),
+    source: Type.Optional(Source),
+    tags: Type.Optional(Tags),
+    custom_fields: Type.Optional(CustomFields),
+  },
+  {
+    additionalProperties: false,
+    description: 'A new contact: at least one of name, email or phone',
+    examples: [{ name: 'Jane Doe', email: 'jane@example.com', phone: '+1-555-0100', tags: ['lead', 'enterprise'] }],
+  },
+)
+export type ContactCreate = Static<typeof ContactCreate>
+
+export const ContactUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+    company: Type.Optional(Type.Union([Company, Type.Null()])),
+    status: Type.Optional(Status),
+    source: Type.Optional(Source),
+    tags: Type.Optional(Tags),
+    custom_fields: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+        description: 'Merged into the existing custom fields; a key set to null is removed',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Fields to change; null clears an optional field',
+    examples: [{ status: 'customer', tags: ['enterprise'] }],
+  },
+)
+export type ContactUpdate = Static<typeof ContactUpdate>
+
+export const CONTACT_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'name', '-name'] as const
+
+export const ContactListQuery = Type.Object(
+  {
+    ...PageQuery,
+    email: Type.Optional(Type.String({ maxLength: 254, description: 'Exact email, case-insensitive' })),
+    tag: Type.Optional(Type.String({ maxLength: 50, description: 'Contacts carrying this tag' })),
+    status: Type.Optional(Status),
+    source: Type.Optional(Source),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Search in name, email, phone and company' }),
+    ),
+    created_after: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after this instant' })),
+    created_before: Type.Optional(Type.String({ format: 'date-time', description: 'Created before this instant' })),
+    sort: Type.Optional(
+      Type.Enum([...CONTACT_SORTS], {
+        default: '-created_at',
+        description: 'Sort field; a leading `-` sorts descending',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type ContactListQuery = Static<typeof ContactListQuery>
+
+export const ContactList = ListOf(Contact)
+export const ContactIdParams = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'Contact id', examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+})

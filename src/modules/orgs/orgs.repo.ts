@@ -1,0 +1,51 @@
+import type { Plan } from '../../config.js'
+import type { Executor } from '../../db/schema.js'
+
+export interface OrgRow {
+  id: string
+  name: string
+  plan: Plan
+  created_at: Date
+  updated_at: Date
+}
+
+const COLUMNS = ['id', 'name', 'plan', 'created_at', 'updated_at'] as const
+
+export async function insertOrg(db: Executor, row: { id: string; name: string; plan: Plan }): Promise<OrgRow> {
+  return db.insertInto('organizations').values(row).returning(COLUMNS).executeTakeFirstOrThrow()
+}
+
+export async function findOrg(db: Executor, id: string): Promise<OrgRow | undefined> {
+  return db.selectFrom('organizations').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+export async function updateOrg(
+  db: Executor,
+  id: string,
+  patch: { name?: string; plan?: Plan },
+): Promise<OrgRow | undefined> {
+  return db
+    .updateTable('organizations')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+export async function listOrgs(db: Executor, opts: { limit: number; offset: number }) {
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('organizations')
+      .select(COLUMNS)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute(),
+    db
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}

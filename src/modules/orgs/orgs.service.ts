@@ -1,0 +1,64 @@
+import type { Plan } from '../../config.js'
+import type { Db } from '../../db/schema.js'
+import { ApiError } from '../../http/errors.js'
+import { newId } from '../../lib/ids.js'
+import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
+import { findOrg, insertOrg, listOrgs, type OrgRow, updateOrg } from './orgs.repo.js'
+import type { Org, OrgCreate, OrgUpdate } from './orgs.schemas.js'
+
+export function toOrg(row: OrgRow): Org {
+  return {
+    id: row.id,
+    object: 'organization',
+    name: row.name,
+    plan: row.plan,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  }
+}
+
+/** Operator actions: used by the provisioning API and the CLI alike. */
+export class OrgsService {
+  constructor(private readonly db: Db) {}
+
+  /** Creates the organization with its first live secret key (every scope its plan allows). */
+  async create(input: OrgCreate): Promise<{ org: Org; api_key: ApiKeyView }> {
+    return this.db.transaction().execute(async (tx) => {
+      const plan: Plan = input.plan ?? 'free'
+      const org = await insertOrg(tx, { id: newId('organization'), name: input.name, plan })
+      const apiKey = await createKey(tx, org.id, plan, { name: 'Default secret key', mode: 'live' })
+      return { org: toOrg(org), api_key: apiKey }
+    })
+  }
+
+  async get(id: string): Promise<Org> {
+    const row = await findOrg(this.db, id)
+    if (!row) throw new ApiError('not_found', `Organization ${id} not found`)
+    return toOrg(row)
+  }
+
+  async update(id: string, input: OrgUpdate): Promise<Org> {
+    const row = await updateOrg(this.db, id, input)
+    if (!row) throw new ApiError('not_found', `Organization ${id} not found`)
+    return toOrg(row)
+  }
+
+  async list(opts: { limit: number; offset: number }) {
+    const { rows, total } = await listOrgs(this.db, opts)
+    return { rows: rows.map(toOrg), total }
+  }
+
+  async createKey(orgId: string, input: Parameters<typeof createKey>[3]): Promise<ApiKeyView> {
+    const org = await this.get(orgId)
+    return createKey(this.db, org.id, org.plan, input)
+  }
+
+  async listKeys(orgId: string, opts: { limit: number; offset: number }) {
+    await this.get(orgId)
+    return listOrgKeys(this.db, orgId, opts)
+  }
+
+  revokeKey(keyId: string, orgId?: string): Promise<ApiKeyView> {
+    return revoke(this.db, keyId, orgId)
+  }
+}

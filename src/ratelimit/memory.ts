@@ -1,0 +1,31 @@
+import type { Clock } from '../lib/clock.js'
+import { decide, type RateLimiter, toResult } from './limiter.js'
+
+/** Counters in this process: exact for one API process, zero setup. */
+export function memoryLimiter(clock: Clock): RateLimiter {
+  const windows = new Map<string, { index: number; previous: number; current: number }>()
+  let lastSweepMs = 0
+  return {
+    async hit(key, limit, windowMs) {
+      const now = clock.nowMs()
+      const index = Math.floor(now / windowMs)
+      let w = windows.get(key)
+      if (!w) {
+        w = { index, previous: 0, current: 0 }
+        windows.set(key, w)
+      } else if (w.index !== index) {
+        w.previous = w.index === index - 1 ? w.current : 0
+        w.current = 0
+        w.index = index
+      }
+      const d = decide(now, windowMs, limit, w.previous, w.current)
+      if (d.allowed) w.current += 1
+      if (now - lastSweepMs > windowMs) {
+        lastSweepMs = now
+        for (const [k, v] of windows) if (v.index < index - 1) windows.delete(k)
+      }
+      return toResult(d, limit)
+    },
+    async close() {},
+  }
+}
