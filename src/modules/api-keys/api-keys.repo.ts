@@ -73,14 +73,20 @@ export async function findKey(db: Executor, id: string): Promise<ApiKeyRow | und
   return db.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
-/** Revokes the key; returns it, or undefined when it does not exist (in `orgId`, when given). */
-export async function revokeKey(db: Executor, id: string, orgId?: string): Promise<ApiKeyRow | undefined> {
+/** Revokes the key; returns it, or undefined when it does not exist (in `orgId` and mode, when given). */
+export async function revokeKey(
+  db: Executor,
+  id: string,
+  orgId?: string,
+  livemode?: boolean,
+): Promise<ApiKeyRow | undefined> {
   let q = db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
   if (orgId) q = q.where('org_id', '=', orgId)
+  if (livemode !== undefined) q = q.where('livemode', '=', livemode)
   return q.returning(COLUMNS).executeTakeFirst()
 }
 

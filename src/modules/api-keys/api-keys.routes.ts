@@ -6,6 +6,12 @@ import { offsetPage } from '../../http/offset-page.js'
 import { Deleted } from '../../http/shared-schemas.js'
 import type { OrgsService } from '../orgs/orgs.service.js'
 import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery } from './api-keys.schemas.js'
+import type { Principal } from './principal.js'
+
+/** A live key manages every key of its organization; a test key, like all test-mode access, only test keys. */
+function testModeOnly(p: Principal): { livemode?: boolean } {
+  return p.livemode ? {} : { livemode: false }
+}
 
 /** Key management for an organization's own admins (scope `admin`). */
 export function apiKeysRoutes(orgs: OrgsService) {
@@ -20,7 +26,8 @@ export function apiKeysRoutes(orgs: OrgsService) {
         schema: {
           operationId: 'listApiKeys',
           summary: 'List API keys',
-          description: 'Active keys of the organization, both modes, newest first. Secrets are never shown.',
+          description:
+            'Active keys of the organization, newest first: both modes for a live key, test keys only for a test key. Secrets are never shown.',
           tags,
           querystring: ApiKeyListQuery,
           response: { 200: ApiKeyList },
@@ -29,7 +36,11 @@ export function apiKeysRoutes(orgs: OrgsService) {
       async (req) => {
         const page = req.query.page ?? 1
         const limit = req.query.limit ?? 50
-        const { rows, total } = await orgs.listKeys(req.principal.orgId, { limit, offset: (page - 1) * limit })
+        const { rows, total } = await orgs.listKeys(req.principal.orgId, {
+          ...testModeOnly(req.principal),
+          limit,
+          offset: (page - 1) * limit,
+        })
         return offsetPage(rows, total, page, limit)
       },
     )
@@ -74,7 +85,7 @@ export function apiKeysRoutes(orgs: OrgsService) {
         },
       },
       async (req) => {
-        const key = await orgs.revokeKey(req.params.id, req.principal.orgId)
+        const key = await orgs.revokeKey(req.params.id, req.principal.orgId, testModeOnly(req.principal).livemode)
         return { id: key.id, object: 'api_key' as const, deleted: true as const }
       },
     )

@@ -93,9 +93,9 @@ export async function listOrgKeys(
   return { rows: rows.map((r) => toKeyView(r)), total }
 }
 
-/** Revokes a key of `orgId` (any organization's when orgId is undefined: operators only). */
-export async function revoke(db: Executor, keyId: string, orgId?: string): Promise<ApiKeyView> {
-  const row = await revokeKey(db, keyId, orgId)
+/** Revokes a key of `orgId` (any organization's when orgId is undefined: operators only), of one mode when given. */
+export async function revoke(db: Executor, keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
+  const row = await revokeKey(db, keyId, orgId, livemode)
   if (!row) throw new ApiError('not_found', `API key ${keyId} not found`)
   return toKeyView(row)
 }

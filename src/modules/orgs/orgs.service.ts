@@ -53,12 +53,12 @@ export class OrgsService {
     return createKey(this.db, org.id, org.plan, input)
   }
 
-  async listKeys(orgId: string, opts: { limit: number; offset: number }) {
+  async listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {
     await this.get(orgId)
     return listOrgKeys(this.db, orgId, opts)
   }
 
-  revokeKey(keyId: string, orgId?: string): Promise<ApiKeyView> {
-    return revoke(this.db, keyId, orgId)
+  revokeKey(keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
+    return revoke(this.db, keyId, orgId, livemode)
   }
 }

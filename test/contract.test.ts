@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest'
+import { routeContract } from './contract.js'
+import { testApp } from './harness.js'
+import { ROUTES } from './routes.js'
+
+describe('route contract', () => {
+  test('covers every authenticated route the app serves', async () => {
+    const h = await testApp()
+    await h.app.ready()
+    const doc = h.app.swagger() as { paths: Record<string, Record<string, unknown>> }
+    const served = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+      .sort()
+    expect(served).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort())
+  })
+
+  for (const route of ROUTES) describe(`${route.method} ${route.path}`, () => routeContract(route))
+})

@@ -1,0 +1,71 @@
+import { expect, test } from 'vitest'
+import type { Scope } from '../src/modules/api-keys/principal.js'
+import { type TestApp, testApp } from './harness.js'
+
+export interface RouteContract {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'
+  /** The path as registered, with `:id` where the object id goes. */
+  path: string
+  scope: Scope
+  /** A valid body, so that only authentication, scope and tenancy decide the answer. */
+  body?: unknown
+  /** Creates the object that `:id` names, with the given key, and returns its id. */
+  create?: (h: TestApp, key: string) => Promise<string>
+}
+
+const SCOPE_SETS: Record<Scope, Scope[]> = {
+  read: ['write', 'admin', 'webhooks'],
+  write: ['read', 'admin', 'webhooks'],
+  admin: ['read', 'write', 'webhooks'],
+  webhooks: ['read', 'write', 'admin'],
+}
+
+/**
+ * The contract every authenticated route keeps: 401 without a key or with a wrong one, 403 with a
+ * key lacking the route's scope, and 404 for an object of another organization or another mode.
+ */
+export function routeContract(route: RouteContract) {
+  const name = `${route.method} ${route.path}`
+  const send = (h: TestApp, key: string | undefined, id = 'x_00000000000000000000000000') =>
+    h.app.inject({
+      method: route.method,
+      url: route.path.replace(':id', id),
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      ...(route.body === undefined ? {} : { payload: route.body as object }),
+    })
+
+  test(`${name} answers 401 without a key and with an unknown key`, async () => {
+    const h = await testApp()
+    const none = await send(h, undefined)
+    expect(none.statusCode).toBe(401)
+    expect(none.json().error.code).toBe('unauthenticated')
+    const bad = await send(h, 'rk_live_thisisnotakeythisisnotakey0000')
+    expect(bad.statusCode).toBe(401)
+    expect(bad.json().error.code).toBe('invalid_api_key')
+  })
+
+  test(`${name} answers 403 to a key without the "${route.scope}" scope`, async () => {
+    const h = await testApp()
+    const key = await h.newKey(h.org.id, { scopes: SCOPE_SETS[route.scope] })
+    const res = await send(h, key)
+    expect(res.statusCode).toBe(403)
+    expect(res.json().error.code).toBe('insufficient_scope')
+  })
+
+  if (route.create) {
+    const create = route.create
+    test(`${name} answers 404 for an object of another organization or of the other mode`, async () => {
+      const h = await testApp()
+      const id = await create(h, h.org.key)
+      const other = await h.newOrg()
+      const testKey = await h.newKey(h.org.id, { mode: 'test' })
+      for (const key of [other.key, testKey]) {
+        const res = await send(h, key, id)
+        expect(res.statusCode).toBe(404)
+        expect(res.json().error.code).toBe('not_found')
+      }
+      const own = await send(h, h.org.key, id)
+      expect(own.statusCode).toBeLessThan(300)
+    })
+  }
+}
