@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Deps } from './deps.js'
 import { assertScope, registerAuth } from './http/auth.js'
@@ -20,7 +20,8 @@ import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
 
 export interface AppOptions {
-  logger?: FastifyServerOptions['logger']
+  /** false for silence; otherwise where and how much to log (the redaction always applies). */
+  logger?: false | { level?: string; stream?: { write(line: string): void } }
 }
 
 /** Paths that must never be logged with their credentials. */
@@ -29,7 +30,7 @@ const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.
 /** Builds the Fastify app. It never listens: `main.ts` does, and tests use inject or listen(0). */
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: deps.config.logLevel, redact: REDACTED },
+    logger: options.logger === false ? false : { level: deps.config.logLevel, ...options.logger, redact: REDACTED },
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,

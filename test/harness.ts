@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterAll } from 'vitest'
+import { afterAll, inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import type { Plan } from '../src/config.js'
 import { type Config, loadConfig } from '../src/config.js'
@@ -22,8 +23,12 @@ export function testDatabase(): Promise<DatabaseHandle> {
   if (!shared) {
     shared = (async () => {
       const url = process.env.DATABASE_URL
-      const handle = await openDatabase(url ? { url } : { memory: true }, { poolSize: 5 })
-      if (!url) await migrate(handle.db)
+      if (url) return openDatabase({ url }, { poolSize: 5 })
+      const snapshot = inject('pgliteSnapshot')
+      const handle = await openDatabase(
+        snapshot ? { memory: true, snapshot: new Blob([readFileSync(snapshot)]) } : { memory: true },
+      )
+      if (!snapshot) await migrate(handle.db)
       return handle
     })()
     afterAll(async () => {

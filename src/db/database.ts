@@ -16,7 +16,8 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true }
+/** `snapshot`: a PGlite data-dir dump to start from (skips initdb; tests use a migrated one). */
+export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true; snapshot?: Blob }
 
 /** Opens PostgreSQL when given a URL, otherwise embedded PGlite (persisted in `dataDir`, or in memory). */
 export async function openDatabase(
@@ -33,7 +34,10 @@ export async function openDatabase(
     mkdirSync(target.dataDir, { recursive: true })
     pglite = await PGlite.create({ dataDir: `${target.dataDir}/pgdata`, parsers: INT8_AS_NUMBER })
   } else {
-    pglite = await PGlite.create({ parsers: INT8_AS_NUMBER })
+    pglite = await PGlite.create({
+      parsers: INT8_AS_NUMBER,
+      ...(target.snapshot ? { loadDataDir: target.snapshot } : {}),
+    })
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {
@@ -43,5 +47,17 @@ export async function openDatabase(
       await db.destroy()
       await pglite.close()
     },
+  }
+}
+
+/** Dumps an embedded database's data dir, to start other in-memory instances from it. */
+export async function dumpEmbedded(prepare: (db: Db) => Promise<unknown>): Promise<Blob> {
+  const pglite = await PGlite.create({ parsers: INT8_AS_NUMBER })
+  try {
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+    await prepare(db)
+    return await pglite.dumpDataDir('none')
+  } finally {
+    await pglite.close()
   }
 }

@@ -26,7 +26,7 @@ export function principalOf(req: FastifyRequest): Principal {
  */
 export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
   app.decorateRequest('principal', null as unknown as Principal)
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const scope = req.routeOptions.config?.scope
     if (!scope) return
     const credential = readCredential(req)
@@ -37,6 +37,9 @@ export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
       )
     }
     req.principal = await verifier.verify(credential.key, credential.orgId)
+    // Every later line of this request, "request completed" included, names who called.
+    req.log = req.log.child({ org_id: req.principal.orgId, key_id: req.principal.keyId, livemode: req.principal.livemode })
+    reply.log = req.log
   })
 }
 
