@@ -33,7 +33,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     logger: options.logger === false ? false : { level: deps.config.logLevel, ...options.logger, redact: REDACTED },
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // While draining, requests on kept-alive connections get our own 503 body (hook below).
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -43,8 +44,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       .code(404)
       .send(errorBody(new ApiError('route_not_found', `No route for ${req.method} ${req.url.split('?')[0]}`), req.id)),
   )
+  let isClosing = false
+  app.addHook('preClose', async () => {
+    isClosing = true
+  })
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
+    if (isClosing) {
+      reply.header('connection', 'close')
+      throw new ApiError('service_unavailable', 'The server is shutting down; retry on another instance')
+    }
   })
   registerJsonBody(app)
   await registerOpenApi(app)

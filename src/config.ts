@@ -23,6 +23,29 @@ export interface Config {
   keyCacheMs: number
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string
+  /** RAPPORT_MASTER_KEY: base64 of 32 bytes that encrypt webhook secrets at rest. Unset: generated once into `dataDir/master.key`. Set it (the same everywhere) when several machines share one database. */
+  masterKey: string | undefined
+  webhooks: {
+    /** RAPPORT_WEBHOOK_ALLOW_PRIVATE=1: allow http and private/loopback addresses (development and tests only). Default off. */
+    allowPrivate: boolean
+    /** RAPPORT_WEBHOOK_TIMEOUT_MS: how long one attempt may take. Default 15000. */
+    timeoutMs: number
+    /** RAPPORT_WEBHOOK_RETRY_SCHEDULE: seconds between attempts, comma-separated. Default 60,300,1800,7200,86400 (5 retries). */
+    retryScheduleSec: number[]
+    /** RAPPORT_WEBHOOK_DISABLE_AFTER_DAYS: disable an endpoint that has failed without a success for this long. Default 5. */
+    disableAfterDays: number
+    /** RAPPORT_WEBHOOK_RETENTION_DAYS: keep deliveries and attempts this long. Default 30. */
+    retentionDays: number
+  }
+}
+
+export function parseRetrySchedule(value: string | undefined): number[] {
+  if (!value) return [60, 300, 1800, 7200, 86400]
+  const steps = value.split(',').map((s) => Number(s.trim()))
+  if (steps.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new ConfigError(`RAPPORT_WEBHOOK_RETRY_SCHEDULE: "${value}" is not a comma-separated list of seconds`)
+  }
+  return steps
 }
 
 export class ConfigError extends Error {}
@@ -62,5 +85,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: parseRateLimits(env.RAPPORT_RATE_LIMITS),
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     logLevel: env.LOG_LEVEL || 'info',
+    masterKey: env.RAPPORT_MASTER_KEY || undefined,
+    webhooks: {
+      allowPrivate: env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === '1' || env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === 'true',
+      timeoutMs: intSetting(env, 'RAPPORT_WEBHOOK_TIMEOUT_MS', 15_000),
+      retryScheduleSec: parseRetrySchedule(env.RAPPORT_WEBHOOK_RETRY_SCHEDULE),
+      disableAfterDays: intSetting(env, 'RAPPORT_WEBHOOK_DISABLE_AFTER_DAYS', 5),
+      retentionDays: intSetting(env, 'RAPPORT_WEBHOOK_RETENTION_DAYS', 30),
+    },
   }
 }

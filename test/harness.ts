@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterAll, inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import type { Plan } from '../src/config.js'
 import { type Config, loadConfig } from '../src/config.js'
@@ -39,6 +39,10 @@ export function testDatabase(): Promise<DatabaseHandle> {
   }
   return shared
 }
+
+// Open the file's database before its first test, under the hook timeout: on a busy machine
+// starting PGlite takes seconds, which belong to no test.
+beforeAll(() => testDatabase().then(() => undefined))
 
 export interface TestOrg {
   id: string

@@ -73,6 +73,59 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp
 }
 
+export interface WebhookEndpointsTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  url: string
+  description: string | null
+  events: string[]
+  enabled: ColumnType<boolean, boolean | undefined, boolean>
+  disabled_reason: string | null
+  disabled_at: Timestamp | null
+  metadata: Json<Record<string, string>>
+  secret_encrypted: string
+  previous_secret_encrypted: string | null
+  previous_secret_expires_at: Timestamp | null
+  display_name: string | null
+  kinds: string[] | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  status: 'pending' | 'succeeded' | 'failed'
+  attempt_count: ColumnType<number, number | undefined, number>
+  next_attempt_at: Timestamp
+  lease_expires_at: Timestamp | null
+  leased_by: string | null
+  last_attempt_at: Timestamp | null
+  last_status_code: number | null
+  last_error: string | null
+  succeeded_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface WebhookAttemptsTable {
+  id: string
+  delivery_id: string
+  endpoint_id: string
+  attempt_number: number
+  started_at: Timestamp
+  duration_ms: number
+  status_code: number | null
+  response_body: string | null
+  error: string | null
+  next_attempt_at: Timestamp | null
+}
+
 export interface SchemaMigrationsTable {
   version: number
   name: string
@@ -86,6 +139,9 @@ export interface Database {
   tags: TagsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
   schema_migrations: SchemaMigrationsTable
 }
 

@@ -1,12 +1,297 @@
-/**
- * Every event Rapport emits. Names are dotted and stable: integrators subscribe to them.
- * Payload schemas and aliases join this catalog with the webhooks work.
- */
-export const EVENT_TYPES = {
-  'contact.created': 'A contact was created (API, form, import, booking or lead capture)',
-  'contact.updated': 'Fields of a contact changed; `changes` holds each changed field with its new value',
-  'contact.deleted': 'A contact was deleted',
-} as const
+import Type, { type TSchema } from 'typebox'
 
-export type EventType = keyof typeof EVENT_TYPES
-export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[]
+/**
+ * Every event Rapport emits, now or in a feature still to come. Names are dotted and stable:
+ * integrators subscribe to them. Each entry has the JSON Schema of its `data` and the names other
+ * CRMs use for it, accepted in subscription filters.
+ */
+export interface EventDefinition {
+  description: string
+  data: TSchema
+  aliases?: readonly string[]
+}
+
+const id = (example: string, description = 'Id of the object') => Type.String({ description, examples: [example] })
+const at = (description: string) => Type.String({ format: 'date-time', description })
+const nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()])
+const changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Each changed field with its new value' })
+const money = Type.String({ description: 'Decimal amount', examples: ['1200.00'] })
+
+const contactData = Type.Object(
+  {
+    id: id('c_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+    name: nullable(Type.String({ description: 'Full name' })),
+    email: nullable(Type.String({ description: 'Email' })),
+    phone: nullable(Type.String({ description: 'Phone' })),
+    company: nullable(Type.String({ description: 'Company' })),
+    status: Type.String({ description: 'lead, prospect, customer or churned' }),
+    source: Type.String({ description: 'How the contact entered Rapport' }),
+    tags: Type.Array(Type.String(), { description: 'Tag names' }),
+    custom_fields: Type.Record(Type.String(), Type.Unknown(), { description: 'Custom fields' }),
+    created_at: at('Creation time'),
+    updated_at: at('Last change'),
+  },
+  { additionalProperties: true },
+)
+const updated = (example: string) => Type.Object({ id: id(example), changes })
+const emailEvent = (what: string, extra: Record<string, TSchema> = {}) => ({
+  description: `An email ${what}`,
+  data: Type.Object({
+    id: id('em_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Id of the email message'),
+    email: Type.String({ description: 'Recipient address' }),
+    contact_id: nullable(id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The recipient contact, when known')),
+    campaign_id: nullable(Type.String({ description: 'The campaign that sent it, if any' })),
+    occurred_at: at('When it happened'),
+    ...extra,
+  }),
+})
+
+export const EVENT_CATALOG = {
+  'contact.created': {
+    description: 'A contact was created (API, form, import, booking or lead capture)',
+    data: contactData,
+    aliases: ['client_created'],
+  },
+  'contact.updated': {
+    description: 'Fields of a contact changed; `changes` holds each changed field with its new value',
+    data: updated('c_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+    aliases: ['client_updated'],
+  },
+  'contact.deleted': { description: 'A contact was deleted; `data` is the contact as it was', data: contactData },
+  'contact.imported': {
+    description: 'A CSV import finished (one event per import, not per row)',
+    data: Type.Object({
+      count: Type.Integer({ description: 'Rows imported or updated' }),
+      source: Type.String({ description: 'Import source', examples: ['csv'] }),
+      imported_by: Type.String({ description: 'Key or user that ran the import' }),
+    }),
+  },
+  'deal.created': {
+    description: 'A deal was created',
+    data: Type.Object({
+      id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Deal title' }),
+      value: money,
+      stage: Type.String({ description: 'Stage name', examples: ['Lead'] }),
+      contact_id: nullable(id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked contact')),
+    }),
+  },
+  'deal.updated': { description: 'Fields of a deal changed', data: updated('d_01jd3k8m2x7q9v4b6n5t0w1y2z') },
+  'deal.stage_changed': {
+    description: 'A deal moved to another stage',
+    data: Type.Object({
+      id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      previous_stage: Type.String({ description: 'Stage name before' }),
+      new_stage: Type.String({ description: 'Stage name after' }),
+      value: money,
+    }),
+  },
+  'deal.won': {
+    description: 'A deal was won',
+    data: Type.Object({
+      id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Deal title' }),
+      value: money,
+      won_at: at('When it was won'),
+    }),
+  },
+  'deal.lost': {
+    description: 'A deal was lost',
+    data: Type.Object({
+      id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Deal title' }),
+      reason: nullable(Type.String({ description: 'Lost reason' })),
+    }),
+  },
+  'deal.deleted': {
+    description: 'A deal was deleted',
+    data: Type.Object({ id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'), title: Type.String({ description: 'Deal title' }) }),
+  },
+  'task.created': {
+    description: 'A task was created',
+    data: Type.Object({
+      id: id('t_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Task title' }),
+      due_at: nullable(at('Due time')),
+      assignee_id: nullable(Type.String({ description: 'Assigned user' })),
+    }),
+  },
+  'task.updated': { description: 'Fields of a task changed', data: updated('t_01jd3k8m2x7q9v4b6n5t0w1y2z') },
+  'task.completed': {
+    description: 'A task was completed',
+    data: Type.Object({
+      id: id('t_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Task title' }),
+      completed_by: nullable(Type.String({ description: 'User or key that completed it' })),
+    }),
+  },
+  'activity.created': {
+    description: 'An activity was added to the timeline',
+    data: Type.Object({
+      id: id('a_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      type: Type.String({ description: 'call, email, meeting, sms, note or other' }),
+      contact_id: nullable(id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked contact')),
+      summary: Type.String({ description: 'One-line summary' }),
+    }),
+  },
+  'note.created': {
+    description: 'A note was added to a contact',
+    data: Type.Object({
+      id: id('n_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      contact_id: id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The contact'),
+      deal_id: nullable(Type.String({ description: 'Linked deal' })),
+      body: Type.String({ description: 'The note' }),
+    }),
+  },
+  'booking.created': {
+    description: 'A visitor booked a time slot',
+    data: Type.Object({
+      id: id('bk_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      event_type: Type.String({ description: 'Event type slug' }),
+      guest_email: Type.String({ description: 'Guest email' }),
+      start_time: at('Start (UTC)'),
+      end_time: at('End (UTC)'),
+      host_name: Type.String({ description: 'Host name' }),
+    }),
+    aliases: ['booking_received'],
+  },
+  'booking.cancelled': {
+    description: 'A booking was cancelled',
+    data: Type.Object({
+      id: id('bk_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      cancelled_by: Type.String({ description: 'guest or host' }),
+      reason: nullable(Type.String({ description: 'Why' })),
+    }),
+  },
+  'form_response.created': {
+    description: 'A form was submitted and stored',
+    data: Type.Object({
+      id: id('fr_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      lead_id: id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The contact the lead became'),
+      form_data: Type.Object(
+        {
+          name: Type.Optional(Type.String({ description: 'Name' })),
+          email: Type.Optional(Type.String({ description: 'Email' })),
+        },
+        { additionalProperties: true, description: 'Submitted fields' },
+      ),
+      created_at: at('Submission time'),
+    }),
+  },
+  'form_response.rejected': {
+    description: 'A form submission was rejected as spam (honeypot, too fast, captcha)',
+    data: Type.Object({
+      form_id: nullable(Type.String({ description: 'The form' })),
+      reason: Type.String({ description: 'Why it was rejected', examples: ['honeypot'] }),
+      rejected_at: at('When'),
+    }),
+  },
+  'lead.updated': {
+    description: 'A captured lead matched an existing contact, which was updated',
+    data: updated('c_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+  },
+  'callback.scheduled': {
+    description: 'A "call me back" request was scheduled',
+    data: Type.Object({
+      id: id('cb_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      contact_id: id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Who to call'),
+      preferred_time: nullable(at('Preferred time')),
+    }),
+  },
+  'callback.completed': {
+    description: 'A callback was done',
+    data: Type.Object({ id: id('cb_01jd3k8m2x7q9v4b6n5t0w1y2z'), completed_at: at('When') }),
+  },
+  'work_order.created': {
+    description: 'A work order was created',
+    data: Type.Object({
+      id: id('wo_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Title' }),
+      contact_id: nullable(Type.String({ description: 'Customer contact' })),
+      scheduled_at: nullable(at('Scheduled time')),
+    }),
+    aliases: ['work_order_created'],
+  },
+  'work_order.completed': {
+    description: 'A work order was completed',
+    data: Type.Object({
+      id: id('wo_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Title' }),
+      completed_at: at('When'),
+    }),
+    aliases: ['work_order_completed'],
+  },
+  'invoice.sent': {
+    description: 'An invoice was sent',
+    data: Type.Object({
+      id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      number: Type.String({ description: 'Invoice number' }),
+      total: Type.Integer({ description: 'Total in minor units' }),
+      currency: Type.String({ description: 'ISO 4217' }),
+      sent_at: at('When'),
+    }),
+    aliases: ['invoice_sent'],
+  },
+  'invoice.paid': {
+    description: 'An invoice was paid',
+    data: Type.Object({
+      id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      number: Type.String({ description: 'Invoice number' }),
+      total: Type.Integer({ description: 'Total in minor units' }),
+      currency: Type.String({ description: 'ISO 4217' }),
+      paid_at: at('When'),
+    }),
+    aliases: ['invoice_paid'],
+  },
+  'campaign.completed': {
+    description: 'An email campaign finished sending',
+    data: Type.Object({
+      id: id('cmp_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      name: Type.String({ description: 'Campaign name' }),
+      sent: Type.Integer({ description: 'Emails sent' }),
+    }),
+  },
+  'email.delivered': emailEvent('was delivered'),
+  'email.opened': emailEvent('was opened'),
+  'email.clicked': emailEvent('link was clicked', { url: Type.String({ description: 'The clicked link' }) }),
+  'email.soft_bounced': emailEvent('bounced temporarily', {
+    reason: nullable(Type.String({ description: 'Bounce reason' })),
+  }),
+  'email.hard_bounced': emailEvent('bounced permanently', {
+    reason: nullable(Type.String({ description: 'Bounce reason' })),
+  }),
+  'email.complained': emailEvent('was reported as spam'),
+  'email.unsubscribed': emailEvent('recipient unsubscribed'),
+  'webhook_endpoint.disabled': {
+    description: 'An endpoint was disabled after failing for too long (sent to the organization’s other endpoints)',
+    data: Type.Object({
+      id: id('we_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The disabled endpoint'),
+      url: Type.String({ description: 'Its URL' }),
+      reason: Type.String({ description: 'Why it was disabled' }),
+      disabled_at: at('When'),
+    }),
+  },
+  'webhook.test': {
+    description: 'A test event, sent on request to one endpoint',
+    data: Type.Object({
+      endpoint_id: id('we_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The endpoint'),
+      message: Type.String({ description: 'A friendly note' }),
+    }),
+  },
+} satisfies Record<string, EventDefinition>
+
+export type EventType = keyof typeof EVENT_CATALOG
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_CATALOG) as EventType[]
+
+const ALIASES = new Map<string, EventType>(
+  EVENT_TYPE_NAMES.flatMap((name) =>
+    ((EVENT_CATALOG[name] as EventDefinition).aliases ?? []).map((a) => [a, name] as const),
+  ),
+)
+
+/** The catalog name for a name or an alias; undefined when neither. `*` stays `*`. */
+export function resolveEventName(name: string): EventType | '*' | undefined {
+  if (name === '*') return '*'
+  if (name in EVENT_CATALOG) return name as EventType
+  return ALIASES.get(name)
+}

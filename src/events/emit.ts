@@ -12,23 +12,59 @@ export interface EventEnvelope {
 }
 
 /** The channel that wakes delivery workers after an event commits (PostgreSQL LISTEN/NOTIFY). */
-export const EVENTS_CHANNEL = 'rapport_events'
+export const DELIVERIES_CHANNEL = 'rapport_deliveries'
+
+export interface EmitOptions {
+  /** Deliver to this endpoint only (a `webhook.test`), whatever its filter says. */
+  onlyEndpointId?: string
+}
 
 /**
- * Appends an event to the outbox inside the caller's transaction: it commits or rolls back with the
- * change it describes. `pg_notify` is transactional too, so listeners hear of it only after commit.
+ * Appends an event to the outbox and fans it out to a delivery row per subscribed, enabled endpoint
+ * of the same organization and mode, all inside the caller's transaction: the event and its
+ * deliveries commit or roll back with the change they describe. `pg_notify` is transactional too,
+ * so workers hear of new deliveries only after commit.
  */
 export async function emit(
   tx: Executor,
   scope: TenantScope,
   type: EventType,
   data: Record<string, unknown>,
+  options: EmitOptions = {},
 ): Promise<EventEnvelope> {
   const row = await tx
     .insertInto('events')
     .values({ id: newId('event'), org_id: scope.orgId, livemode: scope.livemode, type, data: JSON.stringify(data) })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow()
-  await sql`select pg_notify(${EVENTS_CHANNEL}, ${row.id})`.execute(tx)
+
+  let endpoints = tx
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('enabled', '=', true)
+  endpoints = options.onlyEndpointId
+    ? endpoints.where('id', '=', options.onlyEndpointId)
+    : endpoints.where(sql<boolean>`events && array['*', ${type}]::text[]`)
+  const subscribers = await endpoints.execute()
+  if (subscribers.length > 0) {
+    await tx
+      .insertInto('webhook_deliveries')
+      .values(
+        subscribers.map((endpoint) => ({
+          id: newId('webhookDelivery'),
+          org_id: scope.orgId,
+          livemode: scope.livemode,
+          endpoint_id: endpoint.id,
+          event_id: row.id,
+          event_type: type,
+          status: 'pending' as const,
+          next_attempt_at: row.created_at,
+        })),
+      )
+      .execute()
+    await sql`select pg_notify(${DELIVERIES_CHANNEL}, ${row.id})`.execute(tx)
+  }
   return { id: row.id, event: type, timestamp: row.created_at.toISOString(), data }
 }

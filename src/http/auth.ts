@@ -33,12 +33,16 @@ export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
     if (!credential) {
       throw new ApiError(
         'unauthenticated',
-        'No API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+        'No API key: send "Authorization: Bearer <key>", "X-API-Key: <key>", Basic auth (organization id and key), or the accountId and apiKey headers',
       )
     }
     req.principal = await verifier.verify(credential.key, credential.orgId)
     // Every later line of this request, "request completed" included, names who called.
-    req.log = req.log.child({ org_id: req.principal.orgId, key_id: req.principal.keyId, livemode: req.principal.livemode })
+    req.log = req.log.child({
+      org_id: req.principal.orgId,
+      key_id: req.principal.keyId,
+      livemode: req.principal.livemode,
+    })
     reply.log = req.log
   })
 }

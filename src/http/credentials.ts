@@ -19,8 +19,11 @@ export function readCredential(req: FastifyRequest): PresentedCredential | undef
     if (scheme?.toLowerCase() === 'basic' && value) {
       const decoded = Buffer.from(value, 'base64').toString('utf8')
       const colon = decoded.indexOf(':')
-      if (colon > 0) return { orgId: decoded.slice(0, colon), key: decoded.slice(colon + 1) }
-      if (decoded) return { key: decoded.replace(/:$/, '') }
+      const user = colon >= 0 ? decoded.slice(0, colon) : decoded
+      const password = colon >= 0 ? decoded.slice(colon + 1) : ''
+      // `curl -u rk_live_…:` sends the key as the user with an empty password.
+      if (user && password) return { orgId: user, key: password }
+      if (user || password) return { key: user || password }
     }
   }
   const xApiKey = header(req, 'x-api-key')

@@ -17,17 +17,23 @@ export const PageQuery = {
 }
 export type PageParams = { page?: number; limit?: number; cursor?: string }
 
-export const Pagination = Type.Object({
-  page: Type.Union([Type.Integer(), Type.Null()], { description: 'The page returned; null when paging by cursor' }),
-  limit: Type.Integer({ examples: [50] }),
-  total: Type.Integer({ description: 'Items matching the filters, across all pages', examples: [123] }),
-  has_more: Type.Boolean(),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
-})
+export const Pagination = Type.Object(
+  {
+    page: Type.Union([Type.Integer(), Type.Null()], { description: 'The page returned; null when paging by cursor' }),
+    limit: Type.Integer({ description: 'The page size used', examples: [50] }),
+    total: Type.Integer({ description: 'Items matching the filters, across all pages', examples: [123] }),
+    has_more: Type.Boolean({ description: 'Whether more items follow this page' }),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
+  },
+  { description: 'Where this page sits in the list' },
+)
 
 /** The list envelope: `{"data":[…],"pagination":{…}}`. */
 export function ListOf<T extends TSchema>(item: T) {
-  return Type.Object({ data: Type.Array(item), pagination: Pagination })
+  return Type.Object(
+    { data: Type.Array(item, { description: 'The items of this page, in list order' }), pagination: Pagination },
+    { description: 'One page of a list' },
+  )
 }
 export type ListResult<T> = { data: T[]; pagination: Static<typeof Pagination> }
 

@@ -64,6 +64,8 @@ function messageOf(error: ErrorObject): string {
       return `Must be ${JSON.stringify(p.allowedValue)}`
     case 'pattern':
       return 'Has an invalid format'
+    case 'minProperties':
+      return p.limit === 1 ? 'Send at least one field' : `Send at least ${p.limit} fields`
     case 'uniqueItems':
       return 'Must not contain duplicates'
     default:

@@ -13,6 +13,8 @@ export const ID_PREFIXES = {
   activity: 'a',
   booking: 'bk',
   webhookEndpoint: 'we',
+  webhookDelivery: 'wd',
+  webhookAttempt: 'wa',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

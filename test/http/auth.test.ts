@@ -226,3 +226,28 @@ describe('plans cap scopes', () => {
     expect((await h.api('GET', '/api/v1/contacts')).statusCode).toBe(200)
   })
 })
+
+describe('plan upgrades', () => {
+  test('a key made without explicit scopes gains the scopes of a plan upgrade', async () => {
+    const h = await testApp({ plan: 'free' })
+    expect((await h.api('POST', '/api/v1/contacts', { email: 'a@example.com' })).statusCode).toBe(403)
+    await h.app.inject({
+      method: 'PATCH',
+      url: `/admin/v1/orgs/${h.org.id}`,
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      payload: { plan: 'pro' },
+    })
+    await new Promise((r) => setTimeout(r, h.deps.config.keyCacheMs + 50))
+    expect((await h.api('POST', '/api/v1/contacts', { email: 'a@example.com' })).statusCode).toBe(201)
+  })
+
+  test('Basic auth with the key as the user and an empty password works (curl -u key:)', async () => {
+    const h = await testApp()
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Basic ${Buffer.from(`${h.org.key}:`).toString('base64')}` },
+    })
+    expect(res.statusCode).toBe(200)
+  })
+})

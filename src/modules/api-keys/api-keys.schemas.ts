@@ -6,19 +6,38 @@ const ScopeSchema = Type.Enum([...SCOPES], { description: 'read, write, admin or
 
 export const ApiKey = Type.Object(
   {
-    id: Type.String({ examples: ['key_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
-    object: Type.Literal('api_key'),
-    name: Type.String({ examples: ['Zapier'] }),
-    type: Type.Enum(['secret', 'publishable']),
-    mode: Type.Enum(['live', 'test'], { description: 'A test key sees and writes test-mode data only' }),
+    id: Type.String({ description: 'API key id (not the secret)', examples: ['key_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+    object: Type.Literal('api_key', { description: 'Always `api_key`' }),
+    name: Type.String({ description: 'What the key is for', examples: ['Zapier'] }),
+    type: Type.Enum(['secret', 'publishable'], {
+      description: 'A secret key calls the API; a publishable key can only submit public forms',
+      examples: ['secret'],
+    }),
+    mode: Type.Enum(['live', 'test'], {
+      description: 'A test key sees and writes test-mode data only',
+      examples: ['live'],
+    }),
     prefix: Type.String({
       description: 'The first characters of the key, to recognise it',
       examples: ['rk_live_4f9Q'],
     }),
-    scopes: Type.Array(Type.String(), { examples: [['read', 'write']] }),
-    created_at: Type.String({ format: 'date-time' }),
-    last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    scopes: Type.Array(Type.String({ description: 'read, write, admin or webhooks' }), {
+      description: "What the key may do; the organization's plan can narrow this further",
+      examples: [['read', 'write']],
+    }),
+    created_at: Type.String({
+      format: 'date-time',
+      description: 'When the key was created',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
+    last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'Last successful use, to within a minute; null if never used',
+      examples: ['2025-01-16T14:02:00.000Z'],
+    }),
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the key stops working; null if it never expires',
+      examples: [null],
+    }),
     key: Type.Optional(
       Type.String({
         description: 'The secret itself: returned once, in the answer to its creation, and never again',
@@ -26,7 +45,23 @@ export const ApiKey = Type.Object(
       }),
     ),
   },
-  { description: 'An API key (the secret is never shown after creation)' },
+  {
+    description: 'An API key (the secret is never shown after creation)',
+    examples: [
+      {
+        id: 'key_01jd3k8m2x7q9v4b6n5t0w1y2z',
+        object: 'api_key',
+        name: 'Zapier',
+        type: 'secret',
+        mode: 'live',
+        prefix: 'rk_live_4f9Q',
+        scopes: ['read', 'write'],
+        created_at: '2025-01-15T09:30:00.000Z',
+        last_used_at: null,
+        expires_at: null,
+      },
+    ],
+  },
 )
 
 export const ApiKeyCreate = Type.Object(
@@ -34,16 +69,27 @@ export const ApiKeyCreate = Type.Object(
     name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'What the key is for', examples: ['Zapier'] }),
     ),
-    mode: Type.Optional(Type.Enum(['live', 'test'], { default: 'live' })),
+    mode: Type.Optional(
+      Type.Enum(['live', 'test'], {
+        default: 'live',
+        description: 'live keys act on real data; test keys on the separate test-mode sandbox',
+        examples: ['test'],
+      }),
+    ),
     scopes: Type.Optional(
       Type.Array(ScopeSchema, {
         minItems: 1,
         uniqueItems: true,
         description: 'Defaults to every scope the plan allows',
+        examples: [['read']],
       }),
     ),
     expires_at: Type.Optional(
-      Type.String({ format: 'date-time', description: 'The key stops working at this instant' }),
+      Type.String({
+        format: 'date-time',
+        description: 'The key stops working at this instant (must be in the future)',
+        examples: ['2026-01-01T00:00:00Z'],
+      }),
     ),
   },
   { additionalProperties: false, examples: [{ name: 'Zapier', mode: 'live', scopes: ['read', 'write'] }] },
@@ -55,4 +101,6 @@ export const ApiKeyListQuery = Type.Object(
   { additionalProperties: false },
 )
 export const ApiKeyList = ListOf(ApiKey)
-export const ApiKeyIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+export const ApiKeyIdParams = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'API key id', examples: ['key_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+})

@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import { type ApiKeyRow, findKeyByHash, insertKey, listKeys, revokeKey, touchKey } from './api-keys.repo.js'
-import { effectiveScopes, PLAN_SCOPES, type Principal, type Scope } from './principal.js'
+import { effectiveScopes, PLAN_SCOPES, type Principal, SCOPES, type Scope } from './principal.js'
 
 export interface NewKeyInput {
   name?: string
@@ -29,7 +29,8 @@ export interface ApiKeyView {
   key?: string
 }
 
-export function toKeyView(row: ApiKeyRow, secret?: string): ApiKeyView {
+/** `scopes` shows what the key can do today: what it was given, narrowed to the organization's plan. */
+export function toKeyView(row: ApiKeyRow, plan: Plan, secret?: string): ApiKeyView {
   return {
     id: row.id,
     object: 'api_key',
@@ -37,7 +38,7 @@ export function toKeyView(row: ApiKeyRow, secret?: string): ApiKeyView {
     type: row.type,
     mode: row.livemode ? 'live' : 'test',
     prefix: row.prefix,
-    scopes: row.scopes,
+    scopes: effectiveScopes(row.scopes, plan),
     created_at: row.created_at.toISOString(),
     last_used_at: row.last_used_at?.toISOString() ?? null,
     expires_at: row.expires_at?.toISOString() ?? null,
@@ -51,13 +52,14 @@ export function toKeyView(row: ApiKeyRow, secret?: string): ApiKeyView {
  */
 export async function createKey(db: Executor, orgId: string, plan: Plan, input: NewKeyInput): Promise<ApiKeyView> {
   const allowed = PLAN_SCOPES[plan]
-  const scopes = input.scopes ? [...new Set(input.scopes)] : [...allowed]
-  const beyondPlan = scopes.filter((s) => !allowed.includes(s))
+  const beyondPlan = (input.scopes ?? []).filter((s) => !allowed.includes(s))
   if (beyondPlan.length > 0) {
     throw new ApiError('plan_limit', `The ${plan} plan does not allow the scope(s) ${beyondPlan.join(', ')}`, {
       details: [{ field: 'scopes', message: `Allowed on the ${plan} plan: ${allowed.join(', ')}` }],
     })
   }
+  // A key given no scopes holds them all, so that a plan upgrade widens it; the plan narrows it on use.
+  const scopes = input.scopes ? [...new Set(input.scopes)] : [...SCOPES]
   let expiresAt: Date | null = null
   if (input.expires_at !== undefined) {
     expiresAt = new Date(input.expires_at)
@@ -81,23 +83,25 @@ export async function createKey(db: Executor, orgId: string, plan: Plan, input: 
     allowed_origins: [],
     expires_at: expiresAt,
   })
-  return toKeyView(row, secret)
+  return toKeyView(row, plan, secret)
 }
 
 export async function listOrgKeys(
   db: Executor,
   orgId: string,
+  plan: Plan,
   opts: { livemode?: boolean; limit: number; offset: number },
 ) {
   const { rows, total } = await listKeys(db, orgId, opts)
-  return { rows: rows.map((r) => toKeyView(r)), total }
+  return { rows: rows.map((r) => toKeyView(r, plan)), total }
 }
 
 /** Revokes a key of `orgId` (any organization's when orgId is undefined: operators only), of one mode when given. */
 export async function revoke(db: Executor, keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
   const row = await revokeKey(db, keyId, orgId, livemode)
   if (!row) throw new ApiError('not_found', `API key ${keyId} not found`)
-  return toKeyView(row)
+  const org = await db.selectFrom('organizations').select('plan').where('id', '=', row.org_id).executeTakeFirstOrThrow()
+  return toKeyView(row, org.plan)
 }
 
 type CachedKey = { row: (ApiKeyRow & { plan: Plan }) | undefined; fetchedAtMs: number }

@@ -22,11 +22,20 @@ const Phone = Type.String({
   examples: ['+1-555-0100'],
 })
 const Company = Type.String({ minLength: 1, maxLength: 200, description: 'Company name', examples: ['Acme Inc.'] })
-const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }), {
-  maxItems: 50,
-  description: 'Tag names; a tag is created in the organization on first use',
-  examples: [['lead', 'enterprise']],
-})
+const Tags = Type.Array(
+  Type.String({
+    minLength: 1,
+    maxLength: 50,
+    pattern: '\\S',
+    description: 'A tag name; matched case-insensitively',
+    examples: ['enterprise'],
+  }),
+  {
+    maxItems: 50,
+    description: 'Tag names; a tag is created in the organization on first use',
+    examples: [['lead', 'enterprise']],
+  },
+)
 const CustomFields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
   description: 'Your own fields, as a JSON object of at most 16 KB',
   examples: [{ plan_interest: 'teams', seats: 12 }],
@@ -35,19 +44,54 @@ const CustomFields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown()
 export const Contact = Type.Object(
   {
     id: Type.String({ description: 'Contact id', examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
-    object: Type.Literal('contact'),
-    name: Type.Union([Name, Type.Null()]),
-    email: Type.Union([Email, Type.Null()]),
-    phone: Type.Union([Phone, Type.Null()]),
-    company: Type.Union([Company, Type.Null()]),
+    object: Type.Literal('contact', { description: 'Always `contact`' }),
+    name: Type.Union([Name, Type.Null()], { description: 'Full name; null if unknown', examples: ['Jane Doe'] }),
+    email: Type.Union([Email, Type.Null()], {
+      description: 'Primary email, unique per organization and mode; null if unknown',
+      examples: ['jane@example.com'],
+    }),
+    phone: Type.Union([Phone, Type.Null()], {
+      description: 'Phone number; null if unknown',
+      examples: ['+1-555-0100'],
+    }),
+    company: Type.Union([Company, Type.Null()], {
+      description: 'Company name; null if unknown',
+      examples: ['Acme Inc.'],
+    }),
     status: Status,
     source: Source,
     tags: Tags,
     custom_fields: CustomFields,
-    created_at: Type.String({ format: 'date-time', description: 'When the contact was created' }),
-    updated_at: Type.String({ format: 'date-time', description: 'When the contact last changed' }),
+    created_at: Type.String({
+      format: 'date-time',
+      description: 'When the contact was created',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
+    updated_at: Type.String({
+      format: 'date-time',
+      description: 'When the contact last changed',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
   },
-  { description: 'A person the organization has a relationship with' },
+  {
+    description: 'A person the organization has a relationship with',
+    examples: [
+      {
+        id: 'c_01jd3k8m2x7q9v4b6n5t0w1y2z',
+        object: 'contact',
+        name: 'Jane Doe',
+        email: 'jane@example.com',
+        phone: '+1-555-0100',
+        company: 'Acme Inc.',
+        status: 'lead',
+        source: 'api',
+        tags: ['lead', 'enterprise'],
+        custom_fields: { plan_interest: 'teams', seats: 12 },
+        created_at: '2025-01-15T09:30:00.000Z',
+        updated_at: '2025-01-15T09:30:00.000Z',
+      },
+    ],
+  },
 )
 export type Contact = Static<typeof Contact>
 
@@ -72,16 +116,28 @@ export type ContactCreate = Static<typeof ContactCreate>
 
 export const ContactUpdate = Type.Object(
   {
-    name: Type.Optional(Type.Union([Name, Type.Null()])),
-    email: Type.Optional(Type.Union([Email, Type.Null()])),
-    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
-    company: Type.Optional(Type.Union([Company, Type.Null()])),
+    name: Type.Optional(
+      Type.Union([Name, Type.Null()], { description: 'Full name; null clears it', examples: ['Jane Roe'] }),
+    ),
+    email: Type.Optional(
+      Type.Union([Email, Type.Null()], {
+        description: 'Primary email, unique per organization and mode; null clears it',
+        examples: ['jane.roe@example.com'],
+      }),
+    ),
+    phone: Type.Optional(
+      Type.Union([Phone, Type.Null()], { description: 'Phone number; null clears it', examples: ['+1-555-0199'] }),
+    ),
+    company: Type.Optional(
+      Type.Union([Company, Type.Null()], { description: 'Company name; null clears it', examples: ['Globex'] }),
+    ),
     status: Type.Optional(Status),
     source: Type.Optional(Source),
     tags: Type.Optional(Tags),
     custom_fields: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
         description: 'Merged into the existing custom fields; a key set to null is removed',
+        examples: [{ seats: 20, plan_interest: null }],
       }),
     ),
   },
@@ -99,19 +155,46 @@ export const CONTACT_SORTS = ['created_at', '-created_at', 'updated_at', '-updat
 export const ContactListQuery = Type.Object(
   {
     ...PageQuery,
-    email: Type.Optional(Type.String({ maxLength: 254, description: 'Exact email, case-insensitive' })),
-    tag: Type.Optional(Type.String({ maxLength: 50, description: 'Contacts carrying this tag' })),
+    email: Type.Optional(
+      Type.String({ maxLength: 254, description: 'Exact email, case-insensitive', examples: ['jane@example.com'] }),
+    ),
+    tag: Type.Optional(
+      Type.String({
+        maxLength: 50,
+        description: 'Contacts carrying this tag (case-insensitive)',
+        examples: ['enterprise'],
+      }),
+    ),
     status: Type.Optional(Status),
     source: Type.Optional(Source),
     q: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Search in name, email, phone and company' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Case-insensitive substring search in name, email, phone and company',
+        examples: ['acme'],
+      }),
     ),
-    created_after: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after this instant' })),
-    created_before: Type.Optional(Type.String({ format: 'date-time', description: 'Created before this instant' })),
+    created_after: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Created at or after this instant',
+        examples: ['2025-01-01T00:00:00Z'],
+      }),
+    ),
+    created_before: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Created before this instant',
+        examples: ['2025-02-01T00:00:00Z'],
+      }),
+    ),
     sort: Type.Optional(
       Type.Enum([...CONTACT_SORTS], {
         default: '-created_at',
-        description: 'Sort field; a leading `-` sorts descending',
+        description:
+          'Sort field; a leading `-` sorts descending. Names sort case-insensitively, contacts without a name last',
+        examples: ['name'],
       }),
     ),
   },

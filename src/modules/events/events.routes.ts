@@ -9,7 +9,7 @@ import { ListOf, PageQuery, paginate } from '../../http/pagination.js'
 
 export const Event = Type.Object(
   {
-    id: Type.String({ examples: ['evt_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+    id: Type.String({ description: 'Event id', examples: ['evt_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
     event: Type.String({ description: 'Event type from the catalog', examples: ['contact.created'] }),
     timestamp: Type.String({ format: 'date-time', description: 'When the change was committed' }),
     data: Type.Record(Type.String(), Type.Unknown(), { description: 'The payload, shaped per event type' }),
@@ -69,7 +69,9 @@ export function eventsRoutes(db: Db) {
           operationId: 'getEvent',
           summary: 'Get an event',
           tags,
-          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          params: Type.Object({
+            id: Type.String({ maxLength: 64, description: 'Event id', examples: ['evt_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+          }),
           response: { 200: Event },
         },
       },

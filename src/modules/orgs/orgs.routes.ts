@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { ApiError } from '../../http/errors.js'
 import { offsetPage } from '../../http/offset-page.js'
+import { ListOf } from '../../http/pagination.js'
 import { Deleted } from '../../http/shared-schemas.js'
 import { safeEqual } from '../../lib/crypto.js'
 import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery } from '../api-keys/api-keys.schemas.js'
@@ -51,7 +52,7 @@ export function adminRoutes(orgs: OrgsService, adminToken: string) {
           tags,
           security,
           querystring: ApiKeyListQuery,
-          response: { 200: Type.Object({ data: Type.Array(Org), pagination: ApiKeyList.properties.pagination }) },
+          response: { 200: ListOf(Org) },
         },
       },
       async (req) => {

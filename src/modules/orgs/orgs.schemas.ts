@@ -7,36 +7,102 @@ export const PlanSchema = Type.Enum([...PLANS], {
   examples: ['teams'],
 })
 
-export const Org = Type.Object({
-  id: Type.String({ examples: ['org_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
-  object: Type.Literal('organization'),
-  name: Type.String({ examples: ['Acme'] }),
-  plan: PlanSchema,
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-})
+export const Org = Type.Object(
+  {
+    id: Type.String({ description: 'Organization id', examples: ['org_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+    object: Type.Literal('organization', { description: 'Always `organization`' }),
+    name: Type.String({ description: 'Organization name', examples: ['Acme'] }),
+    plan: PlanSchema,
+    created_at: Type.String({
+      format: 'date-time',
+      description: 'When the organization was created',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
+    updated_at: Type.String({
+      format: 'date-time',
+      description: 'When the organization last changed',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
+  },
+  {
+    description: 'A tenant: every contact, key and event belongs to exactly one organization',
+    examples: [
+      {
+        id: 'org_01jd3k8m2x7q9v4b6n5t0w1y2z',
+        object: 'organization',
+        name: 'Acme',
+        plan: 'teams',
+        created_at: '2025-01-15T09:30:00.000Z',
+        updated_at: '2025-01-15T09:30:00.000Z',
+      },
+    ],
+  },
+)
 export type Org = Static<typeof Org>
 
 export const OrgCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Organization name', examples: ['Acme'] }),
-    plan: Type.Optional(PlanSchema),
+    plan: Type.Optional({
+      ...PlanSchema,
+      description: 'Billing plan: it caps key scopes and rate limits; free when omitted',
+    }),
   },
-  { additionalProperties: false, examples: [{ name: 'Acme', plan: 'teams' }] },
+  {
+    additionalProperties: false,
+    description: 'A new organization',
+    examples: [{ name: 'Acme', plan: 'teams' }],
+  },
 )
 export type OrgCreate = Static<typeof OrgCreate>
 
 export const OrgUpdate = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'New organization name', examples: ['Acme Corp'] }),
+    ),
     plan: Type.Optional(PlanSchema),
   },
-  { additionalProperties: false, minProperties: 1, examples: [{ plan: 'pro' }] },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Fields to change (at least one)',
+    examples: [{ plan: 'pro' }],
+  },
 )
 export type OrgUpdate = Static<typeof OrgUpdate>
 
 export const OrgCreated = Type.Object(
   { org: Org, api_key: ApiKey },
-  { description: 'The organization and its first live secret key (shown once)' },
+  {
+    description: 'The organization and its first live secret key (shown once)',
+    examples: [
+      {
+        org: {
+          id: 'org_01jd3k8m2x7q9v4b6n5t0w1y2z',
+          object: 'organization',
+          name: 'Acme',
+          plan: 'teams',
+          created_at: '2025-01-15T09:30:00.000Z',
+          updated_at: '2025-01-15T09:30:00.000Z',
+        },
+        api_key: {
+          id: 'key_01jd3k8m2x7q9v4b6n5t0w1y2z',
+          object: 'api_key',
+          name: 'Default secret key',
+          type: 'secret',
+          mode: 'live',
+          prefix: 'rk_live_4f9Q',
+          scopes: ['read', 'write', 'admin', 'webhooks'],
+          created_at: '2025-01-15T09:30:00.000Z',
+          last_used_at: null,
+          expires_at: null,
+          key: 'rk_live_4f9Qz1xV8wLm2Kp7sR3tY6uB0nC5dE9aH1jG',
+        },
+      },
+    ],
+  },
 )
-export const OrgIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+export const OrgIdParams = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'Organization id', examples: ['org_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+})

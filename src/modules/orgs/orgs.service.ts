@@ -54,8 +54,8 @@ export class OrgsService {
   }
 
   async listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {
-    await this.get(orgId)
-    return listOrgKeys(this.db, orgId, opts)
+    const org = await this.get(orgId)
+    return listOrgKeys(this.db, orgId, org.plan, opts)
   }
 
   revokeKey(keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
