@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import type { Db } from './db/schema.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
 import type { RateLimiter } from './ratelimit/limiter.js'
 import { memoryLimiter } from './ratelimit/memory.js'
 import { redisLimiter } from './ratelimit/redis.js'
@@ -13,9 +14,12 @@ export interface Deps {
   config: Config
   db: Db
   dbEngine: DatabaseHandle['engine']
+  listen: DatabaseHandle['listen']
   clock: Clock
   limiter: RateLimiter
   metrics: Metrics
+  /** Seals and opens webhook signing secrets with the master key. */
+  secretBox: SecretBox
   /** Called when the rate-limit store fails (the request is let through). */
   onLimiterError: (err: unknown) => void
   close(): Promise<void>
@@ -23,7 +27,12 @@ export interface Deps {
 
 export async function createDeps(
   config: Config,
-  overrides: { database?: DatabaseHandle; clock?: Clock; onLimiterError?: (err: unknown) => void } = {},
+  overrides: {
+    database?: DatabaseHandle
+    clock?: Clock
+    onLimiterError?: (err: unknown) => void
+    secretBox?: SecretBox
+  } = {},
 ): Promise<Deps> {
   const database =
     overrides.database ??
@@ -34,8 +43,10 @@ export async function createDeps(
     config,
     db: database.db,
     dbEngine: database.engine,
+    listen: database.listen,
     clock,
     metrics,
+    secretBox: overrides.secretBox ?? masterKeySecretBox(config),
     onLimiterError: overrides.onLimiterError ?? (() => {}),
     limiter: memoryLimiter(clock),
     async close() {
@@ -46,15 +57,36 @@ export async function createDeps(
   if (config.redisUrl) {
     // Fail fast while Redis is down (no offline queue, no per-command retries): requests must not wait on it.
     const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false })
+    // Not logged here: every request that fails open is counted in /metrics, logged (throttled) by the
+    // rate-limit hook through the app logger, and passed to onLimiterError.
     redis.on('error', () => {})
+    // Count from the first request when Redis is up; when it refuses or drops the connection, start
+    // at once (failing open) instead of stalling startup: ioredis keeps reconnecting in the background.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000)
-      redis.once('ready', () => {
+      const done = () => {
         clearTimeout(timer)
+        redis.off('ready', done).off('error', done).off('end', done)
         resolve()
-      })
+      }
+      const timer = setTimeout(done, 2000)
+      redis.once('ready', done).once('error', done).once('end', done)
     })
     deps.limiter = redisLimiter(redis, { onStoreError: (err) => deps.onLimiterError(err) })
   }
   return deps
+}
+
+/**
+ * A configured RAPPORT_MASTER_KEY is checked at start. Without one, the generated key file is read
+ * (or created) on first use, so a process that never touches a webhook secret (OpenAPI generation,
+ * most tests) writes nothing into the data dir.
+ */
+function masterKeySecretBox(config: Config): SecretBox {
+  if (config.masterKey) return secretBox(loadMasterKey(config.masterKey, config.dataDir))
+  let box: SecretBox | undefined
+  const load = () => {
+    box ??= secretBox(loadMasterKey(undefined, config.dataDir))
+    return box
+  }
+  return { seal: (plaintext) => load().seal(plaintext), open: (sealed) => load().open(sealed) }
 }

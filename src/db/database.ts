@@ -13,6 +13,8 @@ const INT8_AS_NUMBER = { 20: (v: string) => Number(v) }
 export interface DatabaseHandle {
   db: Db
   engine: 'postgres' | 'pglite'
+  /** Calls `onNotify` on each NOTIFY on `channel` (after commit); resolves to an unsubscribe function. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -27,7 +29,7 @@ export async function openDatabase(
   if ('url' in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, engine: 'postgres', close: () => db.destroy() }
+    return { db, engine: 'postgres', listen: (channel, onNotify) => listenPostgres(target.url, channel, onNotify), close: () => db.destroy() }
   }
   let pglite: PGlite
   if ('dataDir' in target) {
@@ -43,6 +45,10 @@ export async function openDatabase(
   return {
     db,
     engine: 'pglite',
+    listen: async (channel, onNotify) => {
+      const unsubscribe = await pglite.listen(channel, onNotify)
+      return async () => unsubscribe()
+    },
     close: async () => {
       await db.destroy()
       await pglite.close()
@@ -59,5 +65,32 @@ export async function dumpEmbedded(prepare: (db: Db) => Promise<unknown>): Promi
     return await pglite.dumpDataDir('none')
   } finally {
     await pglite.close()
+  }
+}
+
+/**
+ * LISTEN needs a connection of its own (a pooled one would be handed to other queries). If it
+ * drops, it reconnects after a second; workers also poll, so a lost notification only costs latency.
+ */
+async function listenPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined
+  let stopped = false
+  let retry: NodeJS.Timeout | undefined
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: url })
+    c.on('notification', () => onNotify())
+    c.on('error', () => {
+      c.end().catch(() => {})
+      if (!stopped) retry = setTimeout(() => connect().catch(() => {}), 1000)
+    })
+    await c.connect()
+    await c.query(`listen ${pg.escapeIdentifier(channel)}`)
+    client = c
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    clearTimeout(retry)
+    await client?.end().catch(() => {})
   }
 }
