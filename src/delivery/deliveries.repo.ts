@@ -1,0 +1,187 @@
+import { sql } from 'kysely'
+import type { Db, Executor } from '../db/schema.js'
+import { emit } from '../events/emit.js'
+import { newId } from '../lib/ids.js'
+
+export interface ClaimedDelivery {
+  id: string
+  org_id: string
+  livemode: boolean
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  attempt_count: number
+  url: string
+  secret_encrypted: string
+  previous_secret_encrypted: string | null
+  previous_secret_expires_at: Date | null
+  event_data: Record<string, unknown>
+  event_created_at: Date
+}
+
+/**
+ * Claims up to `limit` due deliveries for `workerId` until `leaseMs` from now. `for update skip
+ * locked`: two workers never claim one row. An expired lease (a worker killed mid-send) makes the
+ * row due again, so nothing is lost and no separate sweeper is needed.
+ */
+export async function claimDueDeliveries(
+  db: Db,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
+  const result = await sql<ClaimedDelivery>`
+    with due as (
+      select d.id from webhook_deliveries d
+      where d.status = 'pending' and d.next_attempt_at <= now()
+        and (d.lease_expires_at is null or d.lease_expires_at < now())
+      order by d.next_attempt_at
+      limit ${limit}
+      for update skip locked
+    ), claimed as (
+      update webhook_deliveries d
+      set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), leased_by = ${workerId}, updated_at = now()
+      from due where d.id = due.id
+      returning d.*
+    )
+    select c.id, c.org_id, c.livemode, c.endpoint_id, c.event_id, c.event_type, c.attempt_count,
+      e.url, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
+      ev.data as event_data, ev.created_at as event_created_at
+    from claimed c
+    join webhook_endpoints e on e.id = c.endpoint_id
+    join events ev on ev.id = c.event_id`.execute(db)
+  return result.rows
+}
+
+/** When the next attempt is due, or null when the delivery has failed for good. */
+export interface AttemptRecord {
+  startedAt: Date
+  durationMs: number
+  statusCode: number | null
+  responseBody: string
+  error: string | null
+  isSuccess: boolean
+  nextAttemptAt: Date | null
+}
+
+/**
+ * Logs one attempt and moves the delivery on, in one transaction, only while this worker still
+ * holds the lease (a worker whose lease ran out must not overwrite the one that took over).
+ * Returns false when the lease was lost.
+ */
+export async function recordAttempt(
+  db: Db,
+  delivery: ClaimedDelivery,
+  workerId: string,
+  attempt: AttemptRecord,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const status = attempt.isSuccess ? 'succeeded' : attempt.nextAttemptAt ? 'pending' : 'failed'
+    const updated = await tx
+      .updateTable('webhook_deliveries')
+      .set({
+        status,
+        attempt_count: sql`attempt_count + 1`,
+        next_attempt_at: attempt.nextAttemptAt ?? sql`next_attempt_at`,
+        lease_expires_at: null,
+        leased_by: null,
+        last_attempt_at: attempt.startedAt,
+        last_status_code: attempt.statusCode,
+        last_error: attempt.error,
+        succeeded_at: attempt.isSuccess ? attempt.startedAt : null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', delivery.id)
+      .where('leased_by', '=', workerId)
+      .where('status', '=', 'pending')
+      .returning('attempt_count')
+      .executeTakeFirst()
+    if (!updated) return false
+    await tx
+      .insertInto('webhook_attempts')
+      .values({
+        id: newId('webhookAttempt'),
+        delivery_id: delivery.id,
+        endpoint_id: delivery.endpoint_id,
+        attempt_number: updated.attempt_count,
+        started_at: attempt.startedAt,
+        duration_ms: attempt.durationMs,
+        status_code: attempt.statusCode,
+        response_body: attempt.responseBody,
+        error: attempt.error,
+        next_attempt_at: attempt.nextAttemptAt,
+      })
+      .execute()
+    return true
+  })
+}
+
+/** Gives claimed deliveries back (graceful shutdown): they are due again at once for another worker. */
+export async function releaseLeases(db: Executor, workerId: string, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_expires_at: null, leased_by: null })
+    .where('leased_by', '=', workerId)
+    .where('id', 'in', deliveryIds)
+    .execute()
+}
+
+/**
+ * The first failed attempt since the endpoint's last success, if any: an endpoint failing since
+ * longer than the configured days is disabled.
+ */
+export async function failingSince(db: Executor, endpointId: string): Promise<Date | null> {
+  const row = await sql<{ since: Date | null }>`
+    select min(a.started_at) as since from webhook_attempts a
+    where a.endpoint_id = ${endpointId}
+      and (a.status_code is null or a.status_code < 200 or a.status_code >= 300)
+      and a.started_at > coalesce(
+        (select max(s.started_at) from webhook_attempts s
+         where s.endpoint_id = ${endpointId} and s.status_code between 200 and 299),
+        '-infinity'::timestamptz)`.execute(db)
+  return row.rows[0]?.since ?? null
+}
+
+/**
+ * Disables an endpoint: it receives nothing more, its pending deliveries fail, and the
+ * organization's other endpoints hear `webhook_endpoint.disabled`. Does nothing if already disabled.
+ */
+export async function disableEndpoint(db: Db, endpointId: string, reason: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const endpoint = await tx
+      .updateTable('webhook_endpoints')
+      .set({ enabled: false, disabled_reason: reason, disabled_at: new Date(), updated_at: new Date() })
+      .where('id', '=', endpointId)
+      .where('enabled', '=', true)
+      .returning(['id', 'org_id', 'livemode', 'url', 'disabled_at'])
+      .executeTakeFirst()
+    if (!endpoint) return false
+    await tx
+      .updateTable('webhook_deliveries')
+      .set({
+        status: 'failed',
+        last_error: `endpoint disabled: ${reason}`,
+        lease_expires_at: null,
+        leased_by: null,
+        updated_at: new Date(),
+      })
+      .where('endpoint_id', '=', endpointId)
+      .where('status', '=', 'pending')
+      .execute()
+    await emit(tx, { orgId: endpoint.org_id, livemode: endpoint.livemode }, 'webhook_endpoint.disabled', {
+      id: endpoint.id,
+      url: endpoint.url,
+      reason,
+      disabled_at: endpoint.disabled_at?.toISOString(),
+    })
+    return true
+  })
+}
+
+/** Deletes deliveries (and, by cascade, their attempts) older than `days`. */
+export async function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
+  const result =
+    await sql`delete from webhook_deliveries where created_at < now() - make_interval(days => ${days})`.execute(db)
+  return Number(result.numAffectedRows ?? 0)
+}

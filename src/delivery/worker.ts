@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto'
+import type { LookupFunction } from 'node:net'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.js'
+import type { Db } from '../db/schema.js'
+import { DELIVERIES_CHANNEL } from '../events/emit.js'
+import type { SecretBox } from '../lib/secret-box.js'
+import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  disableEndpoint,
+  failingSince,
+  purgeOldDeliveries,
+  recordAttempt,
+  releaseLeases,
+} from './deliveries.repo.js'
+import { nextAttemptDelayMs, parseRetryAfter } from './schedule.js'
+import { createSender, type Sender } from './send.js'
+import { signedHeaders } from './sign.js'
+
+export interface WorkerOptions {
+  db: Db
+  config: Config
+  secretBox: SecretBox
+  log: FastifyBaseLogger
+  /** Subscribes to a notification channel; resolves to an unsubscribe function. */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>
+  /** Connect-time address policy (refuses private addresses after DNS resolution). */
+  lookup?: LookupFunction
+  /** Refuses a URL before connecting (scheme, literal IP); returns the reason, or undefined. */
+  checkTarget?: (url: URL) => string | undefined
+  /** How many deliveries one worker sends at once. Default 32. */
+  concurrency?: number
+  /** Longest sleep between looks for due deliveries when nothing wakes the worker. Default 1000 ms. */
+  pollMs?: number
+}
+
+export interface Worker {
+  readonly id: string
+  /** Looks for due deliveries now instead of at the next poll. */
+  wake(): void
+  /** Stops claiming, lets in-flight sends finish (up to `graceMs`) and releases what is left. */
+  stop(graceMs?: number): Promise<void>
+}
+
+const MAINTENANCE_EVERY_MS = 3600_000
+
+/**
+ * Delivers webhooks: claims due deliveries under a lease, signs and sends each, records the
+ * attempt, and schedules the retry. Any number of workers may run against one database.
+ */
+export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const id = `w_${randomBytes(6).toString('hex')}`
+  const { db, config, log } = opts
+  const concurrency = opts.concurrency ?? 32
+  const pollMs = opts.pollMs ?? 1000
+  // A lease outlives the longest attempt, so a live worker never loses one mid-send.
+  const leaseMs = config.webhooks.timeoutMs + 5000
+  const sender: Sender = createSender({
+    timeoutMs: config.webhooks.timeoutMs,
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    connections: concurrency,
+  })
+  const inFlight = new Map<string, Promise<void>>()
+  let running = true
+  let wakeUp: (() => void) | undefined
+  const wake = () => {
+    wakeUp?.()
+  }
+  const unlisten = opts.listen ? await opts.listen(DELIVERIES_CHANNEL, wake) : undefined
+
+  async function deliver(d: ClaimedDelivery): Promise<void> {
+    const nowMs = Date.now()
+    const secrets = [opts.secretBox.open(d.secret_encrypted)]
+    if (d.previous_secret_encrypted && d.previous_secret_expires_at && d.previous_secret_expires_at.getTime() > nowMs) {
+      secrets.push(opts.secretBox.open(d.previous_secret_encrypted))
+    }
+    const body = JSON.stringify({
+      id: d.event_id,
+      event: d.event_type,
+      timestamp: d.event_created_at.toISOString(),
+      data: d.event_data,
+    })
+    const headers = signedHeaders({ secrets, messageId: d.event_id, eventType: d.event_type, body, nowMs })
+    const startedAt = new Date(nowMs)
+    const refusal = opts.checkTarget?.(new URL(d.url))
+    const outcome = refusal
+      ? { responseBody: '', durationMs: 0, isSuccess: false, error: `blocked address: ${refusal}` }
+      : await sender.post(d.url, headers, body)
+    const attemptNumber = d.attempt_count + 1
+    const isGone = outcome.statusCode === 410
+    const honoursRetryAfter = outcome.statusCode === 429 || outcome.statusCode === 503
+    const delayMs =
+      outcome.isSuccess || isGone
+        ? null
+        : nextAttemptDelayMs(
+            attemptNumber,
+            config.webhooks.retryScheduleSec,
+            honoursRetryAfter ? parseRetryAfter(outcome.retryAfter, nowMs) : undefined,
+          )
+    const kept = await recordAttempt(db, d, id, {
+      startedAt,
+      durationMs: outcome.durationMs,
+      statusCode: outcome.statusCode ?? null,
+      responseBody: outcome.responseBody,
+      error: outcome.error ?? null,
+      isSuccess: outcome.isSuccess,
+      nextAttemptAt: delayMs === null ? null : new Date(Date.now() + delayMs),
+    })
+    if (!kept || outcome.isSuccess) return
+    if (isGone) {
+      await disableEndpoint(db, d.endpoint_id, 'the endpoint answered 410 Gone')
+      return
+    }
+    const since = await failingSince(db, d.endpoint_id)
+    if (since && Date.now() - since.getTime() >= config.webhooks.disableAfterDays * 86_400_000) {
+      await disableEndpoint(db, d.endpoint_id, `no successful delivery for ${config.webhooks.disableAfterDays} days`)
+    }
+  }
+
+  async function maintain() {
+    try {
+      const deliveries = await purgeOldDeliveries(db, config.webhooks.retentionDays)
+      const keys = await purgeExpiredKeys(db)
+      if (deliveries || keys) log.info({ deliveries, idempotency_keys: keys }, 'purged expired rows')
+    } catch (err) {
+      log.error({ err }, 'maintenance failed')
+    }
+  }
+
+  async function loop() {
+    let lastMaintenanceMs = 0
+    while (running) {
+      if (Date.now() - lastMaintenanceMs >= MAINTENANCE_EVERY_MS) {
+        lastMaintenanceMs = Date.now()
+        void maintain()
+      }
+      const free = concurrency - inFlight.size
+      let claimed: ClaimedDelivery[] = []
+      if (free > 0) {
+        try {
+          claimed = await claimDueDeliveries(db, id, free, leaseMs)
+        } catch (err) {
+          log.error({ err }, 'could not claim deliveries')
+        }
+      }
+      for (const d of claimed) {
+        const task = deliver(d)
+          .catch((err) => log.error({ err, delivery_id: d.id }, 'delivery attempt failed unexpectedly'))
+          .finally(() => {
+            inFlight.delete(d.id)
+            wake()
+          })
+        inFlight.set(d.id, task)
+      }
+      if (claimed.length > 0 && claimed.length === free) continue
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs)
+        wakeUp = () => {
+          clearTimeout(timer)
+          wakeUp = undefined
+          resolve()
+        }
+      })
+    }
+  }
+
+  const looping = loop()
+  log.info({ worker_id: id, concurrency }, 'webhook worker started')
+  return {
+    id,
+    wake,
+    async stop(graceMs = config.webhooks.timeoutMs) {
+      running = false
+      wake()
+      await looping
+      await unlisten?.()
+      const pending = [...inFlight.keys()]
+      const finished = await Promise.race([
+        Promise.all(inFlight.values()).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), graceMs)),
+      ])
+      if (!finished)
+        await releaseLeases(
+          db,
+          id,
+          pending.filter((d) => inFlight.has(d)),
+        )
+      await (finished ? sender.close() : sender.destroy())
+      log.info({ worker_id: id }, 'webhook worker stopped')
+    },
+  }
+}
