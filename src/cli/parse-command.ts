@@ -1,0 +1,158 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util'
+import type { CommandName, OperationRequest } from './operations.js'
+
+export type ServerRole = 'start' | 'api' | 'worker'
+
+export type ParsedCommand =
+  | { kind: 'server'; role: ServerRole }
+  | { kind: 'operation'; request: OperationRequest; json: boolean }
+  | { kind: 'help'; text: string }
+
+/** A mistake in the command line itself: exit code 2, and the usage to fix it. */
+export class UsageError extends Error {}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  plan: { type: 'string' },
+  org: { type: 'string' },
+  mode: { type: 'string' },
+  scopes: { type: 'string' },
+  'expires-at': { type: 'string' },
+} as const satisfies ParseArgsConfig['options']
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string }
+type Flag = Exclude<keyof typeof OPTIONS, 'json' | 'help'>
+
+interface CommandSpec {
+  usage: string
+  summary: string
+  flags: readonly Flag[]
+  /** Names of the positional arguments, in order. */
+  positionals?: readonly string[]
+  role?: ServerRole
+  build?: (values: Values, positionals: string[]) => { command: CommandName; args: Record<string, unknown> }
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  start: { usage: 'start', summary: 'Run the API and the workers in one process', flags: [], role: 'start' },
+  api: { usage: 'api', summary: 'Run the HTTP API only', flags: [], role: 'api' },
+  worker: { usage: 'worker', summary: 'Run the background workers only', flags: [], role: 'worker' },
+  migrate: {
+    usage: 'migrate',
+    summary: 'Apply pending database migrations',
+    flags: [],
+    build: () => ({ command: 'migrate', args: {} }),
+  },
+  'org create': {
+    usage: 'org create --name NAME [--plan free|pro|teams]',
+    summary: 'Create an organization and its first live secret key (shown once)',
+    flags: ['name', 'plan'],
+    build: (v) => ({ command: 'org.create', args: defined({ name: required(v.name, 'name'), plan: v.plan }) }),
+  },
+  'org list': {
+    usage: 'org list',
+    summary: 'List organizations',
+    flags: [],
+    build: () => ({ command: 'org.list', args: {} }),
+  },
+  'key create': {
+    usage: 'key create --org ORG_ID [--mode live|test] [--name NAME] [--scopes read,write] [--expires-at ISO_DATE]',
+    summary: 'Create a secret key (shown once)',
+    flags: ['org', 'mode', 'name', 'scopes', 'expires-at'],
+    build: (v) => ({
+      command: 'key.create',
+      args: defined({
+        org: required(v.org, 'org'),
+        mode: v.mode,
+        name: v.name,
+        scopes: v.scopes?.split(',').map((s) => s.trim()),
+        expires_at: v['expires-at'],
+      }),
+    }),
+  },
+  'key list': {
+    usage: 'key list --org ORG_ID',
+    summary: "List an organization's active keys",
+    flags: ['org'],
+    build: (v) => ({ command: 'key.list', args: { org: required(v.org, 'org') } }),
+  },
+  'key revoke': {
+    usage: 'key revoke KEY_ID',
+    summary: 'Revoke a key: it stops working within a second',
+    flags: [],
+    positionals: ['KEY_ID'],
+    build: (_v, [key]) => ({ command: 'key.revoke', args: { key } }),
+  },
+}
+
+/** Reads a command line (argv without `node` and the script). Throws UsageError when it is wrong. */
+export function parseCommand(argv: string[]): ParsedCommand {
+  let values: Values
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }))
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const two = positionals.slice(0, 2).join(' ')
+  const name = COMMANDS[two] ? two : (positionals[0] ?? '')
+  const spec = COMMANDS[name]
+  if (!spec) {
+    if (name === '' || name === 'help' || values.help) return { kind: 'help', text: usage() }
+    throw new UsageError(`Unknown command "${positionals.join(' ')}"`)
+  }
+  if (values.help) return { kind: 'help', text: usage(spec) }
+  const rest = positionals.slice(name.split(' ').length)
+  const expected = spec.positionals ?? []
+  if (rest.length !== expected.length) {
+    throw new UsageError(
+      rest.length > expected.length
+        ? `Unexpected argument "${rest[expected.length]}"`
+        : `Missing ${expected[rest.length]}`,
+      { cause: spec },
+    )
+  }
+  const allowed = new Set<string>([...spec.flags, ...(spec.role ? [] : ['json'])])
+  const extra = Object.keys(values).find((flag) => !allowed.has(flag))
+  if (extra) throw new UsageError(`"${name}" does not take --${extra}`, { cause: spec })
+  if (spec.role) return { kind: 'server', role: spec.role }
+  try {
+    return { kind: 'operation', request: spec.build!(values, rest), json: values.json === true }
+  } catch (err) {
+    throw err instanceof UsageError ? new UsageError(err.message, { cause: spec }) : err
+  }
+}
+
+/** The whole usage, or one command's. */
+export function usage(spec?: CommandSpec): string {
+  if (spec) return `Usage: rapport ${spec.usage}${spec.role ? '' : ' [--json]'}\n\n${spec.summary}.\n`
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.split(' [')[0]!.length))
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`)
+  return [
+    'Usage: rapport <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Add --json to print one JSON object instead of text; --help after a command shows its options.',
+    'Settings come from the environment (DATABASE_URL, RAPPORT_DATA_DIR, HOST, PORT…): see docs/cli.md.',
+    '',
+  ].join('\n')
+}
+
+/** One line saying how to call the command a UsageError is about. */
+export function usageHint(err: UsageError): string {
+  const spec = err.cause as CommandSpec | undefined
+  return spec ? `usage: rapport ${spec.usage}` : 'run "rapport help" for the commands'
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined) throw new UsageError(`Missing --${flag}`)
+  return value
+}
+
+function defined(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined))
+}

@@ -1,0 +1,29 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { startWorker as startDeliveryWorker } from '../delivery/worker.js'
+import type { Deps } from '../deps.js'
+import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
+
+export interface RunningWorker {
+  stop(): Promise<void>
+}
+
+/**
+ * The background role that `rapport worker` runs and `rapport start` runs beside the API: webhook
+ * delivery. Unless RAPPORT_WEBHOOK_ALLOW_PRIVATE is on, every connection goes through the address
+ * policy again at connect time (after DNS), so a URL that was public when saved cannot be rebound to
+ * an internal address.
+ */
+export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<RunningWorker> {
+  const { allowPrivate } = deps.config.webhooks
+  const worker = await startDeliveryWorker({
+    db: deps.db,
+    config: deps.config,
+    secretBox: deps.secretBox,
+    log,
+    listen: deps.listen,
+    ...(allowPrivate
+      ? {}
+      : { lookup: publicOnlyLookup, checkTarget: (url: URL) => checkUrlShape(url.href, { allowPrivate }) }),
+  })
+  return { stop: () => worker.stop() }
+}
