@@ -1,0 +1,208 @@
+/**
+ * `npm run bench`: Rapport's API against a bare Fastify + `pg` server doing the same SQL, on
+ * PostgreSQL, as a ratio measured in one run. See docs/benchmarks.md for the figures and method.
+ * Exits non-zero on errors only; a missed target is reported, not failed.
+ */
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withDatabase } from './database.js'
+import { type LoadOptions, type Measurement, runLoad, type Workload } from './load.js'
+import { type RunningServer, startServer } from './processes.js'
+import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
+import { type RunSettings, renderSection } from './section.js'
+import { checkServer } from './smoke.js'
+
+const DOCS_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+const POOL_SIZE = 10
+const SEEDED_CONTACTS = 1_000
+const PAUSE_MS = 500
+
+type ServerName = 'bare' | 'rapport-memory' | 'rapport-redis'
+
+interface Scenario {
+  id: string
+  title: string
+  workload: Workload
+  subject: ServerName
+  target: number
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    id: 'get-memory',
+    title: '`GET /api/v1/contacts/:id`, memory limiter',
+    workload: 'get-contact',
+    subject: 'rapport-memory',
+    target: 0.7,
+  },
+  {
+    id: 'get-redis',
+    title: '`GET /api/v1/contacts/:id`, Redis limiter',
+    workload: 'get-contact',
+    subject: 'rapport-redis',
+    target: 0.6,
+  },
+  {
+    id: 'create',
+    title: '`POST /api/v1/contacts` (row + event), memory limiter',
+    workload: 'create-contact',
+    subject: 'rapport-memory',
+    target: 0.5,
+  },
+]
+
+/** A bounded integer setting from the environment. */
+function intSetting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}`)
+  return n
+}
+
+interface Settings extends RunSettings {
+  databaseUrl: string
+  redisUrl: string
+  scenarios: Scenario[]
+  cpuProfileDir: string | undefined
+}
+
+function readSettings(): Settings {
+  const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim())
+  const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS
+  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS: choose from ${SCENARIOS.map((s) => s.id).join(', ')}`)
+  return {
+    databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+    connections: intSetting('BENCH_CONNECTIONS', 10, 1, 100),
+    durationSec: intSetting('BENCH_DURATION_SEC', 5, 1, 30),
+    warmupSec: intSetting('BENCH_WARMUP_SEC', 2, 0, 10),
+    rounds: intSetting('BENCH_ROUNDS', 5, 1, 9),
+    scenarios,
+    cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
+  }
+}
+
+async function assertRedisReachable(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false })
+  redis.on('error', () => {})
+  try {
+    await redis.connect()
+    await redis.ping()
+  } catch (err) {
+    throw new Error(`Redis is not reachable at ${url} (set BENCH_REDIS_URL): ${(err as Error).message}`)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}
+
+/** Stops every server, even when one fails to stop; then throws if any failed or its limiter failed open. */
+async function stopServers(servers: Map<ServerName, RunningServer>): Promise<void> {
+  const problems: string[] = []
+  for (const [name, server] of servers) {
+    try {
+      const { limiterErrors } = await server.stop()
+      if (limiterErrors > 0) problems.push(`${name}: the rate-limit store failed ${limiterErrors} times (failed open)`)
+    } catch (err) {
+      problems.push((err as Error).message)
+    }
+  }
+  servers.clear()
+  if (problems.length > 0) throw new Error(problems.join('; '))
+}
+
+async function startServers(settings: Settings, seeded: Seeded, servers: Map<ServerName, RunningServer>) {
+  const needed = new Set<ServerName>(['bare', ...settings.scenarios.map((s) => s.subject)])
+  const profile = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : []
+  const common = { databaseUrl: seeded.url, poolSize: POOL_SIZE, orgId: seeded.orgId }
+  for (const name of needed) {
+    const server = await startServer({
+      ...common,
+      name,
+      kind: name === 'bare' ? 'bare' : 'rapport',
+      ...(name === 'rapport-redis' ? { redisUrl: settings.redisUrl } : {}),
+      nodeFlags: profile,
+    })
+    servers.set(name, server)
+    log(`${name}: pid ${server.pid}, ${server.url}`)
+    await checkServer(server.url, name !== 'bare', seeded)
+  }
+}
+
+async function main() {
+  const settings = readSettings()
+  const machine = describeMachine('')
+  log(`recreating database ${BENCH_DATABASE_NAME}`)
+  await recreateDatabase(settings.databaseUrl)
+  const seeded = await seedDatabase(withDatabase(settings.databaseUrl, BENCH_DATABASE_NAME), SEEDED_CONTACTS)
+  if (settings.scenarios.some((s) => s.subject === 'rapport-redis')) await assertRedisReachable(settings.redisUrl)
+  machine.postgres = seeded.serverVersion
+
+  const servers = new Map<ServerName, RunningServer>()
+  const results: ScenarioResult[] = settings.scenarios.map((s) => ({ title: s.title, target: s.target, rounds: [] }))
+  try {
+    await startServers(settings, seeded, servers)
+    const load = (warmup: boolean): LoadOptions => ({
+      connections: settings.connections,
+      durationSec: warmup ? settings.warmupSec : settings.durationSec,
+      apiKey: seeded.key,
+      contactIds: seeded.contactIds,
+    })
+    if (settings.warmupSec > 0) {
+      const warmed = new Set<string>()
+      for (const s of settings.scenarios) {
+        for (const name of ['bare', s.subject] as const) {
+          if (warmed.has(`${name} ${s.workload}`)) continue
+          warmed.add(`${name} ${s.workload}`)
+          log(`warm-up: ${name} ${s.workload}`)
+          await runLoad(servers.get(name)!.url, s.workload, load(true))
+        }
+      }
+    }
+    // Round-major and alternating: each pair runs seconds apart, and neither side always goes first.
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [i, s] of settings.scenarios.entries()) {
+        const order = round % 2 === 0 ? (['bare', s.subject] as const) : ([s.subject, 'bare'] as const)
+        const measured: Partial<Record<ServerName, Measurement>> = {}
+        for (const name of order) {
+          await sleep(PAUSE_MS)
+          const server = servers.get(name)!
+          const cpuBeforeUs = await server.cpuUs()
+          const m = await runLoad(server.url, s.workload, load(false))
+          m.serverCpuUsPerRequest = ((await server.cpuUs()) - cpuBeforeUs) / m.requests
+          measured[name] = m
+          log(
+            `round ${round + 1}/${settings.rounds} ${s.id} ${name}: ${Math.round(m.reqPerSec)} req/s, ` +
+              `${Math.round(m.serverCpuUsPerRequest)} µs server CPU/request`,
+          )
+        }
+        results[i]!.rounds.push({ baseline: measured.bare!, subject: measured[s.subject]! })
+      }
+    }
+  } catch (err) {
+    await stopServers(servers).catch((stopErr) => log(`while stopping after an error: ${stopErr.message}`))
+    throw err
+  }
+  await stopServers(servers)
+  machine.loadAverages.push(oneMinuteLoad())
+
+  const section = renderSection(results, machine, settings)
+  process.stdout.write(`\n${section}\n`)
+  if (settings.scenarios.length === SCENARIOS.length && !settings.cpuProfileDir) {
+    writeSection(DOCS_FILE, 'Benchmarks', 'bench:api-overhead', section)
+    log(`\nwritten to docs/benchmarks.md`)
+  } else {
+    log('\npartial or profiled run: docs/benchmarks.md left unchanged')
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
