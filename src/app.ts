@@ -18,6 +18,13 @@ import { ContactsService } from './modules/contacts/contacts.service.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
+import { deliveriesRoutes } from './modules/webhook-deliveries/deliveries.routes.js'
+import { DeliveriesService } from './modules/webhook-deliveries/deliveries.service.js'
+import { webhooksCompatRoutes } from './modules/webhooks/compat.routes.js'
+import { WebhooksCompatService } from './modules/webhooks/compat.service.js'
+import { eventTypesRoutes } from './modules/webhooks/event-types.routes.js'
+import { webhookEndpointsRoutes } from './modules/webhooks/webhooks.routes.js'
+import { WebhookEndpointsService } from './modules/webhooks/webhooks.service.js'
 
 export interface AppOptions {
   /** false for silence; otherwise where and how much to log (the redaction always applies). */
@@ -84,6 +91,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(contactsRoutes(new ContactsService(deps.db)))
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
+  const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {
+    allowPrivate: deps.config.webhooks.allowPrivate,
+  })
+  await app.register(webhookEndpointsRoutes(webhookEndpoints))
+  await app.register(webhooksCompatRoutes(new WebhooksCompatService(webhookEndpoints)))
+  await app.register(eventTypesRoutes())
+  await app.register(deliveriesRoutes(new DeliveriesService(deps.db)))
   if (deps.config.adminToken) await app.register(adminRoutes(orgs, deps.config.adminToken))
   return app
 }

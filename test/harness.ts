@@ -12,6 +12,8 @@ import type { Scope } from '../src/modules/api-keys/principal.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+/** Webhook secrets in tests are sealed with this key, so no test writes a key file into the repo. */
+const TEST_MASTER_KEY = Buffer.alloc(32, 1).toString('base64')
 
 let shared: Promise<DatabaseHandle> | undefined
 
@@ -80,7 +82,15 @@ export async function testApp(
   opts: { plan?: Plan; env?: Record<string, string>; clock?: Clock; config?: Partial<Config> } = {},
 ): Promise<TestApp> {
   const database = await testDatabase()
-  const config = { ...loadConfig({ ...process.env, RAPPORT_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.env }), ...opts.config }
+  const config = {
+    ...loadConfig({
+      ...process.env,
+      RAPPORT_ADMIN_TOKEN: ADMIN_TOKEN,
+      RAPPORT_MASTER_KEY: TEST_MASTER_KEY,
+      ...opts.env,
+    }),
+    ...opts.config,
+  }
   const deps = await createDeps(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) })
   const app = await buildApp(deps, { logger: false })
   const orgs = new OrgsService(database.db)

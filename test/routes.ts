@@ -14,6 +14,26 @@ const someEvent = async (h: TestApp, key: string) => {
   await newContact(h, key)
   return (await h.api('GET', '/api/v1/events', undefined, { authorization: `Bearer ${key}` })).json().data[0].id
 }
+/** A public IP literal: accepted without DNS (the tests have none) and never delivered to. */
+const ENDPOINT_URL = 'https://93.184.216.34/rapport-contract'
+const newEndpoint = async (h: TestApp, key: string) =>
+  (
+    await h.api(
+      'POST',
+      '/api/v1/webhook_endpoints',
+      { url: ENDPOINT_URL, events: ['*'] },
+      { authorization: `Bearer ${key}` },
+    )
+  ).json().id
+/** A delivery: an endpoint subscribed to everything, then a change that fans out to it. */
+const newDelivery = async (h: TestApp, key: string) => {
+  const endpointId = await newEndpoint(h, key)
+  await newContact(h, key)
+  const list = await h.api('GET', `/api/v1/webhook_endpoints/${endpointId}/deliveries`, undefined, {
+    authorization: `Bearer ${key}`,
+  })
+  return list.json().data[0].id
+}
 const newKey = async (h: TestApp, key: string) =>
   (await h.api('POST', '/api/v1/api_keys', { name: 'contract' }, { authorization: `Bearer ${key}` })).json().id
 
@@ -29,4 +49,39 @@ export const ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/api_keys', scope: 'admin' },
   { method: 'POST', path: '/api/v1/api_keys', scope: 'admin', body: { name: 'contract' } },
   { method: 'DELETE', path: '/api/v1/api_keys/:id', scope: 'admin', create: newKey },
+  { method: 'GET', path: '/api/v1/webhook_endpoints', scope: 'webhooks' },
+  {
+    method: 'POST',
+    path: '/api/v1/webhook_endpoints',
+    scope: 'webhooks',
+    body: { url: ENDPOINT_URL, events: ['contact.created'] },
+  },
+  { method: 'GET', path: '/api/v1/webhook_endpoints/:id', scope: 'webhooks', create: newEndpoint },
+  {
+    method: 'PATCH',
+    path: '/api/v1/webhook_endpoints/:id',
+    scope: 'webhooks',
+    body: { enabled: true },
+    create: newEndpoint,
+  },
+  { method: 'DELETE', path: '/api/v1/webhook_endpoints/:id', scope: 'webhooks', create: newEndpoint },
+  { method: 'GET', path: '/api/v1/webhook_endpoints/:id/secret', scope: 'webhooks', create: newEndpoint },
+  { method: 'POST', path: '/api/v1/webhook_endpoints/:id/rotate_secret', scope: 'webhooks', create: newEndpoint },
+  { method: 'GET', path: '/api/v1/webhooks', scope: 'webhooks' },
+  { method: 'POST', path: '/api/v1/webhooks', scope: 'webhooks', body: { url: ENDPOINT_URL, kinds: ['FORM_SUBMIT'] } },
+  { method: 'GET', path: '/api/v1/webhooks/:id', scope: 'webhooks', create: newEndpoint },
+  { method: 'DELETE', path: '/api/v1/webhooks/:id', scope: 'webhooks', create: newEndpoint },
+  { method: 'GET', path: '/api/v1/event_types', scope: 'read' },
+  { method: 'GET', path: '/api/v1/webhook_endpoints/:id/deliveries', scope: 'webhooks', create: newEndpoint },
+  { method: 'GET', path: '/api/v1/webhook_endpoints/:id/stats', scope: 'webhooks', create: newEndpoint },
+  {
+    method: 'POST',
+    path: '/api/v1/webhook_endpoints/:id/recover',
+    scope: 'webhooks',
+    body: { since: '2026-01-01T00:00:00Z' },
+    create: newEndpoint,
+  },
+  { method: 'POST', path: '/api/v1/webhook_endpoints/:id/test', scope: 'webhooks', create: newEndpoint },
+  { method: 'GET', path: '/api/v1/webhook_deliveries/:id', scope: 'webhooks', create: newDelivery },
+  { method: 'POST', path: '/api/v1/webhook_deliveries/:id/retry', scope: 'webhooks', create: newDelivery },
 ]

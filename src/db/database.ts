@@ -29,7 +29,12 @@ export async function openDatabase(
   if ('url' in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, engine: 'postgres', listen: (channel, onNotify) => listenPostgres(target.url, channel, onNotify), close: () => db.destroy() }
+    return {
+      db,
+      engine: 'postgres',
+      listen: (channel, onNotify) => listenPostgres(target.url, channel, onNotify),
+      close: () => db.destroy(),
+    }
   }
   let pglite: PGlite
   if ('dataDir' in target) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, Executor } from '../db/schema.js'
+import { inTransaction } from '../db/transaction.js'
 import { emit } from '../events/emit.js'
 import { newId } from '../lib/ids.js'
 
@@ -148,7 +149,7 @@ export async function failingSince(db: Executor, endpointId: string): Promise<Da
  * organization's other endpoints hear `webhook_endpoint.disabled`. Does nothing if already disabled.
  */
 export async function disableEndpoint(db: Db, endpointId: string, reason: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const endpoint = await tx
       .updateTable('webhook_endpoints')
       .set({ enabled: false, disabled_reason: reason, disabled_at: new Date(), updated_at: new Date() })

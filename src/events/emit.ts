@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Executor } from '../db/schema.js'
+import type { Db, Executor } from '../db/schema.js'
+import { onCommit } from '../db/transaction.js'
 import { newId } from '../lib/ids.js'
 import type { TenantScope } from '../modules/api-keys/principal.js'
 import type { EventType } from './catalog.js'
@@ -19,11 +20,43 @@ export interface EmitOptions {
   onlyEndpointId?: string
 }
 
+const notifying = new WeakMap<Db, { again: boolean }>()
+
+/**
+ * Wakes delivery workers (NOTIFY) after a commit. One notification at a time per database handle:
+ * a burst of commits while one is under way costs one more, not one each. A lost wake-up only costs
+ * latency: workers also poll.
+ */
+export function wakeWorkers(db: Db): void {
+  const state = notifying.get(db)
+  if (state) {
+    state.again = true
+    return
+  }
+  const current = { again: false }
+  notifying.set(db, current)
+  const send = (): Promise<void> =>
+    sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`
+      .execute(db)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        if (!current.again) {
+          notifying.delete(db)
+          return
+        }
+        current.again = false
+        return send()
+      })
+  void send()
+}
+
 /**
  * Appends an event to the outbox and fans it out to a delivery row per subscribed, enabled endpoint
  * of the same organization and mode, all inside the caller's transaction: the event and its
- * deliveries commit or roll back with the change they describe. `pg_notify` is transactional too,
- * so workers hear of new deliveries only after commit.
+ * deliveries commit or roll back with the change they describe. Workers are woken after commit.
  */
 export async function emit(
   tx: Executor,
@@ -64,7 +97,9 @@ export async function emit(
         })),
       )
       .execute()
-    await sql`select pg_notify(${DELIVERIES_CHANNEL}, ${row.id})`.execute(tx)
+    // After commit, so that commits do not queue behind the notification lock; inside the
+    // transaction only when the caller did not open it with inTransaction.
+    if (!onCommit(tx, wakeWorkers)) await sql`select pg_notify(${DELIVERIES_CHANNEL}, ${row.id})`.execute(tx)
   }
   return { id: row.id, event: type, timestamp: row.created_at.toISOString(), data }
 }

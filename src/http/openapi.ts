@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { openApiWebhooks } from '../modules/webhooks/event-types.schemas.js'
 import { ERROR_STATUS } from './errors.js'
 import { ErrorResponse } from './shared-schemas.js'
 
@@ -35,7 +36,8 @@ const HEADERS: Record<string, Json> = {
     schema: { type: 'integer', examples: [299] },
   },
   'X-RateLimit-Reset': {
-    description: 'When the current one-minute window ends, in unix seconds',
+    description:
+      'When the current one-minute window ends (unix seconds); once no request remains, when the next one will be allowed, as Retry-After',
     schema: { type: 'integer', examples: [1736933460] },
   },
   'RateLimit-Policy': {
@@ -151,6 +153,13 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'contacts', description: 'People the organization works with' },
         { name: 'events', description: 'The log of changes, as delivered to webhooks' },
         { name: 'api keys', description: 'Secret keys of the organization' },
+        { name: 'webhook endpoints', description: 'URLs that receive events, and their signing secrets' },
+        {
+          name: 'webhooks (compatibility)',
+          description: 'The same endpoints in the webhook shape of other email and form tools',
+        },
+        { name: 'webhook deliveries', description: 'Delivery logs, attempts, retries, recovery, tests and statistics' },
+        { name: 'event types', description: 'The events Rapport emits and delivers to webhook endpoints' },
         { name: 'provisioning', description: 'Operator API, enabled by RAPPORT_ADMIN_TOKEN' },
       ],
       components: {
@@ -171,6 +180,9 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }],
+      // OpenAPI 3.1: what Rapport POSTs to subscriber URLs, one operation per catalog event. Plain
+      // JSON Schemas, which the swagger types cannot check: hence the cast.
+      webhooks: openApiWebhooks() as Record<string, never>,
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
     transform: ({ schema, url, route }) => {

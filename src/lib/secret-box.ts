@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -45,11 +45,16 @@ export function loadMasterKey(configured: string | undefined, dataDir: string): 
   const file = path.join(dataDir, 'master.key')
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true })
+    // Written whole under a temporary name, then linked into place: a concurrent reader never sees
+    // a half-written key, and if another process linked its key first, we use theirs.
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+    writeFileSync(temporary, randomBytes(32).toString('base64'), { mode: 0o600 })
     try {
-      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
+      linkSync(temporary, file)
     } catch (err) {
-      // Another process created it first: use theirs.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    } finally {
+      unlinkSync(temporary)
     }
   }
   chmodSync(file, 0o600)

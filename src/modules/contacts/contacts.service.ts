@@ -1,4 +1,5 @@
 import type { Db } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
 import { ApiError, invalidField } from '../../http/errors.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -66,24 +67,21 @@ export class ContactsService {
     }
     const customFields = input.custom_fields ?? {}
     assertCustomFieldsSize(customFields)
-    return this.db
-      .transaction()
-      .execute(async (tx) => {
-        const values: ContactValues = {
-          name: input.name ?? null,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          company: input.company ?? null,
-          status: input.status ?? 'lead',
-          source: input.source ?? defaultSource,
-          tags: await registerTags(tx, scope, input.tags ?? []),
-          custom_fields: customFields,
-        }
-        const contact = toContact(await insertContact(tx, scope, values))
-        await emit(tx, scope, 'contact.created', contact)
-        return contact
-      })
-      .catch((err) => asDuplicateEmail(err, input.email))
+    return inTransaction(this.db, async (tx) => {
+      const values: ContactValues = {
+        name: input.name ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        company: input.company ?? null,
+        status: input.status ?? 'lead',
+        source: input.source ?? defaultSource,
+        tags: await registerTags(tx, scope, input.tags ?? []),
+        custom_fields: customFields,
+      }
+      const contact = toContact(await insertContact(tx, scope, values))
+      await emit(tx, scope, 'contact.created', contact)
+      return contact
+    }).catch((err) => asDuplicateEmail(err, input.email))
   }
 
   async get(scope: TenantScope, id: string): Promise<Contact> {
@@ -98,39 +96,36 @@ export class ContactsService {
 
   /** Applies the given fields; emits `contact.updated` with only the fields whose value changed. */
   async update(scope: TenantScope, id: string, input: ContactUpdate): Promise<Contact> {
-    return this.db
-      .transaction()
-      .execute(async (tx) => {
-        const current = await findContact(tx, scope, id, { forUpdate: true })
-        if (!current) throw notFound(id)
-        const patch: Record<string, unknown> = {}
-        for (const field of ['name', 'email', 'phone', 'company', 'status', 'source'] as const) {
-          if (input[field] !== undefined) patch[field] = input[field]
+    return inTransaction(this.db, async (tx) => {
+      const current = await findContact(tx, scope, id, { forUpdate: true })
+      if (!current) throw notFound(id)
+      const patch: Record<string, unknown> = {}
+      for (const field of ['name', 'email', 'phone', 'company', 'status', 'source'] as const) {
+        if (input[field] !== undefined) patch[field] = input[field]
+      }
+      if (input.tags !== undefined) patch.tags = await registerTags(tx, scope, input.tags)
+      if (input.custom_fields !== undefined) {
+        const merged: Record<string, unknown> = { ...current.custom_fields }
+        for (const [k, v] of Object.entries(input.custom_fields)) {
+          if (v === null) delete merged[k]
+          else merged[k] = v
         }
-        if (input.tags !== undefined) patch.tags = await registerTags(tx, scope, input.tags)
-        if (input.custom_fields !== undefined) {
-          const merged: Record<string, unknown> = { ...current.custom_fields }
-          for (const [k, v] of Object.entries(input.custom_fields)) {
-            if (v === null) delete merged[k]
-            else merged[k] = v
-          }
-          assertCustomFieldsSize(merged)
-          patch.custom_fields = merged
-        }
-        const changes: Record<string, unknown> = {}
-        for (const [field, value] of Object.entries(patch)) {
-          if (JSON.stringify(value) !== JSON.stringify(current[field as keyof ContactRow])) changes[field] = value
-        }
-        if (Object.keys(changes).length === 0) return toContact(current)
-        const contact = toContact(await updateContact(tx, scope, id, changes as Partial<ContactValues>))
-        await emit(tx, scope, 'contact.updated', { id, changes })
-        return contact
-      })
-      .catch((err) => asDuplicateEmail(err, input.email))
+        assertCustomFieldsSize(merged)
+        patch.custom_fields = merged
+      }
+      const changes: Record<string, unknown> = {}
+      for (const [field, value] of Object.entries(patch)) {
+        if (JSON.stringify(value) !== JSON.stringify(current[field as keyof ContactRow])) changes[field] = value
+      }
+      if (Object.keys(changes).length === 0) return toContact(current)
+      const contact = toContact(await updateContact(tx, scope, id, changes as Partial<ContactValues>))
+      await emit(tx, scope, 'contact.updated', { id, changes })
+      return contact
+    }).catch((err) => asDuplicateEmail(err, input.email))
   }
 
   async remove(scope: TenantScope, id: string): Promise<Contact> {
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await deleteContact(tx, scope, id)
       if (!row) throw notFound(id)
       const contact = toContact(row)

@@ -1,0 +1,159 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import { type PageParams, paginate } from '../../http/pagination.js'
+import { newId } from '../../lib/ids.js'
+import type { TenantScope } from '../api-keys/principal.js'
+
+export interface EndpointRow {
+  id: string
+  url: string
+  description: string | null
+  events: string[]
+  enabled: boolean
+  disabled_reason: string | null
+  disabled_at: Date | null
+  metadata: Record<string, string>
+  secret_encrypted: string
+  previous_secret_encrypted: string | null
+  previous_secret_expires_at: Date | null
+  display_name: string | null
+  kinds: string[] | null
+  created_at: Date
+  updated_at: Date
+}
+
+const COLUMNS = [
+  'id',
+  'url',
+  'description',
+  'events',
+  'enabled',
+  'disabled_reason',
+  'disabled_at',
+  'metadata',
+  'secret_encrypted',
+  'previous_secret_encrypted',
+  'previous_secret_expires_at',
+  'display_name',
+  'kinds',
+  'created_at',
+  'updated_at',
+] as const
+
+export interface EndpointValues {
+  url: string
+  description: string | null
+  events: string[]
+  enabled: boolean
+  metadata: Record<string, string>
+  secret_encrypted: string
+  display_name: string | null
+  kinds: string[] | null
+}
+
+/** What may change after creation. `disabled_at: 'now'` stamps `disabled_at` with the database's clock. */
+export interface EndpointPatch {
+  url?: string
+  description?: string | null
+  events?: string[]
+  enabled?: boolean
+  disabled_reason?: string | null
+  disabled_at?: 'now' | null
+  metadata?: Record<string, string>
+  secret_encrypted?: string
+  previous_secret_encrypted?: string | null
+  previous_secret_expires_at?: Date | null
+  display_name?: string | null
+  kinds?: string[] | null
+}
+
+/** Marks an endpoint created disabled, so that it reads like one disabled later. */
+export const DISABLED_BY_REQUEST = 'Disabled through the API'
+
+export async function insertEndpoint(db: Executor, scope: TenantScope, values: EndpointValues): Promise<EndpointRow> {
+  return db
+    .insertInto('webhook_endpoints')
+    .values({
+      ...values,
+      id: newId('webhookEndpoint'),
+      org_id: scope.orgId,
+      livemode: scope.livemode,
+      metadata: JSON.stringify(values.metadata),
+      ...(values.enabled ? {} : { disabled_reason: DISABLED_BY_REQUEST, disabled_at: sql<Date>`now()` }),
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function findEndpoint(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<EndpointRow | undefined> {
+  let q = db
+    .selectFrom('webhook_endpoints')
+    .select(COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+export async function updateEndpoint(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  patch: EndpointPatch,
+): Promise<EndpointRow> {
+  const { metadata, disabled_at, ...rest } = patch
+  return db
+    .updateTable('webhook_endpoints')
+    .set({
+      ...rest,
+      ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
+      ...(disabled_at === undefined ? {} : { disabled_at: disabled_at === 'now' ? sql<Date>`now()` : null }),
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function deleteEndpoint(db: Executor, scope: TenantScope, id: string): Promise<EndpointRow | undefined> {
+  return db
+    .deleteFrom('webhook_endpoints')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+/** One page, newest first. */
+export async function listEndpoints(db: Executor, scope: TenantScope, page: PageParams) {
+  const q = db.selectFrom('webhook_endpoints').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  return paginate(
+    q,
+    (qb) => qb.select(COLUMNS),
+    sql<string>`id`,
+    { name: 'created_at', expression: sql`created_at`, castTo: 'timestamptz', descending: true },
+    page,
+  )
+}
+
+/** Up to `limit` endpoints, oldest first, for the unpaged compatibility list. */
+export async function listAllEndpoints(db: Executor, scope: TenantScope, limit: number): Promise<EndpointRow[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
