@@ -65,38 +65,27 @@ export async function emit(
   data: Record<string, unknown>,
   options: EmitOptions = {},
 ): Promise<EventEnvelope> {
-  const row = await tx
-    .insertInto('events')
-    .values({ id: newId('event'), org_id: scope.orgId, livemode: scope.livemode, type, data: JSON.stringify(data) })
-    .returning(['id', 'created_at'])
-    .executeTakeFirstOrThrow()
-
-  let endpoints = tx
-    .selectFrom('webhook_endpoints')
-    .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('enabled', '=', true)
-  endpoints = options.onlyEndpointId
-    ? endpoints.where('id', '=', options.onlyEndpointId)
-    : endpoints.where(sql<boolean>`events && array['*', ${type}]::text[]`)
-  const subscribers = await endpoints.execute()
-  if (subscribers.length > 0) {
-    await tx
-      .insertInto('webhook_deliveries')
-      .values(
-        subscribers.map((endpoint) => ({
-          id: newId('webhookDelivery'),
-          org_id: scope.orgId,
-          livemode: scope.livemode,
-          endpoint_id: endpoint.id,
-          event_id: row.id,
-          event_type: type,
-          status: 'pending' as const,
-          next_attempt_at: row.created_at,
-        })),
-      )
-      .execute()
+  const { orgId, livemode } = scope
+  const subscribed = options.onlyEndpointId
+    ? sql`e.id = ${options.onlyEndpointId}`
+    : sql`e.events && array['*', ${type}]::text[]`
+  // One statement, one round trip: the event and its deliveries. A delivery's id is its event's and
+  // its endpoint's ids together, so it sorts by event and one event can never reach one endpoint twice.
+  const result = await sql<{ id: string; created_at: Date; deliveries: number }>`
+    with event as (
+      insert into events (id, org_id, livemode, type, data)
+      values (${newId('event')}, ${orgId}, ${livemode}, ${type}, ${JSON.stringify(data)}::jsonb)
+      returning id, created_at
+    ), fanned_out as (
+      insert into webhook_deliveries (id, org_id, livemode, endpoint_id, event_id, event_type, status, next_attempt_at)
+      select 'wd_' || substr(event.id, 5) || substr(e.id, 4), ${orgId}, ${livemode}, e.id, event.id, ${type}, 'pending', event.created_at
+      from event, webhook_endpoints e
+      where e.org_id = ${orgId} and e.livemode = ${livemode} and e.enabled and ${subscribed}
+      returning 1
+    )
+    select event.id, event.created_at, (select count(*) from fanned_out)::int as deliveries from event`.execute(tx)
+  const row = result.rows[0]!
+  if (row.deliveries > 0) {
     // After commit, so that commits do not queue behind the notification lock; inside the
     // transaction only when the caller did not open it with inTransaction.
     if (!onCommit(tx, wakeWorkers)) await sql`select pg_notify(${DELIVERIES_CHANNEL}, ${row.id})`.execute(tx)

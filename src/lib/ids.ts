@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   activity: 'a',
   booking: 'bk',
   webhookEndpoint: 'we',
+  /** Made in SQL by the fan-out: `wd_` + the event's ulid + the endpoint's ulid (see events/emit.ts). */
   webhookDelivery: 'wd',
   webhookAttempt: 'wa',
 } as const

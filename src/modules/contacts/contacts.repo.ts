@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { ContactsTable, Executor } from '../../db/schema.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
@@ -52,20 +52,21 @@ export async function insertContact(db: Executor, scope: TenantScope, values: Co
     .executeTakeFirstOrThrow()
 }
 
+/**
+ * The read behind GET /contacts/:id, the hottest query, as fixed SQL text: building it with the
+ * query builder cost ~30 µs of CPU per call in the benchmark, a fifth of the stack's overhead.
+ */
+const FIND_CONTACT_SQL = `select ${COLUMNS.join(', ')} from contacts where org_id = $1 and livemode = $2 and id = $3`
+
 export async function findContact(
   db: Executor,
   scope: TenantScope,
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ContactRow | undefined> {
-  let q = db
-    .selectFrom('contacts')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-  if (opts.forUpdate) q = q.forUpdate()
-  return q.executeTakeFirst()
+  const text = opts.forUpdate ? `${FIND_CONTACT_SQL} for update` : FIND_CONTACT_SQL
+  const result = await db.executeQuery<ContactRow>(CompiledQuery.raw(text, [scope.orgId, scope.livemode, id]))
+  return result.rows[0]
 }
 
 export async function updateContact(
