@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, test } from 'vitest'
+import { purgeOldDeliveries } from '../../src/delivery/deliveries.repo.js'
 import type { Worker } from '../../src/delivery/worker.js'
 import { startReceiver } from '../receiver.js'
 import { attemptsOf, createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'
@@ -198,5 +199,91 @@ describe('webhook delivery', () => {
     await h.api('POST', '/api/v1/contacts', { email: 't@example.com' }, { authorization: `Bearer ${testKey}` })
     await eventually(async () => (await deliveriesOf(h, testMode.id)).some((d) => d.status === 'succeeded'))
     expect(rx.received.map((r) => r.headers['x-webhook-event'])).toEqual(['contact.updated', 'contact.created'])
+  })
+})
+
+describe('endpoint health', () => {
+  test('an endpoint failing without a success for the configured days is disabled and the others are told', async () => {
+    const { h, rx, start } = await setup({ RAPPORT_WEBHOOK_DISABLE_AFTER_DAYS: '5' })
+    const watcher = await startReceiver()
+    cleanups.push(watcher.close)
+    rx.respondWith((_req, res) => res.writeHead(500).end())
+    const failing = await createEndpoint(h, { url: rx.url, events: ['contact.created'] })
+    await createEndpoint(h, { url: watcher.url, events: ['webhook_endpoint.disabled'] })
+    await start()
+    // A success 7 days ago, then failures since 6 days ago: no success for more than 5 days.
+    await h.api('POST', '/api/v1/contacts', { email: 'first@example.com' })
+    await eventually(async () => (await attemptsOf(h, failing.id)).length >= 1)
+    const day = 86_400_000
+    const [first] = await attemptsOf(h, failing.id)
+    await h.deps.db
+      .insertInto('webhook_attempts')
+      .values([
+        {
+          ...first!,
+          id: 'wa_old_success',
+          attempt_number: 90,
+          started_at: new Date(Date.now() - 7 * day),
+          status_code: 200,
+          error: null,
+        },
+        {
+          ...first!,
+          id: 'wa_old_failure',
+          attempt_number: 91,
+          started_at: new Date(Date.now() - 6 * day),
+          status_code: 500,
+        },
+      ])
+      .execute()
+    await h.api('POST', '/api/v1/contacts', { email: 'second@example.com' })
+    await watcher.waitFor(1)
+    expect(JSON.parse(watcher.received[0]!.body).data).toMatchObject({
+      id: failing.id,
+      reason: 'no successful delivery for 5 days',
+    })
+    const endpoint = await h.deps.db
+      .selectFrom('webhook_endpoints')
+      .select(['enabled', 'disabled_reason'])
+      .where('id', '=', failing.id)
+      .executeTakeFirstOrThrow()
+    expect(endpoint).toEqual({ enabled: false, disabled_reason: 'no successful delivery for 5 days' })
+  })
+
+  test('an endpoint failing for less than the configured days stays enabled', async () => {
+    const { h, rx, start } = await setup({ RAPPORT_WEBHOOK_DISABLE_AFTER_DAYS: '5' })
+    rx.respondWith((_req, res) => res.writeHead(500).end())
+    const flaky = await createEndpoint(h, { url: rx.url })
+    await start()
+    await h.api('POST', '/api/v1/contacts', { email: 'flaky@example.com' })
+    await eventually(async () => (await deliveriesOf(h, flaky.id))[0]?.status === 'failed')
+    const endpoint = await h.deps.db
+      .selectFrom('webhook_endpoints')
+      .select('enabled')
+      .where('id', '=', flaky.id)
+      .executeTakeFirstOrThrow()
+    expect(endpoint.enabled).toBe(true)
+  })
+
+  test('deliveries older than the retention period are purged with their attempts', async () => {
+    const { h, rx, start } = await setup()
+    const { id } = await createEndpoint(h, { url: rx.url })
+    await start()
+    await h.api('POST', '/api/v1/contacts', { email: 'old@example.com' })
+    await h.api('POST', '/api/v1/contacts', { email: 'new@example.com' })
+    await eventually(
+      async () =>
+        (await deliveriesOf(h, id)).every((d) => d.status === 'succeeded') && (await deliveriesOf(h, id)).length === 2,
+    )
+    const [old] = await deliveriesOf(h, id)
+    await h.deps.db
+      .updateTable('webhook_deliveries')
+      .set({ created_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where('id', '=', old!.id)
+      .execute()
+    expect(await purgeOldDeliveries(h.deps.db, 30)).toBeGreaterThanOrEqual(1)
+    expect((await deliveriesOf(h, id)).map((d) => d.id)).not.toContain(old!.id)
+    expect((await attemptsOf(h, id)).filter((a) => a.delivery_id === old!.id)).toEqual([])
+    expect(await deliveriesOf(h, id)).toHaveLength(1)
   })
 })
