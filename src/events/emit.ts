@@ -54,25 +54,23 @@ export function wakeWorkers(db: Db): void {
 }
 
 /**
- * Appends an event to the outbox and fans it out to a delivery row per subscribed, enabled endpoint
- * of the same organization and mode, all inside the caller's transaction: the event and its
- * deliveries commit or roll back with the change they describe. Workers are woken after commit.
+ * The outbox part of one SQL statement: the CTEs `event` (the event row) and `fanned_out` (one
+ * delivery per subscribed, enabled endpoint of the same organization and mode). Put after a change's
+ * own CTEs, the change, its event and its deliveries are written by one statement: atomic without a
+ * transaction, in one round trip. A delivery's id is its event's and its endpoint's ids together,
+ * so it sorts by event and one event can never reach one endpoint twice.
  */
-export async function emit(
-  tx: Executor,
+export function outboxCtes(
   scope: TenantScope,
   type: EventType,
   data: Record<string, unknown>,
   options: EmitOptions = {},
-): Promise<EventEnvelope> {
+) {
   const { orgId, livemode } = scope
   const subscribed = options.onlyEndpointId
     ? sql`e.id = ${options.onlyEndpointId}`
     : sql`e.events && array['*', ${type}]::text[]`
-  // One statement, one round trip: the event and its deliveries. A delivery's id is its event's and
-  // its endpoint's ids together, so it sorts by event and one event can never reach one endpoint twice.
-  const result = await sql<{ id: string; created_at: Date; deliveries: number }>`
-    with event as (
+  return sql`event as (
       insert into events (id, org_id, livemode, type, data)
       values (${newId('event')}, ${orgId}, ${livemode}, ${type}, ${JSON.stringify(data)}::jsonb)
       returning id, created_at
@@ -82,13 +80,39 @@ export async function emit(
       from event, webhook_endpoints e
       where e.org_id = ${orgId} and e.livemode = ${livemode} and e.enabled and ${subscribed}
       returning 1
-    )
-    select event.id, event.created_at, (select count(*) from fanned_out)::int as deliveries from event`.execute(tx)
+    )`
+}
+
+/** Columns a statement built with `outboxCtes` selects to learn what it wrote. */
+export const OUTBOX_RESULT = sql`(select id from event) as event_id, (select created_at from event) as event_created_at, (select count(*) from fanned_out)::int as deliveries`
+
+/**
+ * Wakes the workers for deliveries an outbox statement wrote: after commit when it ran in a
+ * transaction opened with `inTransaction`, at once when it ran alone (it has committed), and inside
+ * the transaction otherwise.
+ */
+export async function afterOutbox(executor: Executor, deliveries: number): Promise<void> {
+  if (deliveries === 0) return
+  if (!executor.isTransaction) return wakeWorkers(executor as Db)
+  if (!onCommit(executor, wakeWorkers)) await sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`.execute(executor)
+}
+
+/**
+ * Appends an event to the outbox and fans it out to its deliveries, in the caller's transaction (or
+ * as one statement of its own): the event and its deliveries commit or roll back with the change
+ * they describe. Workers are woken after commit.
+ */
+export async function emit(
+  executor: Executor,
+  scope: TenantScope,
+  type: EventType,
+  data: Record<string, unknown>,
+  options: EmitOptions = {},
+): Promise<EventEnvelope> {
+  const result = await sql<{ event_id: string; event_created_at: Date; deliveries: number }>`
+    with ${outboxCtes(scope, type, data, options)}
+    select ${OUTBOX_RESULT}`.execute(executor)
   const row = result.rows[0]!
-  if (row.deliveries > 0) {
-    // After commit, so that commits do not queue behind the notification lock; inside the
-    // transaction only when the caller did not open it with inTransaction.
-    if (!onCommit(tx, wakeWorkers)) await sql`select pg_notify(${DELIVERIES_CHANNEL}, ${row.id})`.execute(tx)
-  }
-  return { id: row.id, event: type, timestamp: row.created_at.toISOString(), data }
+  await afterOutbox(executor, row.deliveries)
+  return { id: row.event_id, event: type, timestamp: row.event_created_at.toISOString(), data }
 }

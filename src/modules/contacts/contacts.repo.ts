@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely'
 import type { ContactsTable, Executor } from '../../db/schema.js'
+import { afterOutbox, OUTBOX_RESULT, outboxCtes } from '../../events/emit.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -38,18 +39,25 @@ export type ContactValues = Pick<ContactsTable, 'name' | 'email' | 'phone' | 'co
   custom_fields: Record<string, unknown>
 }
 
-export async function insertContact(db: Executor, scope: TenantScope, values: ContactValues): Promise<ContactRow> {
-  return db
-    .insertInto('contacts')
-    .values({
-      ...values,
-      id: newId('contact'),
-      org_id: scope.orgId,
-      livemode: scope.livemode,
-      custom_fields: JSON.stringify(values.custom_fields),
-    })
-    .returning(COLUMNS)
-    .executeTakeFirstOrThrow()
+/**
+ * Inserts a contact built in full by the caller (id and timestamps included) together with its
+ * `contact.created` event and deliveries, in one statement: a duplicate email fails it whole.
+ */
+export async function insertContactWithEvent(
+  db: Executor,
+  scope: TenantScope,
+  row: ContactRow,
+  eventData: Record<string, unknown>,
+): Promise<void> {
+  const result = await sql<{ deliveries: number }>`
+    with contact as (
+      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, tags, custom_fields, created_at, updated_at)
+      values (${row.id}, ${scope.orgId}, ${scope.livemode}, ${row.name}, ${row.email}, ${row.phone}, ${row.company},
+        ${row.status}, ${row.source}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
+      returning id
+    ), ${outboxCtes(scope, 'contact.created', eventData)}
+    select ${OUTBOX_RESULT} from contact`.execute(db)
+  await afterOutbox(db, result.rows[0]!.deliveries)
 }
 
 /**

@@ -1,15 +1,16 @@
-import type { Db } from '../../db/schema.js'
+import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
 import { ApiError, invalidField } from '../../http/errors.js'
 import type { PageParams } from '../../http/pagination.js'
+import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
 import {
   type ContactRow,
   type ContactValues,
   deleteContact,
   findContact,
-  insertContact,
+  insertContactWithEvent,
   listContacts,
   registerTags,
   updateContact,
@@ -67,21 +68,34 @@ export class ContactsService {
     }
     const customFields = input.custom_fields ?? {}
     assertCustomFieldsSize(customFields)
-    return inTransaction(this.db, async (tx) => {
-      const values: ContactValues = {
-        name: input.name ?? null,
-        email: input.email ?? null,
-        phone: input.phone ?? null,
-        company: input.company ?? null,
-        status: input.status ?? 'lead',
-        source: input.source ?? defaultSource,
-        tags: await registerTags(tx, scope, input.tags ?? []),
-        custom_fields: customFields,
+    const values: ContactValues = {
+      name: input.name ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      company: input.company ?? null,
+      status: input.status ?? 'lead',
+      source: input.source ?? defaultSource,
+      tags: [],
+      custom_fields: customFields,
+    }
+    const write = async (executor: Executor) => {
+      const now = new Date()
+      const row: ContactRow = {
+        ...values,
+        id: newId('contact'),
+        tags: await registerTags(executor, scope, input.tags ?? []),
+        created_at: now,
+        updated_at: now,
       }
-      const contact = toContact(await insertContact(tx, scope, values))
-      await emit(tx, scope, 'contact.created', contact)
+      const contact = toContact(row)
+      await insertContactWithEvent(executor, scope, row, contact)
       return contact
-    }).catch((err) => asDuplicateEmail(err, input.email))
+    }
+    // Without tags the contact, its event and its deliveries are one statement (one round trip);
+    // registering tags first needs a transaction around both.
+    return (input.tags?.length ? inTransaction(this.db, write) : write(this.db)).catch((err) =>
+      asDuplicateEmail(err, input.email),
+    )
   }
 
   async get(scope: TenantScope, id: string): Promise<Contact> {
