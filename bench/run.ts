@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Rapport's API against a bare Fastify + `pg` server doing the same SQL, on
- * PostgreSQL, as a ratio measured in one run. See docs/benchmarks.md for the figures and method.
+ * PostgreSQL, as a ratio measured in one run; then webhook delivery (`webhooks.ts`). See
+ * docs/benchmarks.md for the figures and method. `BENCH_SCENARIOS` picks a subset by id.
  * Exits non-zero on errors only; a missed target is reported, not failed.
  */
 import { fileURLToPath } from 'node:url'
@@ -11,6 +12,7 @@ import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
 import { type RunSettings, renderSection } from './section.js'
 import { checkServer } from './smoke.js'
+import { runWebhooksBenchmark, WEBHOOKS_SCENARIO_ID } from './webhooks.js'
 
 const DOCS_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
 const POOL_SIZE = 10
@@ -64,13 +66,18 @@ interface Settings extends RunSettings {
   databaseUrl: string
   redisUrl: string
   scenarios: Scenario[]
+  /** Whether the webhook delivery benchmark (its own database, processes and section) runs. */
+  webhooks: boolean
   cpuProfileDir: string | undefined
 }
 
 function readSettings(): Settings {
   const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim())
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS
-  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS: choose from ${SCENARIOS.map((s) => s.id).join(', ')}`)
+  const webhooks = !only || only.includes(WEBHOOKS_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks) {
+    throw new Error(`BENCH_SCENARIOS: choose from ${[...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID].join(', ')}`)
+  }
   return {
     databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
@@ -79,6 +86,7 @@ function readSettings(): Settings {
     warmupSec: intSetting('BENCH_WARMUP_SEC', 2, 0, 10),
     rounds: intSetting('BENCH_ROUNDS', 5, 1, 9),
     scenarios,
+    webhooks,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -137,6 +145,17 @@ async function startServers(settings: Settings, seeded: Seeded, servers: Map<Ser
 
 async function main() {
   const settings = readSettings()
+  if (settings.scenarios.length > 0) await runApiOverhead(settings)
+  if (settings.webhooks) {
+    await runWebhooksBenchmark({
+      databaseUrl: settings.databaseUrl,
+      cpuProfileDir: settings.cpuProfileDir,
+      docsFile: DOCS_FILE,
+    })
+  }
+}
+
+async function runApiOverhead(settings: Settings) {
   const machine = describeMachine('')
   log(`recreating database ${BENCH_DATABASE_NAME}`)
   await recreateDatabase(settings.databaseUrl)

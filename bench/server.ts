@@ -28,7 +28,7 @@ const UNREACHABLE_RATE_LIMIT = 1_000_000_000
 
 const CONTACT_COLUMNS = 'id, name, email, phone, company, status, source, tags, custom_fields, created_at, updated_at'
 
-// The statements Kysely generates for `findContact` and `insertContact`, written out by hand.
+// The baseline's statements: the same contact read as Rapport's, and a plain single-row insert.
 const SELECT_CONTACT = `select ${CONTACT_COLUMNS} from contacts where org_id = $1 and livemode = $2 and id = $3`
 const INSERT_CONTACT = `insert into contacts (name, email, phone, company, status, source, tags, custom_fields, id, org_id, livemode)
   values ($1, $2, null, null, 'lead', 'api', '{}', '{}', $3, $4, $5) returning ${CONTACT_COLUMNS}`

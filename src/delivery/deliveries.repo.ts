@@ -66,55 +66,48 @@ export interface AttemptRecord {
 }
 
 /**
- * Logs one attempt and moves the delivery on, in one transaction, only while this worker still
- * holds the lease (a worker whose lease ran out must not overwrite the one that took over).
- * Returns false when the lease was lost.
+ * Logs attempts and moves their deliveries on, many in one statement (one round trip, atomic),
+ * each only while this worker still holds its lease: a worker whose lease ran out must not
+ * overwrite the one that took over. Returns the ids of the deliveries whose attempt was kept.
  */
-export async function recordAttempt(
-  db: Db,
-  delivery: ClaimedDelivery,
+export async function recordAttempts(
+  db: Executor,
   workerId: string,
-  attempt: AttemptRecord,
-): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const status = attempt.isSuccess ? 'succeeded' : attempt.nextAttemptAt ? 'pending' : 'failed'
-    const updated = await tx
-      .updateTable('webhook_deliveries')
-      .set({
-        status,
-        attempt_count: sql`attempt_count + 1`,
-        next_attempt_at: attempt.nextAttemptAt ?? sql`next_attempt_at`,
-        lease_expires_at: null,
-        leased_by: null,
-        last_attempt_at: attempt.startedAt,
-        last_status_code: attempt.statusCode,
-        last_error: attempt.error,
-        succeeded_at: attempt.isSuccess ? attempt.startedAt : null,
-        updated_at: new Date(),
-      })
-      .where('id', '=', delivery.id)
-      .where('leased_by', '=', workerId)
-      .where('status', '=', 'pending')
-      .returning('attempt_count')
-      .executeTakeFirst()
-    if (!updated) return false
-    await tx
-      .insertInto('webhook_attempts')
-      .values({
-        id: newId('webhookAttempt'),
-        delivery_id: delivery.id,
-        endpoint_id: delivery.endpoint_id,
-        attempt_number: updated.attempt_count,
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        status_code: attempt.statusCode,
-        response_body: attempt.responseBody,
-        error: attempt.error,
-        next_attempt_at: attempt.nextAttemptAt,
-      })
-      .execute()
-    return true
-  })
+  items: { delivery: ClaimedDelivery; attempt: AttemptRecord }[],
+): Promise<Set<string>> {
+  if (items.length === 0) return new Set()
+  const column = <T>(pick: (i: (typeof items)[number]) => T) => items.map(pick)
+  const result = await sql<{ id: string }>`
+    with input as (
+      select * from unnest(
+        ${column((i) => i.delivery.id)}::text[],
+        ${column(() => newId('webhookAttempt'))}::text[],
+        ${column((i) => (i.attempt.isSuccess ? 'succeeded' : i.attempt.nextAttemptAt ? 'pending' : 'failed'))}::text[],
+        ${column((i) => i.attempt.nextAttemptAt)}::timestamptz[],
+        ${column((i) => i.attempt.startedAt)}::timestamptz[],
+        ${column((i) => i.attempt.durationMs)}::integer[],
+        ${column((i) => i.attempt.statusCode)}::integer[],
+        ${column((i) => i.attempt.responseBody)}::text[],
+        ${column((i) => i.attempt.error)}::text[],
+        ${column((i) => i.attempt.isSuccess)}::boolean[]
+      ) as t(delivery_id, attempt_id, status, next_attempt_at, started_at, duration_ms, status_code, response_body, error, is_success)
+    ), updated as (
+      update webhook_deliveries d
+      set status = i.status, attempt_count = d.attempt_count + 1,
+        next_attempt_at = coalesce(i.next_attempt_at, d.next_attempt_at),
+        lease_expires_at = null, leased_by = null, last_attempt_at = i.started_at,
+        last_status_code = i.status_code, last_error = i.error,
+        succeeded_at = case when i.is_success then i.started_at end, updated_at = now()
+      from input i
+      where d.id = i.delivery_id and d.leased_by = ${workerId} and d.status = 'pending'
+      returning d.id, d.endpoint_id, d.attempt_count
+    ), attempts as (
+      insert into webhook_attempts (id, delivery_id, endpoint_id, attempt_number, started_at, duration_ms, status_code, response_body, error, next_attempt_at)
+      select i.attempt_id, u.id, u.endpoint_id, u.attempt_count, i.started_at, i.duration_ms, i.status_code, i.response_body, i.error, i.next_attempt_at
+      from updated u join input i on i.delivery_id = u.id
+    )
+    select id from updated`.execute(db)
+  return new Set(result.rows.map((r) => r.id))
 }
 
 /** Gives claimed deliveries back (graceful shutdown): they are due again at once for another worker. */

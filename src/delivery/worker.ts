@@ -7,12 +7,13 @@ import { DELIVERIES_CHANNEL } from '../events/emit.js'
 import type { SecretBox } from '../lib/secret-box.js'
 import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
 import {
+  type AttemptRecord,
   type ClaimedDelivery,
   claimDueDeliveries,
   disableEndpoint,
   failingSince,
   purgeOldDeliveries,
-  recordAttempt,
+  recordAttempts,
   releaseLeases,
 } from './deliveries.repo.js'
 import { nextAttemptDelayMs, parseRetryAfter } from './schedule.js'
@@ -45,6 +46,8 @@ export interface Worker {
 }
 
 const MAINTENANCE_EVERY_MS = 3600_000
+/** A busy worker claims when at least this many sending slots are free. */
+const CLAIM_BATCH_MIN = 8
 
 /**
  * Delivers webhooks: claims due deliveries under a lease, signs and sends each, records the
@@ -62,15 +65,53 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
     connections: concurrency,
   })
+  /** Every delivery this worker holds, until its attempt is recorded. */
   const inFlight = new Map<string, Promise<void>>()
+  /** The deliveries whose HTTP request is under way: at most `concurrency`. */
+  const sending = new Set<string>()
   let running = true
   let wakeUp: (() => void) | undefined
+  // A wake-up that comes while the loop is busy (claiming) is remembered, not lost.
+  let isWoken = false
   const wake = () => {
+    isWoken = true
     wakeUp?.()
   }
   const unlisten = opts.listen ? await opts.listen(DELIVERIES_CHANNEL, wake) : undefined
 
-  async function deliver(d: ClaimedDelivery): Promise<void> {
+  /**
+   * Attempts finished while a recording is under way wait and go together in the next statement:
+   * one round trip for many, which is what lets one worker keep up with fast receivers.
+   */
+  const batch: {
+    delivery: ClaimedDelivery
+    attempt: AttemptRecord
+    done: (kept: boolean) => void
+    fail: (err: unknown) => void
+  }[] = []
+  let isRecording = false
+  function record(delivery: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
+    return new Promise((done, fail) => {
+      batch.push({ delivery, attempt, done, fail })
+      if (!isRecording) void flush()
+    })
+  }
+  async function flush(): Promise<void> {
+    isRecording = true
+    while (batch.length > 0) {
+      const items = batch.splice(0, 64)
+      try {
+        const kept = await recordAttempts(db, id, items)
+        for (const item of items) item.done(kept.has(item.delivery.id))
+      } catch (err) {
+        for (const item of items) item.fail(err)
+      }
+    }
+    isRecording = false
+  }
+
+  /** `onSent` frees the delivery's sending slot as soon as the HTTP exchange is over: recording it needs no slot. */
+  async function deliver(d: ClaimedDelivery, onSent: () => void): Promise<void> {
     const nowMs = Date.now()
     const secrets = [opts.secretBox.open(d.secret_encrypted)]
     if (d.previous_secret_encrypted && d.previous_secret_expires_at && d.previous_secret_expires_at.getTime() > nowMs) {
@@ -88,6 +129,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     const outcome = refusal
       ? { responseBody: '', durationMs: 0, isSuccess: false, error: `blocked address: ${refusal}` }
       : await sender.post(d.url, headers, body)
+    onSent()
     const attemptNumber = d.attempt_count + 1
     const isGone = outcome.statusCode === 410
     const honoursRetryAfter = outcome.statusCode === 429 || outcome.statusCode === 503
@@ -99,7 +141,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
             config.webhooks.retryScheduleSec,
             honoursRetryAfter ? parseRetryAfter(outcome.retryAfter, nowMs) : undefined,
           )
-    const kept = await recordAttempt(db, d, id, {
+    const kept = await record(d, {
       startedAt,
       durationMs: outcome.durationMs,
       statusCode: outcome.statusCode ?? null,
@@ -136,9 +178,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         lastMaintenanceMs = Date.now()
         void maintain()
       }
-      const free = concurrency - inFlight.size
+      const free = concurrency - sending.size
       let claimed: ClaimedDelivery[] = []
-      if (free > 0) {
+      // Claim in batches (a claim is a round trip) unless the worker is idle.
+      if (free >= Math.min(CLAIM_BATCH_MIN, concurrency) || (free > 0 && sending.size === 0)) {
         try {
           claimed = await claimDueDeliveries(db, id, free, leaseMs)
         } catch (err) {
@@ -146,20 +189,29 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         }
       }
       for (const d of claimed) {
-        const task = deliver(d)
+        sending.add(d.id)
+        const freeSlot = () => {
+          if (sending.delete(d.id)) wake()
+        }
+        const task = deliver(d, freeSlot)
           .catch((err) => log.error({ err, delivery_id: d.id }, 'delivery attempt failed unexpectedly'))
           .finally(() => {
+            freeSlot()
             inFlight.delete(d.id)
-            wake()
           })
         inFlight.set(d.id, task)
       }
       if (claimed.length > 0 && claimed.length === free) continue
+      if (isWoken) {
+        isWoken = false
+        continue
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs)
         wakeUp = () => {
           clearTimeout(timer)
           wakeUp = undefined
+          isWoken = false
           resolve()
         }
       })
