@@ -48,6 +48,9 @@ export interface Worker {
 const MAINTENANCE_EVERY_MS = 3600_000
 /** A busy worker claims when at least this many sending slots are free. */
 const CLAIM_BATCH_MIN = 8
+/** Finished attempts are recorded together: at once when this many wait, else after a short pause. */
+const RECORD_BATCH = 32
+const RECORD_WAIT_MS = 2
 
 /**
  * Delivers webhooks: claims due deliveries under a lease, signs and sends each, records the
@@ -90,24 +93,37 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     fail: (err: unknown) => void
   }[] = []
   let isRecording = false
+  let flushTimer: NodeJS.Timeout | undefined
   function record(delivery: ClaimedDelivery, attempt: AttemptRecord): Promise<boolean> {
     return new Promise((done, fail) => {
       batch.push({ delivery, attempt, done, fail })
-      if (!isRecording) void flush()
+      scheduleFlush()
     })
   }
-  async function flush(): Promise<void> {
-    isRecording = true
-    while (batch.length > 0) {
-      const items = batch.splice(0, 64)
-      try {
-        const kept = await recordAttempts(db, id, items)
-        for (const item of items) item.done(kept.has(item.delivery.id))
-      } catch (err) {
-        for (const item of items) item.fail(err)
-      }
+  /** A full batch goes at once; a small one waits a moment for company (a round trip costs more). */
+  function scheduleFlush() {
+    if (isRecording || batch.length === 0) return
+    if (batch.length >= RECORD_BATCH) {
+      void flush()
+      return
     }
-    isRecording = false
+    flushTimer ??= setTimeout(() => void flush(), RECORD_WAIT_MS)
+  }
+  async function flush(): Promise<void> {
+    clearTimeout(flushTimer)
+    flushTimer = undefined
+    if (isRecording) return
+    isRecording = true
+    const items = batch.splice(0, RECORD_BATCH * 2)
+    try {
+      const kept = await recordAttempts(db, id, items)
+      for (const item of items) item.done(kept.has(item.delivery.id))
+    } catch (err) {
+      for (const item of items) item.fail(err)
+    } finally {
+      isRecording = false
+      scheduleFlush()
+    }
   }
 
   /** `onSent` frees the delivery's sending slot as soon as the HTTP exchange is over: recording it needs no slot. */
