@@ -5,8 +5,9 @@
  * with the server under test would measure both together. With two cores, the generator, the server
  * and PostgreSQL still compete for CPU, but in the same way for the baseline and for Rapport.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { nextMessage } from './child-messages.js'
 import type { ServerKind, ServerMessage } from './server.js'
 
 const SERVER_ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url))
@@ -34,25 +35,6 @@ export interface ServerOptions {
   nodeFlags?: string[]
 }
 
-function nextMessage(child: ChildProcess, type: ServerMessage['type'], timeoutMs: number): Promise<ServerMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" message within ${timeoutMs} ms`)), timeoutMs)
-    const onMessage = (message: ServerMessage) => {
-      if (message.type === type) finish(undefined, message)
-    }
-    const onExit = (code: number | null) => finish(new Error(`the server exited (code ${code}) before "${type}"`))
-    function finish(err?: Error, message?: ServerMessage) {
-      clearTimeout(timer)
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      if (err) reject(err)
-      else resolve(message!)
-    }
-    child.on('message', onMessage)
-    child.on('exit', onExit)
-  })
-}
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -72,7 +54,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   let listening: ServerMessage
   try {
-    listening = await nextMessage(child, 'listening', START_TIMEOUT_MS)
+    listening = await nextMessage<ServerMessage>(child, 'listening', START_TIMEOUT_MS)
   } catch (err) {
     child.kill()
     throw new Error(`${options.name}: ${(err as Error).message}`)
@@ -83,14 +65,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     async cpuUs() {
-      const answer = nextMessage(child, 'cpu', STOP_TIMEOUT_MS)
+      const answer = nextMessage<ServerMessage>(child, 'cpu', STOP_TIMEOUT_MS)
       child.send({ type: 'cpu' })
       const message = await answer
       return message.type === 'cpu' ? message.cpuUs : 0
     },
     async stop() {
       if (child.exitCode !== null) throw new Error(`${options.name} had already exited (code ${child.exitCode})`)
-      const closed = nextMessage(child, 'closed', STOP_TIMEOUT_MS)
+      const closed = nextMessage<ServerMessage>(child, 'closed', STOP_TIMEOUT_MS)
       child.send({ type: 'close' })
       try {
         const message = await closed

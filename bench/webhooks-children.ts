@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nextMessage } from './child-messages.js'
 import type { BaselineMessage, BaselineRun } from './webhooks-baseline.js'
 import type { ReceiverMessage, ReceiverRequest } from './webhooks-receiver.js'
 
@@ -16,27 +17,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = path.join(ROOT, 'src/main.ts')
 const START_TIMEOUT_MS = 60_000
 const STOP_TIMEOUT_MS = 20_000
-
-type Message = { type: string }
-
-function nextMessage<M extends Message>(child: ChildProcess, type: M['type'], timeoutMs: number): Promise<M> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" message within ${timeoutMs} ms`)), timeoutMs)
-    const onMessage = (message: M) => {
-      if (message.type === type) finish(undefined, message)
-    }
-    const onExit = (code: number | null) => finish(new Error(`the child exited (code ${code}) before "${type}"`))
-    function finish(err?: Error, message?: M) {
-      clearTimeout(timer)
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      if (err) reject(err)
-      else resolve(message!)
-    }
-    child.on('message', onMessage)
-    child.on('exit', onExit)
-  })
-}
 
 function forkBench(file: string): ChildProcess {
   return fork(fileURLToPath(new URL(file, import.meta.url)), [], {
