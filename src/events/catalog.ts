@@ -46,6 +46,17 @@ const emailEvent = (what: string, extra: Record<string, TSchema> = {}) => ({
   }),
 })
 
+const invoiceEvent = (what: string, when: 'sent_at' | 'paid_at') => ({
+  description: `An invoice ${what}`,
+  data: Type.Object({
+    id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+    number: Type.String({ description: 'Invoice number' }),
+    total: Type.Integer({ description: 'Total in minor units' }),
+    currency: Type.String({ description: 'ISO 4217' }),
+    [when]: at('When'),
+  }),
+})
+
 export const EVENT_CATALOG = {
   'contact.created': {
     description: 'A contact was created (API, form, import, booking or lead capture)',
@@ -221,28 +232,8 @@ export const EVENT_CATALOG = {
     }),
     aliases: ['work_order_completed'],
   },
-  'invoice.sent': {
-    description: 'An invoice was sent',
-    data: Type.Object({
-      id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-      number: Type.String({ description: 'Invoice number' }),
-      total: Type.Integer({ description: 'Total in minor units' }),
-      currency: Type.String({ description: 'ISO 4217' }),
-      sent_at: at('When'),
-    }),
-    aliases: ['invoice_sent'],
-  },
-  'invoice.paid': {
-    description: 'An invoice was paid',
-    data: Type.Object({
-      id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-      number: Type.String({ description: 'Invoice number' }),
-      total: Type.Integer({ description: 'Total in minor units' }),
-      currency: Type.String({ description: 'ISO 4217' }),
-      paid_at: at('When'),
-    }),
-    aliases: ['invoice_paid'],
-  },
+  'invoice.sent': { ...invoiceEvent('was sent', 'sent_at'), aliases: ['invoice_sent'] },
+  'invoice.paid': { ...invoiceEvent('was paid', 'paid_at'), aliases: ['invoice_paid'] },
   'campaign.completed': {
     description: 'An email campaign finished sending',
     data: Type.Object({

@@ -32,16 +32,6 @@ export type DeliveryRow = {
   created_at: Date
 }
 
-export async function findEndpoint(db: Executor, scope: TenantScope, id: string) {
-  return db
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'enabled', 'disabled_reason'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .executeTakeFirst()
-}
-
 export async function listDeliveries(
   db: Executor,
   scope: TenantScope,

@@ -4,13 +4,13 @@ import { emit } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import type { PageParams } from '../../http/pagination.js'
 import type { TenantScope } from '../api-keys/principal.js'
+import { findEndpoint } from '../webhooks/webhooks.repo.js'
 import {
   attemptsOf,
   type DeliveryRow,
   deliveryOfEvent,
   endpointStats,
   findDelivery,
-  findEndpoint,
   listDeliveries,
   requeue,
 } from './deliveries.repo.js'
