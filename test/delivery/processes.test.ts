@@ -106,22 +106,15 @@ describe.skipIf(unavailable !== undefined)(
             if (Date.now() > deadline) throw new Error(`received ${seen.size} of ${expected.length} events`)
             await new Promise((r) => setTimeout(r, 100))
           }
-          const pending = await database.db
-            .selectFrom('webhook_deliveries')
-            .select('id')
-            .where('status', '!=', 'succeeded')
-            .execute()
-          for (let i = 0; i < 50 && pending.length > 0; i++) {
-            await new Promise((r) => setTimeout(r, 100))
-            pending.splice(
-              0,
-              pending.length,
-              ...(await database.db
-                .selectFrom('webhook_deliveries')
-                .select('id')
-                .where('status', '!=', 'succeeded')
-                .execute()),
-            )
+          // The deliveries the killed worker held come back only when its lease (timeout + 5 s)
+          // runs out; wait past that for the second worker to record them.
+          const notSucceeded = () =>
+            database.db.selectFrom('webhook_deliveries').select('id').where('status', '!=', 'succeeded').execute()
+          let pending = await notSucceeded()
+          const leaseDeadline = Date.now() + 30_000
+          while (pending.length > 0 && Date.now() < leaseDeadline) {
+            await new Promise((r) => setTimeout(r, 200))
+            pending = await notSucceeded()
           }
           expect(pending).toEqual([])
         } finally {
