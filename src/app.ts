@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Deps } from './deps.js'
 import { assertScope, registerAuth } from './http/auth.js'
 import { ApiError, errorBody, handleError } from './http/errors.js'
+import { registerEtags } from './http/etag.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { BODY_LIMIT_BYTES, registerJsonBody } from './http/json-body.js'
 import { registerMetrics } from './http/metrics.js'
@@ -13,11 +14,15 @@ import { requestIdOf } from './http/request-id.js'
 import { validatorCompiler } from './http/validation.js'
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
+import { billingModule } from './modules/billing/index.js'
+import { contactsBulkModule } from './modules/contacts/bulk/index.js'
 import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
+import { dealsModule } from './modules/deals/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
+import { timelineModule } from './modules/timeline/index.js'
 import { deliveriesRoutes } from './modules/webhook-deliveries/deliveries.routes.js'
 import { DeliveriesService } from './modules/webhook-deliveries/deliveries.service.js'
 import { webhooksCompatRoutes } from './modules/webhooks/compat.routes.js'
@@ -76,6 +81,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
   registerIdempotency(app, deps.db)
   registerMetrics(app, deps.metrics)
+  registerEtags(app)
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: { hide: true } }, async () => {
@@ -89,6 +95,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const orgs = new OrgsService(deps.db)
   await app.register(contactsRoutes(new ContactsService(deps.db)))
+  await app.register(contactsBulkModule(deps))
+  await app.register(dealsModule(deps))
+  await app.register(timelineModule(deps))
+  await app.register(billingModule(deps))
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
   const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {

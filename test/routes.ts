@@ -1,5 +1,9 @@
 import type { RouteContract } from './contract.js'
 import type { TestApp } from './harness.js'
+import { BILLING_ROUTES } from './route-tables/billing.js'
+import { BULK_ROUTES } from './route-tables/bulk.js'
+import { DEALS_ROUTES } from './route-tables/deals.js'
+import { TIMELINE_ROUTES } from './route-tables/timeline.js'
 
 const newContact = async (h: TestApp, key: string) =>
   (
@@ -84,4 +88,8 @@ export const ROUTES: RouteContract[] = [
   { method: 'POST', path: '/api/v1/webhook_endpoints/:id/test', scope: 'webhooks', create: newEndpoint },
   { method: 'GET', path: '/api/v1/webhook_deliveries/:id', scope: 'webhooks', create: newDelivery },
   { method: 'POST', path: '/api/v1/webhook_deliveries/:id/retry', scope: 'webhooks', create: newDelivery },
+  ...DEALS_ROUTES,
+  ...TIMELINE_ROUTES,
+  ...BILLING_ROUTES,
+  ...BULK_ROUTES,
 ]

@@ -5,10 +5,12 @@ import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
 import type { Database, Db } from './schema.js'
 
-// int8 (counts, sums) as JS numbers: every count we return fits in 2^53.
+// int8 (counts, sums) as JS numbers: every count we return fits in 2^53. Calendar dates (`date`)
+// stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
 pg.types.setTypeParser(20, (v) => Number(v))
+pg.types.setTypeParser(1082, (v) => v)
 
-const INT8_AS_NUMBER = { 20: (v: string) => Number(v) }
+const PARSERS = { 20: (v: string) => Number(v), 1082: (v: string) => v }
 
 export interface DatabaseHandle {
   db: Db
@@ -39,10 +41,10 @@ export async function openDatabase(
   let pglite: PGlite
   if ('dataDir' in target) {
     mkdirSync(target.dataDir, { recursive: true })
-    pglite = await PGlite.create({ dataDir: `${target.dataDir}/pgdata`, parsers: INT8_AS_NUMBER })
+    pglite = await PGlite.create({ dataDir: `${target.dataDir}/pgdata`, parsers: PARSERS })
   } else {
     pglite = await PGlite.create({
-      parsers: INT8_AS_NUMBER,
+      parsers: PARSERS,
       ...(target.snapshot ? { loadDataDir: target.snapshot } : {}),
     })
   }
@@ -63,7 +65,7 @@ export async function openDatabase(
 
 /** Dumps an embedded database's data dir, to start other in-memory instances from it. */
 export async function dumpEmbedded(prepare: (db: Db) => Promise<unknown>): Promise<Blob> {
-  const pglite = await PGlite.create({ parsers: INT8_AS_NUMBER })
+  const pglite = await PGlite.create({ parsers: PARSERS })
   try {
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     await prepare(db)

@@ -1,12 +1,19 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
+import type { BillingTables } from './schema-billing.js'
+import type { TimelineTables } from './schema-timeline.js'
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-type Json<T = unknown> = ColumnType<T, string, string>
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+export type Json<T = unknown> = ColumnType<T, string, string>
+/** A `date` column: 'YYYY-MM-DD' strings both ways (see the type parsers in database.ts). */
+export type CalendarDate = string
+/** A `numeric` column: read as an exact decimal string. */
+export type Decimal = ColumnType<string, string | number, string | number>
 
 export interface OrganizationsTable {
   id: string
   name: string
   plan: 'free' | 'pro' | 'teams'
+  currency: ColumnType<string, string | undefined, string>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -126,13 +133,68 @@ export interface WebhookAttemptsTable {
   next_attempt_at: Timestamp | null
 }
 
+export interface UsersTable {
+  id: string
+  org_id: string
+  name: string
+  email: string
+  username: string
+  timezone: ColumnType<string, string | undefined, string>
+  role: ColumnType<'owner' | 'admin' | 'member', 'owner' | 'admin' | 'member' | undefined>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PipelinesTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  name: string
+  position: number
+  is_default: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface StagesTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  pipeline_id: string
+  name: string
+  position: number
+  kind: ColumnType<'open' | 'won' | 'lost', 'open' | 'won' | 'lost' | undefined>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface DealsTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  title: string
+  value: Decimal
+  currency: string
+  pipeline_id: string
+  stage_id: string
+  contact_id: string | null
+  owner_id: string | null
+  expected_close_date: CalendarDate | null
+  status: ColumnType<'open' | 'won' | 'lost', 'open' | 'won' | 'lost' | undefined>
+  lost_reason: string | null
+  won_at: Timestamp | null
+  lost_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface SchemaMigrationsTable {
   version: number
   name: string
   applied_at: Timestamp
 }
 
-export interface Database {
+export interface Database extends TimelineTables, BillingTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
@@ -142,6 +204,10 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  users: UsersTable
+  pipelines: PipelinesTable
+  stages: StagesTable
+  deals: DealsTable
   schema_migrations: SchemaMigrationsTable
 }
 

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { ifMatchOf } from '../../http/etag.js'
 import { Deleted } from '../../http/shared-schemas.js'
 import {
   Contact,
@@ -52,10 +53,11 @@ export function contactsRoutes(contacts: ContactsService) {
     app.get(
       '/api/v1/contacts/:id',
       {
-        config: { scope: 'read' },
+        config: { scope: 'read', etag: true },
         schema: {
           operationId: 'getContact',
           summary: 'Get a contact',
+          description: 'Answers with an `ETag`; send it back as `If-Match` on PATCH or DELETE to avoid lost updates.',
           tags,
           params: ContactIdParams,
           response: { 200: Contact },
@@ -67,18 +69,19 @@ export function contactsRoutes(contacts: ContactsService) {
     app.patch(
       '/api/v1/contacts/:id',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', etag: true },
         schema: {
           operationId: 'updateContact',
           summary: 'Update a contact',
-          description: 'Changes the given fields and emits `contact.updated` with the changed fields.',
+          description:
+            'Changes the given fields and emits `contact.updated` with the changed fields. With `If-Match`, applies only if the contact still has that ETag (else 412 `precondition_failed`).',
           tags,
           params: ContactIdParams,
           body: ContactUpdate,
           response: { 200: Contact },
         },
       },
-      async (req) => contacts.update(req.principal, req.params.id, req.body),
+      async (req) => contacts.update(req.principal, req.params.id, req.body, { ifMatch: ifMatchOf(req) }),
     )
 
     app.delete(
@@ -95,7 +98,7 @@ export function contactsRoutes(contacts: ContactsService) {
         },
       },
       async (req) => {
-        const deleted = await contacts.remove(req.principal, req.params.id)
+        const deleted = await contacts.remove(req.principal, req.params.id, { ifMatch: ifMatchOf(req) })
         return { id: deleted.id, object: 'contact' as const, deleted: true as const }
       },
     )

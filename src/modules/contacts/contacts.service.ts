@@ -2,6 +2,7 @@ import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
 import { ApiError, invalidField } from '../../http/errors.js'
+import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -108,11 +109,20 @@ export class ContactsService {
     return listContacts(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toContact) }))
   }
 
-  /** Applies the given fields; emits `contact.updated` with only the fields whose value changed. */
-  async update(scope: TenantScope, id: string, input: ContactUpdate): Promise<Contact> {
+  /**
+   * Applies the given fields; emits `contact.updated` with only the fields whose value changed.
+   * With `ifMatch`, the change applies only if the contact still has that ETag (else 412).
+   */
+  async update(
+    scope: TenantScope,
+    id: string,
+    input: ContactUpdate,
+    opts: { ifMatch?: string } = {},
+  ): Promise<Contact> {
     return inTransaction(this.db, async (tx) => {
       const current = await findContact(tx, scope, id, { forUpdate: true })
       if (!current) throw notFound(id)
+      assertIfMatch(opts.ifMatch, toContact(current))
       const patch: Record<string, unknown> = {}
       for (const field of ['name', 'email', 'phone', 'company', 'status', 'source'] as const) {
         if (input[field] !== undefined) patch[field] = input[field]
@@ -138,8 +148,13 @@ export class ContactsService {
     }).catch((err) => asDuplicateEmail(err, input.email))
   }
 
-  async remove(scope: TenantScope, id: string): Promise<Contact> {
+  async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Contact> {
     return inTransaction(this.db, async (tx) => {
+      if (opts.ifMatch !== undefined) {
+        const current = await findContact(tx, scope, id, { forUpdate: true })
+        if (!current) throw notFound(id)
+        assertIfMatch(opts.ifMatch, toContact(current))
+      }
       const row = await deleteContact(tx, scope, id)
       if (!row) throw notFound(id)
       const contact = toContact(row)
