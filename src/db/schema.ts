@@ -44,6 +44,7 @@ export interface ContactsTable {
   company: string | null
   status: string
   source: string
+  external_id: ColumnType<string | null, string | null | undefined, string | null>
   tags: Generated<string[]>
   custom_fields: Json<Record<string, unknown>>
   created_at: Timestamp
