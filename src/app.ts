@@ -23,6 +23,8 @@ import { eventsRoutes } from './modules/events/events.routes.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
 import { timelineModule } from './modules/timeline/index.js'
+import { usersRoutes } from './modules/users/users.routes.js'
+import { UsersService } from './modules/users/users.service.js'
 import { deliveriesRoutes } from './modules/webhook-deliveries/deliveries.routes.js'
 import { DeliveriesService } from './modules/webhook-deliveries/deliveries.service.js'
 import { webhooksCompatRoutes } from './modules/webhooks/compat.routes.js'
@@ -95,6 +97,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const orgs = new OrgsService(deps.db)
   await app.register(contactsRoutes(new ContactsService(deps.db)))
+  await app.register(usersRoutes(new UsersService(deps.db)))
   await app.register(contactsBulkModule(deps))
   await app.register(dealsModule(deps))
   await app.register(timelineModule(deps))

@@ -88,6 +88,17 @@ export const ROUTES: RouteContract[] = [
   { method: 'POST', path: '/api/v1/webhook_endpoints/:id/test', scope: 'webhooks', create: newEndpoint },
   { method: 'GET', path: '/api/v1/webhook_deliveries/:id', scope: 'webhooks', create: newDelivery },
   { method: 'POST', path: '/api/v1/webhook_deliveries/:id/retry', scope: 'webhooks', create: newDelivery },
+  // Users are shared by live and test mode: their cross-org 404s are checked in users.routes.test.ts.
+  { method: 'GET', path: '/api/v1/users', scope: 'read' },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    scope: 'admin',
+    body: { name: 'Contract', email: 'contract@example.com', username: 'contract-user' },
+  },
+  { method: 'GET', path: '/api/v1/users/:id', scope: 'read' },
+  { method: 'PATCH', path: '/api/v1/users/:id', scope: 'admin', body: { name: 'Renamed' } },
+  { method: 'DELETE', path: '/api/v1/users/:id', scope: 'admin' },
   ...DEALS_ROUTES,
   ...TIMELINE_ROUTES,
   ...BILLING_ROUTES,

@@ -151,6 +151,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       info: OPENAPI_INFO,
       tags: [
         { name: 'contacts', description: 'People the organization works with' },
+        { name: 'users', description: 'People of the organization: owners, assignees, booking hosts' },
         { name: 'pipelines', description: 'Sales pipelines and their ordered stages' },
         { name: 'deals', description: 'Opportunities moving through a pipeline' },
         { name: 'tasks', description: 'To-dos, optionally linked to a contact or deal' },
