@@ -174,7 +174,7 @@ export interface DealsTable {
   org_id: string
   livemode: boolean
   title: string
-  value: Decimal
+  value: ColumnType<string, string | number | undefined, string | number>
   currency: string
   pipeline_id: string
   stage_id: string

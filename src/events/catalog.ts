@@ -46,7 +46,7 @@ const emailEvent = (what: string, extra: Record<string, TSchema> = {}) => ({
   }),
 })
 
-const invoiceEvent = (what: string, when: 'sent_at' | 'paid_at') => ({
+const invoiceEvent = (what: string, when: 'sent_at' | 'paid_at' | 'voided_at') => ({
   description: `An invoice ${what}`,
   data: Type.Object({
     id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
@@ -232,8 +232,17 @@ export const EVENT_CATALOG = {
     }),
     aliases: ['work_order_completed'],
   },
+  'work_order.cancelled': {
+    description: 'A work order was cancelled',
+    data: Type.Object({
+      id: id('wo_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      title: Type.String({ description: 'Title' }),
+      cancelled_at: at('When'),
+    }),
+  },
   'invoice.sent': { ...invoiceEvent('was sent', 'sent_at'), aliases: ['invoice_sent'] },
   'invoice.paid': { ...invoiceEvent('was paid', 'paid_at'), aliases: ['invoice_paid'] },
+  'invoice.voided': invoiceEvent('was voided (kept for the record, never payable)', 'voided_at'),
   'campaign.completed': {
     description: 'An email campaign finished sending',
     data: Type.Object({

@@ -3,6 +3,7 @@ import type { Db } from '../../db/schema.js'
 import { ApiError } from '../../http/errors.js'
 import { newId } from '../../lib/ids.js'
 import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
+import { insertDefaultPipeline } from '../pipelines/pipelines.repo.js'
 import { findOrg, insertOrg, listOrgs, type OrgRow, updateOrg } from './orgs.repo.js'
 import type { Org, OrgCreate, OrgUpdate } from './orgs.schemas.js'
 
@@ -21,12 +22,16 @@ export function toOrg(row: OrgRow): Org {
 export class OrgsService {
   constructor(private readonly db: Db) {}
 
-  /** Creates the organization with its first live secret key (every scope its plan allows). */
+  /**
+   * Creates the organization with its first live secret key (every scope its plan allows) and the
+   * default pipeline of each mode, all in one transaction.
+   */
   async create(input: OrgCreate): Promise<{ org: Org; api_key: ApiKeyView }> {
     return this.db.transaction().execute(async (tx) => {
       const plan: Plan = input.plan ?? 'free'
       const org = await insertOrg(tx, { id: newId('organization'), name: input.name, plan })
       const apiKey = await createKey(tx, org.id, plan, { name: 'Default secret key', mode: 'live' })
+      for (const livemode of [true, false]) await insertDefaultPipeline(tx, { orgId: org.id, livemode })
       return { org: toOrg(org), api_key: apiKey }
     })
   }

@@ -1,0 +1,45 @@
+import type { Executor } from '../../db/schema.js'
+import { invalidField } from '../../http/errors.js'
+import type { TenantScope } from '../api-keys/principal.js'
+
+/**
+ * Checks that the contact a work order or invoice links to exists in the caller's organization and
+ * mode (422 naming `field` otherwise) and returns the name to show for it. `for key share` keeps
+ * the contact from being deleted before the linking transaction commits, so the link never points
+ * at a contact that vanished in between.
+ */
+export async function lockLinkedContact(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  field = 'contact_id',
+): Promise<{ displayName: string | null }> {
+  const row = await db
+    .selectFrom('contacts')
+    .select(['name', 'company', 'email'])
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .forKeyShare()
+    .executeTakeFirst()
+  if (!row) throw invalidField(field, `No contact ${id} in this organization and mode`)
+  return { displayName: row.name ?? row.company ?? row.email }
+}
+
+/** As `lockLinkedContact`, for the work order an invoice bills. */
+export async function lockLinkedWorkOrder(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  field = 'work_order_id',
+): Promise<void> {
+  const row = await db
+    .selectFrom('work_orders')
+    .select('id')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .forKeyShare()
+    .executeTakeFirst()
+  if (!row) throw invalidField(field, `No work order ${id} in this organization and mode`)
+}

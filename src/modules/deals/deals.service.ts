@@ -1,0 +1,316 @@
+import type { Db, Executor, Tx } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import { emit } from '../../events/emit.js'
+import { ApiError, invalidField } from '../../http/errors.js'
+import { assertIfMatch } from '../../http/etag.js'
+import type { PageParams } from '../../http/pagination.js'
+import { newId } from '../../lib/ids.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { findPipeline, findStage, listStages, type StageRow } from '../pipelines/pipelines.repo.js'
+import { ensureDefaultPipeline } from '../pipelines/pipelines.service.js'
+import {
+  type DealRow,
+  type DealValues,
+  deleteDeal,
+  findDeal,
+  findOrgCurrency,
+  insertDeal,
+  listDeals,
+  lockContact,
+  lockUser,
+  updateDeal,
+} from './deals.repo.js'
+import type { Deal, DealCreate, DealListQuery, DealStatus, DealUpdate } from './deals.schemas.js'
+import { formatAmount, normalizeCurrency, parseAmount } from './money.js'
+
+export function toDeal(row: DealRow): Deal {
+  return {
+    id: row.id,
+    object: 'deal',
+    title: row.title,
+    value: formatAmount(row.value, row.currency),
+    currency: row.currency,
+    pipeline_id: row.pipeline_id,
+    stage_id: row.stage_id,
+    stage: row.stage,
+    status: row.status,
+    contact_id: row.contact_id,
+    owner_id: row.owner_id,
+    expected_close_date: row.expected_close_date,
+    lost_reason: row.lost_reason,
+    won_at: row.won_at?.toISOString() ?? null,
+    lost_at: row.lost_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  }
+}
+
+/** Where a deal sits: its stage (hence pipeline) and its status, always consistent. */
+interface Placement {
+  stage: StageRow
+  status: DealStatus
+}
+
+type PlacementInput = Pick<DealCreate, 'pipeline_id' | 'stage_id' | 'status'>
+
+/**
+ * The stage/status rule, in one place (docs/deals.md explains it to clients):
+ * - a deal in a `won` or `lost` stage has that status; moving it into an open stage reopens it;
+ * - `status: won|lost` alone moves the deal into the pipeline's won/lost stage when there is one,
+ *   else the deal keeps its open stage with that status;
+ * - `status: open` on a deal in a won/lost stage moves it to the pipeline's last open stage;
+ * - a stage of another pipeline needs a matching `pipeline_id`; `pipeline_id` alone picks the new
+ *   pipeline's stage for the deal's status (its won/lost stage, or else its first open stage).
+ */
+async function resolvePlacement(
+  tx: Tx,
+  scope: TenantScope,
+  current: { stage: StageRow; status: DealStatus } | undefined,
+  input: PlacementInput,
+): Promise<Placement> {
+  if (input.stage_id !== undefined) {
+    const stage = await findStage(tx, scope, input.stage_id, { lock: 'share' })
+    if (!stage) throw invalidField('stage_id', `No stage ${input.stage_id} in this organization`)
+    const expectedPipeline = input.pipeline_id ?? current?.stage.pipeline_id
+    if (expectedPipeline !== undefined && stage.pipeline_id !== expectedPipeline) {
+      throw invalidField(
+        'stage_id',
+        input.pipeline_id !== undefined
+          ? `Belongs to pipeline ${stage.pipeline_id}, not to pipeline_id ${input.pipeline_id}`
+          : `Belongs to pipeline ${stage.pipeline_id}; send pipeline_id too to move the deal to another pipeline`,
+      )
+    }
+    const keepsStage = current !== undefined && current.stage.id === stage.id
+    const status = input.status ?? (stage.kind !== 'open' ? stage.kind : keepsStage ? current.status : 'open')
+    if (stage.kind !== 'open' && status !== stage.kind) {
+      throw invalidField('status', `Conflicts with stage_id: a deal in the ${stage.kind} stage is ${stage.kind}`)
+    }
+    if (stage.kind === 'open' && status !== 'open') {
+      const closing = (await listStages(tx, scope, [stage.pipeline_id])).find((s) => s.kind === status)
+      if (closing) {
+        throw invalidField(
+          'status',
+          `Conflicts with stage_id: a ${status} deal of this pipeline goes to ${closing.name}`,
+        )
+      }
+    }
+    return { stage, status }
+  }
+
+  let pipelineId: string
+  if (input.pipeline_id !== undefined && input.pipeline_id !== current?.stage.pipeline_id) {
+    if (!(await findPipeline(tx, scope, input.pipeline_id))) {
+      throw invalidField('pipeline_id', `No pipeline ${input.pipeline_id} in this organization`)
+    }
+    pipelineId = input.pipeline_id
+  } else if (current) {
+    // Same pipeline: only a status change can move the deal.
+    const status = input.status ?? current.status
+    if (status === current.status) return current
+    const stages = await listStages(tx, scope, [current.stage.pipeline_id])
+    const closing = status === 'open' ? undefined : stages.find((s) => s.kind === status)
+    if (closing) return { stage: await lockStage(tx, scope, closing.id), status }
+    if (current.stage.kind === 'open') return { stage: current.stage, status }
+    return { stage: await lockStage(tx, scope, lastOpenStage(stages).id), status }
+  } else {
+    pipelineId = await ensureDefaultPipeline(tx, scope)
+  }
+  const status = input.status ?? current?.status ?? 'open'
+  const stages = await listStages(tx, scope, [pipelineId])
+  const target = (status !== 'open' && stages.find((s) => s.kind === status)) || firstOpenStage(stages)
+  return { stage: await lockStage(tx, scope, target.id), status }
+}
+
+function firstOpenStage(stages: StageRow[]): StageRow {
+  const stage = stages.find((s) => s.kind === 'open')
+  if (!stage) throw new ApiError('conflict', 'The pipeline has no open stage')
+  return stage
+}
+
+function lastOpenStage(stages: StageRow[]): StageRow {
+  const stage = stages.filter((s) => s.kind === 'open').at(-1)
+  if (!stage) throw new ApiError('conflict', 'The pipeline has no open stage')
+  return stage
+}
+
+/** Locks the stage against deletion or a change of kind until the deal is written (see PipelinesService). */
+async function lockStage(tx: Tx, scope: TenantScope, id: string): Promise<StageRow> {
+  const stage = await findStage(tx, scope, id, { lock: 'share' })
+  if (!stage) throw new ApiError('conflict', `Stage ${id} was deleted meanwhile; retry`)
+  return stage
+}
+
+async function assertContact(tx: Executor, scope: TenantScope, id: string | null | undefined) {
+  if (id && !(await lockContact(tx, scope, id))) {
+    throw invalidField('contact_id', `No contact ${id} in this organization and mode`)
+  }
+}
+
+async function assertOwner(tx: Executor, scope: TenantScope, id: string | null | undefined) {
+  if (id && !(await lockUser(tx, scope.orgId, id))) throw invalidField('owner_id', `No user ${id} in this organization`)
+}
+
+/** won_at / lost_at / lost_reason for a deal entering `status` (or staying in it). */
+function closingFields(
+  status: DealStatus,
+  previous: Pick<DealRow, 'status' | 'won_at' | 'lost_at' | 'lost_reason'> | undefined,
+  lostReason: string | null | undefined,
+  now: Date,
+): Pick<DealValues, 'won_at' | 'lost_at' | 'lost_reason'> {
+  if (lostReason && status !== 'lost') throw invalidField('lost_reason', 'Only a lost deal has a lost reason')
+  const same = previous?.status === status
+  if (status === 'won') return { won_at: same ? previous.won_at : now, lost_at: null, lost_reason: null }
+  if (status === 'lost') {
+    return {
+      won_at: null,
+      lost_at: same ? previous.lost_at : now,
+      lost_reason: lostReason !== undefined ? lostReason : same ? previous.lost_reason : null,
+    }
+  }
+  return { won_at: null, lost_at: null, lost_reason: null }
+}
+
+export class DealsService {
+  constructor(private readonly db: Db) {}
+
+  /** Creates a deal and emits `deal.created` (and `deal.won` / `deal.lost` when created closed). */
+  async create(scope: TenantScope, input: DealCreate): Promise<Deal> {
+    return inTransaction(this.db, async (tx) => {
+      const currency = input.currency
+        ? normalizeCurrency(input.currency)
+        : normalizeCurrency(await findOrgCurrency(tx, scope.orgId))
+      const value = parseAmount(input.value ?? 0, currency)
+      await assertContact(tx, scope, input.contact_id)
+      await assertOwner(tx, scope, input.owner_id)
+      const { stage, status } = await resolvePlacement(tx, scope, undefined, input)
+      const values: DealValues = {
+        title: input.title.trim(),
+        value,
+        currency,
+        pipeline_id: stage.pipeline_id,
+        stage_id: stage.id,
+        contact_id: input.contact_id ?? null,
+        owner_id: input.owner_id ?? null,
+        expected_close_date: input.expected_close_date ?? null,
+        status,
+        ...closingFields(status, undefined, input.lost_reason, new Date()),
+      }
+      const row = { ...(await insertDeal(tx, scope, newId('deal'), values)), stage: stage.name }
+      const deal = toDeal(row)
+      await emit(tx, scope, 'deal.created', {
+        id: deal.id,
+        title: deal.title,
+        value: deal.value,
+        stage: deal.stage,
+        contact_id: deal.contact_id,
+      })
+      await emitClosing(tx, scope, deal, undefined)
+      return deal
+    })
+  }
+
+  async get(scope: TenantScope, id: string): Promise<Deal> {
+    const row = await findDeal(this.db, scope, id)
+    if (!row) throw notFound(id)
+    return toDeal(row)
+  }
+
+  list(scope: TenantScope, query: DealListQuery & PageParams) {
+    return listDeals(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toDeal) }))
+  }
+
+  /**
+   * Applies the given fields under a row lock. Emits `deal.updated` with the changed fields, then
+   * `deal.stage_changed` when the stage changed and `deal.won` / `deal.lost` when the status became so.
+   */
+  async update(scope: TenantScope, id: string, input: DealUpdate, opts: { ifMatch?: string } = {}): Promise<Deal> {
+    return inTransaction(this.db, async (tx) => {
+      const current = await findDeal(tx, scope, id, { forUpdate: true })
+      if (!current) throw notFound(id)
+      const before = toDeal(current)
+      assertIfMatch(opts.ifMatch, before)
+
+      const currency = input.currency !== undefined ? normalizeCurrency(input.currency) : current.currency
+      let value = current.value
+      if (input.value !== undefined) value = parseAmount(input.value, currency)
+      else if (currency !== current.currency) {
+        try {
+          value = parseAmount(current.value, currency)
+        } catch {
+          throw invalidField('currency', `The deal's value ${before.value} has more decimals than ${currency} allows`)
+        }
+      }
+      if (input.contact_id !== current.contact_id) await assertContact(tx, scope, input.contact_id)
+      if (input.owner_id !== current.owner_id) await assertOwner(tx, scope, input.owner_id)
+
+      const currentStage = await findStage(tx, scope, current.stage_id)
+      const placement = await resolvePlacement(tx, scope, { stage: currentStage!, status: current.status }, input)
+      const next: DealRow = {
+        ...current,
+        title: input.title?.trim() ?? current.title,
+        value,
+        currency,
+        pipeline_id: placement.stage.pipeline_id,
+        stage_id: placement.stage.id,
+        stage: placement.stage.name,
+        status: placement.status,
+        contact_id: input.contact_id !== undefined ? input.contact_id : current.contact_id,
+        owner_id: input.owner_id !== undefined ? input.owner_id : current.owner_id,
+        expected_close_date:
+          input.expected_close_date !== undefined ? input.expected_close_date : current.expected_close_date,
+        ...closingFields(placement.status, current, input.lost_reason, new Date()),
+      }
+      const after = toDeal(next)
+      const changed = (Object.keys(after) as (keyof Deal)[]).filter(
+        (k) => k !== 'stage' && k !== 'updated_at' && JSON.stringify(after[k]) !== JSON.stringify(before[k]),
+      )
+      if (changed.length === 0) return before
+
+      const patch: Partial<DealValues> = {}
+      for (const k of changed) (patch as Record<string, unknown>)[k] = next[k as keyof DealValues]
+      const deal = toDeal({ ...(await updateDeal(tx, scope, id, patch)), stage: placement.stage.name })
+      await emit(tx, scope, 'deal.updated', {
+        id,
+        changes: Object.fromEntries(changed.map((k) => [k, deal[k]])),
+      })
+      if (deal.stage_id !== before.stage_id) {
+        await emit(tx, scope, 'deal.stage_changed', {
+          id,
+          previous_stage: before.stage,
+          new_stage: deal.stage,
+          value: deal.value,
+        })
+      }
+      await emitClosing(tx, scope, deal, before.status)
+      return deal
+    })
+  }
+
+  async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<{ id: string }> {
+    return inTransaction(this.db, async (tx) => {
+      if (opts.ifMatch !== undefined) {
+        const current = await findDeal(tx, scope, id, { forUpdate: true })
+        if (!current) throw notFound(id)
+        assertIfMatch(opts.ifMatch, toDeal(current))
+      }
+      const row = await deleteDeal(tx, scope, id)
+      if (!row) throw notFound(id)
+      await emit(tx, scope, 'deal.deleted', { id: row.id, title: row.title })
+      return row
+    })
+  }
+}
+
+/** `deal.won` / `deal.lost` when the deal has just entered that status. */
+async function emitClosing(tx: Tx, scope: TenantScope, deal: Deal, previous: DealStatus | undefined) {
+  if (deal.status === previous) return
+  if (deal.status === 'won') {
+    await emit(tx, scope, 'deal.won', { id: deal.id, title: deal.title, value: deal.value, won_at: deal.won_at })
+  } else if (deal.status === 'lost') {
+    await emit(tx, scope, 'deal.lost', { id: deal.id, title: deal.title, reason: deal.lost_reason })
+  }
+}
+
+function notFound(id: string) {
+  return new ApiError('not_found', `Deal ${id} not found`)
+}
