@@ -22,6 +22,7 @@ import { dealsModule } from './modules/deals/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
+import { schedulingModule } from './modules/scheduling/index.js'
 import { timelineModule } from './modules/timeline/index.js'
 import { usersRoutes } from './modules/users/users.routes.js'
 import { UsersService } from './modules/users/users.service.js'
@@ -102,6 +103,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(dealsModule(deps))
   await app.register(timelineModule(deps))
   await app.register(billingModule(deps))
+  await app.register(schedulingModule(deps))
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
   const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {

@@ -3,6 +3,7 @@ import type { TestApp } from './harness.js'
 import { BILLING_ROUTES } from './route-tables/billing.js'
 import { BULK_ROUTES } from './route-tables/bulk.js'
 import { DEALS_ROUTES } from './route-tables/deals.js'
+import { SCHEDULING_ROUTES } from './route-tables/scheduling.js'
 import { TIMELINE_ROUTES } from './route-tables/timeline.js'
 
 const newContact = async (h: TestApp, key: string) =>
@@ -103,4 +104,5 @@ export const ROUTES: RouteContract[] = [
   ...TIMELINE_ROUTES,
   ...BILLING_ROUTES,
   ...BULK_ROUTES,
+  ...SCHEDULING_ROUTES,
 ]

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { BillingTables } from './schema-billing.js'
+import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -195,7 +196,7 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp
 }
 
-export interface Database extends TimelineTables, BillingTables {
+export interface Database extends TimelineTables, BillingTables, SchedulingTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
