@@ -15,7 +15,11 @@ describe('users', () => {
   test('creates a user with defaults, gets and lists it', async () => {
     const h = await testApp()
     const jane = person()
-    const res = await h.api('POST', '/api/v1/users', { name: 'Sam', email: 'sam@acme.example', username: unique('sam') })
+    const res = await h.api('POST', '/api/v1/users', {
+      name: 'Sam',
+      email: 'sam@acme.example',
+      username: unique('sam'),
+    })
     expect(res.statusCode).toBe(201)
     const user = res.json()
     expect(user).toMatchObject({ object: 'user', name: 'Sam', timezone: 'UTC', role: 'member' })
@@ -53,7 +57,11 @@ describe('users', () => {
     )
     expect(taken.statusCode).toBe(409)
     expect(taken.json().error.details[0].field).toBe('username')
-    const sameEmail = await h.api('POST', '/api/v1/users', { ...jane, username: unique('jane2'), email: 'JANE@acme.example' })
+    const sameEmail = await h.api('POST', '/api/v1/users', {
+      ...jane,
+      username: unique('jane2'),
+      email: 'JANE@acme.example',
+    })
     expect(sameEmail.statusCode).toBe(409)
     expect(sameEmail.json().error.details[0].field).toBe('email')
     const elsewhere = await h.api(
@@ -93,7 +101,12 @@ describe('users', () => {
     const demote = await h.api('PATCH', `/api/v1/users/${owner}`, { role: 'admin' })
     expect(demote.statusCode).toBe(409)
     expect((await h.api('DELETE', `/api/v1/users/${owner}`)).statusCode).toBe(409)
-    await h.api('POST', '/api/v1/users', { name: 'Ann', email: 'ann@acme.example', username: unique('ann'), role: 'owner' })
+    await h.api('POST', '/api/v1/users', {
+      name: 'Ann',
+      email: 'ann@acme.example',
+      username: unique('ann'),
+      role: 'owner',
+    })
     expect((await h.api('PATCH', `/api/v1/users/${owner}`, { role: 'admin' })).statusCode).toBe(200)
     expect((await h.api('DELETE', `/api/v1/users/${owner}`)).statusCode).toBe(200)
     expect((await h.api('GET', `/api/v1/users/${owner}`)).statusCode).toBe(404)

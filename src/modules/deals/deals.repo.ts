@@ -67,6 +67,15 @@ export async function findDeal(
   return q.executeTakeFirst() as Promise<DealRow | undefined>
 }
 
+/** The deals of the given ids (any order; unknown ids are left out). */
+export async function findDeals(db: Executor, scope: TenantScope, ids: string[]): Promise<DealRow[]> {
+  if (ids.length === 0) return []
+  return dealsWithStage(db, scope)
+    .select([...DEAL_COLUMNS, 'stages.name as stage'])
+    .where('deals.id', 'in', ids)
+    .execute() as Promise<DealRow[]>
+}
+
 export async function insertDeal(
   db: Executor,
   scope: TenantScope,

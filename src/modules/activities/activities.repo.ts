@@ -1,0 +1,104 @@
+import { type Selectable, sql, type Updateable } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { ActivitiesTable } from '../../db/schema-timeline.js'
+import { type PageParams, paginate } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import type { ActivityListQuery } from './activities.schemas.js'
+
+export type ActivityRow = Omit<Selectable<ActivitiesTable>, 'org_id' | 'livemode'>
+export type ActivityValues = Omit<
+  Updateable<ActivitiesTable>,
+  'id' | 'org_id' | 'livemode' | 'created_at' | 'updated_at'
+>
+
+export const ACTIVITY_COLUMNS = [
+  'id',
+  'type',
+  'summary',
+  'body',
+  'occurred_at',
+  'duration_minutes',
+  'contact_id',
+  'deal_id',
+  'created_at',
+  'updated_at',
+] as const
+
+export async function insertActivity(db: Executor, scope: TenantScope, row: ActivityRow): Promise<ActivityRow> {
+  return db
+    .insertInto('activities')
+    .values({ ...row, org_id: scope.orgId, livemode: scope.livemode })
+    .returning(ACTIVITY_COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function findActivity(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ActivityRow | undefined> {
+  let q = db
+    .selectFrom('activities')
+    .select(ACTIVITY_COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+/** Activities of the given ids (of the scope), in no particular order: the timeline's hydration. */
+export async function findActivities(db: Executor, scope: TenantScope, ids: string[]): Promise<ActivityRow[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('activities')
+    .select(ACTIVITY_COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .execute()
+}
+
+export async function updateActivity(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  values: ActivityValues,
+): Promise<ActivityRow> {
+  return db
+    .updateTable('activities')
+    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(ACTIVITY_COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function deleteActivity(db: Executor, scope: TenantScope, id: string): Promise<ActivityRow | undefined> {
+  return db
+    .deleteFrom('activities')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(ACTIVITY_COLUMNS)
+    .executeTakeFirst()
+}
+
+export async function listActivities(db: Executor, scope: TenantScope, query: ActivityListQuery & PageParams) {
+  let q = db.selectFrom('activities').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
+  if (query.deal_id !== undefined) q = q.where('deal_id', '=', query.deal_id)
+  if (query.type !== undefined) q = q.where('type', '=', query.type)
+  if (query.occurred_after !== undefined) q = q.where('occurred_at', '>=', new Date(query.occurred_after))
+  if (query.occurred_before !== undefined) q = q.where('occurred_at', '<', new Date(query.occurred_before))
+  const descending = (query.sort ?? '-occurred_at') === '-occurred_at'
+  return paginate(
+    q,
+    (qb) => qb.select(ACTIVITY_COLUMNS),
+    sql<string>`id`,
+    { name: 'occurred_at', expression: sql`occurred_at`, castTo: 'timestamptz', descending },
+    query,
+  )
+}

@@ -1,0 +1,134 @@
+import type { Db } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import { emit } from '../../events/emit.js'
+import { ApiError } from '../../http/errors.js'
+import { assertIfMatch } from '../../http/etag.js'
+import type { PageParams } from '../../http/pagination.js'
+import { newId } from '../../lib/ids.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { assertLinksExist } from '../timeline/links.js'
+import {
+  type ActivityRow,
+  type ActivityValues,
+  deleteActivity,
+  findActivity,
+  insertActivity,
+  listActivities,
+  updateActivity,
+} from './activities.repo.js'
+import type { Activity, ActivityCreate, ActivityListQuery, ActivityUpdate } from './activities.schemas.js'
+
+export function toActivity(row: ActivityRow): Activity {
+  return {
+    id: row.id,
+    object: 'activity',
+    type: row.type,
+    summary: row.summary,
+    body: row.body,
+    occurred_at: row.occurred_at.toISOString(),
+    duration_minutes: row.duration_minutes,
+    contact_id: row.contact_id,
+    deal_id: row.deal_id,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  }
+}
+
+export class ActivitiesService {
+  constructor(private readonly db: Db) {}
+
+  /** Logs an activity (occurring now unless said) and emits `activity.created`. */
+  async create(scope: TenantScope, input: ActivityCreate): Promise<Activity> {
+    return inTransaction(this.db, async (tx) => {
+      await assertLinksExist(tx, scope, input)
+      const now = new Date()
+      const activity = toActivity(
+        await insertActivity(tx, scope, {
+          id: newId('activity'),
+          type: input.type,
+          summary: input.summary,
+          body: input.body ?? null,
+          occurred_at: input.occurred_at ? new Date(input.occurred_at) : now,
+          duration_minutes: input.duration_minutes ?? null,
+          contact_id: input.contact_id ?? null,
+          deal_id: input.deal_id ?? null,
+          created_at: now,
+          updated_at: now,
+        }),
+      )
+      await emit(tx, scope, 'activity.created', {
+        id: activity.id,
+        type: activity.type,
+        contact_id: activity.contact_id,
+        summary: activity.summary,
+      })
+      return activity
+    })
+  }
+
+  async get(scope: TenantScope, id: string): Promise<Activity> {
+    const row = await findActivity(this.db, scope, id)
+    if (!row) throw notFound(id)
+    return toActivity(row)
+  }
+
+  list(scope: TenantScope, query: ActivityListQuery & PageParams) {
+    return listActivities(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toActivity) }))
+  }
+
+  /**
+   * Corrects an activity. The event catalog has no `activity.updated`, so no event is emitted.
+   * With `ifMatch`, applies only if the activity still has that ETag (else 412).
+   */
+  async update(
+    scope: TenantScope,
+    id: string,
+    input: ActivityUpdate,
+    opts: { ifMatch?: string } = {},
+  ): Promise<Activity> {
+    return inTransaction(this.db, async (tx) => {
+      const current = await findActivity(tx, scope, id, { forUpdate: true })
+      if (!current) throw notFound(id)
+      const before = toActivity(current)
+      assertIfMatch(opts.ifMatch, before)
+      await assertLinksExist(tx, scope, {
+        contact_id: input.contact_id !== before.contact_id ? input.contact_id : undefined,
+        deal_id: input.deal_id !== before.deal_id ? input.deal_id : undefined,
+      })
+      const patch: Record<string, unknown> = {}
+      for (const field of [
+        'type',
+        'summary',
+        'body',
+        'occurred_at',
+        'duration_minutes',
+        'contact_id',
+        'deal_id',
+      ] as const) {
+        const value = input[field]
+        if (value === undefined) continue
+        const normalized = field === 'occurred_at' ? new Date(value as string).toISOString() : value
+        if (normalized !== before[field]) patch[field] = normalized
+      }
+      if (Object.keys(patch).length === 0) return before
+      return toActivity(await updateActivity(tx, scope, id, patch as ActivityValues))
+    })
+  }
+
+  async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Activity> {
+    return inTransaction(this.db, async (tx) => {
+      if (opts.ifMatch !== undefined) {
+        const current = await findActivity(tx, scope, id, { forUpdate: true })
+        if (!current) throw notFound(id)
+        assertIfMatch(opts.ifMatch, toActivity(current))
+      }
+      const row = await deleteActivity(tx, scope, id)
+      if (!row) throw notFound(id)
+      return toActivity(row)
+    })
+  }
+}
+
+function notFound(id: string) {
+  return new ApiError('not_found', `Activity ${id} not found`)
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import type { TagListQuery } from './tags.schemas.js'
+
+export interface TagRow {
+  id: string
+  name: string
+  contact_count: number
+  created_at: Date
+}
+
+/** Contacts of the tag's organization and mode carrying it: served by the GIN index on `contacts.tags`. */
+const CONTACT_COUNT = sql<number>`(select count(*)::int from contacts c
+  where c.org_id = tags.org_id and c.livemode = tags.livemode and c.tags @> array[tags.name])`
+
+const selectTag = (db: Executor, scope: TenantScope) =>
+  db
+    .selectFrom('tags')
+    .select(['id', 'name', 'created_at', CONTACT_COUNT.as('contact_count')])
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+
+export async function findTag(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<TagRow | undefined> {
+  let q = selectTag(db, scope).where('id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+/** The tag spelled `name` in any letter case, other than `exceptId`. */
+export async function findTagByName(db: Executor, scope: TenantScope, name: string, exceptId?: string) {
+  let q = db
+    .selectFrom('tags')
+    .select(['id', 'name'])
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where(sql<boolean>`lower(name) = lower(${name})`)
+  if (exceptId) q = q.where('id', '<>', exceptId)
+  return q.executeTakeFirst()
+}
+
+/** Inserts a tag; undefined when one with that name (in any letter case) already exists. */
+export async function insertTag(
+  db: Executor,
+  scope: TenantScope,
+  row: { id: string; name: string },
+): Promise<TagRow | undefined> {
+  const inserted = await sql<{ id: string; name: string; created_at: Date }>`
+    insert into tags (id, org_id, livemode, name) values (${row.id}, ${scope.orgId}, ${scope.livemode}, ${row.name})
+    on conflict (org_id, livemode, lower(name)) do nothing
+    returning id, name, created_at`.execute(db)
+  const tag = inserted.rows[0]
+  return tag ? { ...tag, contact_count: 0 } : undefined
+}
+
+/**
+ * Renames the tag and, in the same statement set, every contact of the organization and mode
+ * carrying it (their `updated_at` moves too). One UPDATE whatever the number of contacts.
+ */
+export async function renameTag(db: Executor, scope: TenantScope, id: string, from: string, to: string) {
+  await sql`update contacts set tags = array_replace(tags, ${from}, ${to}),
+      updated_at = greatest(now(), updated_at + interval '1 microsecond')
+    where org_id = ${scope.orgId} and livemode = ${scope.livemode} and tags @> array[${from}]::text[]`.execute(db)
+  await db
+    .updateTable('tags')
+    .set({ name: to })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Removes the tag from every contact carrying it, then deletes it. */
+export async function deleteTag(db: Executor, scope: TenantScope, id: string, name: string) {
+  await sql`update contacts set tags = array_remove(tags, ${name}),
+      updated_at = greatest(now(), updated_at + interval '1 microsecond')
+    where org_id = ${scope.orgId} and livemode = ${scope.livemode} and tags @> array[${name}]::text[]`.execute(db)
+  await db
+    .deleteFrom('tags')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** `%` and `_` are wildcards in LIKE: a prefix holding them must match them literally. */
+function prefixPattern(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+  name: { expression: sql`lower(name)`, castTo: 'text' },
+  created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
+}
+
+export async function listTags(db: Executor, scope: TenantScope, query: TagListQuery & PageParams) {
+  let q = db.selectFrom('tags').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  if (query.q !== undefined) q = q.where(sql<boolean>`lower(name) like ${prefixPattern(query.q)}`)
+  const sortKey = query.sort ?? 'name'
+  const name = sortKey.replace(/^-/, '')
+  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
+  return paginate(
+    q,
+    (qb) => qb.select(['id', 'name', 'created_at', CONTACT_COUNT.as('contact_count')]),
+    sql<string>`id`,
+    sort,
+    query,
+  )
+}

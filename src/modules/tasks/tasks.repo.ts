@@ -1,0 +1,101 @@
+import { type Selectable, sql, type Updateable } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { TasksTable } from '../../db/schema-timeline.js'
+import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import type { TaskListQuery } from './tasks.schemas.js'
+
+export type TaskRow = Omit<Selectable<TasksTable>, 'org_id' | 'livemode'>
+export type TaskValues = Omit<Updateable<TasksTable>, 'id' | 'org_id' | 'livemode' | 'created_at' | 'updated_at'>
+
+export const TASK_COLUMNS = [
+  'id',
+  'title',
+  'description',
+  'due_at',
+  'status',
+  'assignee_id',
+  'contact_id',
+  'deal_id',
+  'completed_at',
+  'completed_by',
+  'created_at',
+  'updated_at',
+] as const
+
+export async function insertTask(db: Executor, scope: TenantScope, row: TaskRow): Promise<TaskRow> {
+  return db
+    .insertInto('tasks')
+    .values({ ...row, org_id: scope.orgId, livemode: scope.livemode })
+    .returning(TASK_COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function findTask(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<TaskRow | undefined> {
+  let q = db
+    .selectFrom('tasks')
+    .select(TASK_COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+/** Tasks of the given ids (of the scope), in no particular order: the timeline's hydration. */
+export async function findTasks(db: Executor, scope: TenantScope, ids: string[]): Promise<TaskRow[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('tasks')
+    .select(TASK_COLUMNS)
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .execute()
+}
+
+export async function updateTask(db: Executor, scope: TenantScope, id: string, values: TaskValues): Promise<TaskRow> {
+  return db
+    .updateTable('tasks')
+    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(TASK_COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function deleteTask(db: Executor, scope: TenantScope, id: string): Promise<TaskRow | undefined> {
+  return db
+    .deleteFrom('tasks')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(TASK_COLUMNS)
+    .executeTakeFirst()
+}
+
+const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+  created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
+  updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
+  due_at: { expression: sql`due_at`, castTo: 'timestamptz' },
+}
+
+export async function listTasks(db: Executor, scope: TenantScope, query: TaskListQuery & PageParams) {
+  let q = db.selectFrom('tasks').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  if (query.status !== undefined) q = q.where('status', '=', query.status)
+  if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
+  if (query.deal_id !== undefined) q = q.where('deal_id', '=', query.deal_id)
+  if (query.assignee_id !== undefined) q = q.where('assignee_id', '=', query.assignee_id)
+  if (query.due_after !== undefined) q = q.where('due_at', '>=', new Date(query.due_after))
+  if (query.due_before !== undefined) q = q.where('due_at', '<', new Date(query.due_before))
+  const sortKey = query.sort ?? '-created_at'
+  const name = sortKey.replace(/^-/, '')
+  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
+  return paginate(q, (qb) => qb.select(TASK_COLUMNS), sql<string>`id`, sort, query)
+}
