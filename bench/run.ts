@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
+import { CRM_SCENARIO_ID, runCrmBenchmark } from './crm.js'
 import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withDatabase } from './database.js'
 import { type LoadOptions, type Measurement, runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
@@ -68,6 +69,8 @@ interface Settings extends RunSettings {
   scenarios: Scenario[]
   /** Whether the webhook delivery benchmark (its own database, processes and section) runs. */
   webhooks: boolean
+  /** Whether the CSV import and contact search benchmark (its own database and section) runs. */
+  crm: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -75,8 +78,10 @@ function readSettings(): Settings {
   const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim())
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS
   const webhooks = !only || only.includes(WEBHOOKS_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks) {
-    throw new Error(`BENCH_SCENARIOS: choose from ${[...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID].join(', ')}`)
+  const crm = !only || only.includes(CRM_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm) {
+    const ids = [...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID, CRM_SCENARIO_ID]
+    throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
   return {
     databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -87,6 +92,7 @@ function readSettings(): Settings {
     rounds: intSetting('BENCH_ROUNDS', 5, 1, 9),
     scenarios,
     webhooks,
+    crm,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -153,6 +159,7 @@ async function main() {
       docsFile: DOCS_FILE,
     })
   }
+  if (settings.crm) await runCrmBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
 }
 
 async function runApiOverhead(settings: Settings) {

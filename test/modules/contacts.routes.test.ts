@@ -225,3 +225,36 @@ describe('GET /api/v1/contacts', () => {
     expect((await h.api('GET', '/api/v1/contacts')).json().pagination.total).toBe(4)
   })
 })
+
+describe('external_id', () => {
+  test('is set on create, unique per organization and mode (409), changed or cleared by PATCH, and filters the list', async () => {
+    const h = await testApp()
+    const created = await h.api('POST', '/api/v1/contacts', { email: 'ext@example.com', external_id: 'crm-1' })
+    expect(created.statusCode).toBe(201)
+    expect(created.json().external_id).toBe('crm-1')
+    expect((await h.api('POST', '/api/v1/contacts', { email: 'plain@example.com' })).json().external_id).toBeNull()
+
+    const dup = await h.api('POST', '/api/v1/contacts', { email: 'other@example.com', external_id: 'crm-1' })
+    expect(dup.statusCode).toBe(409)
+    expect(dup.json().error).toMatchObject({ code: 'already_exists', details: [{ field: 'external_id' }] })
+    const testKey = await h.newKey(h.org.id, { mode: 'test' })
+    const sandbox = await h.api(
+      'POST',
+      '/api/v1/contacts',
+      { email: 'ext@example.com', external_id: 'crm-1' },
+      { authorization: `Bearer ${testKey}` },
+    )
+    expect(sandbox.statusCode).toBe(201)
+
+    const list = await h.api('GET', '/api/v1/contacts?external_id=crm-1')
+    expect(list.json().data.map((c: { id: string }) => c.id)).toEqual([created.json().id])
+
+    const id = created.json().id
+    const changed = await h.api('PATCH', `/api/v1/contacts/${id}`, { external_id: 'crm-2' })
+    expect(changed.json().external_id).toBe('crm-2')
+    const events = (await h.api('GET', '/api/v1/events?type=contact.updated')).json().data
+    expect(events[0].data).toEqual({ id, changes: { external_id: 'crm-2' } })
+    expect((await h.api('PATCH', `/api/v1/contacts/${id}`, { external_id: null })).json().external_id).toBeNull()
+    expect((await h.api('POST', '/api/v1/contacts', { email: 'e@example.com', external_id: ' ' })).statusCode).toBe(422)
+  })
+})

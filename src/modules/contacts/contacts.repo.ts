@@ -14,13 +14,14 @@ export interface ContactRow {
   company: string | null
   status: string
   source: string
+  external_id: string | null
   tags: string[]
   custom_fields: Record<string, unknown>
   created_at: Date
   updated_at: Date
 }
 
-const COLUMNS = [
+export const COLUMNS = [
   'id',
   'name',
   'email',
@@ -28,6 +29,7 @@ const COLUMNS = [
   'company',
   'status',
   'source',
+  'external_id',
   'tags',
   'custom_fields',
   'created_at',
@@ -35,6 +37,7 @@ const COLUMNS = [
 ] as const
 
 export type ContactValues = Pick<ContactsTable, 'name' | 'email' | 'phone' | 'company' | 'status' | 'source'> & {
+  external_id: string | null
   tags: string[]
   custom_fields: Record<string, unknown>
 }
@@ -51,9 +54,9 @@ export async function insertContactWithEvent(
 ): Promise<void> {
   const result = await sql<{ deliveries: number }>`
     with contact as (
-      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, tags, custom_fields, created_at, updated_at)
+      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, external_id, tags, custom_fields, created_at, updated_at)
       values (${row.id}, ${scope.orgId}, ${scope.livemode}, ${row.name}, ${row.email}, ${row.phone}, ${row.company},
-        ${row.status}, ${row.source}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
+        ${row.status}, ${row.source}, ${row.external_id}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
       returning id
     ), ${outboxCtes(scope, 'contact.created', eventData)}
     select ${OUTBOX_RESULT} from contact`.execute(db)
@@ -109,11 +112,11 @@ export async function deleteContact(db: Executor, scope: TenantScope, id: string
 }
 
 /** `%` and `_` are wildcards in LIKE: a search for them must match them literally. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+export const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
   name: { expression: sql`lower(name)`, castTo: 'text' },
@@ -130,6 +133,7 @@ export async function listContacts(db: Executor, scope: TenantScope, query: Cont
   }
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.source !== undefined) q = q.where('source', '=', query.source)
+  if (query.external_id !== undefined) q = q.where('external_id', '=', query.external_id)
   if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
   if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
   if (query.q !== undefined) {
@@ -169,4 +173,21 @@ export async function registerTags(db: Executor, scope: TenantScope, names: stri
     .execute()
   const canonical = new Map(rows.map((r) => [r.name.toLowerCase(), r.name]))
   return unique.map((n) => canonical.get(n.toLowerCase()) ?? n)
+}
+
+/** The id of the contact with this email (case-insensitively) or external id, if any. */
+export async function findContactIdBy(
+  db: Executor,
+  scope: TenantScope,
+  key: 'email' | 'external_id',
+  value: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where(key === 'email' ? sql<boolean>`lower(email) = lower(${value})` : sql<boolean>`external_id = ${value}`)
+    .executeTakeFirst()
+  return row?.id
 }

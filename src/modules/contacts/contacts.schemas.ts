@@ -5,8 +5,8 @@ export const CONTACT_STATUSES = ['lead', 'prospect', 'customer', 'churned'] as c
 export const CONTACT_SOURCES = ['manual', 'api', 'form', 'import', 'booking', 'lead_capture'] as const
 export const CUSTOM_FIELDS_MAX_BYTES = 16 * 1024
 
-const Status = Type.Enum(CONTACT_STATUSES, { description: 'Lifecycle stage', examples: ['lead'] })
-const Source = Type.Enum(CONTACT_SOURCES, { description: 'How the contact entered Rapport', examples: ['api'] })
+export const Status = Type.Enum(CONTACT_STATUSES, { description: 'Lifecycle stage', examples: ['lead'] })
+export const Source = Type.Enum(CONTACT_SOURCES, { description: 'How the contact entered Rapport', examples: ['api'] })
 const Name = Type.String({ minLength: 1, maxLength: 200, description: 'Full name', examples: ['Jane Doe'] })
 const Email = Type.String({
   format: 'email',
@@ -36,6 +36,13 @@ const Tags = Type.Array(
     examples: [['lead', 'enterprise']],
   },
 )
+export const ExternalId = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '\\S',
+  description: 'Your own id for the contact (from another system); unique per organization and mode',
+  examples: ['crm-4711'],
+})
 const CustomFields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
   description: 'Your own fields, as a JSON object of at most 16 KB',
   examples: [{ plan_interest: 'teams', seats: 12 }],
@@ -60,6 +67,10 @@ export const Contact = Type.Object(
     }),
     status: Status,
     source: Source,
+    external_id: Type.Union([ExternalId, Type.Null()], {
+      description: 'Your own id for the contact, unique per organization and mode; null if not set',
+      examples: ['crm-4711'],
+    }),
     tags: Tags,
     custom_fields: CustomFields,
     created_at: Type.String({
@@ -85,6 +96,7 @@ export const Contact = Type.Object(
         company: 'Acme Inc.',
         status: 'lead',
         source: 'api',
+        external_id: 'crm-4711',
         tags: ['lead', 'enterprise'],
         custom_fields: { plan_interest: 'teams', seats: 12 },
         created_at: '2025-01-15T09:30:00.000Z',
@@ -103,6 +115,7 @@ export const ContactCreate = Type.Object(
     company: Type.Optional(Company),
     status: Type.Optional(Status),
     source: Type.Optional(Source),
+    external_id: Type.Optional(ExternalId),
     tags: Type.Optional(Tags),
     custom_fields: Type.Optional(CustomFields),
   },
@@ -133,6 +146,12 @@ export const ContactUpdate = Type.Object(
     ),
     status: Type.Optional(Status),
     source: Type.Optional(Source),
+    external_id: Type.Optional(
+      Type.Union([ExternalId, Type.Null()], {
+        description: 'Your own id for the contact, unique per organization and mode; null clears it',
+        examples: ['crm-4712'],
+      }),
+    ),
     tags: Type.Optional(Tags),
     custom_fields: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
@@ -167,6 +186,9 @@ export const ContactListQuery = Type.Object(
     ),
     status: Type.Optional(Status),
     source: Type.Optional(Source),
+    external_id: Type.Optional(
+      Type.String({ maxLength: 255, description: 'Exact external id', examples: ['crm-4711'] }),
+    ),
     q: Type.Optional(
       Type.String({
         minLength: 1,
@@ -203,6 +225,8 @@ export const ContactListQuery = Type.Object(
 export type ContactListQuery = Static<typeof ContactListQuery>
 
 export const ContactList = ListOf(Contact)
+/** Tags and custom fields, exported for the bulk routes (import, batch, search) of this module. */
+export { CustomFields, Email, Phone, Tags }
 export const ContactIdParams = Type.Object({
   id: Type.String({ maxLength: 64, description: 'Contact id', examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
 })

@@ -6,6 +6,7 @@ import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
+import { searchContacts } from './bulk/search.repo.js'
 import {
   type ContactRow,
   type ContactValues,
@@ -34,6 +35,7 @@ export function toContact(row: ContactRow): Contact {
     company: row.company,
     status: row.status as Contact['status'],
     source: row.source as Contact['source'],
+    external_id: row.external_id,
     tags: row.tags,
     custom_fields: row.custom_fields,
     created_at: row.created_at.toISOString(),
@@ -41,21 +43,37 @@ export function toContact(row: ContactRow): Contact {
   }
 }
 
-function assertCustomFieldsSize(fields: Record<string, unknown>) {
+export function assertCustomFieldsSize(fields: Record<string, unknown>) {
   if (Buffer.byteLength(JSON.stringify(fields)) > CUSTOM_FIELDS_MAX_BYTES) {
     throw invalidField('custom_fields', 'Must be at most 16 KB as JSON')
   }
 }
 
-/** A unique-index violation on the email index becomes the 409 a client can act on. */
-function asDuplicateEmail(err: unknown, email: string | null | undefined): never {
+/**
+ * The 409 a client can act on for a unique-index violation on email or external id, or undefined
+ * when `err` is something else.
+ */
+export function duplicateError(
+  err: unknown,
+  input: { email?: string | null; external_id?: string | null },
+): ApiError | undefined {
   const e = err as { code?: string; constraint?: string }
-  if (e?.code === '23505' && e.constraint === 'contacts_email') {
-    throw new ApiError('already_exists', `A contact with email ${email} already exists`, {
+  if (e?.code !== '23505') return undefined
+  if (e.constraint === 'contacts_email') {
+    return new ApiError('already_exists', `A contact with email ${input.email} already exists`, {
       details: [{ field: 'email', message: 'Already used by another contact' }],
     })
   }
-  throw err
+  if (e.constraint === 'contacts_external_id') {
+    return new ApiError('already_exists', `A contact with external_id ${input.external_id} already exists`, {
+      details: [{ field: 'external_id', message: 'Already used by another contact' }],
+    })
+  }
+  return undefined
+}
+
+function asDuplicate(err: unknown, input: { email?: string | null; external_id?: string | null }): never {
+  throw duplicateError(err, input) ?? err
 }
 
 export class ContactsService {
@@ -76,6 +94,7 @@ export class ContactsService {
       company: input.company ?? null,
       status: input.status ?? 'lead',
       source: input.source ?? defaultSource,
+      external_id: input.external_id ?? null,
       tags: [],
       custom_fields: customFields,
     }
@@ -94,9 +113,7 @@ export class ContactsService {
     }
     // Without tags the contact, its event and its deliveries are one statement (one round trip);
     // registering tags first needs a transaction around both.
-    return (input.tags?.length ? inTransaction(this.db, write) : write(this.db)).catch((err) =>
-      asDuplicateEmail(err, input.email),
-    )
+    return (input.tags?.length ? inTransaction(this.db, write) : write(this.db)).catch((err) => asDuplicate(err, input))
   }
 
   async get(scope: TenantScope, id: string): Promise<Contact> {
@@ -107,6 +124,11 @@ export class ContactsService {
 
   list(scope: TenantScope, query: ContactListQuery & PageParams) {
     return listContacts(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toContact) }))
+  }
+
+  /** One page of the contacts matching a structured filter (`POST /api/v1/contacts/search`). */
+  search(scope: TenantScope, query: { filter?: unknown; sort?: string } & PageParams) {
+    return searchContacts(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toContact) }))
   }
 
   /**
@@ -124,7 +146,7 @@ export class ContactsService {
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toContact(current))
       const patch: Record<string, unknown> = {}
-      for (const field of ['name', 'email', 'phone', 'company', 'status', 'source'] as const) {
+      for (const field of ['name', 'email', 'phone', 'company', 'status', 'source', 'external_id'] as const) {
         if (input[field] !== undefined) patch[field] = input[field]
       }
       if (input.tags !== undefined) patch.tags = await registerTags(tx, scope, input.tags)
@@ -145,7 +167,7 @@ export class ContactsService {
       const contact = toContact(await updateContact(tx, scope, id, changes as Partial<ContactValues>))
       await emit(tx, scope, 'contact.updated', { id, changes })
       return contact
-    }).catch((err) => asDuplicateEmail(err, input.email))
+    }).catch((err) => asDuplicate(err, input))
   }
 
   async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Contact> {
@@ -164,6 +186,6 @@ export class ContactsService {
   }
 }
 
-function notFound(id: string) {
+export function notFound(id: string) {
   return new ApiError('not_found', `Contact ${id} not found`)
 }
