@@ -166,6 +166,16 @@ export const EVENT_CATALOG = {
     }),
     aliases: ['booking_received'],
   },
+  'booking.rescheduled': {
+    description: 'A booking was moved to another time (by the guest or the host)',
+    data: Type.Object({
+      id: id('bk_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      previous_start_time: at('Start before the move (UTC)'),
+      start_time: at('New start (UTC)'),
+      end_time: at('New end (UTC)'),
+      rescheduled_by: Type.String({ description: 'guest or host' }),
+    }),
+  },
   'booking.cancelled': {
     description: 'A booking was cancelled',
     data: Type.Object({

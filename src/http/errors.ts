@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   already_exists: 409,
   idempotency_key_in_use: 409,
+  slot_unavailable: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,

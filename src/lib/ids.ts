@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   note: 'n',
   workOrder: 'wo',
   invoice: 'inv',
+  eventType: 'et',
   booking: 'bk',
   webhookEndpoint: 'we',
   /** Made in SQL by the fan-out: `wd_` + the event's ulid + the endpoint's ulid (see events/emit.ts). */

@@ -1,8 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { type TestApp, testApp } from '../harness.js'
-
-const newContact = async (h: TestApp, headers: Record<string, string> = {}) =>
-  (await h.api('POST', '/api/v1/contacts', { email: `${Math.random()}@example.com` }, headers)).json().id as string
+import { newContact } from '../fixtures.js'
+import { testApp } from '../harness.js'
 
 describe('POST /api/v1/activities', () => {
   test('logs an activity occurring now by default and emits activity.created in the catalog shape', async () => {

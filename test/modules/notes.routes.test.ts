@@ -1,40 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { newId } from '../../src/lib/ids.js'
-import { type TestApp, testApp } from '../harness.js'
-
-const newContact = async (h: TestApp, headers: Record<string, string> = {}) =>
-  (await h.api('POST', '/api/v1/contacts', { email: `${Math.random()}@example.com` }, headers)).json().id as string
-
-/** A deal row written straight to the table (the deals API belongs to another module). */
-async function insertDeal(h: TestApp, contactId: string | null): Promise<string> {
-  const db = h.deps.db
-  const scope = { org_id: h.org.id, livemode: true }
-  const pipelineId = newId('pipeline')
-  const stageId = newId('stage')
-  await db
-    .insertInto('pipelines')
-    .values({ id: pipelineId, ...scope, name: `Sales ${pipelineId}`, position: 0 })
-    .execute()
-  await db
-    .insertInto('stages')
-    .values({ id: stageId, ...scope, pipeline_id: pipelineId, name: 'Lead', position: 0 })
-    .execute()
-  const id = newId('deal')
-  await db
-    .insertInto('deals')
-    .values({
-      id,
-      ...scope,
-      title: 'Deal',
-      value: '0',
-      currency: 'USD',
-      pipeline_id: pipelineId,
-      stage_id: stageId,
-      contact_id: contactId,
-    })
-    .execute()
-  return id
-}
+import { insertDeal, newContact } from '../fixtures.js'
+import { testApp } from '../harness.js'
 
 describe('POST /api/v1/notes', () => {
   test('writes a note on a contact and a deal, and emits note.created in the catalog shape', async () => {

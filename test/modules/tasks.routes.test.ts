@@ -1,50 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { newId } from '../../src/lib/ids.js'
+import { insertDeal, insertUser, newContact } from '../fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
-
-const newContact = async (h: TestApp, headers: Record<string, string> = {}) =>
-  (await h.api('POST', '/api/v1/contacts', { email: `${Math.random()}@example.com` }, headers)).json().id as string
-
-async function insertUser(h: TestApp, orgId = h.org.id): Promise<string> {
-  const id = newId('user')
-  const handle = Math.random().toString(36).slice(2, 10)
-  await h.deps.db
-    .insertInto('users')
-    .values({ id, org_id: orgId, name: 'Sam', email: `${handle}@example.com`, username: `u${handle}` })
-    .execute()
-  return id
-}
-
-/** A deal row written straight to the table (the deals API belongs to another module). */
-async function insertDeal(h: TestApp, contactId: string | null, livemode = true): Promise<string> {
-  const db = h.deps.db
-  const scope = { org_id: h.org.id, livemode }
-  const pipelineId = newId('pipeline')
-  const stageId = newId('stage')
-  await db
-    .insertInto('pipelines')
-    .values({ id: pipelineId, ...scope, name: `Sales ${pipelineId}`, position: 0 })
-    .execute()
-  await db
-    .insertInto('stages')
-    .values({ id: stageId, ...scope, pipeline_id: pipelineId, name: 'Lead', position: 0 })
-    .execute()
-  const id = newId('deal')
-  await db
-    .insertInto('deals')
-    .values({
-      id,
-      ...scope,
-      title: 'Enterprise plan',
-      value: '1200',
-      currency: 'USD',
-      pipeline_id: pipelineId,
-      stage_id: stageId,
-      contact_id: contactId,
-    })
-    .execute()
-  return id
-}
 
 async function eventsOf(h: TestApp, type: string) {
   return (await h.api('GET', `/api/v1/events?type=${type}`)).json().data.map((e: { data: unknown }) => e.data)
@@ -93,7 +49,7 @@ describe('POST /api/v1/tasks', () => {
     const testKey = await h.newKey(h.org.id, { mode: 'test' })
     const otherContact = await newContact(h, { authorization: `Bearer ${other.key}` })
     const testModeContact = await newContact(h, { authorization: `Bearer ${testKey}` })
-    const testModeDeal = await insertDeal(h, null, false)
+    const testModeDeal = await insertDeal(h, null, { livemode: false })
     const otherUser = await insertUser(h, other.id)
     const cases: [string, Record<string, string>][] = [
       ['contact_id', { contact_id: otherContact }],

@@ -1,47 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { newId } from '../../src/lib/ids.js'
+import { insertDeal, newContact } from '../fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
-
-const newContact = async (h: TestApp, headers: Record<string, string> = {}) =>
-  (await h.api('POST', '/api/v1/contacts', { email: `${Math.random()}@example.com` }, headers)).json().id as string
-
-/** A deal row written straight to the table (the deals API belongs to another module). */
-async function insertDeal(
-  h: TestApp,
-  contactId: string,
-  values: { title: string; created_at: string; won_at?: string; lost_at?: string; lost_reason?: string },
-): Promise<string> {
-  const db = h.deps.db
-  const scope = { org_id: h.org.id, livemode: true }
-  const pipelineId = newId('pipeline')
-  const stageId = newId('stage')
-  await db
-    .insertInto('pipelines')
-    .values({ id: pipelineId, ...scope, name: `Sales ${pipelineId}`, position: 0 })
-    .execute()
-  await db
-    .insertInto('stages')
-    .values({ id: stageId, ...scope, pipeline_id: pipelineId, name: 'Lead', position: 0 })
-    .execute()
-  const id = newId('deal')
-  const status = values.won_at ? 'won' : values.lost_at ? 'lost' : 'open'
-  await db
-    .insertInto('deals')
-    .values({
-      id,
-      ...scope,
-      value: '12000',
-      currency: 'USD',
-      pipeline_id: pipelineId,
-      stage_id: stageId,
-      contact_id: contactId,
-      status,
-      updated_at: values.created_at,
-      ...values,
-    })
-    .execute()
-  return id
-}
 
 type Entry = { type: string; occurred_at: string; object: { id: string; object: string } }
 

@@ -1,7 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Deps } from '../../deps.js'
+import { availabilityRoutes } from './availability.routes.js'
+import { AvailabilityService } from './availability.service.js'
+import { bookingPagesRoutes } from './booking-pages.routes.js'
+import { bookingsRoutes } from './bookings.routes.js'
+import { BookingsService } from './bookings.service.js'
+import { eventTypesRoutes } from './event-types.routes.js'
+import { EventTypesService } from './event-types.service.js'
 
-/** The routes of scheduling: event types, availability, public slots and bookings. */
-export function schedulingModule(_deps: Deps): FastifyPluginAsync {
-  return async () => {}
+/** The routes of scheduling: event types, availability, public booking pages and bookings. */
+export function schedulingModule(deps: Deps): FastifyPluginAsync {
+  return async (app) => {
+    const bookings = new BookingsService(deps.db, deps.clock)
+    await app.register(eventTypesRoutes(new EventTypesService(deps.db, deps.clock)))
+    await app.register(availabilityRoutes(new AvailabilityService(deps.db)))
+    await app.register(bookingsRoutes(bookings))
+    await app.register(bookingPagesRoutes(bookings))
+  }
 }

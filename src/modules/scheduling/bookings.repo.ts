@@ -1,0 +1,131 @@
+import { type Selectable, sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { BookingsTable } from '../../db/schema-scheduling.js'
+import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import type { BookingListQuery } from './bookings.schemas.js'
+
+export type BookingRow = Omit<Selectable<BookingsTable>, 'org_id' | 'livemode'> & {
+  org_id: string
+  livemode: boolean
+  host_name: string
+  host_email: string
+}
+
+const COLUMNS = [
+  'id',
+  'org_id',
+  'livemode',
+  'event_type_id',
+  'event_type_slug',
+  'event_type_title',
+  'location',
+  'user_id',
+  'contact_id',
+  'start_time',
+  'end_time',
+  'status',
+  'guest_name',
+  'guest_email',
+  'guest_timezone',
+  'notes',
+  'cancel_token_hash',
+  'cancelled_at',
+  'cancelled_by',
+  'cancel_reason',
+  'rescheduled_at',
+  'sequence',
+  'created_at',
+  'updated_at',
+] as const
+
+/** The booking's own columns plus its host's name and email (read through the host's row). */
+function selectBooking(executor: Executor) {
+  return executor
+    .selectFrom('bookings')
+    .select(COLUMNS.map((c) => `bookings.${c}` as const))
+    .select((eb) => [
+      eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
+      eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
+    ])
+}
+
+export async function findBooking(
+  executor: Executor,
+  scope: TenantScope,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<BookingRow | undefined> {
+  let q = selectBooking(executor)
+    .where('bookings.org_id', '=', scope.orgId)
+    .where('bookings.livemode', '=', scope.livemode)
+    .where('bookings.id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return (await q.executeTakeFirst()) as BookingRow | undefined
+}
+
+/** A booking by id alone, for the public token routes (the token, not a key, proves the right to it). */
+export async function findBookingById(
+  executor: Executor,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<BookingRow | undefined> {
+  let q = selectBooking(executor).where('bookings.id', '=', id)
+  if (opts.forUpdate) q = q.forUpdate()
+  return (await q.executeTakeFirst()) as BookingRow | undefined
+}
+
+/**
+ * The host's confirmed bookings overlapping `[startMs, endMs)`, in every mode and event type: a
+ * host has one calendar. `exceptId` leaves out the booking being moved.
+ */
+export async function hostBookingsIn(
+  executor: Executor,
+  userId: string,
+  span: { startMs: number; endMs: number },
+  exceptId?: string,
+): Promise<{ start: Date; end: Date }[]> {
+  let q = executor
+    .selectFrom('bookings')
+    .select(['start_time as start', 'end_time as end'])
+    .where('user_id', '=', userId)
+    .where('status', '=', 'confirmed')
+    .where('start_time', '<', new Date(span.endMs))
+    .where('end_time', '>', new Date(span.startMs))
+  if (exceptId) q = q.where('id', '<>', exceptId)
+  return q.execute()
+}
+
+const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+  start_time: { expression: sql`start_time`, castTo: 'timestamptz' },
+  created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
+}
+
+export async function listBookings(executor: Executor, scope: TenantScope, query: BookingListQuery & PageParams) {
+  let q = executor
+    .selectFrom('bookings')
+    .where('bookings.org_id', '=', scope.orgId)
+    .where('bookings.livemode', '=', scope.livemode)
+  if (query.user_id !== undefined) q = q.where('bookings.user_id', '=', query.user_id)
+  if (query.event_type_id !== undefined) q = q.where('bookings.event_type_id', '=', query.event_type_id)
+  if (query.status !== undefined) q = q.where('bookings.status', '=', query.status)
+  if (query.starts_after !== undefined) q = q.where('bookings.start_time', '>=', new Date(query.starts_after))
+  if (query.starts_before !== undefined) q = q.where('bookings.start_time', '<', new Date(query.starts_before))
+  const sortKey = query.sort ?? 'start_time'
+  const name = sortKey.replace(/^-/, '')
+  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
+  const page = await paginate(
+    q,
+    (qb) =>
+      qb
+        .select(COLUMNS.map((c) => `bookings.${c}` as const))
+        .select((eb) => [
+          eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
+          eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
+        ]),
+    sql<string>`bookings.id`,
+    sort,
+    query,
+  )
+  return { ...page, data: page.data as unknown as BookingRow[] }
+}

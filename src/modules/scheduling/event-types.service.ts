@@ -1,0 +1,226 @@
+import { type Selectable, sql } from 'kysely'
+import type { Db, Executor } from '../../db/schema.js'
+import type { EventTypesTable } from '../../db/schema-scheduling.js'
+import { inTransaction } from '../../db/transaction.js'
+import { ApiError, invalidField } from '../../http/errors.js'
+import { assertIfMatch } from '../../http/etag.js'
+import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import type { Clock } from '../../lib/clock.js'
+import { newId } from '../../lib/ids.js'
+import { assertNoErrors, validateEventTypeSettings } from '../../scheduling/index.js'
+import type { Principal } from '../api-keys/principal.js'
+import type {
+  EventType,
+  EventTypeCreate,
+  EventTypeListQuery,
+  EventTypeUpdate,
+  HostEventTypeListQuery,
+} from './event-types.schemas.js'
+
+export type EventTypeRow = Selectable<EventTypesTable>
+
+export const EVENT_TYPE_COLUMNS = [
+  'id',
+  'org_id',
+  'user_id',
+  'slug',
+  'title',
+  'description',
+  'duration_minutes',
+  'location',
+  'buffer_before_minutes',
+  'buffer_after_minutes',
+  'minimum_notice_minutes',
+  'slot_step_minutes',
+  'max_per_day',
+  'booking_window_days',
+  'active',
+  'created_at',
+  'updated_at',
+] as const
+
+export function toEventType(row: EventTypeRow): EventType {
+  return {
+    id: row.id,
+    object: 'event_type',
+    user_id: row.user_id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    duration_minutes: row.duration_minutes,
+    buffer_before_minutes: row.buffer_before_minutes,
+    buffer_after_minutes: row.buffer_after_minutes,
+    minimum_notice_minutes: row.minimum_notice_minutes,
+    slot_step_minutes: row.slot_step_minutes,
+    max_per_day: row.max_per_day,
+    booking_window_days: row.booking_window_days,
+    active: row.active,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  }
+}
+
+/** Event types, availability and users are shared by live and test mode: only live keys change them. */
+export function assertLive(principal: Principal, what: string) {
+  if (!principal.livemode) {
+    throw new ApiError('insufficient_scope', `${what} are shared by live and test mode: change them with a live key`)
+  }
+}
+
+/** Throws the 422 naming `field` unless `userId` is a user of the organization. */
+export async function assertHost(db: Executor, orgId: string, userId: string, field: string) {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  if (!row) throw invalidField(field, `No user ${userId} in this organization`)
+}
+
+function asDuplicate(err: unknown): never {
+  const e = err as { code?: string; constraint?: string }
+  if (e?.code === '23505' && e.constraint === 'event_types_slug') {
+    throw new ApiError('already_exists', 'This host already has an event type with this slug', {
+      details: [{ field: 'slug', message: "Already used by another of the host's event types" }],
+    })
+  }
+  throw err
+}
+
+const SORT: SortSpec = { name: 'created_at', expression: sql`created_at`, castTo: 'timestamptz', descending: false }
+
+export class EventTypesService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private find(executor: Executor, orgId: string, id: string, forUpdate = false) {
+    let q = executor
+      .selectFrom('event_types')
+      .select(EVENT_TYPE_COLUMNS)
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+    if (forUpdate) q = q.forUpdate()
+    return q.executeTakeFirst()
+  }
+
+  async create(principal: Principal, input: EventTypeCreate): Promise<EventType> {
+    assertLive(principal, 'Event types')
+    assertNoErrors(validateEventTypeSettings(input))
+    await assertHost(this.db, principal.orgId, input.user_id, 'user_id')
+    const row = await this.db
+      .insertInto('event_types')
+      .values({
+        id: newId('eventType'),
+        org_id: principal.orgId,
+        user_id: input.user_id,
+        slug: input.slug,
+        title: input.title,
+        description: input.description ?? null,
+        location: input.location ? JSON.stringify(input.location) : null,
+        duration_minutes: input.duration_minutes,
+        buffer_before_minutes: input.buffer_before_minutes ?? 0,
+        buffer_after_minutes: input.buffer_after_minutes ?? 0,
+        minimum_notice_minutes: input.minimum_notice_minutes ?? 0,
+        slot_step_minutes: input.slot_step_minutes ?? null,
+        max_per_day: input.max_per_day ?? null,
+        booking_window_days: input.booking_window_days ?? null,
+        active: input.active ?? true,
+      })
+      .returning(EVENT_TYPE_COLUMNS)
+      .executeTakeFirstOrThrow()
+      .catch(asDuplicate)
+    return toEventType(row)
+  }
+
+  async get(principal: Principal, id: string): Promise<EventType> {
+    const row = await this.find(this.db, principal.orgId, id)
+    if (!row) throw notFound(id)
+    return toEventType(row)
+  }
+
+  /** The organization's event types (`GET /api/v1/booking_event_types`), oldest first. */
+  async list(principal: Principal, query: EventTypeListQuery & PageParams) {
+    let q = this.db.selectFrom('event_types').where('org_id', '=', principal.orgId)
+    if (query.user_id !== undefined) q = q.where('user_id', '=', query.user_id)
+    if (query.active !== undefined) q = q.where('active', '=', query.active)
+    const page = await paginate(q, (qb) => qb.select(EVENT_TYPE_COLUMNS), sql<string>`id`, SORT, query)
+    return { ...page, data: page.data.map(toEventType) }
+  }
+
+  /** One host's event types (`GET /api/v1/users/:id/event_types`); an unknown host is a 404. */
+  async listOfHost(principal: Principal, userId: string, query: HostEventTypeListQuery & PageParams) {
+    const host = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('org_id', '=', principal.orgId)
+      .where('id', '=', userId)
+      .executeTakeFirst()
+    if (!host) throw new ApiError('not_found', `User ${userId} not found`)
+    return this.list(principal, { ...query, user_id: userId })
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    input: EventTypeUpdate,
+    opts: { ifMatch?: string } = {},
+  ): Promise<EventType> {
+    assertLive(principal, 'Event types')
+    return inTransaction(this.db, async (tx) => {
+      const current = await this.find(tx, principal.orgId, id, true)
+      if (!current) throw notFound(id)
+      assertIfMatch(opts.ifMatch, toEventType(current))
+      assertNoErrors(validateEventTypeSettings({ ...toEventType(current), ...input }))
+      const { location, ...rest } = input
+      const row = await tx
+        .updateTable('event_types')
+        .set({
+          ...rest,
+          ...(location !== undefined ? { location: location ? JSON.stringify(location) : null } : {}),
+          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+        })
+        .where('org_id', '=', principal.orgId)
+        .where('id', '=', id)
+        .returning(EVENT_TYPE_COLUMNS)
+        .executeTakeFirstOrThrow()
+      return toEventType(row)
+    }).catch(asDuplicate)
+  }
+
+  /**
+   * Deletes an event type that has no confirmed booking still to come (else 409: cancel those or
+   * deactivate it). Past bookings keep its slug and title; their link to it is cleared.
+   */
+  async remove(principal: Principal, id: string, opts: { ifMatch?: string } = {}): Promise<EventType> {
+    assertLive(principal, 'Event types')
+    return inTransaction(this.db, async (tx) => {
+      const current = await this.find(tx, principal.orgId, id, true)
+      if (!current) throw notFound(id)
+      assertIfMatch(opts.ifMatch, toEventType(current))
+      // Both modes count: a test-mode booking could only exist if made by a future test booking page.
+      const upcoming = await tx
+        .selectFrom('bookings')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('event_type_id', '=', id)
+        .where('status', '=', 'confirmed')
+        .where('end_time', '>', new Date(this.clock.nowMs()))
+        .executeTakeFirstOrThrow()
+      if (upcoming.n > 0) {
+        throw new ApiError(
+          'conflict',
+          `This event type has ${upcoming.n} upcoming confirmed booking(s): cancel them first, or set active to false`,
+        )
+      }
+      await tx.deleteFrom('event_types').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
+      return toEventType(current)
+    })
+  }
+}
+
+export function notFound(id: string) {
+  return new ApiError('not_found', `Event type ${id} not found`)
+}
