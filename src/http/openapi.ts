@@ -160,7 +160,12 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'tags', description: 'Labels on contacts' },
         { name: 'work orders', description: 'Jobs for service businesses' },
         { name: 'invoices', description: 'Invoices with server-computed totals in minor units' },
-        { name: 'scheduling', description: 'Event types, availability, public slots and bookings' },
+        { name: 'scheduling', description: 'Event types, availability and bookings' },
+        {
+          name: 'booking pages',
+          description:
+            'Public, keyless routes behind booking pages: slots, booking, cancel, reschedule, calendar files',
+        },
         { name: 'events', description: 'The log of changes, as delivered to webhooks' },
         { name: 'api keys', description: 'Secret keys of the organization' },
         { name: 'webhook endpoints', description: 'URLs that receive events, and their signing secrets' },

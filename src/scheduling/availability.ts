@@ -72,7 +72,19 @@ export const Availability = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, description: "A host's bookable hours" },
+  {
+    additionalProperties: false,
+    description: "A host's bookable hours",
+    examples: [
+      {
+        weekly: [
+          { day: 'mon', start: '09:00', end: '12:00' },
+          { day: 'mon', start: '13:00', end: '17:00' },
+        ],
+        overrides: [{ date: '2027-03-10', ranges: [] }],
+      },
+    ],
+  },
 )
 export type Availability = Static<typeof Availability>
 

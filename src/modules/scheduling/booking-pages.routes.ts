@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
 import {
   BookingConfirmation,
   BookingCreate,
@@ -113,7 +114,12 @@ export function bookingPagesRoutes(bookings: BookingsService) {
           tags,
           params: BookingIdParams,
           querystring: TokenQuery,
-          produces: ['text/calendar'],
+          response: {
+            200: {
+              description: 'The iCalendar file',
+              content: { 'text/calendar': { schema: Type.String({ description: 'RFC 5545 calendar data' }) } },
+            },
+          },
         },
       },
       async (req, reply) =>

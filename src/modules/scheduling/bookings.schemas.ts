@@ -99,23 +99,45 @@ export const BookingCreate = Type.Object(
     ),
     notes: Type.Optional(Type.String({ maxLength: 5000, description: 'Anything the host should know' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        start: '2026-03-02T08:00:00.000Z',
+        guest: { name: 'Sam Lee', email: 'sam@example.com', timezone: 'Europe/Paris' },
+        notes: 'About the Teams plan',
+      },
+    ],
+  },
 )
 export type BookingCreate = Static<typeof BookingCreate>
 
 export const HostCancel = Type.Object(
   { reason: Type.Optional(Reason) },
-  { additionalProperties: false, description: 'Cancellation by the host' },
+  { additionalProperties: false, description: 'Cancellation by the host', examples: [{ reason: 'Host is ill' }] },
 )
 export type HostCancel = Static<typeof HostCancel>
 export const GuestCancel = Type.Object(
   { token: Token, reason: Type.Optional(Reason) },
-  { additionalProperties: false, description: 'Cancellation by the guest' },
+  {
+    additionalProperties: false,
+    description: 'Cancellation by the guest',
+    examples: [{ token: '7hQk2mZx9LpR4vWc8NbT3yFj6GdS1aKe5UoXiBwP0nYr', reason: 'Found another time' }],
+  },
 )
 export type GuestCancel = Static<typeof GuestCancel>
-export const HostReschedule = Type.Object({ start: Start }, { additionalProperties: false })
+export const HostReschedule = Type.Object(
+  { start: Start },
+  { additionalProperties: false, examples: [{ start: '2026-03-02T09:00:00.000Z' }] },
+)
 export type HostReschedule = Static<typeof HostReschedule>
-export const GuestReschedule = Type.Object({ token: Token, start: Start }, { additionalProperties: false })
+export const GuestReschedule = Type.Object(
+  { token: Token, start: Start },
+  {
+    additionalProperties: false,
+    examples: [{ token: '7hQk2mZx9LpR4vWc8NbT3yFj6GdS1aKe5UoXiBwP0nYr', start: '2026-03-02T09:00:00.000Z' }],
+  },
+)
 export type GuestReschedule = Static<typeof GuestReschedule>
 
 export const BookingIdParams = Type.Object({ id: BookingId })

@@ -44,7 +44,7 @@ export function eventTypesRoutes(eventTypes: EventTypesService) {
       {
         config: { scope: 'read' },
         schema: {
-          operationId: 'listEventTypes',
+          operationId: 'listBookingEventTypes',
           summary: 'List event types',
           description:
             'The organization’s scheduling event types, oldest first, filtered by host and `active`; paged. (`GET /api/v1/event_types` is the webhook event catalog, hence this path.)',

@@ -86,8 +86,12 @@ export const EventTypeCreate = Type.Object(
     user_id: Type.String({ maxLength: 64, description: 'The host: a user of the organization' }),
     slug: Slug,
     title: Title,
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
-    location: Type.Optional(Type.Union([Location, Type.Null()])),
+    description: Type.Optional(
+      Type.Union([Description, Type.Null()], { description: 'Shown on the booking page; null clears it' }),
+    ),
+    location: Type.Optional(
+      Type.Union([Location, Type.Null()], { description: 'Where the meeting happens; null clears it' }),
+    ),
     duration_minutes: settings.duration_minutes,
     buffer_before_minutes: Type.Optional(settings.buffer_before_minutes),
     buffer_after_minutes: Type.Optional(settings.buffer_after_minutes),
@@ -97,7 +101,20 @@ export const EventTypeCreate = Type.Object(
     booking_window_days: Type.Optional(settings.booking_window_days),
     active: Type.Optional(Type.Boolean({ description: 'Whether it can be booked (default true)' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        user_id: 'user_01jd3k8m2x7q9v4b6n5t0w1y2z',
+        slug: '30-min-call',
+        title: '30-minute call',
+        duration_minutes: 30,
+        location: { type: 'video', value: 'https://meet.example.com/jane' },
+        buffer_after_minutes: 10,
+        minimum_notice_minutes: 240,
+      },
+    ],
+  },
 )
 export type EventTypeCreate = Static<typeof EventTypeCreate>
 
@@ -105,8 +122,12 @@ export const EventTypeUpdate = Type.Object(
   {
     slug: Type.Optional(Slug),
     title: Type.Optional(Title),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
-    location: Type.Optional(Type.Union([Location, Type.Null()])),
+    description: Type.Optional(
+      Type.Union([Description, Type.Null()], { description: 'Shown on the booking page; null clears it' }),
+    ),
+    location: Type.Optional(
+      Type.Union([Location, Type.Null()], { description: 'Where the meeting happens; null clears it' }),
+    ),
     duration_minutes: Type.Optional(settings.duration_minutes),
     buffer_before_minutes: Type.Optional(settings.buffer_before_minutes),
     buffer_after_minutes: Type.Optional(settings.buffer_after_minutes),
@@ -116,7 +137,12 @@ export const EventTypeUpdate = Type.Object(
     booking_window_days: Type.Optional(settings.booking_window_days),
     active: Type.Optional(Type.Boolean({ description: 'Whether it can be booked' })),
   },
-  { additionalProperties: false, minProperties: 1, description: 'The fields to change; the host cannot change' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'The fields to change; the host cannot change',
+    examples: [{ duration_minutes: 45, active: false }],
+  },
 )
 export type EventTypeUpdate = Static<typeof EventTypeUpdate>
 

@@ -16,7 +16,7 @@ export function timelineRoutes(timeline: TimelineService) {
           summary: 'Get a contact’s timeline',
           description:
             'Everything that happened with the contact, newest first: activities (at `occurred_at`), notes, deals created, won and lost, and tasks created and completed. Each entry is `{type, occurred_at, object}` with the full object as it is now. Paged; use `cursor` for stable deep paging. An unknown contact, or one of another organization or mode, is a 404.',
-          tags: ['contacts', 'timeline'],
+          tags: ['contacts'],
           params: TimelineParams,
           querystring: TimelineQuery,
           response: { 200: Timeline },

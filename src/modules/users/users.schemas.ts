@@ -56,7 +56,12 @@ export const UserCreate = Type.Object(
     timezone: Type.Optional(Type.String({ ...Timezone, description: 'IANA time zone (default UTC)' })),
     role: Type.Optional(Type.Enum(USER_ROLES, { description: 'Role (default member)' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { name: 'Jane Doe', email: 'jane@acme.example', username: 'jane', timezone: 'Europe/Paris', role: 'owner' },
+    ],
+  },
 )
 export type UserCreate = Static<typeof UserCreate>
 
@@ -68,7 +73,7 @@ export const UserUpdate = Type.Object(
     timezone: Type.Optional(Timezone),
     role: Type.Optional(Role),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ role: 'admin' }] },
 )
 export type UserUpdate = Static<typeof UserUpdate>
 

@@ -30,10 +30,13 @@ export const ImportBody = {
   content: {
     'text/csv': { schema: CsvText },
     'multipart/form-data': {
-      schema: Type.Object({
-        file: Type.String({ format: 'binary', description: 'The CSV file' }),
-        mapping: Type.Optional(Type.String({ description: 'As the `mapping` query parameter (JSON)' })),
-      }),
+      schema: Type.Object(
+        {
+          file: Type.String({ format: 'binary', description: 'The CSV file' }),
+          mapping: Type.Optional(Type.String({ description: 'As the `mapping` query parameter (JSON)' })),
+        },
+        { examples: [{ file: 'contacts.csv', mapping: '{"E-mail":"email"}' }] },
+      ),
     },
   },
 }
@@ -116,9 +119,15 @@ export const BatchItemResult = Type.Object({
         code: Type.Enum(Object.keys(ERROR_STATUS), { description: 'Error code, as in error responses' }),
         message: Type.String({ description: 'What went wrong' }),
         details: Type.Optional(
-          Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
-            description: 'The fields of the item at fault',
-          }),
+          Type.Array(
+            Type.Object({
+              field: Type.String({ description: 'The field at fault', examples: ['email'] }),
+              message: Type.String({ description: 'What is wrong with it' }),
+            }),
+            {
+              description: 'The fields of the item at fault',
+            },
+          ),
         ),
       }),
       Type.Null(),
@@ -173,6 +182,20 @@ export const SearchBody = Type.Object(
     ),
     ...PageQuery,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        filter: {
+          and: [
+            { field: 'status', op: 'eq', value: 'customer' },
+            { field: 'custom_fields.plan', op: 'in', value: ['pro', 'teams'] },
+          ],
+        },
+        sort: '-created_at',
+        limit: 50,
+      },
+    ],
+  },
 )
 export type SearchBody = Static<typeof SearchBody>
