@@ -45,12 +45,13 @@ describe('ETag and If-Match on contacts', () => {
     expect((await h.api('PATCH', `/api/v1/contacts/${id}`, { company: 'X' }, { 'if-match': '*' })).statusCode).toBe(200)
     const current = (await h.api('GET', `/api/v1/contacts/${id}`)).headers.etag as string
     expect(
-      (await h.api('PATCH', `/api/v1/contacts/${id}`, { company: 'Y' }, { 'if-match': `${etag}, ${current}` })).statusCode,
+      (await h.api('PATCH', `/api/v1/contacts/${id}`, { company: 'Y' }, { 'if-match': `${etag}, ${current}` }))
+        .statusCode,
     ).toBe(200)
     const latest = (await h.api('GET', `/api/v1/contacts/${id}`)).headers.etag as string
-    expect((await h.api('PATCH', `/api/v1/contacts/${id}`, { company: 'Z' }, { 'if-match': `W/${latest}` })).statusCode).toBe(
-      412,
-    )
+    expect(
+      (await h.api('PATCH', `/api/v1/contacts/${id}`, { company: 'Z' }, { 'if-match': `W/${latest}` })).statusCode,
+    ).toBe(412)
   })
 
   test('DELETE with a stale If-Match answers 412 and keeps the contact', async () => {

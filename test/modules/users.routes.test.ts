@@ -14,7 +14,6 @@ const person = () => ({
 describe('users', () => {
   test('creates a user with defaults, gets and lists it', async () => {
     const h = await testApp()
-    const jane = person()
     const res = await h.api('POST', '/api/v1/users', {
       name: 'Sam',
       email: 'sam@acme.example',
