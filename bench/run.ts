@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Rapport's API against a bare Fastify + `pg` server doing the same SQL, on
- * PostgreSQL, as a ratio measured in one run; then webhook delivery (`webhooks.ts`). See
+ * PostgreSQL, as a ratio measured in one run; then webhook delivery (`webhooks.ts`), CSV import and
+ * search (`crm.ts`) and slot computation (`slots.ts`). See
  * docs/benchmarks.md for the figures and method. `BENCH_SCENARIOS` picks a subset by id.
  * Exits non-zero on errors only; a missed target is reported, not failed.
  */
@@ -12,6 +13,7 @@ import { type LoadOptions, type Measurement, runLoad, type Workload } from './lo
 import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
 import { type RunSettings, renderSection } from './section.js'
+import { runSlotsReport, SLOTS_SCENARIO_ID } from './slots.js'
 import { checkServer } from './smoke.js'
 import { runWebhooksBenchmark, WEBHOOKS_SCENARIO_ID } from './webhooks.js'
 
@@ -71,6 +73,8 @@ interface Settings extends RunSettings {
   webhooks: boolean
   /** Whether the CSV import and contact search benchmark (its own database and section) runs. */
   crm: boolean
+  /** Whether the slot computation benchmark (pure CPU, its own section) runs. */
+  slots: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -79,8 +83,9 @@ function readSettings(): Settings {
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS
   const webhooks = !only || only.includes(WEBHOOKS_SCENARIO_ID)
   const crm = !only || only.includes(CRM_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks && !crm) {
-    const ids = [...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID, CRM_SCENARIO_ID]
+  const slots = !only || only.includes(SLOTS_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm && !slots) {
+    const ids = [...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID, CRM_SCENARIO_ID, SLOTS_SCENARIO_ID]
     throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
   return {
@@ -93,6 +98,7 @@ function readSettings(): Settings {
     scenarios,
     webhooks,
     crm,
+    slots,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -160,6 +166,7 @@ async function main() {
     })
   }
   if (settings.crm) await runCrmBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
+  if (settings.slots) runSlotsReport({ docsFile: DOCS_FILE })
 }
 
 async function runApiOverhead(settings: Settings) {

@@ -2,10 +2,14 @@
  * The slot engine's cost: computing a 31-day range (March 2026, with the New York and Paris DST
  * changes in it) for a host with 500 existing bookings, against a baseline of the same expansion
  * with zero bookings, measured in the same run with the two interleaved. Pure CPU, no database.
- * Not wired into `bench/run.ts`; run alone with `npx tsx bench/slots.ts`.
+ * Part of `npm run bench` (scenario id `slots`: `BENCH_SCENARIOS=slots npm run bench` runs only it and
+ * writes its section of docs/benchmarks.md); `npx tsx bench/slots.ts` prints the figures as JSON.
  */
 import { fileURLToPath } from 'node:url'
 import { computeSlots, type ExistingBooking, type SchedulingInput } from '../src/scheduling/index.js'
+import { describeMachine, machineList, oneMinuteLoad, writeSection } from './report.js'
+
+export const SLOTS_SCENARIO_ID = 'slots'
 
 export interface Timing {
   medianMs: number
@@ -22,6 +26,9 @@ export interface SlotsBenchmarkResult {
   /** withBookings.medianMs / baseline.medianMs */
   medianRatio: number
 }
+
+const ITERATIONS = 300
+const WARMUP = 30
 
 const QUERY = { start: '2026-03-01', end: '2026-03-31', timezone: 'Europe/Paris' }
 
@@ -65,8 +72,8 @@ function hostInput(bookings: ExistingBooking[]): SchedulingInput {
 }
 
 export function runSlotsBenchmark(options: { iterations?: number; warmup?: number } = {}): SlotsBenchmarkResult {
-  const iterations = options.iterations ?? 300
-  const warmup = options.warmup ?? 30
+  const iterations = options.iterations ?? ITERATIONS
+  const warmup = options.warmup ?? WARMUP
   const loaded = hostInput(seededBookings(500))
   const empty = hostInput([])
   const count = (input: SchedulingInput) =>
@@ -97,6 +104,49 @@ export function runSlotsBenchmark(options: { iterations?: number; warmup?: numbe
     withBookings,
     medianRatio: withBookings.medianMs / baseline.medianMs,
   }
+}
+
+/** Runs the benchmark and writes its section (`bench:slots`) into `docsFile`. */
+export function runSlotsReport(settings: { docsFile: string }): SlotsBenchmarkResult {
+  const machine = describeMachine('not used (pure CPU)')
+  process.stderr.write(`slots: ${ITERATIONS} interleaved pairs after ${WARMUP} unmeasured ones\n`)
+  const result = runSlotsBenchmark()
+  machine.loadAverages.push(oneMinuteLoad())
+  const section = renderSlotsSection(result, machineList(machine))
+  process.stdout.write(`\n${section}\n`)
+  writeSection(settings.docsFile, 'Benchmarks', 'bench:slots', section)
+  process.stderr.write('slots: written to docs/benchmarks.md\n')
+  return result
+}
+
+export function renderSlotsSection(r: SlotsBenchmarkResult, machine: string): string {
+  const ms = (n: number) => n.toFixed(3)
+  return `## Scheduling: slot computation
+
+A ${QUERY.end.slice(-2)}-day slots query (\`${QUERY.start}\` to \`${QUERY.end}\`, visitor in \`${QUERY.timezone}\`) for a
+host in \`America/New_York\` (weekdays 08:00–12:00 and 13:00–18:00, one day off, 30-minute event
+every 15 minutes, 5 + 10 minutes of buffers; both DST changes of the month in range), computed by
+\`computeSlots\` alone: no database, no HTTP.
+
+| case | slots offered | median ms | p99 ms |
+| --- | --- | --- | --- |
+| baseline: no bookings | ${r.slotsWithoutBookings.toLocaleString('en-US')} | ${ms(r.baseline.medianMs)} | ${ms(r.baseline.p99Ms)} |
+| ${r.bookings} existing bookings | ${r.slotsWithBookings.toLocaleString('en-US')} | ${ms(r.withBookings.medianMs)} | ${ms(r.withBookings.p99Ms)} |
+
+Ratio (median with bookings ÷ median without): **${r.medianRatio.toFixed(2)}×**; p99 ratio
+${(r.withBookings.p99Ms / r.baseline.p99Ms).toFixed(2)}×.
+
+${r.iterations} measured pairs after ${WARMUP} unmeasured ones, the two cases interleaved in each pair so
+that drift on a shared machine hits both alike. The ${r.bookings} bookings (15 to 90 minutes, on quarter
+hours, some overlapping) come from a fixed seed, so every run computes the same slots.
+
+### Machine
+
+${machine}
+
+### Reproduce
+
+\`BENCH_SCENARIOS=slots npm run bench\` (writes this section), or \`npx tsx bench/slots.ts\` (prints the figures).`
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -15,11 +15,13 @@ import { validatorCompiler } from './http/validation.js'
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
 import { billingModule } from './modules/billing/index.js'
+import { bookingPageModule } from './modules/booking-page/index.js'
 import { contactsBulkModule } from './modules/contacts/bulk/index.js'
 import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dealsModule } from './modules/deals/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
+import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
 import { schedulingModule } from './modules/scheduling/index.js'
@@ -50,6 +52,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     bodyLimit: BODY_LIMIT_BYTES,
     // While draining, requests on kept-alive connections get our own 503 body (hook below).
     return503OnClosing: false,
+    // RAPPORT_TRUST_PROXY: behind a load balancer, `req.ip` (per-address rate limits, logs) is the client it names.
+    trustProxy: deps.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -77,7 +81,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     app.log.warn({ err }, 'could not record API key use'),
   )
   registerAuth(app, verifier)
-  registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics)
+  registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope
     if (scope) assertScope(req.principal, scope)
@@ -104,6 +108,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(timelineModule(deps))
   await app.register(billingModule(deps))
   await app.register(schedulingModule(deps))
+  await app.register(leadsModule(deps))
+  await app.register(bookingPageModule(deps))
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
   const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {

@@ -1,7 +1,18 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type Plan = 'free' | 'pro' | 'teams'
 export const PLANS: readonly Plan[] = ['free', 'pro', 'teams']
+
+/** The budgets of public (keyless) routes: reads are GET, HEAD and OPTIONS; writes are the other methods. */
+export type PublicRateClass = 'read' | 'write'
+export const PUBLIC_RATE_CLASSES: readonly PublicRateClass[] = ['read', 'write']
+
+/**
+ * Fastify's `trustProxy` as we set it: off, every hop, the proxies' addresses/CIDRs, or a hop count
+ * (as a function of the hop: Fastify's types have no number form).
+ */
+export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean)
 
 /** Every setting Rapport reads from the environment. `docs/configuration.md` documents each one. */
 export interface Config {
@@ -19,6 +30,10 @@ export interface Config {
   adminToken: string | undefined
   /** RAPPORT_RATE_LIMITS: requests per minute per key, by plan. Default free=10,pro=200,teams=300. */
   rateLimits: Record<Plan, number>
+  /** RAPPORT_PUBLIC_RATE_LIMITS: requests per minute per client IP on public routes, by class. Default read=120,write=10. */
+  publicRateLimits: Record<PublicRateClass, number>
+  /** RAPPORT_TRUST_PROXY: which proxies may set X-Forwarded-For (Fastify's `trustProxy`). Default off. */
+  trustProxy: TrustProxy
   /** RAPPORT_KEY_CACHE_MS: how long a verified API key is trusted before it is read again. Default 500 (revocation takes effect within 1 s everywhere). */
   keyCacheMs: number
   /** LOG_LEVEL: pino level. Default info. */
@@ -53,17 +68,78 @@ export class ConfigError extends Error {}
 const DEFAULT_RATE_LIMITS: Record<Plan, number> = { free: 10, pro: 200, teams: 300 }
 
 export function parseRateLimits(value: string | undefined): Record<Plan, number> {
-  const limits = { ...DEFAULT_RATE_LIMITS }
+  return parsePerMinute('RAPPORT_RATE_LIMITS', ['plan', 'plans'], PLANS, DEFAULT_RATE_LIMITS, value)
+}
+
+export const DEFAULT_PUBLIC_RATE_LIMITS: Record<PublicRateClass, number> = { read: 120, write: 10 }
+
+export function parsePublicRateLimits(value: string | undefined): Record<PublicRateClass, number> {
+  return parsePerMinute(
+    'RAPPORT_PUBLIC_RATE_LIMITS',
+    ['class', 'classes'],
+    PUBLIC_RATE_CLASSES,
+    DEFAULT_PUBLIC_RATE_LIMITS,
+    value,
+  )
+}
+
+/** Comma-separated `name=requests` pairs (at least 1 each) over the defaults; names left out keep theirs. */
+function parsePerMinute<K extends string>(
+  setting: string,
+  [noun, plural]: [string, string],
+  names: readonly K[],
+  defaults: Record<K, number>,
+  value: string | undefined,
+): Record<K, number> {
+  const limits = { ...defaults }
   if (!value) return limits
   for (const part of value.split(',')) {
-    const [plan, perMinute] = part.split('=').map((s) => s.trim())
+    const [name, perMinute] = part.split('=').map((s) => s.trim())
     const n = Number(perMinute)
-    if (!plan || !PLANS.includes(plan as Plan) || !Number.isInteger(n) || n < 1) {
-      throw new ConfigError(`RAPPORT_RATE_LIMITS: "${part}" is not plan=requests (plans: ${PLANS.join(', ')})`)
+    if (!name || !names.includes(name as K) || !Number.isInteger(n) || n < 1) {
+      throw new ConfigError(`${setting}: "${part}" is not ${noun}=requests (${plural}: ${names.join(', ')})`)
     }
-    limits[plan as Plan] = n
+    limits[name as K] = n
   }
   return limits
+}
+
+/** Names proxy-addr (Fastify's `trustProxy`) accepts for well-known ranges. */
+const TRUST_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * RAPPORT_TRUST_PROXY: unset, `false` or `0`: off (`req.ip` is the peer address). `true`: every hop
+ * (the left-most X-Forwarded-For address: only behind a proxy that overwrites the header). A whole
+ * number: that many proxy hops. Otherwise a comma-separated list of proxy addresses, CIDRs, or the
+ * names loopback, linklocal and uniquelocal.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const raw = value?.trim()
+  if (!raw || raw === 'false' || raw === '0') return false
+  if (raw === 'true') return true
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw)
+    return (_address, hop) => hop < hops
+  }
+  const entries = raw.split(',').map((s) => s.trim())
+  for (const entry of entries) {
+    if (!isProxyAddress(entry)) {
+      throw new ConfigError(
+        `RAPPORT_TRUST_PROXY: "${entry}" is not an IP address, a CIDR (10.0.0.0/8) or one of ${TRUST_PROXY_RANGES.join(', ')}; the whole value must be true, false, a hop count or a comma-separated list of those`,
+      )
+    }
+  }
+  return entries
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (TRUST_PROXY_RANGES.includes(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (!family || rest.length > 0) return false
+  if (prefix === undefined) return true
+  const bits = Number(prefix)
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -83,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     adminToken: env.RAPPORT_ADMIN_TOKEN || undefined,
     rateLimits: parseRateLimits(env.RAPPORT_RATE_LIMITS),
+    publicRateLimits: parsePublicRateLimits(env.RAPPORT_PUBLIC_RATE_LIMITS),
+    trustProxy: parseTrustProxy(env.RAPPORT_TRUST_PROXY),
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     logLevel: env.LOG_LEVEL || 'info',
     masterKey: env.RAPPORT_MASTER_KEY || undefined,

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { BillingTables } from './schema-billing.js'
+import type { LeadTables } from './schema-leads.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
 
@@ -196,7 +197,7 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp
 }
 
-export interface Database extends TimelineTables, BillingTables, SchedulingTables {
+export interface Database extends TimelineTables, BillingTables, SchedulingTables, LeadTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable

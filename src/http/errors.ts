@@ -117,6 +117,26 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError('internal_error', 'Something went wrong on our side; quote the request id when reporting it')
 }
 
+/**
+ * An error handler for a route whose body wraps its fields in one envelope object (e.g.
+ * `{"form_response":{…}}`): details name fields inside the envelope (`form_data.email`), as the
+ * route's clients expect, rather than from the body's root.
+ */
+export function envelopeErrorHandler(envelope: string) {
+  const prefix = `${envelope}.`
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const apiError = toApiError(err)
+    const details = apiError.extra.details
+    if (!details) return handleError(apiError, req, reply)
+    const inner = details.map((d) => ({
+      ...d,
+      field: d.field.startsWith(prefix) ? d.field.slice(prefix.length) : d.field,
+    }))
+    const message = apiError.message.startsWith(prefix) ? apiError.message.slice(prefix.length) : apiError.message
+    return handleError(new ApiError(apiError.code, message, { ...apiError.extra, details: inner }), req, reply)
+  }
+}
+
 export function handleError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(err)
   if (apiError.code === 'internal_error') req.log.error({ err }, 'unhandled error')

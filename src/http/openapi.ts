@@ -166,6 +166,12 @@ export async function registerOpenApi(app: FastifyInstance) {
           description:
             'Public, keyless routes behind booking pages: slots, booking, cancel, reschedule, calendar files',
         },
+        { name: 'forms', description: 'Lead-capture forms: fields, success behaviour, teams' },
+        { name: 'form responses', description: 'Form submissions, each turned into a lead' },
+        { name: 'teams', description: 'Groups that handle the leads and callbacks of forms' },
+        { name: 'domains', description: 'The websites of the organization' },
+        { name: 'notifications', description: 'In-app notifications: captured leads, callback requests' },
+        { name: 'callbacks', description: '"Call me back" requests and their tasks' },
         { name: 'events', description: 'The log of changes, as delivered to webhooks' },
         { name: 'api keys', description: 'Secret keys of the organization' },
         { name: 'webhook endpoints', description: 'URLs that receive events, and their signing secrets' },

@@ -1,51 +1,150 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import type { Plan } from '../config.js'
-import type { RateLimiter } from '../ratelimit/limiter.js'
+import { isIPv4, isIPv6 } from 'node:net'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DEFAULT_PUBLIC_RATE_LIMITS, type Plan, type PublicRateClass } from '../config.js'
+import type { RateLimiter, RateLimitResult } from '../ratelimit/limiter.js'
 import { ApiError } from './errors.js'
 import type { Metrics } from './metrics.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Public routes only (no `scope`): the per-IP budget this route counts against. Default: `read`
+     * for GET, HEAD and OPTIONS, `write` for the other methods. `false`: not limited.
+     */
+    publicRateLimit?: PublicRateClass | false
+  }
+}
 
 const WINDOW_MS = 60_000
 /** While the store is down every request fails open; one log line per this interval says so. */
 const STORE_ERROR_LOG_INTERVAL_MS = 10_000
 
+/** Keyless routes that are not the public API: operators' endpoints, the API description, the admin API (its own token). */
+const UNLIMITED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json'])
+const UNLIMITED_PREFIXES = ['/docs/', '/admin/']
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 /**
- * Counts every authenticated request against its key's per-minute limit (set by the plan) and
- * writes the limit headers on every authenticated response, the 429 included. Runs after auth
- * (so that limits are per key) and before the scope check and validation (so that 403s and 422s
- * count and carry the headers too).
+ * Counts every authenticated request against its key's per-minute limit (set by the plan), and
+ * every request to a public (keyless) route against its client address's per-minute budget for
+ * reads or writes, and writes the limit headers on those responses, the 429 included. Runs after
+ * auth (so that limits are per key) and before the scope check and validation (so that 403s and
+ * 422s count and carry the headers too).
  */
 export function registerRateLimit(
   app: FastifyInstance,
   limiter: RateLimiter,
   limits: Record<Plan, number>,
   metrics: Metrics,
+  publicLimits: Record<PublicRateClass, number> = DEFAULT_PUBLIC_RATE_LIMITS,
 ) {
   const reportStoreError = storeErrorReporter()
-  app.addHook('onRequest', async (req, reply) => {
-    const principal = req.principal
-    if (!principal) return
-    const limit = limits[principal.plan]
-    const result = await limiter.hit(`key:${principal.keyId}`, limit, WINDOW_MS)
-    // Relative to the store's clock (the one the decision used), not this process's.
-    const resetInSec = Math.max(0, Math.ceil((result.resetAtMs - result.nowMs) / 1000))
-    reply.header('x-ratelimit-limit', String(limit))
-    reply.header('x-ratelimit-remaining', String(result.remaining))
-    reply.header('x-ratelimit-reset', String(Math.ceil(result.resetAtMs / 1000)))
-    reply.header('ratelimit-policy', `"per-key";q=${limit};w=${WINDOW_MS / 1000}`)
-    reply.header('ratelimit', `"per-key";r=${result.remaining};t=${resetInSec}`)
+  const count = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    c: { key: string; limit: number; policy: string; label: string; over: string },
+  ) => {
+    const result = await limiter.hit(c.key, c.limit, WINDOW_MS)
+    writeHeaders(reply, c.policy, c.limit, result)
     if (result.failedOpen) {
       metrics.rateLimitStoreErrors.inc()
       reportStoreError(req.log, result.storeError)
     }
     if (!result.allowed) {
-      metrics.rateLimitRejections.inc({ plan: principal.plan })
-      throw new ApiError(
-        'rate_limited',
-        `Rate limit of ${limit} requests per minute exceeded; retry in ${result.retryAfterSec} s`,
-        { retryAfterSec: result.retryAfterSec },
-      )
+      metrics.rateLimitRejections.inc({ plan: c.label })
+      throw new ApiError('rate_limited', `${c.over}; retry in ${result.retryAfterSec} s`, {
+        retryAfterSec: result.retryAfterSec,
+      })
     }
+  }
+  app.addHook('onRequest', async (req, reply) => {
+    const principal = req.principal
+    if (principal) {
+      const limit = limits[principal.plan]
+      return count(req, reply, {
+        key: `key:${principal.keyId}`,
+        limit,
+        policy: 'per-key',
+        label: principal.plan,
+        over: `Rate limit of ${limit} requests per minute exceeded`,
+      })
+    }
+    const rateClass = publicRateClass(req)
+    if (!rateClass) return
+    const client = clientAddressKey(req.ip)
+    if (client === undefined) return
+    const limit = publicLimits[rateClass]
+    return count(req, reply, {
+      key: `ip:${rateClass}:${client}`,
+      limit,
+      policy: `per-ip-${rateClass}`,
+      label: `public-${rateClass}`,
+      over: `Rate limit of ${limit} requests per minute exceeded (public ${rateClass}s from one address)`,
+    })
   })
+}
+
+function writeHeaders(reply: FastifyReply, policy: string, limit: number, result: RateLimitResult) {
+  // Relative to the store's clock (the one the decision used), not this process's.
+  const resetInSec = Math.max(0, Math.ceil((result.resetAtMs - result.nowMs) / 1000))
+  reply.header('x-ratelimit-limit', String(limit))
+  reply.header('x-ratelimit-remaining', String(result.remaining))
+  reply.header('x-ratelimit-reset', String(Math.ceil(result.resetAtMs / 1000)))
+  reply.header('ratelimit-policy', `"${policy}";q=${limit};w=${WINDOW_MS / 1000}`)
+  reply.header('ratelimit', `"${policy}";r=${result.remaining};t=${resetInSec}`)
+}
+
+/**
+ * The budget a request to a public route counts against, or undefined when it is not limited by
+ * address: routes with a `scope` (limited per key once authenticated), unknown paths (404 at no
+ * cost), operators' endpoints, and routes that opt out with `publicRateLimit: false`.
+ */
+function publicRateClass(req: FastifyRequest): PublicRateClass | undefined {
+  const config = req.routeOptions.config
+  const url = req.routeOptions.url
+  if (config?.scope || url === undefined) return undefined
+  if (UNLIMITED_PATHS.has(url) || url === '/docs' || UNLIMITED_PREFIXES.some((p) => url.startsWith(p))) return undefined
+  const override = config?.publicRateLimit
+  if (override === false) return undefined
+  return override ?? (READ_METHODS.has(req.method) ? 'read' : 'write')
+}
+
+/**
+ * What one client's budget is keyed by: its IPv4 address, or the /64 prefix of its IPv6 address
+ * (one host usually holds a whole /64 and can rotate within it). IPv4-mapped IPv6 counts as the
+ * IPv4 address. Loopback is not limited (undefined): it is this machine — a health check, a local
+ * script, or a reverse proxy on the same host that is not declared in RAPPORT_TRUST_PROXY, whose
+ * clients would otherwise share one budget.
+ */
+export function clientAddressKey(ip: string): string | undefined {
+  const address = ip.replace(/%.*$/, '')
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
+  const v4 = mapped ?? address
+  if (isIPv4(v4)) return v4.startsWith('127.') ? undefined : v4
+  if (!isIPv6(address)) return address
+  const groups = ipv6Groups(address)
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return undefined
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`
+}
+
+/** The eight 16-bit groups of a valid IPv6 address ('::' expanded, a trailing dotted IPv4 as two groups). */
+function ipv6Groups(address: string): number[] {
+  const [head = '', tail] = address.split('::')
+  const parse = (part: string) =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [Number.parseInt(g, 16)]
+          const [a = 0, b = 0, c = 0, d = 0] = g.split('.').map(Number)
+          return [a * 256 + b, c * 256 + d]
+        })
+  const left = parse(head)
+  const right = tail === undefined ? [] : parse(tail)
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right]
 }
 
 /**

@@ -20,6 +20,12 @@ export const ID_PREFIXES = {
   invoice: 'inv',
   eventType: 'et',
   booking: 'bk',
+  form: 'form',
+  formResponse: 'fr',
+  team: 'team',
+  domain: 'dom',
+  notification: 'ntf',
+  callback: 'cb',
   webhookEndpoint: 'we',
   /** Made in SQL by the fan-out: `wd_` + the event's ulid + the endpoint's ulid (see events/emit.ts). */
   webhookDelivery: 'wd',

@@ -19,6 +19,7 @@ import {
 } from '../../scheduling/index.js'
 import { insertActivity } from '../activities/activities.repo.js'
 import type { Principal, TenantScope } from '../api-keys/principal.js'
+import { upsertContactByEmail } from '../contacts/upsert-by-email.js'
 import { loadAvailability } from './availability.service.js'
 import { type BookingRow, findBooking, findBookingById, hostBookingsIn, listBookings } from './bookings.repo.js'
 import type {
@@ -31,7 +32,6 @@ import type {
   SlotsQuery,
 } from './bookings.schemas.js'
 import { EVENT_TYPE_COLUMNS, type EventTypeRow } from './event-types.service.js'
-import { upsertGuestContact } from './guest-contact.js'
 import { bookingIcs } from './ics.js'
 
 interface Host {
@@ -191,7 +191,12 @@ export class BookingsService {
       const { host, eventType } = await this.findPage(tx, username, slug, true)
       if (!(await this.isOffered(tx, host, eventType, start))) throw slotUnavailable()
       const scope = liveScope(host.org_id)
-      const contact = await upsertGuestContact(tx, scope, input.guest)
+      const { contact } = await upsertContactByEmail(
+        tx,
+        scope,
+        { name: input.guest.name, email: input.guest.email },
+        { source: 'booking', updateEvent: 'contact.updated' },
+      )
       const end = new Date(start.getTime() + eventType.duration_minutes * 60_000)
       const now = new Date()
       const bookingId = newId('booking')

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { ListOf, PageQuery } from '../../http/pagination.js'
 import { Activity } from '../activities/activities.schemas.js'
 import { Deal } from '../deals/deals.schemas.js'
+import { FormResponse } from '../leads/form-responses/form-responses.schemas.js'
 import { Note } from '../notes/notes.schemas.js'
 import { Task } from '../tasks/tasks.schemas.js'
 import { DateTime } from './link-schemas.js'
@@ -14,6 +15,7 @@ export const TIMELINE_ITEM_TYPES = [
   'deal.lost',
   'task.created',
   'task.completed',
+  'form_response.created',
 ] as const
 export type TimelineItemType = (typeof TIMELINE_ITEM_TYPES)[number]
 
@@ -51,6 +53,14 @@ export const TimelineItem = Type.Union(
         object: Task,
       },
       { description: 'A task was created (at `created_at`) or completed (`completed_at`); `object` is the task now' },
+    ),
+    Type.Object(
+      {
+        type: Type.Literal('form_response.created', { description: 'A form was submitted' }),
+        occurred_at: OccurredAt,
+        object: FormResponse,
+      },
+      { description: 'A form response of the contact, at its submission' },
     ),
   ],
   {

@@ -5,6 +5,7 @@ import { toActivity } from '../activities/activities.service.js'
 import type { TenantScope } from '../api-keys/principal.js'
 import { findDeals } from '../deals/deals.repo.js'
 import { toDeal } from '../deals/deals.service.js'
+import { findFormResponses } from '../leads/form-responses/form-responses.service.js'
 import { findNotes } from '../notes/notes.repo.js'
 import { toNote } from '../notes/notes.service.js'
 import { findTasks } from '../tasks/tasks.repo.js'
@@ -60,5 +61,11 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
       union all
       select 'task.completed', id, completed_at from tasks where ${ofContact(scope, contactId)} and completed_at is not null`,
     load: async (db, scope, ids) => byId((await findTasks(db, scope, ids)).map(toTask)),
+  },
+  {
+    types: ['form_response.created'],
+    entries: (scope, contactId) =>
+      sql`select 'form_response.created' as type, id as object_id, created_at as occurred_at from form_responses where ${ofContact(scope, contactId)}`,
+    load: async (db, scope, ids) => byId(await findFormResponses(db, scope, ids)),
   },
 ]

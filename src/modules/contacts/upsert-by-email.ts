@@ -1,0 +1,106 @@
+import { sql } from 'kysely'
+import type { Tx } from '../../db/schema.js'
+import { emit } from '../../events/emit.js'
+import { newId } from '../../lib/ids.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { COLUMNS, type ContactRow } from './contacts.repo.js'
+import type { Contact } from './contacts.schemas.js'
+import { toContact } from './contacts.service.js'
+
+/** What a capture (a booking, a form, a lead) knows of a person; only `email` is required. */
+export interface ContactByEmailFields {
+  email: string
+  name?: string | null
+  phone?: string | null
+  company?: string | null
+  /** Added to the contact's custom fields; keys the contact already has are left as they are. */
+  custom_fields?: Record<string, unknown>
+}
+
+export interface UpsertByEmailOptions {
+  /** The `source` of a contact this call creates (an existing contact keeps its own). */
+  source: Contact['source']
+  /**
+   * The event for a matched contact: `contact.updated` (only when a field changed, as any edit) or
+   * `lead.updated` (always: each capture of a known person is an event, `changes` possibly empty).
+   */
+  updateEvent: 'contact.updated' | 'lead.updated'
+}
+
+export interface UpsertByEmailResult {
+  contact: ContactRow
+  created: boolean
+  /** Each field the call filled in, with its new value (empty for a created contact). */
+  changes: Record<string, unknown>
+}
+
+const FILLABLE = ['name', 'phone', 'company'] as const
+
+/**
+ * The contact with this email (matched case-insensitively), created with status `lead` when there
+ * is none, in the caller's transaction, with its event. A match is only ever completed, never
+ * overwritten: empty name, phone and company are filled, new custom-field keys are added.
+ *
+ * Concurrency: the insert is `on conflict do nothing` on the `contacts_email` unique index, which
+ * waits for a concurrent insert of the same email to commit; the loser then locks the winner's row
+ * (`for update`) and fills it in. So N simultaneous captures of one new email make one contact and
+ * each reports exactly what it changed.
+ */
+export async function upsertContactByEmail(
+  tx: Tx,
+  scope: TenantScope,
+  fields: ContactByEmailFields,
+  options: UpsertByEmailOptions,
+): Promise<UpsertByEmailResult> {
+  const customFields = fields.custom_fields ?? {}
+  // Two tries: the matched row can be deleted between the conflict and the lock.
+  for (let attempt = 0; ; attempt++) {
+    const inserted = await sql<ContactRow>`
+      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, custom_fields)
+      values (${newId('contact')}, ${scope.orgId}, ${scope.livemode}, ${fields.name ?? null}, ${fields.email},
+        ${fields.phone ?? null}, ${fields.company ?? null}, 'lead', ${options.source}, ${JSON.stringify(customFields)}::jsonb)
+      on conflict (org_id, livemode, lower(email)) where email is not null do nothing
+      returning ${sql.raw(COLUMNS.join(', '))}`.execute(tx)
+    const row = inserted.rows[0]
+    if (row) {
+      await emit(tx, scope, 'contact.created', toContact(row))
+      return { contact: row, created: true, changes: {} }
+    }
+    const current = await sql<ContactRow>`
+      select ${sql.raw(COLUMNS.join(', '))} from contacts
+      where org_id = ${scope.orgId} and livemode = ${scope.livemode} and lower(email) = lower(${fields.email})
+      for update`.execute(tx)
+    const existing = current.rows[0]
+    if (!existing) {
+      if (attempt < 1) continue
+      throw new Error(`contact with email ${fields.email} vanished twice during an upsert`)
+    }
+    const changes: Record<string, unknown> = {}
+    for (const field of FILLABLE) {
+      const value = fields[field]
+      if (existing[field] === null && value != null) changes[field] = value
+    }
+    const added = Object.entries(customFields).filter(([key]) => !(key in existing.custom_fields))
+    if (added.length > 0) changes.custom_fields = { ...existing.custom_fields, ...Object.fromEntries(added) }
+    let contact = existing
+    if (Object.keys(changes).length > 0) {
+      const { custom_fields, ...plain } = changes as Partial<ContactRow>
+      contact = await tx
+        .updateTable('contacts')
+        .set({
+          ...plain,
+          ...(custom_fields ? { custom_fields: JSON.stringify(custom_fields) } : {}),
+          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+        })
+        .where('org_id', '=', scope.orgId)
+        .where('livemode', '=', scope.livemode)
+        .where('id', '=', existing.id)
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow()
+    }
+    if (options.updateEvent === 'lead.updated' || Object.keys(changes).length > 0) {
+      await emit(tx, scope, options.updateEvent, { id: existing.id, changes })
+    }
+    return { contact, created: false, changes }
+  }
+}

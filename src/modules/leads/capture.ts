@@ -1,0 +1,64 @@
+import type { Tx } from '../../db/schema.js'
+import { emit } from '../../events/emit.js'
+import { newId } from '../../lib/ids.js'
+import { insertActivity } from '../activities/activities.repo.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import {
+  type ContactByEmailFields,
+  type UpsertByEmailResult,
+  upsertContactByEmail,
+} from '../contacts/upsert-by-email.js'
+import type { Notification } from './notifications/notifications.schemas.js'
+import { insertNotification } from './notifications/notifications.service.js'
+
+export interface CaptureRecord {
+  /** The timeline line, e.g. "Form submitted: Contact". */
+  summary: string
+  /** The visitor's message, if any: the activity's body and the notification's. */
+  message: string | null
+  notification: { type: Notification['type']; title: string; subjectId: string | null }
+}
+
+/**
+ * What every captured lead does, in the caller's transaction: the contact (created with source
+ * `lead_capture`, or completed when the email is known: `contact.created` or `lead.updated`), an
+ * `other` activity on its timeline (`activity.created`) and an in-app notification.
+ */
+export async function captureLead(
+  tx: Tx,
+  scope: TenantScope,
+  person: ContactByEmailFields,
+  record: CaptureRecord,
+): Promise<UpsertByEmailResult> {
+  const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: 'lead.updated' })
+  const now = new Date()
+  const activity = await insertActivity(tx, scope, {
+    id: newId('activity'),
+    type: 'other',
+    summary: record.summary.slice(0, 500),
+    body: record.message,
+    occurred_at: now,
+    duration_minutes: null,
+    contact_id: result.contact.id,
+    deal_id: null,
+    created_at: now,
+    updated_at: now,
+  })
+  await emit(tx, scope, 'activity.created', {
+    id: activity.id,
+    type: activity.type,
+    contact_id: activity.contact_id,
+    summary: activity.summary,
+  })
+  await insertNotification(tx, scope, {
+    type: record.notification.type,
+    title: record.notification.title.slice(0, 500),
+    body: record.message,
+    contact_id: result.contact.id,
+    subject_id: record.notification.subjectId,
+  })
+  return result
+}
+
+/** The name to show for a person: their name, else their email. */
+export const displayName = (person: { name?: string | null; email: string }) => person.name || person.email

@@ -1,0 +1,190 @@
+import { type Selectable, sql } from 'kysely'
+import type { Db, Executor } from '../../../db/schema.js'
+import type { FormResponsesTable } from '../../../db/schema-leads.js'
+import { inTransaction } from '../../../db/transaction.js'
+import { emit } from '../../../events/emit.js'
+import { ApiError, invalidField } from '../../../http/errors.js'
+import { type PageParams, paginate } from '../../../http/pagination.js'
+import { newId } from '../../../lib/ids.js'
+import type { TenantScope } from '../../api-keys/principal.js'
+import { scheduleCallback } from '../callbacks/callbacks.service.js'
+import { captureLead, displayName } from '../capture.js'
+import { findForm } from '../forms/forms.service.js'
+import { NEWEST_FIRST } from '../schema-parts.js'
+import { assertFitsForm } from './form-data.js'
+import type {
+  FormResponse,
+  FormResponseCreate,
+  FormResponseCreated,
+  FormResponseListQuery,
+} from './form-responses.schemas.js'
+
+type FormResponseRow = Omit<Selectable<FormResponsesTable>, 'org_id' | 'livemode'> & { callback_id: string | null }
+
+const COLUMNS = [
+  'id',
+  'form_id',
+  'domain_id',
+  'contact_id',
+  'form_type',
+  'form_data',
+  'source_url',
+  'user_agent',
+  'ip_address',
+  'created_at',
+] as const
+
+/** The callback a response scheduled, selected beside its columns. */
+const CALLBACK_ID = sql<
+  string | null
+>`(select c.id from callbacks c where c.form_response_id = form_responses.id limit 1)`
+
+export function toFormResponse(row: FormResponseRow): FormResponse {
+  return {
+    id: row.id,
+    object: 'form_response',
+    form_id: row.form_id,
+    domain_id: row.domain_id,
+    lead_id: row.contact_id,
+    callback_id: row.callback_id,
+    form_type: row.form_type,
+    form_data: row.form_data,
+    source_url: row.source_url,
+    user_agent: row.user_agent,
+    ip_address: row.ip_address,
+    created_at: row.created_at.toISOString(),
+  }
+}
+
+/** Form responses of the given ids (of the scope): the timeline's hydration. */
+export async function findFormResponses(db: Executor, scope: TenantScope, ids: string[]): Promise<FormResponse[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('form_responses')
+    .select([...COLUMNS, CALLBACK_ID.as('callback_id')])
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .execute()
+  return rows.map(toFormResponse)
+}
+
+/** "Contact" for the form type `contact`: the label of the timeline line when no form is named. */
+const titleOf = (formType: string | undefined) =>
+  formType ? formType.charAt(0).toUpperCase() + formType.slice(1).replace(/[_-]+/g, ' ') : 'Form'
+
+export class FormResponsesService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Stores a submission and turns it into a lead, in one transaction: the contact (created or
+   * completed), a timeline activity, a notification, the response row, `form_response.created`,
+   * and, when asked for and offered, a callback with its task.
+   */
+  async create(scope: TenantScope, body: FormResponseCreate): Promise<FormResponseCreated> {
+    const input = body.form_response
+    const data = input.form_data
+    return inTransaction(this.db, async (tx) => {
+      if (input.domain_id !== undefined) {
+        const domain = await sql`select 1 from domains
+          where org_id = ${scope.orgId} and livemode = ${scope.livemode} and id = ${input.domain_id}
+          for key share`.execute(tx)
+        if (domain.rows.length === 0) {
+          throw invalidField('form_response.domain_id', `No domain ${input.domain_id} in this organization`)
+        }
+      }
+      const form = input.form_id === undefined ? undefined : await findForm(tx, scope, input.form_id)
+      if (input.form_id !== undefined && !form) {
+        throw invalidField('form_response.form_id', `No form ${input.form_id} in this organization`)
+      }
+      if (form) assertFitsForm(form.fields, data, 'form_response.form_data')
+      const wantsCallback = data.callback_requested === true
+      if (wantsCallback && form && !form.callback_enabled) {
+        throw invalidField('form_response.form_data.callback_requested', 'This form does not offer callbacks')
+      }
+      if (wantsCallback && !data.phone) {
+        throw invalidField('form_response.form_data.phone', 'A phone number is required for a callback')
+      }
+      const id = newId('formResponse')
+      const label = form?.name ?? titleOf(input.form_type)
+      const who = displayName(data)
+      const { contact } = await captureLead(
+        tx,
+        scope,
+        { email: data.email, name: data.name ?? null, phone: data.phone ?? null, company: data.company ?? null },
+        {
+          summary: `Form submitted: ${label}`,
+          message: data.message ?? null,
+          notification: { type: 'form_response.created', title: `New form response from ${who}`, subjectId: id },
+        },
+      )
+      const row = await tx
+        .insertInto('form_responses')
+        .values({
+          id,
+          org_id: scope.orgId,
+          livemode: scope.livemode,
+          form_id: form?.id ?? null,
+          domain_id: input.domain_id ?? null,
+          contact_id: contact.id,
+          form_type: input.form_type ?? null,
+          form_data: JSON.stringify(data),
+          source_url: input.source_url ?? null,
+          user_agent: input.user_agent ?? null,
+          ip_address: input.ip_address ?? null,
+        })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow()
+      const createdAt = row.created_at.toISOString()
+      await emit(tx, scope, 'form_response.created', {
+        id,
+        lead_id: contact.id,
+        form_data: data,
+        created_at: createdAt,
+      })
+      if (wantsCallback) {
+        await scheduleCallback(tx, scope, {
+          contactId: contact.id,
+          who,
+          phone: data.phone!,
+          preferredTime: data.preferred_time ? new Date(data.preferred_time) : null,
+          formResponseId: id,
+          teamId: form?.team_ids[0] ?? null,
+        })
+      }
+      return {
+        id,
+        status: 'created' as const,
+        lead_id: contact.id,
+        callback_scheduled: wantsCallback,
+        created_at: createdAt,
+      }
+    })
+  }
+
+  async get(scope: TenantScope, id: string): Promise<FormResponse> {
+    const [found] = await findFormResponses(this.db, scope, [id])
+    if (!found) throw new ApiError('not_found', `Form response ${id} not found`)
+    return found
+  }
+
+  async list(scope: TenantScope, query: FormResponseListQuery & PageParams) {
+    let q = this.db
+      .selectFrom('form_responses')
+      .where('org_id', '=', scope.orgId)
+      .where('livemode', '=', scope.livemode)
+    if (query.form_id !== undefined) q = q.where('form_id', '=', query.form_id)
+    if (query.domain_id !== undefined) q = q.where('domain_id', '=', query.domain_id)
+    if (query.lead_id !== undefined) q = q.where('contact_id', '=', query.lead_id)
+    if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
+    if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
+    const page = await paginate(
+      q,
+      (qb) => qb.select([...COLUMNS, CALLBACK_ID.as('callback_id')]),
+      sql<string>`id`,
+      { ...NEWEST_FIRST, expression: sql`created_at` },
+      query,
+    )
+    return { ...page, data: page.data.map(toFormResponse) }
+  }
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { Deps } from '../../deps.js'
+import { callbacksRoutes } from './callbacks/callbacks.routes.js'
+import { CallbacksService } from './callbacks/callbacks.service.js'
+import { domainsRoutes } from './domains/domains.routes.js'
+import { DomainsService } from './domains/domains.service.js'
+import { formResponsesRoutes } from './form-responses/form-responses.routes.js'
+import { FormResponsesService } from './form-responses/form-responses.service.js'
+import { formsRoutes } from './forms/forms.routes.js'
+import { FormsService } from './forms/forms.service.js'
+import { notificationsRoutes } from './notifications/notifications.routes.js'
+import { NotificationsService } from './notifications/notifications.service.js'
+import { teamsRoutes } from './teams/teams.routes.js'
+import { TeamsService } from './teams/teams.service.js'
+import { leadWebhookRoutes } from './webhook/lead-webhook.routes.js'
+import { LeadWebhookService } from './webhook/lead-webhook.service.js'
+
+/** The routes of lead capture: teams, domains, forms, form responses, the lead webhook, notifications, callbacks. */
+export function leadsModule(deps: Deps): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(teamsRoutes(new TeamsService(deps.db)))
+    await app.register(domainsRoutes(new DomainsService(deps.db)))
+    await app.register(formsRoutes(new FormsService(deps.db)))
+    await app.register(formResponsesRoutes(new FormResponsesService(deps.db)))
+    await app.register(leadWebhookRoutes(new LeadWebhookService(deps.db)))
+    await app.register(notificationsRoutes(new NotificationsService(deps.db)))
+    await app.register(callbacksRoutes(new CallbacksService(deps.db)))
+  }
+}
