@@ -12,7 +12,7 @@ import { registerOpenApi } from './http/openapi.js'
 import { registerRateLimit } from './http/rate-limit.js'
 import { requestIdOf } from './http/request-id.js'
 import { validatorCompiler } from './http/validation.js'
-import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js'
+import { apiKeysRoutes, apiKeyUpdateRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
 import { billingModule } from './modules/billing/index.js'
 import { bookingPageModule } from './modules/booking-page/index.js'
@@ -112,6 +112,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(bookingPageModule(deps))
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
+  await app.register(apiKeyUpdateRoutes(deps.db))
   const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {
     allowPrivate: deps.config.webhooks.allowPrivate,
   })

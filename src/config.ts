@@ -36,6 +36,8 @@ export interface Config {
   trustProxy: TrustProxy
   /** RAPPORT_KEY_CACHE_MS: how long a verified API key is trusted before it is read again. Default 500 (revocation takes effect within 1 s everywhere). */
   keyCacheMs: number
+  /** RAPPORT_FORM_MIN_FILL_MS: a public form submitted sooner than this after its token was issued is taken for a bot. Default 3000. */
+  formMinFillMs: number
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string
   /** RAPPORT_MASTER_KEY: base64 of 32 bytes that encrypt webhook secrets at rest. Unset: generated once into `dataDir/master.key`. Set it (the same everywhere) when several machines share one database. */
@@ -162,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimits: parsePublicRateLimits(env.RAPPORT_PUBLIC_RATE_LIMITS),
     trustProxy: parseTrustProxy(env.RAPPORT_TRUST_PROXY),
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
+    formMinFillMs: intSetting(env, 'RAPPORT_FORM_MIN_FILL_MS', 3000),
     logLevel: env.LOG_LEVEL || 'info',
     masterKey: env.RAPPORT_MASTER_KEY || undefined,
     webhooks: {

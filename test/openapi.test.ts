@@ -55,6 +55,8 @@ function undescribed(document: Node, schema: unknown, where: string, seen = new 
   return missing
 }
 
+const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
 describe('the OpenAPI document', () => {
   let generated: string
   let document: Node
@@ -106,11 +108,18 @@ describe('the OpenAPI document', () => {
     const admin = operations(document).filter(({ where }) => where.includes(' /admin/v1/'))
     expect(admin.length).toBeGreaterThan(0)
     for (const { where, op } of admin) expect(op.security, where).toEqual([{ adminToken: [] }])
+    const publishable = [{ publishableKey: [] }]
+    const browserRoutes = operations(document).filter(({ op }) => equal(op.security, publishable))
+    expect(browserRoutes.map(({ where }) => where).sort()).toEqual([
+      'GET /api/v1/forms/{id}/public',
+      'POST /api/v1/forms/{id}/submissions',
+    ])
     for (const { where, op } of operations(document).filter(({ where }) => where.includes(' /api/v1/'))) {
+      if (equal(op.security, publishable)) continue
       expect(op.security, `${where} uses the API-key schemes`).toBeUndefined()
     }
     const schemes = Object.keys((document.components as Node).securitySchemes as Node)
-    expect(schemes.sort()).toEqual(['adminToken', 'apiKeyHeader', 'basicAuth', 'bearerAuth'])
+    expect(schemes.sort()).toEqual(['adminToken', 'apiKeyHeader', 'basicAuth', 'bearerAuth', 'publishableKey'])
   })
 
   test('every field of every schema, parameter and header has a description', () => {

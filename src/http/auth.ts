@@ -1,14 +1,19 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { KeyVerifier } from '../modules/api-keys/api-keys.service.js'
 import type { Principal, Scope } from '../modules/api-keys/principal.js'
 import { PLAN_SCOPES } from '../modules/api-keys/principal.js'
-import { readCredential } from './credentials.js'
+import { readCredential, readPublishableKey } from './credentials.js'
 import { ApiError } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a secret key needs for this route. Routes without it are public. */
     scope?: Scope
+    /**
+     * A public form route: it takes a publishable key (`X-API-Key` or `?key=`), used from one of the
+     * key's allowed origins (the `Origin` header is required and checked).
+     */
+    publishable?: boolean
   }
   interface FastifyRequest {
     principal: Principal
@@ -21,12 +26,14 @@ export function principalOf(req: FastifyRequest): Principal {
 }
 
 /**
- * Authenticates every route that declares a `scope`, then checks the scope. Runs before the rate
- * limiter so that limits are counted per key.
+ * Authenticates every route that declares a `scope` (secret keys), and the public form routes
+ * (`publishable`: publishable keys from their allowed origins). Runs before the rate limiter so
+ * that limits are counted per key.
  */
 export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
   app.decorateRequest('principal', null as unknown as Principal)
   app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.config?.publishable) return authenticatePublishable(req, reply, verifier)
     const scope = req.routeOptions.config?.scope
     if (!scope) return
     const credential = readCredential(req)
@@ -45,6 +52,51 @@ export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
     })
     reply.log = req.log
   })
+}
+
+/** Headers a browser may send to the public form routes, and read from their answers. */
+export const PUBLIC_ALLOW_HEADERS = 'content-type, x-api-key, idempotency-key'
+export const PUBLIC_EXPOSE_HEADERS = 'retry-after, idempotent-replayed, x-request-id, ratelimit, ratelimit-policy'
+
+/** Lets `origin` read the answer (a CORS response header set), varying caches on Origin. */
+export function allowOrigin(reply: FastifyReply, origin: string) {
+  reply
+    .header('access-control-allow-origin', origin)
+    .header('access-control-expose-headers', PUBLIC_EXPOSE_HEADERS)
+    .header('vary', 'Origin')
+}
+
+/**
+ * A public form request: the publishable key must be valid and the request must come from one of
+ * its allowed origins. A request without `Origin` is refused too: browsers always send it on a
+ * cross-origin request, and a server has a secret key for the private routes.
+ */
+async function authenticatePublishable(req: FastifyRequest, reply: FastifyReply, verifier: KeyVerifier) {
+  const key = readPublishableKey(req)
+  if (!key) {
+    throw new ApiError(
+      'unauthenticated',
+      'No publishable key: send "X-API-Key: pk_live_…" (or ?key=pk_live_…) from your web page',
+    )
+  }
+  const principal = await verifier.verifyPublishable(key)
+  const origin = req.headers.origin
+  if (!origin) {
+    throw new ApiError(
+      'insufficient_scope',
+      'A publishable key is used from a web page: the Origin header is required and must be one of the key’s allowed_origins',
+    )
+  }
+  if (!principal.allowedOrigins?.includes(origin)) {
+    throw new ApiError(
+      'insufficient_scope',
+      `The origin ${origin.slice(0, 300)} is not allowed for this publishable key; add it to the key's allowed_origins`,
+    )
+  }
+  allowOrigin(reply, origin)
+  req.principal = principal
+  req.log = req.log.child({ org_id: principal.orgId, key_id: principal.keyId, livemode: principal.livemode })
+  reply.log = req.log
 }
 
 /** Throws 403 unless the principal holds `scope`; says whether the plan or the key is the reason. */

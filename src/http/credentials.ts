@@ -41,3 +41,14 @@ function header(req: FastifyRequest, name: string): string | undefined {
   const s = Array.isArray(v) ? v[0] : v
   return s?.trim() || undefined
 }
+
+/**
+ * The key of a public form request: any header form above, or `?key=` (a script tag or a plain GET
+ * cannot set headers). Only publishable keys belong there; a secret key is read so it can be refused.
+ */
+export function readPublishableKey(req: FastifyRequest): string | undefined {
+  const fromHeader = readCredential(req)?.key
+  if (fromHeader) return fromHeader
+  const q = (req.query as { key?: unknown } | undefined)?.key
+  return typeof q === 'string' && q.trim() ? q.trim() : undefined
+}

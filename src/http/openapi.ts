@@ -109,6 +109,10 @@ function describeStatus(status: number): string {
 
 const ref = (section: string, name: string) => ({ $ref: `#/components/${section}/${name}` })
 
+/** Browser routes called with a publishable key: limited and idempotent like secret-key routes. */
+const isPublishableOperation = (operation: Json) =>
+  JSON.stringify(operation.security) === JSON.stringify([{ publishableKey: [] }])
+
 /**
  * Adds the cross-cutting headers to every operation. Only key routes inherit the document's
  * API-key schemes (the transform gives every other route a `security` of its own), and only they
@@ -120,7 +124,7 @@ function addCrossCuttingHeaders(document: Json): Json {
   components.parameters = PARAMETERS
   for (const operations of Object.values((document.paths ?? {}) as Record<string, Json>)) {
     for (const [method, operation] of Object.entries(operations as Record<string, Json>)) {
-      const isKeyRoute = operation.security === undefined
+      const isKeyRoute = operation.security === undefined || isPublishableOperation(operation)
       const parameters = (operation.parameters as Json[] | undefined) ?? []
       if (isKeyRoute && method === 'post') parameters.push(ref('parameters', 'IdempotencyKey'))
       parameters.push(ref('parameters', 'RequestId'))
@@ -173,7 +177,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'notifications', description: 'In-app notifications: captured leads, callback requests' },
         { name: 'callbacks', description: '"Call me back" requests and their tasks' },
         { name: 'events', description: 'The log of changes, as delivered to webhooks' },
-        { name: 'api keys', description: 'Secret keys of the organization' },
+        { name: 'api keys', description: 'Secret and publishable keys of the organization' },
         { name: 'webhook endpoints', description: 'URLs that receive events, and their signing secrets' },
         {
           name: 'webhooks (compatibility)',
@@ -198,6 +202,13 @@ export async function registerOpenApi(app: FastifyInstance) {
             description: 'User: the organization id; password: the secret key',
           },
           adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token (RAPPORT_ADMIN_TOKEN)' },
+          publishableKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description:
+              'A publishable key (`pk_live_…` / `pk_test_…`), sent from one of its `allowed_origins`; or `?key=`',
+          },
         },
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }],
@@ -210,7 +221,10 @@ export async function registerOpenApi(app: FastifyInstance) {
       if (!schema || (schema as { hide?: boolean }).hide) return { schema, url }
       const s = { ...schema } as Json
       const isKeyRoute = Boolean(route.config?.scope)
-      // A route without a scope authenticates no key: say so, rather than inherit the key schemes.
+      const isPublishable = Boolean(route.config?.publishable)
+      // Browser routes take a publishable key; a route without a scope authenticates no key: say
+      // so, rather than inherit the secret-key schemes.
+      if (isPublishable) s.security = [{ publishableKey: [] }]
       if (!isKeyRoute) s.security ??= []
       const response: Json = {}
       for (const [status, body] of Object.entries((s.response as Json) ?? {})) {
@@ -218,7 +232,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         response[status] = { ...(body as Json), 'x-response-description': description }
       }
       // Every documented route answers errors in the one error body.
-      for (const status of errorStatuses(s, isKeyRoute)) {
+      for (const status of errorStatuses(s, isKeyRoute || isPublishable)) {
         response[String(status)] ??= { description: describeStatus(status), $ref: 'Error#' }
       }
       s.response = response

@@ -23,6 +23,9 @@ const STORE_ERROR_LOG_INTERVAL_MS = 10_000
 const UNLIMITED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json'])
 const UNLIMITED_PREFIXES = ['/docs/', '/admin/']
 
+/** Form submissions per minute one publishable key may make (from every address together). */
+export const PUBLISHABLE_KEY_LIMIT = 60
+
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
@@ -60,6 +63,30 @@ export function registerRateLimit(
   }
   app.addHook('onRequest', async (req, reply) => {
     const principal = req.principal
+    if (principal && req.routeOptions.config?.publishable) {
+      // A public form route: the client address's public budget; submissions also count against
+      // the publishable key's own (definitions do not: every page view of a busy site reads one).
+      const rateClass = publicRateClass(req)
+      const client = clientAddressKey(req.ip)
+      if (rateClass && client !== undefined) {
+        const limit = publicLimits[rateClass]
+        await count(req, reply, {
+          key: `ip:${rateClass}:${client}`,
+          limit,
+          policy: `per-ip-${rateClass}`,
+          label: `public-${rateClass}`,
+          over: `Rate limit of ${limit} requests per minute exceeded (public ${rateClass}s from one address)`,
+        })
+      }
+      if (rateClass !== 'write') return
+      return count(req, reply, {
+        key: `pk:${principal.keyId}`,
+        limit: PUBLISHABLE_KEY_LIMIT,
+        policy: 'per-publishable-key',
+        label: 'publishable',
+        over: `Rate limit of ${PUBLISHABLE_KEY_LIMIT} submissions per minute exceeded for this publishable key`,
+      })
+    }
     if (principal) {
       const limit = limits[principal.plan]
       return count(req, reply, {

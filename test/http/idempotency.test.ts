@@ -34,7 +34,16 @@ describe('Idempotency-Key on POST', () => {
       return reply.code(201).send({ ok: true })
     })
     const first = h.api('POST', '/api/v1/slow-test-route', { n: 1 }, { 'idempotency-key': 'slow' })
-    await new Promise((r) => setTimeout(r, 200))
+    // Wait until the first request holds the key (a fixed sleep flaked on a loaded machine: both
+    // requests then ran, and both waited on the gate).
+    const held = () =>
+      h.deps.db
+        .selectFrom('idempotency_keys')
+        .select('state')
+        .where('org_id', '=', h.org.id)
+        .where('idem_key', '=', 'slow')
+        .executeTakeFirst()
+    for (let i = 0; i < 500 && (await held())?.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 20))
     const second = await h.api('POST', '/api/v1/slow-test-route', { n: 1 }, { 'idempotency-key': 'slow' })
     expect(second.statusCode).toBe(409)
     expect(second.json().error.code).toBe('idempotency_key_in_use')

@@ -58,6 +58,18 @@ export async function newNotification(h: TestApp, key = h.org.key): Promise<stri
   return (await h.api('GET', '/api/v1/notifications', undefined, auth(key))).json().data[0].id
 }
 
+/** A publishable key of the org (for PATCH /api/v1/api_keys/:id, registered by the leads module). */
+export async function newPublishableKey(h: TestApp, key = h.org.key): Promise<string> {
+  const res = await h.api(
+    'POST',
+    '/api/v1/api_keys',
+    { type: 'publishable', allowed_origins: ['https://www.example.com'] },
+    auth(key),
+  )
+  if (res.statusCode !== 201) throw new Error(res.body)
+  return res.json().id
+}
+
 export const LEADS_ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/teams', scope: 'read' },
   { method: 'POST', path: '/api/v1/teams', scope: 'write', body: { name: 'Contract team' } },
@@ -90,4 +102,23 @@ export const LEADS_ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/callbacks', scope: 'read' },
   { method: 'GET', path: '/api/v1/callbacks/:id', scope: 'read', create: newCallback },
   { method: 'POST', path: '/api/v1/callbacks/:id/complete', scope: 'write', create: newCallback },
+  {
+    method: 'PATCH',
+    path: '/api/v1/api_keys/:id',
+    scope: 'admin',
+    body: { name: 'Renamed' },
+    create: newPublishableKey,
+  },
+  /*
+   * The public form routes take a publishable key, not a secret one. They keep the contract's part
+   * that applies: 401 without a key or with an unknown one, and 403 (`insufficient_scope`) to any
+   * secret key, whatever its scopes. Their own behaviour is in test/modules/public-forms.test.ts.
+   */
+  { method: 'GET', path: '/api/v1/forms/:id/public', scope: 'write' },
+  {
+    method: 'POST',
+    path: '/api/v1/forms/:id/submissions',
+    scope: 'write',
+    body: { data: { email: 'contract@example.com' }, token: 'contract' },
+  },
 ]

@@ -93,3 +93,55 @@ export async function revokeKey(
 export async function touchKey(db: Executor, id: string, at: Date): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute()
 }
+
+/** Replaces the allowed origins (and the name, when given) of a live key of `orgId`; undefined when none. */
+export async function updateKey(
+  db: Executor,
+  id: string,
+  orgId: string,
+  livemode: boolean | undefined,
+  changes: { name?: string; allowed_origins?: string[] },
+): Promise<ApiKeyRow | undefined> {
+  let q = db
+    .updateTable('api_keys')
+    .set(changes)
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+  if (livemode !== undefined) q = q.where('livemode', '=', livemode)
+  return q.returning(COLUMNS).executeTakeFirst()
+}
+
+/** The live (not revoked) key of `orgId` with this id, locked until the transaction ends. */
+export async function findOrgKeyForUpdate(
+  db: Executor,
+  id: string,
+  orgId: string,
+  livemode: boolean | undefined,
+): Promise<ApiKeyRow | undefined> {
+  let q = db
+    .selectFrom('api_keys')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+  if (livemode !== undefined) q = q.where('livemode', '=', livemode)
+  return q.forUpdate().executeTakeFirst()
+}
+
+/**
+ * The allowed origins of the usable publishable keys of an organization and mode: what a CORS
+ * preflight, which carries no key, is checked against.
+ */
+export async function publishableOrigins(db: Executor, orgId: string, livemode: boolean, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select('allowed_origins')
+    .where('org_id', '=', orgId)
+    .where('livemode', '=', livemode)
+    .where('type', '=', 'publishable')
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .execute()
+  return [...new Set(rows.flatMap((r) => r.allowed_origins))]
+}

@@ -1,11 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import type { Db } from '../../db/schema.js'
 import { ApiError } from '../../http/errors.js'
+import { ifMatchOf } from '../../http/etag.js'
 import { offsetPage } from '../../http/offset-page.js'
 import { Deleted } from '../../http/shared-schemas.js'
 import type { OrgsService } from '../orgs/orgs.service.js'
-import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery } from './api-keys.schemas.js'
+import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery, ApiKeyUpdate } from './api-keys.schemas.js'
+import { updateOrgKey } from './api-keys.service.js'
 import type { Principal } from './principal.js'
 
 /** A live key manages every key of its organization; a test key, like all test-mode access, only test keys. */
@@ -53,7 +56,7 @@ export function apiKeysRoutes(orgs: OrgsService) {
           operationId: 'createApiKey',
           summary: 'Create an API key',
           description:
-            'Returns the key once, in `key`. Store it safely: only a hash is kept. A test-mode key can create test-mode keys only.',
+            'Returns the key once, in `key`. Store it safely: only a hash is kept. A test-mode key can create test-mode keys only. `type: "publishable"` makes a `pk_live_…`/`pk_test_…` key for web pages: it needs `allowed_origins` (at least one `scheme://host[:port]`) and can only read public form definitions and submit forms.',
           tags,
           body: ApiKeyCreate,
           response: { 201: ApiKey },
@@ -88,6 +91,36 @@ export function apiKeysRoutes(orgs: OrgsService) {
         const key = await orgs.revokeKey(req.params.id, req.principal.orgId, testModeOnly(req.principal).livemode)
         return { id: key.id, object: 'api_key' as const, deleted: true as const }
       },
+    )
+  }
+}
+
+/**
+ * `PATCH /api/v1/api_keys/:id`: renames a key or replaces a publishable key's allowed origins.
+ * Kept apart from `apiKeysRoutes` because it needs the database rather than the orgs service.
+ */
+export function apiKeyUpdateRoutes(db: Db) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    app.patch(
+      '/api/v1/api_keys/:id',
+      {
+        config: { scope: 'admin', etag: true },
+        schema: {
+          operationId: 'updateApiKey',
+          summary: 'Update an API key',
+          description:
+            'Renames a key, or replaces the `allowed_origins` of a publishable key (normalized to `scheme://host[:port]`, at least one; a 422 for a secret key). Takes effect everywhere within a second. Answers the key with an `ETag`; `If-Match` makes the change conditional (412 when the key changed). A test-mode key can change test-mode keys only.',
+          tags: ['api keys'],
+          params: ApiKeyIdParams,
+          body: ApiKeyUpdate,
+          response: { 200: ApiKey },
+        },
+      },
+      async (req) =>
+        updateOrgKey(db, req.params.id, req.principal.orgId, testModeOnly(req.principal).livemode, req.body, {
+          ifMatch: ifMatchOf(req),
+        }),
     )
   }
 }

@@ -2,6 +2,21 @@ import Type, { type Static } from 'typebox'
 import { ListOf, PageQuery } from '../../http/pagination.js'
 import { SCOPES } from './principal.js'
 
+const Origins = Type.Array(
+  Type.String({
+    minLength: 1,
+    maxLength: 300,
+    description: 'An origin: scheme://host[:port] (http or https, no path)',
+    examples: ['https://www.example.com'],
+  }),
+  {
+    maxItems: 50,
+    description:
+      'Publishable keys only: the web origins it may be used from, normalized to scheme://host[:port]; at least one',
+    examples: [['https://www.example.com', 'https://example.com']],
+  },
+)
+
 const ScopeSchema = Type.Enum([...SCOPES], { description: 'read, write, admin or webhooks' })
 
 export const ApiKey = Type.Object(
@@ -24,6 +39,10 @@ export const ApiKey = Type.Object(
     scopes: Type.Array(Type.String({ description: 'read, write, admin or webhooks' }), {
       description: "What the key may do; the organization's plan can narrow this further",
       examples: [['read', 'write']],
+    }),
+    allowed_origins: Type.Array(Type.String({ description: 'scheme://host[:port]' }), {
+      description: 'Publishable keys: the web origins (`Origin` header) it may be used from; empty for a secret key',
+      examples: [['https://www.example.com']],
     }),
     created_at: Type.String({
       format: 'date-time',
@@ -56,6 +75,7 @@ export const ApiKey = Type.Object(
         mode: 'live',
         prefix: 'rk_live_4f9Q',
         scopes: ['read', 'write'],
+        allowed_origins: [],
         created_at: '2025-01-15T09:30:00.000Z',
         last_used_at: null,
         expires_at: null,
@@ -69,6 +89,15 @@ export const ApiKeyCreate = Type.Object(
     name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'What the key is for', examples: ['Zapier'] }),
     ),
+    type: Type.Optional(
+      Type.Enum(['secret', 'publishable'], {
+        default: 'secret',
+        description:
+          'secret (default) calls the API from a server; publishable (`pk_…`) only reads public form definitions and submits forms from browsers on its `allowed_origins`',
+        examples: ['publishable'],
+      }),
+    ),
+    allowed_origins: Type.Optional(Origins),
     mode: Type.Optional(
       Type.Enum(['live', 'test'], {
         default: 'live',
@@ -92,9 +121,30 @@ export const ApiKeyCreate = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, examples: [{ name: 'Zapier', mode: 'live', scopes: ['read', 'write'] }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { name: 'Zapier', mode: 'live', scopes: ['read', 'write'] },
+      { name: 'Website', type: 'publishable', mode: 'live', allowed_origins: ['https://www.example.com'] },
+    ],
+  },
 )
 export type ApiKeyCreate = Static<typeof ApiKeyCreate>
+
+export const ApiKeyUpdate = Type.Object(
+  {
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'What the key is for', examples: ['Website'] }),
+    ),
+    allowed_origins: Type.Optional(Origins),
+  },
+  {
+    additionalProperties: false,
+    description: 'The fields to change',
+    examples: [{ allowed_origins: ['https://www.example.com', 'https://shop.example.com'] }],
+  },
+)
+export type ApiKeyUpdate = Static<typeof ApiKeyUpdate>
 
 export const ApiKeyListQuery = Type.Object(
   { page: PageQuery.page, limit: PageQuery.limit },

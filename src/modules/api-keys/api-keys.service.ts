@@ -1,15 +1,28 @@
 import type { Plan } from '../../config.js'
-import type { Executor } from '../../db/schema.js'
+import type { Db, Executor } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
 import { ApiError } from '../../http/errors.js'
+import { assertIfMatch } from '../../http/etag.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
-import { type ApiKeyRow, findKeyByHash, insertKey, listKeys, revokeKey, touchKey } from './api-keys.repo.js'
+import {
+  type ApiKeyRow,
+  findKeyByHash,
+  findOrgKeyForUpdate,
+  insertKey,
+  listKeys,
+  revokeKey,
+  touchKey,
+  updateKey,
+} from './api-keys.repo.js'
 import { effectiveScopes, PLAN_SCOPES, type Principal, SCOPES, type Scope } from './principal.js'
 
 export interface NewKeyInput {
   name?: string
+  type?: 'secret' | 'publishable'
   mode?: 'live' | 'test'
+  allowed_origins?: string[]
   scopes?: Scope[]
   expires_at?: string
 }
@@ -23,6 +36,7 @@ export interface ApiKeyView {
   mode: 'live' | 'test'
   prefix: string
   scopes: string[]
+  allowed_origins: string[]
   created_at: string
   last_used_at: string | null
   expires_at: string | null
@@ -39,6 +53,7 @@ export function toKeyView(row: ApiKeyRow, plan: Plan, secret?: string): ApiKeyVi
     mode: row.livemode ? 'live' : 'test',
     prefix: row.prefix,
     scopes: effectiveScopes(row.scopes, plan),
+    allowed_origins: row.allowed_origins,
     created_at: row.created_at.toISOString(),
     last_used_at: row.last_used_at?.toISOString() ?? null,
     expires_at: row.expires_at?.toISOString() ?? null,
@@ -46,11 +61,81 @@ export function toKeyView(row: ApiKeyRow, plan: Plan, secret?: string): ApiKeyVi
   }
 }
 
+const MAX_ORIGINS = 50
+
+/** What follows `scheme://` in `raw`, without one trailing slash. */
+function hostPart(raw: string): string {
+  const rest = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+  return rest.endsWith('/') ? rest.slice(0, -1) : rest
+}
+
 /**
- * Creates a secret key: `rk_live_` / `rk_test_` and 190 random bits in base62. Only its SHA-256 is
- * stored; the caller gets the key once.
+ * Normalizes web origins to `scheme://host[:port]` (lower-case host, default port dropped), as a
+ * browser sends them in `Origin`. Only http(s), no path, query, fragment or credentials: a 422
+ * naming `allowed_origins.<i>` otherwise. Duplicates are dropped.
+ */
+export function normalizeOrigins(origins: string[], field = 'allowed_origins'): string[] {
+  const details: { field: string; message: string }[] = []
+  const out: string[] = []
+  origins.forEach((raw, i) => {
+    let url: URL | undefined
+    try {
+      url = new URL(raw.trim())
+    } catch {
+      url = undefined
+    }
+    const bad =
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.username !== '' ||
+      url.password !== '' ||
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.pathname !== '/' ||
+      /[/?#@]/.test(hostPart(raw))
+    if (bad || !url) {
+      details.push({
+        field: `${field}.${i}`,
+        message: 'Must be an origin: scheme://host[:port], e.g. https://www.example.com',
+      })
+      return
+    }
+    if (!out.includes(url.origin)) out.push(url.origin)
+  })
+  if (details.length > 0) {
+    throw new ApiError('validation_failed', `${details[0]!.field}: ${details[0]!.message}`, { details })
+  }
+  if (out.length > MAX_ORIGINS) {
+    throw new ApiError('validation_failed', `${field}: At most ${MAX_ORIGINS} origins`, {
+      details: [{ field, message: `At most ${MAX_ORIGINS} origins` }],
+    })
+  }
+  return out
+}
+
+function invalid(field: string, message: string) {
+  return new ApiError('validation_failed', `${field}: ${message}`, { details: [{ field, message }] })
+}
+
+/**
+ * Creates a key: a secret key `rk_live_` / `rk_test_`, or a publishable key `pk_live_` / `pk_test_`
+ * (no scopes; usable only on the public form routes, from its allowed origins), with 190 random
+ * bits in base62. Only its SHA-256 is stored; the caller gets the key once.
  */
 export async function createKey(db: Executor, orgId: string, plan: Plan, input: NewKeyInput): Promise<ApiKeyView> {
+  const type = input.type ?? 'secret'
+  let origins: string[] = []
+  if (type === 'publishable') {
+    if (input.scopes !== undefined) {
+      throw invalid('scopes', 'A publishable key has no scopes: it can only submit forms')
+    }
+    origins = normalizeOrigins(input.allowed_origins ?? [])
+    if (origins.length === 0) {
+      throw invalid('allowed_origins', 'A publishable key needs at least one origin, e.g. https://www.example.com')
+    }
+  } else if (input.allowed_origins !== undefined) {
+    throw invalid('allowed_origins', 'Only a publishable key has allowed origins')
+  }
   const allowed = PLAN_SCOPES[plan]
   const beyondPlan = (input.scopes ?? []).filter((s) => !allowed.includes(s))
   if (beyondPlan.length > 0) {
@@ -59,31 +144,60 @@ export async function createKey(db: Executor, orgId: string, plan: Plan, input: 
     })
   }
   // A key given no scopes holds them all, so that a plan upgrade widens it; the plan narrows it on use.
-  const scopes = input.scopes ? [...new Set(input.scopes)] : [...SCOPES]
+  const scopes = type === 'publishable' ? [] : input.scopes ? [...new Set(input.scopes)] : [...SCOPES]
   let expiresAt: Date | null = null
   if (input.expires_at !== undefined) {
     expiresAt = new Date(input.expires_at)
-    if (expiresAt.getTime() <= Date.now()) {
-      throw new ApiError('validation_failed', 'expires_at: Must be in the future', {
-        details: [{ field: 'expires_at', message: 'Must be in the future' }],
-      })
-    }
+    if (expiresAt.getTime() <= Date.now()) throw invalid('expires_at', 'Must be in the future')
   }
   const mode = input.mode ?? 'live'
-  const secret = `rk_${mode}_${randomBase62(190)}`
+  const secret = `${type === 'publishable' ? 'pk' : 'rk'}_${mode}_${randomBase62(190)}`
   const row = await insertKey(db, {
     id: newId('apiKey'),
     org_id: orgId,
-    name: input.name ?? 'Secret key',
-    type: 'secret',
+    name: input.name ?? (type === 'publishable' ? 'Publishable key' : 'Secret key'),
+    type,
     livemode: mode === 'live',
     key_hash: sha256Hex(secret),
     prefix: secret.slice(0, 12),
     scopes,
-    allowed_origins: [],
+    allowed_origins: origins,
     expires_at: expiresAt,
   })
   return toKeyView(row, plan, secret)
+}
+
+/**
+ * Changes a key's name or allowed origins (of a live key of `orgId`, of one mode when given); with
+ * `ifMatch`, only if the key still has that ETag. Origins are for publishable keys only.
+ */
+export async function updateOrgKey(
+  db: Db,
+  keyId: string,
+  orgId: string,
+  livemode: boolean | undefined,
+  input: { name?: string; allowed_origins?: string[] },
+  opts: { ifMatch?: string } = {},
+): Promise<ApiKeyView> {
+  return inTransaction(db, async (tx) => {
+    const current = await findOrgKeyForUpdate(tx, keyId, orgId, livemode)
+    if (!current) throw new ApiError('not_found', `API key ${keyId} not found`)
+    const org = await tx.selectFrom('organizations').select('plan').where('id', '=', orgId).executeTakeFirstOrThrow()
+    assertIfMatch(opts.ifMatch, toKeyView(current, org.plan))
+    const changes: { name?: string; allowed_origins?: string[] } = {}
+    if (input.name !== undefined) changes.name = input.name
+    if (input.allowed_origins !== undefined) {
+      if (current.type !== 'publishable') throw invalid('allowed_origins', 'Only a publishable key has allowed origins')
+      changes.allowed_origins = normalizeOrigins(input.allowed_origins)
+      if (changes.allowed_origins.length === 0) {
+        throw invalid('allowed_origins', 'A publishable key needs at least one origin')
+      }
+    }
+    if (Object.keys(changes).length === 0) return toKeyView(current, org.plan)
+    const row = await updateKey(tx, keyId, orgId, livemode, changes)
+    if (!row) throw new ApiError('not_found', `API key ${keyId} not found`)
+    return toKeyView(row, org.plan)
+  })
 }
 
 export async function listOrgKeys(
@@ -122,20 +236,9 @@ export class KeyVerifier {
     private readonly onTouchError: (err: unknown) => void = () => {},
   ) {}
 
-  /** The principal for `secret`, or an ApiError (401) saying why not. */
+  /** The principal for a secret key, or an ApiError (401) saying why not. */
   async verify(secret: string, claimedOrgId?: string): Promise<Principal> {
-    const now = this.clock.nowMs()
-    const hash = sha256Hex(secret)
-    let entry = this.cache.get(hash)
-    if (!entry || now - entry.fetchedAtMs >= this.ttlMs) {
-      entry = { row: await findKeyByHash(this.db, hash), fetchedAtMs: now }
-      if (this.cache.size >= 10_000) this.cache.clear()
-      this.cache.set(hash, entry)
-    }
-    const row = entry.row
-    if (!row || row.revoked_at) throw new ApiError('invalid_api_key', 'The API key is invalid or has been revoked')
-    if (row.expires_at && row.expires_at.getTime() <= now)
-      throw new ApiError('invalid_api_key', 'The API key has expired')
+    const { row, now } = await this.lookup(secret)
     if (row.type !== 'secret')
       throw new ApiError('invalid_api_key', 'A publishable key can only submit forms; use a secret key')
     if (claimedOrgId !== undefined && claimedOrgId !== row.org_id) {
@@ -149,6 +252,45 @@ export class KeyVerifier {
       plan: row.plan,
       scopes: effectiveScopes(row.scopes, row.plan),
     }
+  }
+
+  /**
+   * The principal for a publishable key (no scopes, its allowed origins), for the public form
+   * routes. A secret key is refused with a 403 that says why: it must never appear in a web page.
+   */
+  async verifyPublishable(key: string): Promise<Principal> {
+    const { row, now } = await this.lookup(key)
+    if (row.type !== 'publishable') {
+      throw new ApiError(
+        'insufficient_scope',
+        'This route takes a publishable key (pk_live_… or pk_test_…). Never put a secret key in a web page: anyone can read it there. Create a publishable key with POST /api/v1/api_keys {"type":"publishable"}, and revoke this secret key if it was published.',
+      )
+    }
+    this.touch(row.id, now)
+    return {
+      orgId: row.org_id,
+      livemode: row.livemode,
+      keyId: row.id,
+      plan: row.plan,
+      scopes: [],
+      allowedOrigins: row.allowed_origins,
+    }
+  }
+
+  private async lookup(secret: string): Promise<{ row: ApiKeyRow & { plan: Plan }; now: number }> {
+    const now = this.clock.nowMs()
+    const hash = sha256Hex(secret)
+    let entry = this.cache.get(hash)
+    if (!entry || now - entry.fetchedAtMs >= this.ttlMs) {
+      entry = { row: await findKeyByHash(this.db, hash), fetchedAtMs: now }
+      if (this.cache.size >= 10_000) this.cache.clear()
+      this.cache.set(hash, entry)
+    }
+    const row = entry.row
+    if (!row || row.revoked_at) throw new ApiError('invalid_api_key', 'The API key is invalid or has been revoked')
+    if (row.expires_at && row.expires_at.getTime() <= now)
+      throw new ApiError('invalid_api_key', 'The API key has expired')
+    return { row, now }
   }
 
   private touch(keyId: string, nowMs: number) {

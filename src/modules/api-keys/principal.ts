@@ -22,6 +22,8 @@ export interface Principal extends TenantScope {
   plan: Plan
   /** The key's scopes narrowed to what the organization's plan allows today. */
   scopes: readonly Scope[]
+  /** Set for a publishable key (public form routes only): the web origins it may be used from. */
+  allowedOrigins?: readonly string[]
 }
 
 export function effectiveScopes(keyScopes: readonly string[], plan: Plan): Scope[] {

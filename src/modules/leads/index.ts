@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Deps } from '../../deps.js'
+import { loadMasterKey } from '../../lib/secret-box.js'
 import { callbacksRoutes } from './callbacks/callbacks.routes.js'
 import { CallbacksService } from './callbacks/callbacks.service.js'
 import { domainsRoutes } from './domains/domains.routes.js'
@@ -10,18 +11,26 @@ import { formsRoutes } from './forms/forms.routes.js'
 import { FormsService } from './forms/forms.service.js'
 import { notificationsRoutes } from './notifications/notifications.routes.js'
 import { NotificationsService } from './notifications/notifications.service.js'
+import { FormTokens, formTokenKey } from './public/form-token.js'
+import { publicFormsRoutes } from './public/public-forms.routes.js'
+import { PublicFormsService } from './public/public-forms.service.js'
 import { teamsRoutes } from './teams/teams.routes.js'
 import { TeamsService } from './teams/teams.service.js'
 import { leadWebhookRoutes } from './webhook/lead-webhook.routes.js'
 import { LeadWebhookService } from './webhook/lead-webhook.service.js'
 
-/** The routes of lead capture: teams, domains, forms, form responses, the lead webhook, notifications, callbacks. */
+/** The routes of lead capture: teams, domains, forms, form responses, public forms, the lead webhook, notifications, callbacks. */
 export function leadsModule(deps: Deps): FastifyPluginAsync {
   return async (app) => {
     await app.register(teamsRoutes(new TeamsService(deps.db)))
     await app.register(domainsRoutes(new DomainsService(deps.db)))
     await app.register(formsRoutes(new FormsService(deps.db)))
-    await app.register(formResponsesRoutes(new FormResponsesService(deps.db)))
+    const formResponses = new FormResponsesService(deps.db)
+    await app.register(formResponsesRoutes(formResponses))
+    const tokens = new FormTokens(() => formTokenKey(loadMasterKey(deps.config.masterKey, deps.config.dataDir)))
+    await app.register(
+      publicFormsRoutes(new PublicFormsService(deps.db, formResponses, tokens, deps.clock, deps.config.formMinFillMs)),
+    )
     await app.register(leadWebhookRoutes(new LeadWebhookService(deps.db)))
     await app.register(notificationsRoutes(new NotificationsService(deps.db)))
     await app.register(callbacksRoutes(new CallbacksService(deps.db)))
