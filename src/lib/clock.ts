@@ -4,3 +4,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { nowMs: () => Date.now() }
+
+/** A time as the API writes it (ISO 8601, UTC, milliseconds), or null when there is none. */
+export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null)

@@ -25,21 +25,3 @@ export async function lockLinkedContact(
   if (!row) throw invalidField(field, `No contact ${id} in this organization and mode`)
   return { displayName: row.name ?? row.company ?? row.email }
 }
-
-/** As `lockLinkedContact`, for the work order an invoice bills. */
-export async function lockLinkedWorkOrder(
-  db: Executor,
-  scope: TenantScope,
-  id: string,
-  field = 'work_order_id',
-): Promise<void> {
-  const row = await db
-    .selectFrom('work_orders')
-    .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .forKeyShare()
-    .executeTakeFirst()
-  if (!row) throw invalidField(field, `No work order ${id} in this organization and mode`)
-}

@@ -1,4 +1,5 @@
 import { CompiledQuery, sql } from 'kysely'
+import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
 import { afterOutbox, OUTBOX_RESULT, outboxCtes } from '../../events/emit.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
@@ -109,11 +110,6 @@ export async function deleteContact(db: Executor, scope: TenantScope, id: string
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirst()
-}
-
-/** `%` and `_` are wildcards in LIKE: a search for them must match them literally. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
 export const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { likePattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -119,42 +120,9 @@ export async function deleteDeal(
     .executeTakeFirst()
 }
 
-/**
- * Whether the contact exists in the tenant. `for key share` keeps it from being deleted until the
- * caller's transaction ends, so the deal never links to a contact deleted in between.
- */
-export async function lockContact(db: Executor, scope: TenantScope, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('contacts')
-    .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .forKeyShare()
-    .executeTakeFirst()
-  return row !== undefined
-}
-
-/** Whether the user belongs to the organization (users are shared by both modes); locked as above. */
-export async function lockUser(db: Executor, orgId: string, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .forKeyShare()
-    .executeTakeFirst()
-  return row !== undefined
-}
-
 export async function findOrgCurrency(db: Executor, orgId: string): Promise<string> {
   const row = await db.selectFrom('organizations').select('currency').where('id', '=', orgId).executeTakeFirstOrThrow()
   return row.currency
-}
-
-/** `%` and `_` are wildcards in LIKE: a search for them must match them literally. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
 // Keyset cursors compare sort values as text: numbers and dates get fixed-width, byte-ordered forms.

@@ -1,9 +1,11 @@
+import { assertLinked } from '../../db/links.js'
 import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
 import { ApiError, invalidField } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
+import { normalizeCurrency } from '../../lib/currency.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
 import { findPipeline, findStage, listStages, type StageRow } from '../pipelines/pipelines.repo.js'
@@ -16,12 +18,10 @@ import {
   findOrgCurrency,
   insertDeal,
   listDeals,
-  lockContact,
-  lockUser,
   updateDeal,
 } from './deals.repo.js'
 import type { Deal, DealCreate, DealListQuery, DealStatus, DealUpdate } from './deals.schemas.js'
-import { formatAmount, normalizeCurrency, parseAmount } from './money.js'
+import { formatAmount, parseAmount } from './money.js'
 
 export function toDeal(row: DealRow): Deal {
   return {
@@ -141,13 +141,11 @@ async function lockStage(tx: Tx, scope: TenantScope, id: string): Promise<StageR
 }
 
 async function assertContact(tx: Executor, scope: TenantScope, id: string | null | undefined) {
-  if (id && !(await lockContact(tx, scope, id))) {
-    throw invalidField('contact_id', `No contact ${id} in this organization and mode`)
-  }
+  if (id) await assertLinked(tx, scope, 'contacts', id, 'contact_id')
 }
 
 async function assertOwner(tx: Executor, scope: TenantScope, id: string | null | undefined) {
-  if (id && !(await lockUser(tx, scope.orgId, id))) throw invalidField('owner_id', `No user ${id} in this organization`)
+  if (id) await assertLinked(tx, scope, 'users', id, 'owner_id')
 }
 
 /** won_at / lost_at / lost_reason for a deal entering `status` (or staying in it). */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { prefixPattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -89,11 +90,6 @@ export async function deleteTag(db: Executor, scope: TenantScope, id: string, na
     .execute()
 }
 
-/** `%` and `_` are wildcards in LIKE: a prefix holding them must match them literally. */
-function prefixPattern(text: string): string {
-  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   name: { expression: sql`lower(name)`, castTo: 'text' },
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
@@ -101,7 +97,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 
 export async function listTags(db: Executor, scope: TenantScope, query: TagListQuery & PageParams) {
   let q = db.selectFrom('tags').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-  if (query.q !== undefined) q = q.where(sql<boolean>`lower(name) like ${prefixPattern(query.q)}`)
+  if (query.q !== undefined) q = q.where(sql<boolean>`lower(name) like ${prefixPattern(query.q.toLowerCase())}`)
   const sortKey = query.sort ?? 'name'
   const name = sortKey.replace(/^-/, '')
   const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }

@@ -4,13 +4,12 @@ import { emit } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
+import { isoOrNull as iso } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import type { Principal, TenantScope } from '../api-keys/principal.js'
 import { assertLinksExist } from '../timeline/links.js'
 import { deleteTask, findTask, insertTask, listTasks, type TaskRow, type TaskValues, updateTask } from './tasks.repo.js'
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './tasks.schemas.js'
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function toTask(row: TaskRow): Task {
   return {

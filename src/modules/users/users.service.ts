@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { IANAZone } from 'luxon'
+import { likePattern } from '../../db/like.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { ApiError, invalidField } from '../../http/errors.js'
@@ -108,7 +109,7 @@ export class UsersService {
     if (query.role !== undefined) q = q.where('role', '=', query.role)
     if (query.email !== undefined) q = q.where(sql<boolean>`lower(email) = lower(${query.email})`)
     if (query.q !== undefined) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const pattern = likePattern(query.q)
       q = q.where((eb) =>
         eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern), eb('username', 'ilike', pattern)]),
       )

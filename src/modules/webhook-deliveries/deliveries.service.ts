@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import type { PageParams } from '../../http/pagination.js'
+import { isoOrNull as iso } from '../../lib/clock.js'
 import type { TenantScope } from '../api-keys/principal.js'
 import { findEndpoint } from '../webhooks/webhooks.repo.js'
 import {
@@ -15,8 +16,6 @@ import {
   requeue,
 } from './deliveries.repo.js'
 import type { Delivery } from './deliveries.schemas.js'
-
-const iso = (d: Date | null) => d?.toISOString() ?? null
 
 export function toDelivery(row: DeliveryRow): Delivery {
   return {

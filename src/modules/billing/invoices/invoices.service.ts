@@ -1,12 +1,15 @@
+import { assertLinked } from '../../../db/links.js'
 import type { Db, Executor } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { emit } from '../../../events/emit.js'
 import { ApiError } from '../../../http/errors.js'
 import { assertIfMatch } from '../../../http/etag.js'
 import type { PageParams } from '../../../http/pagination.js'
+import { isoOrNull as iso } from '../../../lib/clock.js'
+import { normalizeCurrency } from '../../../lib/currency.js'
 import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
-import { lockLinkedContact, lockLinkedWorkOrder } from '../links.repo.js'
+import { lockLinkedContact } from '../links.repo.js'
 import {
   deleteInvoice,
   findInvoice,
@@ -19,9 +22,7 @@ import {
   updateInvoice,
 } from './invoices.repo.js'
 import type { Invoice, InvoiceCreate, InvoiceListQuery, InvoiceStatus, InvoiceUpdate } from './invoices.schemas.js'
-import { assertCurrency, formatInvoiceNumber, priceLineItems } from './money.js'
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
+import { formatInvoiceNumber, priceLineItems } from './money.js'
 
 export function toInvoice(row: InvoiceRow): Invoice {
   return {
@@ -70,12 +71,13 @@ export class InvoicesService {
 
   /** Creates a draft with the next number of the organization and mode. */
   async create(scope: TenantScope, input: InvoiceCreate): Promise<Invoice> {
-    if (input.currency !== undefined) assertCurrency(input.currency)
+    if (input.currency !== undefined) normalizeCurrency(input.currency)
     const priced = priceLineItems(input.line_items ?? [])
     return inTransaction(this.db, async (tx) => {
       const customerName =
         input.contact_id === undefined ? null : (await lockLinkedContact(tx, scope, input.contact_id)).displayName
-      if (input.work_order_id !== undefined) await lockLinkedWorkOrder(tx, scope, input.work_order_id)
+      if (input.work_order_id !== undefined)
+        await assertLinked(tx, scope, 'work_orders', input.work_order_id, 'work_order_id')
       const currency = input.currency ?? (await organizationCurrency(tx, scope))
       // Taken last, so the counter row stays locked for as short a time as possible.
       const sequence = await nextInvoiceSequence(tx, scope)
@@ -114,7 +116,7 @@ export class InvoicesService {
 
   /** Changes a draft (409 for any other status); new line items recompute the totals. */
   async update(scope: TenantScope, id: string, input: InvoiceUpdate, opts: { ifMatch?: string } = {}) {
-    if (input.currency !== undefined) assertCurrency(input.currency)
+    if (input.currency !== undefined) normalizeCurrency(input.currency)
     const priced = input.line_items === undefined ? undefined : priceLineItems(input.line_items)
     return inTransaction(this.db, async (tx) => {
       const current = await this.lockForChange(tx, scope, id, opts.ifMatch)
@@ -126,7 +128,8 @@ export class InvoicesService {
           input.contact_id === null ? null : (await lockLinkedContact(tx, scope, input.contact_id)).displayName
       }
       if (input.work_order_id !== undefined && input.work_order_id !== current.work_order_id) {
-        if (input.work_order_id !== null) await lockLinkedWorkOrder(tx, scope, input.work_order_id)
+        if (input.work_order_id !== null)
+          await assertLinked(tx, scope, 'work_orders', input.work_order_id, 'work_order_id')
         patch.work_order_id = input.work_order_id
       }
       if (input.currency !== undefined && input.currency !== current.currency) patch.currency = input.currency

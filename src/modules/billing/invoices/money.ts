@@ -8,14 +8,6 @@ import { invalidField } from '../../../http/errors.js'
 export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER
 const MAX = BigInt(MAX_AMOUNT)
 
-/** ISO 4217 codes this runtime knows (ICU's list, which follows the standard). */
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
-
-/** 422 naming `currency` unless `code` is an ISO 4217 currency code. */
-export function assertCurrency(code: string): void {
-  if (!CURRENCIES.has(code)) throw invalidField('currency', `${code} is not an ISO 4217 currency code`)
-}
-
 export interface LineItemInput {
   description: string
   quantity: number

@@ -4,6 +4,7 @@ import { emit } from '../../../events/emit.js'
 import { ApiError } from '../../../http/errors.js'
 import { assertIfMatch } from '../../../http/etag.js'
 import type { PageParams } from '../../../http/pagination.js'
+import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
 import { lockLinkedContact } from '../links.repo.js'
@@ -34,8 +35,6 @@ const MOVES: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = {
   completed: [],
   cancelled: [],
 }
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function toWorkOrder(row: WorkOrderRow): WorkOrder {
   return {

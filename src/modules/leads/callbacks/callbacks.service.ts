@@ -5,6 +5,7 @@ import { inTransaction } from '../../../db/transaction.js'
 import { emit } from '../../../events/emit.js'
 import { ApiError } from '../../../http/errors.js'
 import { type PageParams, paginate } from '../../../http/pagination.js'
+import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import type { Principal, TenantScope } from '../../api-keys/principal.js'
 import { insertTask } from '../../tasks/tasks.repo.js'
@@ -26,8 +27,6 @@ const COLUMNS = [
   'created_at',
   'updated_at',
 ] as const
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function toCallback(row: CallbackRow): Callback {
   return {

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely'
+import { likePattern } from '../../../db/like.js'
 import type { Db, Executor } from '../../../db/schema.js'
 import type { FormFieldValue, FormsTable } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
@@ -7,7 +8,6 @@ import { assertIfMatch } from '../../../http/etag.js'
 import { paginate } from '../../../http/pagination.js'
 import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
-import { likePattern } from '../../contacts/contacts.repo.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
 import type { Form, FormCreate, FormListQuery, FormUpdate } from './forms.schemas.js'
 
