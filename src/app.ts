@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
@@ -12,6 +13,9 @@ import { registerOpenApi } from './http/openapi.js'
 import { registerRateLimit } from './http/rate-limit.js'
 import { requestIdOf } from './http/request-id.js'
 import { validatorCompiler } from './http/validation.js'
+import { accountsRoutes } from './modules/accounts/accounts.routes.js'
+import { AccountsService } from './modules/accounts/accounts.service.js'
+import { Sessions } from './modules/accounts/sessions.js'
 import { apiKeysRoutes, apiKeyUpdateRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
 import { billingModule } from './modules/billing/index.js'
@@ -19,6 +23,7 @@ import { bookingPageModule } from './modules/booking-page/index.js'
 import { contactsBulkModule } from './modules/contacts/bulk/index.js'
 import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
+import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { leadsModule } from './modules/leads/index.js'
@@ -80,7 +85,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>
     app.log.warn({ err }, 'could not record API key use'),
   )
-  registerAuth(app, verifier)
+  await app.register(fastifyCookie)
+  const sessions = new Sessions(deps.db, deps.clock, deps.config.accounts.sessionTtlHours)
+  registerAuth(app, verifier, sessions)
   registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope
@@ -110,6 +117,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(schedulingModule(deps))
   await app.register(leadsModule(deps))
   await app.register(bookingPageModule(deps))
+  await app.register(dashboardModule(deps))
+  await app.register(
+    accountsRoutes(new AccountsService(deps.db, deps.clock, sessions, deps.limiter, deps.config.accounts), sessions),
+  )
   await app.register(eventsRoutes(deps.db))
   await app.register(apiKeysRoutes(orgs))
   await app.register(apiKeyUpdateRoutes(deps.db))

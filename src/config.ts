@@ -40,6 +40,18 @@ export interface Config {
   formMinFillMs: number
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string
+  accounts: {
+    /** RAPPORT_ALLOW_SIGNUP=1: anyone may create an organization at /app. Default off: only the first one, on an empty installation. */
+    signupEnabled: boolean
+    /** RAPPORT_SESSION_TTL_HOURS: how long a dashboard sign-in lasts. Default 168 (7 days). */
+    sessionTtlHours: number
+    /** RAPPORT_INVITE_TTL_HOURS: how long an invite link works. Default 72. */
+    inviteTtlHours: number
+    /** RAPPORT_LOGIN_RATE_LIMITS: sign-in attempts per 15 minutes, per account and per client IP. Default account=10,ip=50. */
+    loginLimits: Record<LoginRateClass, number>
+  }
+  /** RAPPORT_AUDIT_RETENTION_DAYS: keep audit-log rows this long. Default 90. */
+  auditRetentionDays: number
   /** RAPPORT_MASTER_KEY: base64 of 32 bytes that encrypt webhook secrets at rest. Unset: generated once into `dataDir/master.key`. Set it (the same everywhere) when several machines share one database. */
   masterKey: string | undefined
   webhooks: {
@@ -67,6 +79,13 @@ export function parseRetrySchedule(value: string | undefined): number[] {
 
 export class ConfigError extends Error {}
 
+export type LoginRateClass = 'account' | 'ip'
+export const DEFAULT_LOGIN_LIMITS: Record<LoginRateClass, number> = { account: 10, ip: 50 }
+
+export function parseLoginLimits(value: string | undefined): Record<LoginRateClass, number> {
+  return parsePerMinute('RAPPORT_LOGIN_RATE_LIMITS', ['class', 'classes'], ['account', 'ip'], DEFAULT_LOGIN_LIMITS, value)
+}
+
 const DEFAULT_RATE_LIMITS: Record<Plan, number> = { free: 10, pro: 200, teams: 300 }
 
 export function parseRateLimits(value: string | undefined): Record<Plan, number> {
@@ -85,7 +104,7 @@ export function parsePublicRateLimits(value: string | undefined): Record<PublicR
   )
 }
 
-/** Comma-separated `name=requests` pairs (at least 1 each) over the defaults; names left out keep theirs. */
+/** Comma-separated `name=count` pairs (at least 1 each) over the defaults; names left out keep theirs. */
 function parsePerMinute<K extends string>(
   setting: string,
   [noun, plural]: [string, string],
@@ -166,6 +185,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     formMinFillMs: intSetting(env, 'RAPPORT_FORM_MIN_FILL_MS', 3000),
     logLevel: env.LOG_LEVEL || 'info',
+    accounts: {
+      signupEnabled: env.RAPPORT_ALLOW_SIGNUP === '1' || env.RAPPORT_ALLOW_SIGNUP === 'true',
+      sessionTtlHours: intSetting(env, 'RAPPORT_SESSION_TTL_HOURS', 168),
+      inviteTtlHours: intSetting(env, 'RAPPORT_INVITE_TTL_HOURS', 72),
+      loginLimits: parseLoginLimits(env.RAPPORT_LOGIN_RATE_LIMITS),
+    },
+    auditRetentionDays: intSetting(env, 'RAPPORT_AUDIT_RETENTION_DAYS', 90),
     masterKey: env.RAPPORT_MASTER_KEY || undefined,
     webhooks: {
       allowPrivate: env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === '1' || env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === 'true',

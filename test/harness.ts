@@ -46,6 +46,42 @@ export function testDatabase(): Promise<DatabaseHandle> {
 // starting PGlite takes seconds, which belong to no test.
 beforeAll(() => testDatabase().then(() => undefined))
 
+/**
+ * A database of its own (in-memory PGlite from the migrated snapshot), even in the PostgreSQL
+ * pass: for what needs an installation without any organization, such as first-run setup.
+ */
+export async function isolatedDatabase(): Promise<DatabaseHandle> {
+  const snapshot = inject('pgliteSnapshot')
+  const handle = await openDatabase(
+    snapshot ? { memory: true, snapshot: new Blob([readFileSync(snapshot)]) } : { memory: true },
+  )
+  if (!snapshot) await migrate(handle.db)
+  return handle
+}
+
+/** The real app on an isolated, empty installation (no organization); closed after the file's tests. */
+export async function emptyInstallation(
+  opts: { env?: Record<string, string>; clock?: Clock; config?: Partial<Config> } = {},
+): Promise<{ app: FastifyInstance; deps: Deps; close(): Promise<void> }> {
+  const database = await isolatedDatabase()
+  const config = {
+    ...loadConfig({ ...process.env, RAPPORT_MASTER_KEY: TEST_MASTER_KEY, ...opts.env }),
+    ...opts.config,
+  }
+  const deps = await createDeps(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) })
+  const app = await buildApp(deps, { logger: false })
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await app.close()
+    await deps.close()
+    await database.close()
+  }
+  afterAll(close)
+  return { app, deps, close }
+}
+
 export interface TestOrg {
   id: string
   plan: Plan

@@ -114,12 +114,32 @@ describe('the OpenAPI document', () => {
       'GET /api/v1/forms/{id}/public',
       'POST /api/v1/forms/{id}/submissions',
     ])
+    // Signing in and first-run setup need no credential (they are how one gets a session).
+    const keyless = operations(document).filter(
+      ({ where, op }) => where.includes(' /api/v1/') && equal(op.security, []),
+    )
+    expect(keyless.map(({ where }) => where).sort()).toEqual([
+      'DELETE /api/v1/session',
+      'GET /api/v1/invites/preview',
+      'GET /api/v1/session',
+      'GET /api/v1/setup',
+      'POST /api/v1/invites/accept',
+      'POST /api/v1/session',
+      'POST /api/v1/setup',
+    ])
     for (const { where, op } of operations(document).filter(({ where }) => where.includes(' /api/v1/'))) {
-      if (equal(op.security, publishable)) continue
+      if (equal(op.security, publishable) || equal(op.security, [])) continue
       expect(op.security, `${where} uses the API-key schemes`).toBeUndefined()
     }
     const schemes = Object.keys((document.components as Node).securitySchemes as Node)
-    expect(schemes.sort()).toEqual(['adminToken', 'apiKeyHeader', 'basicAuth', 'bearerAuth', 'publishableKey'])
+    expect(schemes.sort()).toEqual([
+      'adminToken',
+      'apiKeyHeader',
+      'basicAuth',
+      'bearerAuth',
+      'publishableKey',
+      'sessionCookie',
+    ])
   })
 
   test('every field of every schema, parameter and header has a description', () => {

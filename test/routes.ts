@@ -90,6 +90,10 @@ export const ROUTES: RouteContract[] = [
   { method: 'POST', path: '/api/v1/webhook_endpoints/:id/test', scope: 'webhooks', create: newEndpoint },
   { method: 'GET', path: '/api/v1/webhook_deliveries/:id', scope: 'webhooks', create: newDelivery },
   { method: 'POST', path: '/api/v1/webhook_deliveries/:id/retry', scope: 'webhooks', create: newDelivery },
+  // Invites, like users, belong to the organization in both modes: cross-org 404s in accounts.test.ts.
+  { method: 'GET', path: '/api/v1/invites', scope: 'admin' },
+  { method: 'POST', path: '/api/v1/invites', scope: 'admin', body: { email: 'contract@example.com', role: 'member' } },
+  { method: 'DELETE', path: '/api/v1/invites/:id', scope: 'admin' },
   // Users are shared by live and test mode: their cross-org 404s are checked in users.routes.test.ts.
   { method: 'GET', path: '/api/v1/users', scope: 'read' },
   {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { BillingTables } from './schema-billing.js'
+import type { AccountTables } from './schema-accounts.js'
 import type { LeadTables } from './schema-leads.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
@@ -144,6 +145,8 @@ export interface UsersTable {
   username: string
   timezone: ColumnType<string, string | undefined, string>
   role: ColumnType<'owner' | 'admin' | 'member', 'owner' | 'admin' | 'member' | undefined>
+  /** argon2id; null for a user who cannot sign in to the dashboard. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -197,7 +200,7 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp
 }
 
-export interface Database extends TimelineTables, BillingTables, SchedulingTables, LeadTables {
+export interface Database extends TimelineTables, BillingTables, SchedulingTables, LeadTables, AccountTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { safeEqual } from '../lib/crypto.js'
+import { type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
 import type { KeyVerifier } from '../modules/api-keys/api-keys.service.js'
 import type { Principal, Scope } from '../modules/api-keys/principal.js'
-import { PLAN_SCOPES } from '../modules/api-keys/principal.js'
+import { PLAN_SCOPES, ROLE_SCOPES } from '../modules/api-keys/principal.js'
 import { readCredential, readPublishableKey } from './credentials.js'
 import { ApiError } from './errors.js'
 
@@ -17,6 +19,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal
+    /** Set when a dashboard session (the `rapport_session` cookie) authenticated the request. */
+    session: SessionContext | null
   }
 }
 
@@ -25,19 +29,24 @@ export function principalOf(req: FastifyRequest): Principal {
   return req.principal
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 /**
- * Authenticates every route that declares a `scope` (secret keys), and the public form routes
- * (`publishable`: publishable keys from their allowed origins). Runs before the rate limiter so
- * that limits are counted per key.
+ * Authenticates every route that declares a `scope` (secret keys, or a dashboard session), and the
+ * public form routes (`publishable`: publishable keys from their allowed origins). Runs before the
+ * rate limiter so that limits are counted per key.
  */
-export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
+export function registerAuth(app: FastifyInstance, verifier: KeyVerifier, sessions: Sessions) {
   app.decorateRequest('principal', null as unknown as Principal)
+  app.decorateRequest('session', null)
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.config?.publishable) return authenticatePublishable(req, reply, verifier)
     const scope = req.routeOptions.config?.scope
     if (!scope) return
     const credential = readCredential(req)
     if (!credential) {
+      const token = sessionTokenOf(req)
+      if (token) return authenticateSession(req, reply, sessions, token)
       throw new ApiError(
         'unauthenticated',
         'No API key: send "Authorization: Bearer <key>", "X-API-Key: <key>", Basic auth (organization id and key), or the accountId and apiKey headers',
@@ -52,6 +61,43 @@ export function registerAuth(app: FastifyInstance, verifier: KeyVerifier) {
     })
     reply.log = req.log
   })
+}
+
+/**
+ * A dashboard request: the session cookie names the user, whose role narrows what the plan allows.
+ * A change (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token in `X-CSRF-Token`,
+ * which another site's page cannot read, so a forged cross-site form or fetch is refused.
+ * `Rapport-Mode: test` switches the request to test-mode data.
+ */
+async function authenticateSession(req: FastifyRequest, reply: FastifyReply, sessions: Sessions, token: string) {
+  const session = await sessions.find(token)
+  if (!session) throw new ApiError('unauthenticated', 'Your session has ended: sign in again')
+  if (!SAFE_METHODS.has(req.method)) {
+    const sent = req.headers['x-csrf-token']
+    if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+      throw new ApiError(
+        'csrf_failed',
+        'A change made with a dashboard session must send the session’s csrf_token in the X-CSRF-Token header',
+      )
+    }
+  }
+  const mode = req.headers['rapport-mode']
+  if (mode !== undefined && mode !== 'live' && mode !== 'test') {
+    throw new ApiError('invalid_header', 'Rapport-Mode must be "live" or "test"')
+  }
+  const { user, org } = session
+  req.session = session
+  req.principal = {
+    orgId: org.id,
+    livemode: mode !== 'test',
+    keyId: user.id,
+    userId: user.id,
+    role: user.role,
+    plan: org.plan,
+    scopes: PLAN_SCOPES[org.plan].filter((s) => ROLE_SCOPES[user.role].includes(s)),
+  }
+  req.log = req.log.child({ org_id: org.id, user_id: user.id, livemode: req.principal.livemode })
+  reply.log = req.log
 }
 
 /** Headers a browser may send to the public form routes, and read from their answers. */
@@ -107,6 +153,9 @@ export function assertScope(principal: Principal, scope: Scope) {
       'plan_limit',
       `This needs the "${scope}" scope, which the ${principal.plan} plan does not include`,
     )
+  }
+  if (principal.role) {
+    throw new ApiError('insufficient_scope', `Your role (${principal.role}) does not allow this: ask an owner or admin`)
   }
   throw new ApiError('insufficient_scope', `This API key lacks the "${scope}" scope`)
 }

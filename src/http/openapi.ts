@@ -185,6 +185,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
         { name: 'webhook deliveries', description: 'Delivery logs, attempts, retries, recovery, tests and statistics' },
         { name: 'event types', description: 'The events Rapport emits and delivers to webhook endpoints' },
+        { name: 'accounts', description: 'Dashboard sign-in: first-run setup, sessions and invites' },
         { name: 'provisioning', description: 'Operator API, enabled by RAPPORT_ADMIN_TOKEN' },
       ],
       components: {
@@ -202,6 +203,13 @@ export async function registerOpenApi(app: FastifyInstance) {
             description: 'User: the organization id; password: the secret key',
           },
           adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token (RAPPORT_ADMIN_TOKEN)' },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rapport_session',
+            description:
+              'A dashboard session (POST /api/v1/session). Changes must also send its `csrf_token` as `X-CSRF-Token`',
+          },
           publishableKey: {
             type: 'apiKey',
             in: 'header',
@@ -211,7 +219,7 @@ export async function registerOpenApi(app: FastifyInstance) {
           },
         },
       },
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }],
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }, { sessionCookie: [] }],
       // OpenAPI 3.1: what Rapport POSTs to subscriber URLs, one operation per catalog event. Plain
       // JSON Schemas, which the swagger types cannot check: hence the cast.
       webhooks: openApiWebhooks() as Record<string, never>,

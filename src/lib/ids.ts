@@ -30,6 +30,9 @@ export const ID_PREFIXES = {
   /** Made in SQL by the fan-out: `wd_` + the event's ulid + the endpoint's ulid (see events/emit.ts). */
   webhookDelivery: 'wd',
   webhookAttempt: 'wa',
+  session: 'ses',
+  invite: 'ivt',
+  auditEntry: 'aud',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -16,14 +16,33 @@ export interface TenantScope {
   livemode: boolean
 }
 
-/** Who is calling: fixed by the API key (or, later, the dashboard session). */
+export type Role = 'owner' | 'admin' | 'member'
+
+/** Who is calling: fixed by the API key, or by the dashboard session of a user. */
 export interface Principal extends TenantScope {
+  /**
+   * Who acts, as rate limits and "done by" fields see it: the API key's id, or for a dashboard
+   * session the user's id (`userId` is then set too).
+   */
   keyId: string
   plan: Plan
   /** The key's scopes narrowed to what the organization's plan allows today. */
   scopes: readonly Scope[]
   /** Set for a publishable key (public form routes only): the web origins it may be used from. */
   allowedOrigins?: readonly string[]
+  /** Set for a dashboard session: the signed-in user and their role. */
+  userId?: string
+  role?: Role
+}
+
+/**
+ * What a dashboard user may do: owners and admins everything the plan allows, members the CRM data
+ * only (`read` and `write`), so API keys, webhook secrets and the audit log stay out of their reach.
+ */
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  owner: SCOPES,
+  admin: SCOPES,
+  member: ['read', 'write'],
 }
 
 export function effectiveScopes(keyScopes: readonly string[], plan: Plan): Scope[] {

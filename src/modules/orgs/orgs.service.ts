@@ -1,5 +1,5 @@
 import type { Plan } from '../../config.js'
-import type { Db } from '../../db/schema.js'
+import type { Db, Executor } from '../../db/schema.js'
 import { ApiError } from '../../http/errors.js'
 import { newId } from '../../lib/ids.js'
 import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
@@ -18,6 +18,17 @@ export function toOrg(row: OrgRow): Org {
   }
 }
 
+/**
+ * A new organization with the default pipeline of each mode, inside the caller's transaction. Its
+ * keys are the caller's business: the operator API makes a first one, the dashboard's sign-up none.
+ */
+export async function createOrganization(tx: Executor, input: OrgCreate): Promise<Org> {
+  const plan: Plan = input.plan ?? 'free'
+  const org = await insertOrg(tx, { id: newId('organization'), name: input.name, plan })
+  for (const livemode of [true, false]) await insertDefaultPipeline(tx, { orgId: org.id, livemode })
+  return toOrg(org)
+}
+
 /** Operator actions: used by the provisioning API and the CLI alike. */
 export class OrgsService {
   constructor(private readonly db: Db) {}
@@ -28,11 +39,9 @@ export class OrgsService {
    */
   async create(input: OrgCreate): Promise<{ org: Org; api_key: ApiKeyView }> {
     return this.db.transaction().execute(async (tx) => {
-      const plan: Plan = input.plan ?? 'free'
-      const org = await insertOrg(tx, { id: newId('organization'), name: input.name, plan })
-      const apiKey = await createKey(tx, org.id, plan, { name: 'Default secret key', mode: 'live' })
-      for (const livemode of [true, false]) await insertDefaultPipeline(tx, { orgId: org.id, livemode })
-      return { org: toOrg(org), api_key: apiKey }
+      const org = await createOrganization(tx, input)
+      const apiKey = await createKey(tx, org.id, org.plan, { name: 'Default secret key', mode: 'live' })
+      return { org, api_key: apiKey }
     })
   }
 

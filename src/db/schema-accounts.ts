@@ -1,0 +1,51 @@
+import type { ColumnType } from 'kysely'
+import type { Timestamp } from './schema.js'
+
+export interface SessionsTable {
+  id: string
+  token_hash: string
+  user_id: string
+  org_id: string
+  csrf_token: string
+  ip: string | null
+  user_agent: string | null
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface InvitesTable {
+  id: string
+  org_id: string
+  email: string
+  role: 'admin' | 'member'
+  token_hash: string
+  invited_by: string | null
+  created_at: Timestamp
+  expires_at: Timestamp
+  accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  accepted_user_id: string | null
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface AuditLogTable {
+  id: string
+  org_id: string
+  livemode: boolean
+  occurred_at: Timestamp
+  method: string
+  path: string
+  status: number
+  key_id: string | null
+  user_id: string | null
+  ip: string | null
+  duration_ms: number
+  request_id: string
+}
+
+export interface AccountTables {
+  sessions: SessionsTable
+  invites: InvitesTable
+  audit_log: AuditLogTable
+}
+

@@ -1,0 +1,147 @@
+import type {} from '@fastify/cookie'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
+import type { Plan } from '../../config.js'
+import type { Db, Executor } from '../../db/schema.js'
+import type { Clock } from '../../lib/clock.js'
+import { randomBase62, sha256Hex } from '../../lib/crypto.js'
+import { newId } from '../../lib/ids.js'
+import type { Role } from '../api-keys/principal.js'
+
+export const SESSION_COOKIE = 'rapport_session'
+/** A session's `last_seen_at` is written at most this often (sign-in lists, idle clean-up). */
+const TOUCH_INTERVAL_MS = 60_000
+
+/** A signed-in user, as every dashboard request sees it. */
+export interface SessionContext {
+  sessionId: string
+  csrfToken: string
+  expiresAt: Date
+  user: { id: string; name: string; email: string; role: Role }
+  org: { id: string; name: string; plan: Plan }
+}
+
+export interface OpenedSession {
+  token: string
+  context: SessionContext
+}
+
+/**
+ * Dashboard sessions: a random 192-bit token in an HttpOnly cookie, found by its SHA-256 (the
+ * table never holds a usable token), with a CSRF token of its own that the dashboard sends back
+ * as `X-CSRF-Token` on every change.
+ */
+export class Sessions {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ttlHours: number,
+  ) {}
+
+  async open(
+    executor: Executor,
+    user: SessionContext['user'],
+    org: SessionContext['org'],
+    meta: { ip: string | null; userAgent: string | null },
+  ): Promise<OpenedSession> {
+    const token = randomBase62(192)
+    const csrfToken = randomBase62(128)
+    const now = this.clock.nowMs()
+    const expiresAt = new Date(now + this.ttlHours * 3_600_000)
+    const id = newId('session')
+    await executor
+      .insertInto('sessions')
+      .values({
+        id,
+        token_hash: sha256Hex(token),
+        user_id: user.id,
+        org_id: org.id,
+        csrf_token: csrfToken,
+        ip: meta.ip,
+        user_agent: meta.userAgent?.slice(0, 500) ?? null,
+        created_at: new Date(now),
+        last_seen_at: new Date(now),
+        expires_at: expiresAt,
+      })
+      .execute()
+    return { token, context: { sessionId: id, csrfToken, expiresAt, user, org } }
+  }
+
+  /** The live session of a cookie token; undefined when unknown, expired, or its user can no longer sign in. */
+  async find(token: string): Promise<SessionContext | undefined> {
+    const now = new Date(this.clock.nowMs())
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('organizations as o', 'o.id', 's.org_id')
+      .select([
+        's.id',
+        's.csrf_token',
+        's.expires_at',
+        's.last_seen_at',
+        'u.id as user_id',
+        'u.name as user_name',
+        'u.email',
+        'u.role',
+        'o.id as org_id',
+        'o.name as org_name',
+        'o.plan',
+      ])
+      .where('s.token_hash', '=', sha256Hex(token))
+      .where('s.expires_at', '>', now)
+      .where('u.password_hash', 'is not', null)
+      .executeTakeFirst()
+    if (!row) return undefined
+    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      // Best effort: a lost touch only makes "last seen" a minute older.
+      void this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now })
+        .where('id', '=', row.id)
+        .execute()
+        .catch(() => undefined)
+    }
+    return {
+      sessionId: row.id,
+      csrfToken: row.csrf_token,
+      expiresAt: row.expires_at,
+      user: { id: row.user_id, name: row.user_name, email: row.email, role: row.role },
+      org: { id: row.org_id, name: row.org_name, plan: row.plan },
+    }
+  }
+
+  async close(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', sessionId).execute()
+  }
+
+  /** Signs a user out everywhere (their role changed, they were removed, or their password changed). */
+  async closeAllOf(executor: Executor, userId: string): Promise<void> {
+    await executor.deleteFrom('sessions').where('user_id', '=', userId).execute()
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+}
+
+/** The cookie token of a request, if any. */
+export function sessionTokenOf(req: FastifyRequest): string | undefined {
+  const value = req.cookies?.[SESSION_COOKIE]
+  return value && /^[0-9A-Za-z]{20,64}$/.test(value) ? value : undefined
+}
+
+export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, opened: OpenedSession) {
+  reply.setCookie(SESSION_COOKIE, opened.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.protocol === 'https',
+    path: '/',
+    expires: opened.context.expiresAt,
+  })
+}
+
+export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' })
+}

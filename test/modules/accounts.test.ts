@@ -1,0 +1,349 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { describe, expect, test } from 'vitest'
+import { emptyInstallation, type TestApp, testApp } from '../harness.js'
+
+/*
+ * Dashboard accounts: first-run setup, sign-in and sign-out, sessions acting on /api/v1 with a CSRF
+ * token, roles, and invites.
+ */
+
+const unique = () => Math.random().toString(36).slice(2, 10)
+const PASSWORD = 'correct horse battery staple'
+
+interface Signed {
+  cookie: string
+  csrf: string
+  body: { user: { id: string; role: string }; organization: { id: string } }
+}
+
+function signedIn(res: LightMyRequestResponse): Signed {
+  const cookie = res.cookies.find((c) => c.name === 'rapport_session')
+  if (!cookie) throw new Error(`no session cookie: ${res.statusCode} ${res.body}`)
+  return { cookie: `rapport_session=${cookie.value}`, csrf: res.json().csrf_token, body: res.json() }
+}
+
+const asUser = (app: FastifyInstance, s: Signed) => ({
+  get: (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers: { cookie: s.cookie, ...headers } }),
+  send: (
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body?: object,
+    headers: Record<string, string> = {},
+  ) =>
+    app.inject({
+      method,
+      url,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers },
+      ...(body ? { payload: body } : {}),
+    }),
+})
+
+describe('first-run setup', () => {
+  test('an empty installation asks for setup once; the owner is signed in and a second setup is refused', async () => {
+    const { app } = await emptyInstallation()
+    expect((await app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({
+      setup_required: true,
+      signup_enabled: false,
+    })
+    const body = {
+      organization_name: 'Acme',
+      name: 'Jane Doe',
+      email: `jane.${unique()}@acme.example`,
+      password: PASSWORD,
+    }
+    const [first, second] = await Promise.all([
+      app.inject({ method: 'POST', url: '/api/v1/setup', payload: body }),
+      app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, email: `x.${unique()}@acme.example` } }),
+    ])
+    const statuses = [first.statusCode, second.statusCode].sort()
+    expect(statuses).toEqual([201, 409])
+    const winner = first.statusCode === 201 ? first : second
+    const loser = first.statusCode === 201 ? second : first
+    expect(loser.json().error.code).toBe('setup_complete')
+    expect(winner.json()).toMatchObject({
+      object: 'session',
+      user: { name: 'Jane Doe', role: 'owner' },
+      organization: { name: 'Acme', plan: 'teams' },
+    })
+    const cookie = winner.cookies.find((c) => c.name === 'rapport_session')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
+    expect(cookie?.secure).toBeFalsy()
+    expect((await app.inject({ method: 'GET', url: '/api/v1/setup' })).json().setup_required).toBe(false)
+    // The new organization has no API key: the owner makes the ones they need.
+    const keys = await asUser(app, signedIn(winner)).get('/api/v1/api_keys')
+    expect(keys.json().data).toEqual([])
+  })
+
+  test('with sign-up enabled a second organization can be created, but not with an email that already signs in', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const email = `owner.${unique()}@acme.example`
+    const body = { organization_name: 'Second', name: 'Sam', email, password: PASSWORD }
+    const created = await h.app.inject({ method: 'POST', url: '/api/v1/setup', payload: body })
+    expect(created.statusCode).toBe(201)
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { ...body, email: email.toUpperCase() },
+    })
+    expect(again.statusCode).toBe(409)
+    expect(again.json().error.details[0].field).toBe('email')
+  })
+
+  test('an installation with an organization refuses setup unless sign-up is enabled', async () => {
+    const h = await testApp()
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { organization_name: 'Late', name: 'Lee', email: `lee.${unique()}@x.example`, password: PASSWORD },
+    })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().error.code).toBe('setup_complete')
+  })
+
+  test('a short password is a 422 naming the field', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { organization_name: 'A', name: 'B', email: `b.${unique()}@x.example`, password: 'short' },
+    })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().error.details[0].field).toBe('password')
+  })
+})
+
+/** A fresh organization with a signed-in owner (sign-up on, so it works on a shared database too). */
+async function ownerOf(h: TestApp, email = `owner.${unique()}@acme.example`) {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/setup',
+    payload: { organization_name: `Org ${unique()}`, name: 'Olive Owner', email, password: PASSWORD },
+  })
+  return { email, ...signedIn(res) }
+}
+
+async function invite(h: TestApp, admin: Signed, role: 'admin' | 'member', email = `m.${unique()}@acme.example`) {
+  const res = await asUser(h.app, admin).send('POST', '/api/v1/invites', { email, role })
+  if (res.statusCode !== 201) throw new Error(res.body)
+  return { email, ...(res.json() as { id: string; token: string; accept_url: string }) }
+}
+
+async function memberOf(h: TestApp, admin: Signed, role: 'admin' | 'member' = 'member') {
+  const inv = await invite(h, admin, role)
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/invites/accept',
+    payload: { token: inv.token, name: 'Mo Member', password: PASSWORD },
+  })
+  return { email: inv.email, ...signedIn(res) }
+}
+
+describe('sessions', () => {
+  test('signing in with a wrong password or an unknown email gives the same 401; the right one sets the cookie', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: owner.email, password: 'not the password' },
+    })
+    const unknown = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: `nobody.${unique()}@x.example`, password: 'not the password' },
+    })
+    expect(wrong.statusCode).toBe(401)
+    expect(unknown.statusCode).toBe(401)
+    expect(wrong.json().error.code).toBe('invalid_credentials')
+    expect(unknown.json().error.message).toBe(wrong.json().error.message)
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: owner.email.toUpperCase(), password: PASSWORD },
+    })
+    expect(ok.statusCode).toBe(200)
+    const s = signedIn(ok)
+    const me = await asUser(h.app, s).get('/api/v1/session')
+    expect(me.json()).toMatchObject({ user: { email: owner.email, role: 'owner' }, csrf_token: s.csrf })
+  })
+
+  test('a session reads and changes data through /api/v1, but a change without the CSRF token is refused', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const u = asUser(h.app, owner)
+    const email = `c.${unique()}@example.com`
+    const forged = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { cookie: owner.cookie },
+      payload: { email },
+    })
+    expect(forged.statusCode).toBe(403)
+    expect(forged.json().error.code).toBe('csrf_failed')
+    const wrongToken = await u.send('POST', '/api/v1/contacts', { email }, { 'x-csrf-token': 'guess' })
+    expect(wrongToken.statusCode).toBe(403)
+    const created = await u.send('POST', '/api/v1/contacts', { email })
+    expect(created.statusCode).toBe(201)
+    const list = await u.get('/api/v1/contacts')
+    expect(list.json().data.map((c: { email: string }) => c.email)).toEqual([email])
+  })
+
+  test('Rapport-Mode: test makes a session act on test data only', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const u = asUser(h.app, await ownerOf(h))
+    const created = await u.send(
+      'POST',
+      '/api/v1/contacts',
+      { email: `t.${unique()}@example.com` },
+      { 'rapport-mode': 'test' },
+    )
+    expect(created.statusCode).toBe(201)
+    expect((await u.get('/api/v1/contacts', { 'rapport-mode': 'test' })).json().data).toHaveLength(1)
+    expect((await u.get('/api/v1/contacts')).json().data).toHaveLength(0)
+    expect((await u.get('/api/v1/contacts', { 'rapport-mode': 'sandbox' })).statusCode).toBe(400)
+  })
+
+  test('signing out needs the CSRF token, ends the session and clears the cookie', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const u = asUser(h.app, owner)
+    const forged = await h.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: owner.cookie } })
+    expect(forged.statusCode).toBe(403)
+    const out = await u.send('DELETE', '/api/v1/session')
+    expect(out.statusCode).toBe(204)
+    expect(out.cookies.find((c) => c.name === 'rapport_session')?.value).toBe('')
+    expect((await u.get('/api/v1/session')).statusCode).toBe(401)
+    expect((await u.get('/api/v1/contacts')).statusCode).toBe(401)
+  })
+
+  test('a session expires after RAPPORT_SESSION_TTL_HOURS', async () => {
+    let now = Date.now()
+    const h = await testApp({
+      env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_SESSION_TTL_HOURS: '1' },
+      clock: { nowMs: () => now },
+    })
+    const u = asUser(h.app, await ownerOf(h))
+    expect((await u.get('/api/v1/contacts')).statusCode).toBe(200)
+    now += 3_600_000 + 1000
+    const res = await u.get('/api/v1/contacts')
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error.code).toBe('unauthenticated')
+  })
+
+  test('sign-in attempts are limited per account, whatever the outcome, without affecting other accounts', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_LOGIN_RATE_LIMITS: 'account=3' } })
+    const a = await ownerOf(h)
+    const b = await ownerOf(h)
+    const attempt = (email: string, password: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } })
+    for (let i = 0; i < 3; i++) expect((await attempt(a.email, 'wrong password')).statusCode).toBe(401)
+    const limited = await attempt(a.email, PASSWORD)
+    expect(limited.statusCode).toBe(429)
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+    expect((await attempt(b.email, PASSWORD)).statusCode).toBe(200)
+  })
+
+  test('sign-in attempts are limited per client address across accounts', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_LOGIN_RATE_LIMITS: 'ip=2' } })
+    const attempt = (remoteAddress: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        remoteAddress,
+        payload: { email: `n.${unique()}@x.example`, password: 'whatever password' },
+      })
+    expect((await attempt('203.0.113.7')).statusCode).toBe(401)
+    expect((await attempt('203.0.113.7')).statusCode).toBe(401)
+    expect((await attempt('203.0.113.7')).statusCode).toBe(429)
+    expect((await attempt('203.0.113.8')).statusCode).toBe(401)
+  })
+})
+
+describe('roles and invites', () => {
+  test('an invite link works once, for the invited role, and its token is never listed', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const inv = await invite(h, owner, 'admin')
+    expect(inv.accept_url).toMatch(/\/app\/invite#token=/)
+    const preview = await h.app.inject({ method: 'GET', url: `/api/v1/invites/preview?token=${inv.token}` })
+    expect(preview.json()).toMatchObject({ email: inv.email, role: 'admin' })
+    const listed = await asUser(h.app, owner).get('/api/v1/invites?status=pending')
+    expect(listed.json().data).toHaveLength(1)
+    expect(listed.json().data[0]).not.toHaveProperty('token')
+    const accept = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/invites/accept',
+        payload: { token: inv.token, name: 'Ada Admin', password: PASSWORD },
+      })
+    const [a, b] = await Promise.all([accept(), accept()])
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 404])
+    const admin = signedIn(a.statusCode === 201 ? a : b)
+    expect(admin.body.user.role).toBe('admin')
+    expect(admin.body.organization.id).toBe(owner.body.organization.id)
+    expect((await asUser(h.app, admin).get('/api/v1/api_keys')).statusCode).toBe(200)
+    const users = await asUser(h.app, owner).get('/api/v1/users')
+    expect(
+      users
+        .json()
+        .data.map((u: { role: string }) => u.role)
+        .sort(),
+    ).toEqual(['admin', 'owner'])
+  })
+
+  test('a member works with CRM data but cannot see API keys, webhooks, invites or the audit log', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const member = asUser(h.app, await memberOf(h, owner))
+    expect((await member.send('POST', '/api/v1/contacts', { email: `m.${unique()}@x.example` })).statusCode).toBe(201)
+    for (const path of ['/api/v1/api_keys', '/api/v1/webhook_endpoints', '/api/v1/invites']) {
+      const res = await member.get(path)
+      expect(res.statusCode, path).toBe(403)
+      expect(res.json().error.code).toBe('insufficient_scope')
+    }
+    expect((await member.send('POST', '/api/v1/invites', { email: 'x@x.example', role: 'admin' })).statusCode).toBe(403)
+  })
+
+  test('a revoked or expired invite no longer works; inviting someone who already signs in here is a 409', async () => {
+    let now = Date.now()
+    const h = await testApp({
+      env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_INVITE_TTL_HOURS: '2' },
+      clock: { nowMs: () => now },
+    })
+    const owner = await ownerOf(h)
+    const u = asUser(h.app, owner)
+    const revoked = await invite(h, owner, 'member')
+    expect((await u.send('DELETE', `/api/v1/invites/${revoked.id}`)).statusCode).toBe(204)
+    expect((await u.send('DELETE', `/api/v1/invites/${revoked.id}`)).statusCode).toBe(404)
+    const preview = (token: string) => h.app.inject({ method: 'GET', url: `/api/v1/invites/preview?token=${token}` })
+    expect((await preview(revoked.token)).statusCode).toBe(404)
+    const expiring = await invite(h, owner, 'member')
+    expect((await preview(expiring.token)).statusCode).toBe(200)
+    now += 2 * 3_600_000 + 1000
+    expect((await preview(expiring.token)).statusCode).toBe(404)
+    expect((await u.get('/api/v1/invites?status=expired')).json().data.map((i: { id: string }) => i.id)).toEqual([
+      expiring.id,
+    ])
+    const dup = await u.send('POST', '/api/v1/invites', { email: owner.email, role: 'member' })
+    expect(dup.statusCode).toBe(409)
+  })
+
+  test('invites are private to their organization and made in live mode only', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const inv = await invite(h, owner, 'member')
+    const stranger = asUser(h.app, await ownerOf(h))
+    expect((await stranger.get('/api/v1/invites')).json().data).toEqual([])
+    expect((await stranger.send('DELETE', `/api/v1/invites/${inv.id}`)).statusCode).toBe(404)
+    const inTest = await asUser(h.app, owner).send(
+      'POST',
+      '/api/v1/invites',
+      { email: `t.${unique()}@x.example`, role: 'member' },
+      { 'rapport-mode': 'test' },
+    )
+    expect(inTest.statusCode).toBe(403)
+    const preview = await h.app.inject({ method: 'GET', url: `/api/v1/invites/preview?token=${inv.token}` })
+    expect(preview.statusCode).toBe(200)
+  })
+})
