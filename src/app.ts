@@ -18,6 +18,7 @@ import { AccountsService } from './modules/accounts/accounts.service.js'
 import { Sessions } from './modules/accounts/sessions.js'
 import { apiKeysRoutes, apiKeyUpdateRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
+import { registerAuditLog } from './modules/audit/index.js'
 import { billingModule } from './modules/billing/index.js'
 import { bookingPageModule } from './modules/booking-page/index.js'
 import { contactsBulkModule } from './modules/contacts/bulk/index.js'
@@ -88,6 +89,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(fastifyCookie)
   const sessions = new Sessions(deps.db, deps.clock, deps.config.accounts.sessionTtlHours)
   registerAuth(app, verifier, sessions)
+  await registerAuditLog(app, deps)
   registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope

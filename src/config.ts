@@ -50,6 +50,8 @@ export interface Config {
     /** RAPPORT_LOGIN_RATE_LIMITS: sign-in attempts per 15 minutes, per account and per client IP. Default account=10,ip=50. */
     loginLimits: Record<LoginRateClass, number>
   }
+  /** RAPPORT_AUDIT_LOG=off: record no API calls in the audit log. Default on. */
+  auditLog: boolean
   /** RAPPORT_AUDIT_RETENTION_DAYS: keep audit-log rows this long. Default 90. */
   auditRetentionDays: number
   /** RAPPORT_MASTER_KEY: base64 of 32 bytes that encrypt webhook secrets at rest. Unset: generated once into `dataDir/master.key`. Set it (the same everywhere) when several machines share one database. */
@@ -83,7 +85,13 @@ export type LoginRateClass = 'account' | 'ip'
 export const DEFAULT_LOGIN_LIMITS: Record<LoginRateClass, number> = { account: 10, ip: 50 }
 
 export function parseLoginLimits(value: string | undefined): Record<LoginRateClass, number> {
-  return parsePerMinute('RAPPORT_LOGIN_RATE_LIMITS', ['class', 'classes'], ['account', 'ip'], DEFAULT_LOGIN_LIMITS, value)
+  return parsePerMinute(
+    'RAPPORT_LOGIN_RATE_LIMITS',
+    ['class', 'classes'],
+    ['account', 'ip'],
+    DEFAULT_LOGIN_LIMITS,
+    value,
+  )
 }
 
 const DEFAULT_RATE_LIMITS: Record<Plan, number> = { free: 10, pro: 200, teams: 300 }
@@ -191,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inviteTtlHours: intSetting(env, 'RAPPORT_INVITE_TTL_HOURS', 72),
       loginLimits: parseLoginLimits(env.RAPPORT_LOGIN_RATE_LIMITS),
     },
+    auditLog: !['off', '0', 'false'].includes(env.RAPPORT_AUDIT_LOG ?? ''),
     auditRetentionDays: intSetting(env, 'RAPPORT_AUDIT_RETENTION_DAYS', 90),
     masterKey: env.RAPPORT_MASTER_KEY || undefined,
     webhooks: {

@@ -90,6 +90,8 @@ export const ROUTES: RouteContract[] = [
   { method: 'POST', path: '/api/v1/webhook_endpoints/:id/test', scope: 'webhooks', create: newEndpoint },
   { method: 'GET', path: '/api/v1/webhook_deliveries/:id', scope: 'webhooks', create: newDelivery },
   { method: 'POST', path: '/api/v1/webhook_deliveries/:id/retry', scope: 'webhooks', create: newDelivery },
+  { method: 'GET', path: '/api/v1/audit_log', scope: 'admin' },
+  { method: 'GET', path: '/api/v1/usage', scope: 'admin' },
   // Invites, like users, belong to the organization in both modes: cross-org 404s in accounts.test.ts.
   { method: 'GET', path: '/api/v1/invites', scope: 'admin' },
   { method: 'POST', path: '/api/v1/invites', scope: 'admin', body: { email: 'contract@example.com', role: 'member' } },

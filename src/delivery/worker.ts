@@ -5,6 +5,8 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
 import { DELIVERIES_CHANNEL } from '../events/emit.js'
 import type { SecretBox } from '../lib/secret-box.js'
+import { purgeExpiredSessions } from '../modules/accounts/sessions.js'
+import { purgeOldAuditRows } from '../modules/audit/audit.service.js'
 import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
 import {
   type AttemptRecord,
@@ -181,7 +183,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     try {
       const deliveries = await purgeOldDeliveries(db, config.webhooks.retentionDays)
       const keys = await purgeExpiredKeys(db)
-      if (deliveries || keys) log.info({ deliveries, idempotency_keys: keys }, 'purged expired rows')
+      const auditRows = await purgeOldAuditRows(db, config.auditRetentionDays)
+      const sessions = await purgeExpiredSessions(db)
+      if (deliveries || keys || auditRows || sessions) {
+        log.info({ deliveries, idempotency_keys: keys, audit_rows: auditRows, sessions }, 'purged expired rows')
+      }
     } catch (err) {
       log.error({ err }, 'maintenance failed')
     }

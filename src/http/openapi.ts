@@ -185,6 +185,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
         { name: 'webhook deliveries', description: 'Delivery logs, attempts, retries, recovery, tests and statistics' },
         { name: 'event types', description: 'The events Rapport emits and delivers to webhook endpoints' },
+        { name: 'audit log', description: 'Every API call and webhook attempt, and usage per day' },
         { name: 'accounts', description: 'Dashboard sign-in: first-run setup, sessions and invites' },
         { name: 'provisioning', description: 'Operator API, enabled by RAPPORT_ADMIN_TOKEN' },
       ],

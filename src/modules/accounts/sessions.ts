@@ -118,12 +118,16 @@ export class Sessions {
   async closeAllOf(executor: Executor, userId: string): Promise<void> {
     await executor.deleteFrom('sessions').where('user_id', '=', userId).execute()
   }
+}
 
-  /** Deletes expired sessions; returns how many. */
-  async purgeExpired(): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst()
-    return Number(result.numDeletedRows)
-  }
+/** Deletes expired sessions, and invites that ended more than 30 days ago; returns how many sessions. */
+export async function purgeExpiredSessions(db: Executor): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst()
+  await db
+    .deleteFrom('invites')
+    .where(sql<boolean>`coalesce(accepted_at, revoked_at, expires_at) < now() - interval '30 days'`)
+    .execute()
+  return Number(result.numDeletedRows)
 }
 
 /** The cookie token of a request, if any. */
