@@ -127,6 +127,7 @@ describe('GET /api/v1/forms/:id/public', () => {
       'fields',
       'honeypot',
       'id',
+      'min_fill_ms',
       'name',
       'object',
       'redirect_url',
@@ -142,6 +143,8 @@ describe('GET /api/v1/forms/:id/public', () => {
       success_message: 'Thanks!',
       redirect_url: 'https://www.example.com/thanks',
       honeypot: 'website',
+      // The test app's RAPPORT_FORM_MIN_FILL_MS: a well-behaved client waits this long.
+      min_fill_ms: 0,
     })
     expect(form.fields).toHaveLength(FIELDS.length)
     expect(form.fields[3]).toEqual({

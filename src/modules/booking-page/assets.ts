@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** One built file, served from memory. */
 export interface Asset {
@@ -34,7 +35,7 @@ export function widgetSourceDir(from = path.dirname(fileURLToPath(import.meta.ur
   }
 }
 
-function assetOf(body: string, contentType: string): Asset {
+export function assetOf(body: string, contentType: string): Asset {
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 16)
   return { body, contentType, etag: `"${hash}"`, hash }
 }
@@ -81,4 +82,25 @@ export function bookingAssets(): Promise<BookingAssets> {
     built = undefined
   })
   return built
+}
+
+/**
+ * Sends a built file with its ETag (304 to a matching If-None-Match). A request naming the
+ * current version (`?v=<hash>`, as the page links it) is cached for a year; others revalidate.
+ */
+export function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, opts: { cors?: boolean } = {}) {
+  const version = (req.query as { v?: unknown }).v
+  reply
+    .header('etag', asset.etag)
+    .header('x-content-type-options', 'nosniff')
+    .header(
+      'cache-control',
+      version === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate',
+    )
+  if (opts.cors) reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin')
+  const ifNoneMatch = req.headers['if-none-match']
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+    return reply.code(304).send()
+  }
+  return reply.type(asset.contentType).send(asset.body)
 }

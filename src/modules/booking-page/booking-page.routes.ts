@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ApiError } from '../../http/errors.js'
 import type { BookingsService } from '../scheduling/bookings.service.js'
-import { type Asset, bookingAssets } from './assets.js'
+import { bookingAssets, sendAsset } from './assets.js'
 import { bookingPageHtml, notFoundHtml } from './booking-page.html.js'
 
 /**
@@ -32,27 +32,6 @@ function htmlReply(reply: FastifyReply, status: number, html: string) {
     .header('referrer-policy', 'same-origin')
     .header('cache-control', 'no-cache')
     .send(html)
-}
-
-/**
- * Sends a built file with its ETag (304 to a matching If-None-Match). A request naming the
- * current version (`?v=<hash>`, as the page links it) is cached for a year; others revalidate.
- */
-function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, opts: { cors?: boolean } = {}) {
-  const version = (req.query as { v?: unknown }).v
-  reply
-    .header('etag', asset.etag)
-    .header('x-content-type-options', 'nosniff')
-    .header(
-      'cache-control',
-      version === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate',
-    )
-  if (opts.cors) reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin')
-  const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
-    return reply.code(304).send()
-  }
-  return reply.type(asset.contentType).send(asset.body)
 }
 
 interface PageQuery {

@@ -18,8 +18,12 @@ import { teamsRoutes } from './teams/teams.routes.js'
 import { TeamsService } from './teams/teams.service.js'
 import { leadWebhookRoutes } from './webhook/lead-webhook.routes.js'
 import { LeadWebhookService } from './webhook/lead-webhook.service.js'
+import { formWidgetRoutes } from './widget/form-widget.routes.js'
 
-/** The routes of lead capture: teams, domains, forms, form responses, public forms, the lead webhook, notifications, callbacks. */
+/**
+ * The routes of lead capture: teams, domains, forms, form responses, public forms, the lead webhook,
+ * notifications, callbacks, and the contact-form widget (/widget/form.js).
+ */
 export function leadsModule(deps: Deps): FastifyPluginAsync {
   return async (app) => {
     await app.register(teamsRoutes(new TeamsService(deps.db)))
@@ -34,5 +38,6 @@ export function leadsModule(deps: Deps): FastifyPluginAsync {
     await app.register(leadWebhookRoutes(new LeadWebhookService(deps.db)))
     await app.register(notificationsRoutes(new NotificationsService(deps.db)))
     await app.register(callbacksRoutes(new CallbacksService(deps.db)))
+    await app.register(formWidgetRoutes())
   }
 }

@@ -71,6 +71,11 @@ export const PublicForm = Type.Object(
       description: 'When the token stops being accepted',
       examples: ['2025-01-16T09:30:00.000Z'],
     }),
+    min_fill_ms: Type.Integer({
+      description:
+        'A submission sent sooner than this after the token was issued is taken for a bot (answered 201, not stored): wait at least this long before submitting',
+      examples: [3000],
+    }),
     honeypot: Type.String({
       description:
         'The name of a text input to render hidden from people (off-screen, not `display:none`, `tabindex=-1`, `autocomplete=off`) and submit in `data`, empty',
@@ -93,6 +98,7 @@ export const PublicForm = Type.Object(
         submit_url: 'https://crm.example.com/api/v1/forms/form_01jd3k8m2x7q9v4b6n5t0w1y2z/submissions',
         token: 'form_01jd3k8m2x7q9v4b6n5t0w1y2z.key_01jd3k8m2x7q9v4b6n5t0w1y2z.1736933400000.Zm9v',
         token_expires_at: '2025-01-16T09:30:00.000Z',
+        min_fill_ms: 3000,
         honeypot: 'website',
       },
     ],

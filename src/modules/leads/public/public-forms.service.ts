@@ -82,6 +82,7 @@ export class PublicFormsService {
       submit_url: `${baseUrl}/api/v1/forms/${form.id}/submissions`,
       token: this.tokens.sign({ formId: form.id, keyId: principal.keyId, issuedAtMs }),
       token_expires_at: new Date(issuedAtMs + FORM_TOKEN_TTL_MS).toISOString(),
+      min_fill_ms: this.minFillMs,
       honeypot: honeypotOf(form.fields),
     }
   }
