@@ -48,4 +48,3 @@ export interface AccountTables {
   invites: InvitesTable
   audit_log: AuditLogTable
 }
-

@@ -1,0 +1,37 @@
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso))
+}
+
+export function formatDate(iso: string): string {
+  return dateOnly.format(new Date(iso))
+}
+
+/** `2026-03-02T09:30` for a datetime-local input, in the browser's time zone. */
+export function toLocalInput(date: Date): string {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000)
+  return local.toISOString().slice(0, 16)
+}
+
+/** An ISO instant from a datetime-local value (the browser's time zone), or undefined when empty. */
+export function fromLocalInput(value: string): string | undefined {
+  return value ? new Date(value).toISOString() : undefined
+}
+
+/** "97.5%" for successes over finished deliveries, or "—" when none finished. */
+export function successRate(succeeded: number, failed: number): string {
+  const finished = succeeded + failed
+  if (finished === 0) return '—'
+  const rate = (succeeded / finished) * 100
+  return `${rate === 100 || rate === 0 ? rate.toFixed(0) : rate.toFixed(1)}%`
+}
+
+/** One origin per line (or comma-separated), blank lines dropped. */
+export function parseLines(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+}
