@@ -33,6 +33,8 @@ export interface ServerOptions {
   redisUrl?: string
   /** Extra Node flags for this server only (e.g. `--cpu-prof`). */
   nodeFlags?: string[]
+  /** Extra environment for this server only (e.g. `RAPPORT_AUDIT_LOG=off`). */
+  env?: Record<string, string>
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -45,7 +47,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   delete env.REDIS_URL
   delete env.DATABASE_URL
+  delete env.RAPPORT_AUDIT_LOG
   if (options.redisUrl) env.REDIS_URL = options.redisUrl
+  Object.assign(env, options.env)
   const child = fork(SERVER_ENTRY, [options.kind], {
     env,
     // Inherit the tsx loader that runs this script, plus any flags for this server.

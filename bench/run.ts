@@ -22,13 +22,15 @@ const POOL_SIZE = 10
 const SEEDED_CONTACTS = 1_000
 const PAUSE_MS = 500
 
-type ServerName = 'bare' | 'rapport-memory' | 'rapport-redis'
+type ServerName = 'bare' | 'rapport-memory' | 'rapport-redis' | 'rapport-no-audit'
 
 interface Scenario {
   id: string
   title: string
   workload: Workload
   subject: ServerName
+  /** What the subject is compared with: the bare server unless said. */
+  baseline?: ServerName
   target: number
 }
 
@@ -53,6 +55,14 @@ const SCENARIOS: Scenario[] = [
     workload: 'create-contact',
     subject: 'rapport-memory',
     target: 0.5,
+  },
+  {
+    id: 'audit',
+    title: '`GET /api/v1/contacts/:id`, memory limiter, against the same Rapport with `RAPPORT_AUDIT_LOG=off`',
+    workload: 'get-contact',
+    subject: 'rapport-memory',
+    baseline: 'rapport-no-audit',
+    target: 0.9,
   },
 ]
 
@@ -138,7 +148,7 @@ async function stopServers(servers: Map<ServerName, RunningServer>): Promise<voi
 }
 
 async function startServers(settings: Settings, seeded: Seeded, servers: Map<ServerName, RunningServer>) {
-  const needed = new Set<ServerName>(['bare', ...settings.scenarios.map((s) => s.subject)])
+  const needed = new Set<ServerName>(settings.scenarios.flatMap((s) => [s.baseline ?? 'bare', s.subject]))
   const profile = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : []
   const common = { databaseUrl: seeded.url, poolSize: POOL_SIZE, orgId: seeded.orgId }
   for (const name of needed) {
@@ -147,6 +157,7 @@ async function startServers(settings: Settings, seeded: Seeded, servers: Map<Ser
       name,
       kind: name === 'bare' ? 'bare' : 'rapport',
       ...(name === 'rapport-redis' ? { redisUrl: settings.redisUrl } : {}),
+      ...(name === 'rapport-no-audit' ? { env: { RAPPORT_AUDIT_LOG: 'off' } } : {}),
       nodeFlags: profile,
     })
     servers.set(name, server)
@@ -190,7 +201,7 @@ async function runApiOverhead(settings: Settings) {
     if (settings.warmupSec > 0) {
       const warmed = new Set<string>()
       for (const s of settings.scenarios) {
-        for (const name of ['bare', s.subject] as const) {
+        for (const name of [s.baseline ?? 'bare', s.subject] as const) {
           if (warmed.has(`${name} ${s.workload}`)) continue
           warmed.add(`${name} ${s.workload}`)
           log(`warm-up: ${name} ${s.workload}`)
@@ -201,7 +212,8 @@ async function runApiOverhead(settings: Settings) {
     // Round-major and alternating: each pair runs seconds apart, and neither side always goes first.
     for (let round = 0; round < settings.rounds; round++) {
       for (const [i, s] of settings.scenarios.entries()) {
-        const order = round % 2 === 0 ? (['bare', s.subject] as const) : ([s.subject, 'bare'] as const)
+        const baseline = s.baseline ?? 'bare'
+        const order = round % 2 === 0 ? ([baseline, s.subject] as const) : ([s.subject, baseline] as const)
         const measured: Partial<Record<ServerName, Measurement>> = {}
         for (const name of order) {
           await sleep(PAUSE_MS)
@@ -215,7 +227,7 @@ async function runApiOverhead(settings: Settings) {
               `${Math.round(m.serverCpuUsPerRequest)} µs server CPU/request`,
           )
         }
-        results[i]!.rounds.push({ baseline: measured.bare!, subject: measured[s.subject]! })
+        results[i]!.rounds.push({ baseline: measured[baseline]!, subject: measured[s.subject]! })
       }
     }
   } catch (err) {

@@ -37,12 +37,15 @@ ${machineList(machine)}
   - **baseline**: Fastify with no hooks and no schemas, one statement per request: for GET,
     \`select\` of the 11 contact columns \`where org_id = $1 and livemode = $2 and id = $3\`; for
     POST, a single-row \`insert … returning\` of a contact.
-  - **Rapport**: \`createDeps\` + \`buildApp\` as in production, API role only (key cache at its default of
+  - **Rapport**: \`createDeps\` + \`buildApp\` as in production (audit log on: each request appends
+    a row that a timer writes in batches), API role only (key cache at its default of
     500 ms) and no webhook endpoint (so \`contact.created\` fans out to no delivery and sends no
     \`pg_notify\`), with the teams plan's limit raised to 1,000,000,000 requests a minute through
     \`config.rateLimits\`, so the limiter counts every request but never rejects one. The Redis
     scenario sets \`REDIS_URL\`: one atomic Lua script per request. A start-up check confirms
     that \`X-RateLimit-Remaining\` goes down, and the run fails if the store ever failed open.
+- The audit scenario compares Rapport with the same Rapport started with \`RAPPORT_AUDIT_LOG=off\`
+  (no row recorded): the ratio is what recording every call costs, with a target of at least 0.90×.
 - The load is autocannon in the parent process: ${s.connections} connections, ${s.durationSec} s per
   measurement, after a ${s.warmupSec} s warm-up of each server. GET cycles through the 1,000 seeded
   ids; POST sends \`{"name", "email"}\` with an email no other request uses. Both sides get the

@@ -75,6 +75,7 @@ async function startRapport(databaseUrl: string, poolSize: number, redisUrl: str
     DATABASE_URL: databaseUrl,
     RAPPORT_DATA_DIR: dataDir,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...(process.env.RAPPORT_AUDIT_LOG ? { RAPPORT_AUDIT_LOG: process.env.RAPPORT_AUDIT_LOG } : {}),
   }
   const loaded = loadConfig(env)
   const config = { ...loaded, rateLimits: { ...loaded.rateLimits, teams: UNREACHABLE_RATE_LIMIT } }

@@ -1,11 +1,31 @@
-import type { Insertable } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../db/schema.js'
-import type { AuditLogTable } from '../../db/schema-accounts.js'
+import { newId } from '../../lib/ids.js'
 
-export type AuditRow = Insertable<AuditLogTable>
+/** One API call as the request path hands it over: plain values only, converted when written. */
+export interface AuditRow {
+  orgId: string
+  livemode: boolean
+  /** Unix ms. */
+  occurredAtMs: number
+  method: string
+  path: string
+  status: number
+  keyId: string | null
+  userId: string | null
+  ip: string | null
+  durationMs: number
+  requestId: string
+}
 
-/** Rows per INSERT: 12 columns each stays far under PostgreSQL's 65,535 parameters. */
-const CHUNK = 500
+/** Rows per INSERT. */
+const CHUNK = 1000
+/**
+ * Under load a batch is written as soon as this many rows wait: rows that live a few milliseconds
+ * die in V8's young generation, where rows kept for a whole second would be promoted to the old
+ * one and cost full garbage collections.
+ */
+const BATCH = 1000
 /** If the database is unreachable, at most this many rows wait for it; older ones are dropped (and counted). */
 const MAX_PENDING = 50_000
 
@@ -33,7 +53,7 @@ export class AuditRecorder {
   record(row: AuditRow) {
     if (this.closed) return
     this.pending.push(row)
-    if (this.pending.length >= (this.opts.batchSize ?? CHUNK)) void this.flush()
+    if (this.pending.length >= (this.opts.batchSize ?? BATCH)) void this.flush()
   }
 
   /** Writes what is pending; concurrent calls share one write. */
@@ -52,7 +72,7 @@ export class AuditRecorder {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK)
       try {
-        await this.db.insertInto('audit_log').values(chunk).execute()
+        await insertRows(this.db, chunk)
       } catch (err) {
         this.opts.onError?.(err)
         // Keep the unwritten rows for the next attempt, newest last, within the cap.
@@ -74,4 +94,22 @@ export class AuditRecorder {
     await this.flushing
     await this.flush()
   }
+}
+
+/**
+ * One INSERT … SELECT FROM json_to_recordset() per batch: the batch travels as one JSON text
+ * (V8 stringifies it natively, and PostgreSQL parses plain json cheaply), where arrays or one
+ * parameter per value would cost a formatting step per value. Ids are made here, off the request
+ * path, in recording order.
+ */
+async function insertRows(db: Db, rows: AuditRow[]) {
+  const batch = rows.map((r) => ({ ...r, id: newId('auditEntry') }))
+  await sql`
+    insert into audit_log (id, org_id, livemode, occurred_at, method, path, status, key_id, user_id, ip, duration_ms, request_id)
+    select id, "orgId", livemode, to_timestamp("occurredAtMs" / 1000), method, path, status, "keyId", "userId", ip,
+      "durationMs", "requestId"
+    from json_to_recordset(${JSON.stringify(batch)}::json) as t(
+      id text, "orgId" text, livemode boolean, "occurredAtMs" float8, method text, path text, status integer,
+      "keyId" text, "userId" text, ip text, "durationMs" real, "requestId" text
+    )`.execute(db)
 }
