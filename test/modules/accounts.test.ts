@@ -329,6 +329,48 @@ describe('roles and invites', () => {
     expect(dup.statusCode).toBe(409)
   })
 
+  test('an admin cannot demote, change or remove an owner, nor make one; an owner can', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const admin = asUser(h.app, await memberOf(h, owner, 'admin'))
+    const member = await memberOf(h, owner)
+    const ownerId = owner.body.user.id
+    const refused = [
+      await admin.send('PATCH', `/api/v1/users/${ownerId}`, { role: 'member' }),
+      await admin.send('PATCH', `/api/v1/users/${ownerId}`, { name: 'Renamed' }),
+      await admin.send('DELETE', `/api/v1/users/${ownerId}`),
+      await admin.send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' }),
+    ]
+    for (const res of refused) expect(res.statusCode, res.body).toBe(403)
+    expect((await admin.send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'admin' })).statusCode).toBe(200)
+    const promoted = await asUser(h.app, owner).send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' })
+    expect(promoted.json().role).toBe('owner')
+  })
+
+  test('a role change applies to open sessions at once, and removing a user ends their sessions', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const m = await memberOf(h, owner, 'admin')
+    const asAdmin = asUser(h.app, m)
+    expect((await asAdmin.get('/api/v1/api_keys')).statusCode).toBe(200)
+    await asUser(h.app, owner).send('PATCH', `/api/v1/users/${m.body.user.id}`, { role: 'member' })
+    expect((await asAdmin.get('/api/v1/api_keys')).statusCode).toBe(403)
+    await asUser(h.app, owner).send('DELETE', `/api/v1/users/${m.body.user.id}`)
+    expect((await asAdmin.get('/api/v1/contacts')).statusCode).toBe(401)
+  })
+
+  test('behind an HTTPS proxy the session cookie is Secure', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_TRUST_PROXY: 'loopback' } })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      headers: { 'x-forwarded-proto': 'https' },
+      payload: { organization_name: 'Sec', name: 'S', email: `s.${unique()}@x.example`, password: PASSWORD },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.cookies.find((c) => c.name === 'rapport_session')?.secure).toBe(true)
+  })
+
   test('invites are private to their organization and made in live mode only', async () => {
     const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
     const owner = await ownerOf(h)

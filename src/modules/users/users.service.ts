@@ -51,6 +51,11 @@ function asDuplicate(err: unknown): never {
       details: [{ field: 'username', message: 'Already used on this installation' }],
     })
   }
+  if (e?.code === '23505' && e.constraint === 'users_login_email') {
+    throw new ApiError('already_exists', 'This email already signs in to an organization on this installation', {
+      details: [{ field: 'email', message: 'Already has an account' }],
+    })
+  }
   if (e?.code === '23505' && e.constraint === 'users_email') {
     throw new ApiError('already_exists', 'A user with this email already exists in the organization', {
       details: [{ field: 'email', message: 'Already used by another user of the organization' }],
@@ -133,6 +138,7 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
+      if (current.role === 'owner' || input.role === 'owner') assertOwnerActs(principal)
       if (current.role === 'owner' && input.role !== undefined && input.role !== 'owner') {
         await assertAnotherOwner(tx, principal.orgId, id)
       }
@@ -154,10 +160,18 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
+      if (current.role === 'owner') assertOwnerActs(principal)
       if (current.role === 'owner') await assertAnotherOwner(tx, principal.orgId, id)
       await tx.deleteFrom('users').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
       return toUser(current)
     })
+  }
+}
+
+/** In the dashboard, owners are made, changed and removed by owners only (not by admins). */
+function assertOwnerActs(principal: Principal) {
+  if (principal.role !== undefined && principal.role !== 'owner') {
+    throw new ApiError('insufficient_scope', 'Only an owner can make, change or remove an owner')
   }
 }
 
