@@ -86,7 +86,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>
     app.log.warn({ err }, 'could not record API key use'),
   )
-  await app.register(fastifyCookie)
+  // No parsing hook: only the session lookup reads the Cookie header (API calls never pay for it).
+  await app.register(fastifyCookie, { hook: false })
   const sessions = new Sessions(deps.db, deps.clock, deps.config.accounts.sessionTtlHours)
   registerAuth(app, verifier, sessions)
   await registerAuditLog(app, deps)

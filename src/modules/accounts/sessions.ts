@@ -132,7 +132,9 @@ export async function purgeExpiredSessions(db: Executor): Promise<number> {
 
 /** The cookie token of a request, if any. */
 export function sessionTokenOf(req: FastifyRequest): string | undefined {
-  const value = req.cookies?.[SESSION_COOKIE]
+  const header = req.headers.cookie
+  if (!header) return undefined
+  const value = req.server.parseCookie(header)[SESSION_COOKIE]
   return value && /^[0-9A-Za-z]{20,64}$/.test(value) ? value : undefined
 }
 
