@@ -92,9 +92,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   registerAuth(app, verifier, sessions)
   await registerAuditLog(app, deps)
   registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
-  app.addHook('onRequest', async (req) => {
+  // A callback hook, not an async one: no promise per request on the hot path.
+  app.addHook('onRequest', (req, _reply, done) => {
     const scope = req.routeOptions.config?.scope
-    if (scope) assertScope(req.principal, scope)
+    if (!scope) return done()
+    try {
+      assertScope(req.principal, scope)
+    } catch (err) {
+      return done(err as Error)
+    }
+    done()
   })
   registerIdempotency(app, deps.db)
   registerMetrics(app, deps.metrics)

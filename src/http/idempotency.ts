@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/schema.js'
 import { sha256Hex } from '../lib/crypto.js'
 import { claimKey, completeKey, releaseKey } from '../modules/idempotency/idempotency.repo.js'
 import { ApiError } from './errors.js'
+import { hooksOf } from './route-hooks.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +19,15 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
  * request still running under the key is a 409. Responses of 5xx are not kept, so a retry re-runs.
  */
 export function registerIdempotency(app: FastifyInstance, db: Db) {
-  app.addHook('preHandler', async (req, reply) => {
+  // Attached to the authenticated POST routes only: other routes never run these hooks.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (!methods.includes('POST') || !(route.config?.scope || route.config?.publishable)) return
+    route.preHandler = [...hooksOf(route.preHandler), preHandler]
+    route.onSend = [...hooksOf(route.onSend), onSend]
+  })
+
+  const preHandler = async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method !== 'POST' || !req.principal) return
     const raw = req.headers['idempotency-key']
     if (raw === undefined) return
@@ -47,9 +56,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     reply.header('idempotent-replayed', 'true')
     for (const [name, value] of Object.entries(existing.response_headers ?? {})) reply.header(name, value)
     return reply.code(existing.response_status ?? 200).send(existing.response_body ?? '')
-  })
+  }
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  const onSend = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const key = req.idempotencyKey
     if (!key) return payload
     req.idempotencyKey = undefined
@@ -64,5 +73,5 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
       })
     }
     return payload
-  })
+  }
 }
