@@ -10,7 +10,7 @@ import { registerIdempotency } from './http/idempotency.js'
 import { BODY_LIMIT_BYTES, registerJsonBody } from './http/json-body.js'
 import { registerMetrics } from './http/metrics.js'
 import { registerOpenApi } from './http/openapi.js'
-import { registerRateLimit } from './http/rate-limit.js'
+import { authFailureGuard, registerRateLimit } from './http/rate-limit.js'
 import { requestIdOf } from './http/request-id.js'
 import { validatorCompiler } from './http/validation.js'
 import { accountsRoutes } from './modules/accounts/accounts.routes.js'
@@ -89,7 +89,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   // No parsing hook: only the session lookup reads the Cookie header (API calls never pay for it).
   await app.register(fastifyCookie, { hook: false })
   const sessions = new Sessions(deps.db, deps.clock, deps.config.accounts.sessionTtlHours)
-  registerAuth(app, verifier, sessions)
+  registerAuth(app, verifier, sessions, authFailureGuard(deps.limiter, deps.config.authFailureLimit, deps.metrics))
   await registerAuditLog(app, deps)
   registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
   // A callback hook, not an async one: no promise per request on the hot path.

@@ -32,6 +32,8 @@ export interface Config {
   rateLimits: Record<Plan, number>
   /** RAPPORT_PUBLIC_RATE_LIMITS: requests per minute per client IP on public routes, by class. Default read=120,write=10. */
   publicRateLimits: Record<PublicRateClass, number>
+  /** RAPPORT_AUTH_FAILURE_LIMIT: failed authentications (unknown key, ended session) per minute from one client address before its requests get 429. Default 30. */
+  authFailureLimit: number
   /** RAPPORT_TRUST_PROXY: which proxies may set X-Forwarded-For (Fastify's `trustProxy`). Default off. */
   trustProxy: TrustProxy
   /** RAPPORT_KEY_CACHE_MS: how long a verified API key is trusted before it is read again. Default 500 (revocation takes effect within 1 s everywhere). */
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.RAPPORT_ADMIN_TOKEN || undefined,
     rateLimits: parseRateLimits(env.RAPPORT_RATE_LIMITS),
     publicRateLimits: parsePublicRateLimits(env.RAPPORT_PUBLIC_RATE_LIMITS),
+    authFailureLimit: Math.max(1, intSetting(env, 'RAPPORT_AUTH_FAILURE_LIMIT', 30)),
     trustProxy: parseTrustProxy(env.RAPPORT_TRUST_PROXY),
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     formMinFillMs: intSetting(env, 'RAPPORT_FORM_MIN_FILL_MS', 3000),

@@ -6,6 +6,7 @@ import type { Principal, Scope } from '../modules/api-keys/principal.js'
 import { PLAN_SCOPES, ROLE_SCOPES } from '../modules/api-keys/principal.js'
 import { readCredential, readPublishableKey } from './credentials.js'
 import { ApiError } from './errors.js'
+import type { AuthFailureGuard } from './rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,13 +37,33 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * public form routes (`publishable`: publishable keys from their allowed origins). Runs before the
  * rate limiter so that limits are counted per key.
  */
-export function registerAuth(app: FastifyInstance, verifier: KeyVerifier, sessions: Sessions) {
+export function registerAuth(
+  app: FastifyInstance,
+  verifier: KeyVerifier,
+  sessions: Sessions,
+  failures: AuthFailureGuard,
+) {
   app.decorateRequest('principal', null as unknown as Principal)
   app.decorateRequest('session', null)
   app.addHook('onRequest', async (req, reply) => {
+    const config = req.routeOptions.config
+    if (!config?.publishable && !config?.scope) return
+    failures.check(req)
+    try {
+      await authenticate(req, reply)
+    } catch (err) {
+      // A wrong key or an ended session counts; a missing credential is a mistake, not a guess.
+      const guessed =
+        err instanceof ApiError &&
+        err.statusCode === 401 &&
+        (err.code !== 'unauthenticated' || sessionTokenOf(req) !== undefined)
+      if (guessed) await failures.failed(req)
+      throw err
+    }
+  })
+
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.routeOptions.config?.publishable) return authenticatePublishable(req, reply, verifier)
-    const scope = req.routeOptions.config?.scope
-    if (!scope) return
     const credential = readCredential(req)
     if (!credential) {
       const token = sessionTokenOf(req)
@@ -60,7 +81,7 @@ export function registerAuth(app: FastifyInstance, verifier: KeyVerifier, sessio
       livemode: req.principal.livemode,
     })
     reply.log = req.log
-  })
+  }
 }
 
 /**

@@ -112,6 +112,61 @@ export function registerRateLimit(
   })
 }
 
+export interface AuthFailureGuard {
+  /** Throws 429 while the request's address is over its budget of failed authentications. */
+  check(req: FastifyRequest): void
+  /** Counts a failed authentication of the request's address; throws 429 once over budget. */
+  failed(req: FastifyRequest): Promise<void>
+}
+
+/** Most addresses this process remembers as blocked; expired ones are dropped when it fills up. */
+const MAX_BLOCKED = 10_000
+
+/**
+ * Failed authentications (an unknown, revoked or publishable key on a secret route, an ended
+ * session) count against their client address: past `limit` a minute, the address gets 429 with
+ * `Retry-After`, and until then this process refuses its requests before looking any key up, so a
+ * flood of guesses costs no database reads. Counted in the shared store (Redis when configured);
+ * loopback is not limited, as for the public routes.
+ */
+export function authFailureGuard(limiter: RateLimiter, limit: number, metrics: Metrics): AuthFailureGuard {
+  const blockedUntil = new Map<string, number>()
+  const refuse = (retryAfterSec: number) => {
+    metrics.rateLimitRejections.inc({ plan: 'auth-failures' })
+    return new ApiError(
+      'rate_limited',
+      `Too many failed authentications from this address (${limit} a minute); retry in ${retryAfterSec} s`,
+      { retryAfterSec },
+    )
+  }
+  return {
+    check(req) {
+      if (blockedUntil.size === 0) return
+      const client = clientAddressKey(req.ip)
+      const until = client === undefined ? undefined : blockedUntil.get(client)
+      if (until === undefined) return
+      const waitMs = until - Date.now()
+      if (waitMs <= 0) {
+        blockedUntil.delete(client!)
+        return
+      }
+      throw refuse(Math.ceil(waitMs / 1000))
+    },
+    async failed(req) {
+      const client = clientAddressKey(req.ip)
+      if (client === undefined) return
+      const result = await limiter.hit(`authfail:${client}`, limit, WINDOW_MS)
+      if (result.allowed) return
+      if (blockedUntil.size >= MAX_BLOCKED) {
+        const now = Date.now()
+        for (const [k, until] of blockedUntil) if (until <= now) blockedUntil.delete(k)
+      }
+      if (blockedUntil.size < MAX_BLOCKED) blockedUntil.set(client, Date.now() + result.retryAfterSec * 1000)
+      throw refuse(result.retryAfterSec)
+    },
+  }
+}
+
 function writeHeaders(reply: FastifyReply, policy: string, limit: number, result: RateLimitResult) {
   // Relative to the store's clock (the one the decision used), not this process's.
   const resetInSec = Math.max(0, Math.ceil((result.resetAtMs - result.nowMs) / 1000))

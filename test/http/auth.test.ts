@@ -251,3 +251,56 @@ describe('plan upgrades', () => {
     expect(res.statusCode).toBe(200)
   })
 })
+
+describe('failed authentications per address', () => {
+  const someAddress = () => `203.0.113.${1 + Math.floor(Math.random() * 250)}`
+
+  test('past the limit an address gets 429 with Retry-After, for every key, while other addresses go on', async () => {
+    const h = await testApp({ env: { RAPPORT_AUTH_FAILURE_LIMIT: '3' } })
+    const attacker = someAddress()
+    const guess = () =>
+      h.app.inject({
+        method: 'GET',
+        url: '/api/v1/contacts',
+        remoteAddress: attacker,
+        headers: { authorization: `Bearer rk_live_${Math.random().toString(36).slice(2).padEnd(24, 'x')}` },
+      })
+    for (let i = 0; i < 3; i++) expect((await guess()).statusCode).toBe(401)
+    const refused = await guess()
+    expect(refused.statusCode).toBe(429)
+    expect(refused.json().error.code).toBe('rate_limited')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    // The address is refused before any key is read, even a valid one.
+    const valid = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/contacts',
+      remoteAddress: attacker,
+      headers: { authorization: `Bearer ${h.org.key}` },
+    })
+    expect(valid.statusCode).toBe(429)
+    const elsewhere = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/contacts',
+      remoteAddress: '198.51.100.8',
+      headers: { authorization: `Bearer ${h.org.key}` },
+    })
+    expect(elsewhere.statusCode).toBe(200)
+  })
+
+  test('requests without any credential, and calls from this machine, are not counted', async () => {
+    const h = await testApp({ env: { RAPPORT_AUTH_FAILURE_LIMIT: '2' } })
+    const address = someAddress()
+    for (let i = 0; i < 4; i++) {
+      const res = await h.app.inject({ method: 'GET', url: '/api/v1/contacts', remoteAddress: address })
+      expect(res.json().error.code).toBe('unauthenticated')
+    }
+    for (let i = 0; i < 4; i++) {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/contacts',
+        headers: { authorization: 'Bearer rk_live_thisisnotakeythisisnotakey0000' },
+      })
+      expect(res.statusCode).toBe(401)
+    }
+  })
+})
