@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import { newContact } from '../fixtures.js'
-import { testApp } from '../harness.js'
+import { type TestApp, testApp } from '../harness.js'
+
+async function eventsOf(h: TestApp, type: string, headers: Record<string, string> = {}) {
+  return (await h.api('GET', `/api/v1/events?type=${type}`, undefined, headers))
+    .json()
+    .data.map((e: { data: unknown }) => e.data)
+}
 
 describe('POST /api/v1/activities', () => {
   test('logs an activity occurring now by default and emits activity.created in the catalog shape', async () => {
@@ -109,6 +115,70 @@ describe('PATCH and DELETE /api/v1/activities/:id', () => {
       deleted: true,
     })
     expect((await h.api('GET', `/api/v1/activities/${activity.id}`)).statusCode).toBe(404)
+    expect(await h.eventTypes()).toEqual(['activity.created', 'activity.updated', 'activity.deleted'])
+  })
+
+  test('PATCH emits one activity.updated with only the changed fields, in the key’s mode; a no-op PATCH emits nothing', async () => {
+    const h = await testApp()
+    const sandbox = { authorization: `Bearer ${await h.newKey(h.org.id, { mode: 'test' })}` }
+    const activity = (
+      await h.api(
+        'POST',
+        '/api/v1/activities',
+        { type: 'call', summary: 'Call', occurred_at: '2025-01-03T09:00:00Z', duration_minutes: 10 },
+        sandbox,
+      )
+    ).json()
+    const same = { summary: 'Call', occurred_at: '2025-01-03T11:00:00+02:00', duration_minutes: 10 }
+    expect((await h.api('PATCH', `/api/v1/activities/${activity.id}`, same, sandbox)).json()).toEqual(activity)
+    const res = await h.api(
+      'PATCH',
+      `/api/v1/activities/${activity.id}`,
+      { type: 'meeting', summary: 'Call', occurred_at: '2025-01-03T10:30:00+01:00', body: 'Notes' },
+      sandbox,
+    )
+    expect(res.statusCode).toBe(200)
+    expect(await eventsOf(h, 'activity.updated', sandbox)).toEqual([
+      { id: activity.id, changes: { type: 'meeting', occurred_at: '2025-01-03T09:30:00.000Z', body: 'Notes' } },
+    ])
+    expect(await h.eventTypes(h.org, false)).toEqual(['activity.created', 'activity.updated'])
+    expect(await h.eventTypes(h.org, true)).toEqual([])
+  })
+
+  test('DELETE emits one activity.deleted with the activity as it was, in the key’s organization only', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const contactId = await newContact(h)
+    const created = await h.api('POST', '/api/v1/activities', {
+      type: 'email',
+      summary: 'Sent the proposal',
+      body: 'Attached v2',
+      duration_minutes: 5,
+      contact_id: contactId,
+    })
+    const activity = (await h.api('GET', `/api/v1/activities/${created.json().id}`)).json()
+    expect((await h.api('DELETE', `/api/v1/activities/${activity.id}`)).statusCode).toBe(200)
+    expect(await eventsOf(h, 'activity.deleted')).toEqual([activity])
+    expect(await h.eventTypes()).toEqual(['contact.created', 'activity.created', 'activity.deleted'])
+    expect(await h.eventTypes(other)).toEqual([])
+  })
+
+  test('a PATCH or DELETE that fails (stale If-Match, bad link, unknown id, another organization’s activity) emits nothing', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const foreign = { authorization: `Bearer ${other.key}` }
+    const activity = (await h.api('POST', '/api/v1/activities', { type: 'call', summary: 'Call' })).json()
+    const stale = { 'if-match': '"stale"' }
+    const url = `/api/v1/activities/${activity.id}`
+    expect((await h.api('PATCH', url, { summary: 'x' }, stale)).statusCode).toBe(412)
+    expect((await h.api('DELETE', url, undefined, stale)).statusCode).toBe(412)
+    expect((await h.api('PATCH', url, { contact_id: 'c_missing' })).statusCode).toBe(422)
+    expect((await h.api('PATCH', '/api/v1/activities/a_missing', { summary: 'x' })).statusCode).toBe(404)
+    expect((await h.api('DELETE', '/api/v1/activities/a_missing')).statusCode).toBe(404)
+    expect((await h.api('PATCH', url, { summary: 'x' }, foreign)).statusCode).toBe(404)
+    expect((await h.api('DELETE', url, undefined, foreign)).statusCode).toBe(404)
+    expect((await h.api('GET', url)).json()).toEqual(activity)
     expect(await h.eventTypes()).toEqual(['activity.created'])
+    expect(await h.eventTypes(other)).toEqual([])
   })
 })

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import { insertDeal, newContact } from '../fixtures.js'
-import { testApp } from '../harness.js'
+import { type TestApp, testApp } from '../harness.js'
+
+async function eventsOf(h: TestApp, type: string, headers: Record<string, string> = {}) {
+  return (await h.api('GET', `/api/v1/events?type=${type}`, undefined, headers))
+    .json()
+    .data.map((e: { data: unknown }) => e.data)
+}
 
 describe('POST /api/v1/notes', () => {
   test('writes a note on a contact and a deal, and emits note.created in the catalog shape', async () => {
@@ -82,5 +88,60 @@ describe('PATCH and DELETE /api/v1/notes/:id', () => {
       deleted: true,
     })
     expect((await h.api('GET', `/api/v1/notes/${note.id}`)).statusCode).toBe(404)
+  })
+
+  test('PATCH emits one note.updated with only the changed fields, in the key’s mode; a no-op PATCH emits nothing', async () => {
+    const h = await testApp()
+    const sandbox = { authorization: `Bearer ${await h.newKey(h.org.id, { mode: 'test' })}` }
+    const jane = await newContact(h, sandbox)
+    const joe = await newContact(h, sandbox)
+    const note = (await h.api('POST', '/api/v1/notes', { body: 'v1', contact_id: jane }, sandbox)).json()
+    const url = `/api/v1/notes/${note.id}`
+    expect((await h.api('PATCH', url, { body: 'v1', contact_id: jane }, sandbox)).json()).toEqual(note)
+    expect((await h.api('PATCH', url, { body: 'v2', contact_id: joe, deal_id: null }, sandbox)).statusCode).toBe(200)
+    expect(await eventsOf(h, 'note.updated', sandbox)).toEqual([
+      { id: note.id, changes: { body: 'v2', contact_id: joe } },
+    ])
+    expect((await h.eventTypes(h.org, false)).filter((t) => t !== 'contact.created')).toEqual([
+      'note.created',
+      'note.updated',
+    ])
+    expect(await h.eventTypes(h.org, true)).toEqual([])
+  })
+
+  test('DELETE emits one note.deleted with the note as it was, in the key’s organization only', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const contactId = await newContact(h)
+    const dealId = await insertDeal(h, contactId)
+    const created = await h.api('POST', '/api/v1/notes', {
+      body: 'Call back in May',
+      contact_id: contactId,
+      deal_id: dealId,
+    })
+    const note = (await h.api('GET', `/api/v1/notes/${created.json().id}`)).json()
+    expect((await h.api('DELETE', `/api/v1/notes/${note.id}`)).statusCode).toBe(200)
+    expect(await eventsOf(h, 'note.deleted')).toEqual([note])
+    expect(await h.eventTypes()).toEqual(['contact.created', 'note.created', 'note.deleted'])
+    expect(await h.eventTypes(other)).toEqual([])
+  })
+
+  test('a PATCH or DELETE that fails (stale If-Match, null contact, unknown id, another organization’s note) emits nothing', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const foreign = { authorization: `Bearer ${other.key}` }
+    const note = (await h.api('POST', '/api/v1/notes', { body: 'v1', contact_id: await newContact(h) })).json()
+    const stale = { 'if-match': '"stale"' }
+    const url = `/api/v1/notes/${note.id}`
+    expect((await h.api('PATCH', url, { body: 'x' }, stale)).statusCode).toBe(412)
+    expect((await h.api('DELETE', url, undefined, stale)).statusCode).toBe(412)
+    expect((await h.api('PATCH', url, { contact_id: null })).statusCode).toBe(422)
+    expect((await h.api('PATCH', '/api/v1/notes/n_missing', { body: 'x' })).statusCode).toBe(404)
+    expect((await h.api('DELETE', '/api/v1/notes/n_missing')).statusCode).toBe(404)
+    expect((await h.api('PATCH', url, { body: 'x' }, foreign)).statusCode).toBe(404)
+    expect((await h.api('DELETE', url, undefined, foreign)).statusCode).toBe(404)
+    expect((await h.api('GET', url)).json()).toEqual(note)
+    expect(await h.eventTypes()).toEqual(['contact.created', 'note.created'])
+    expect(await h.eventTypes(other)).toEqual([])
   })
 })

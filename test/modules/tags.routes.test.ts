@@ -6,6 +6,10 @@ const tagged = async (h: TestApp, tags: string[], headers: Record<string, string
     .id as string
 const tagId = async (h: TestApp, name: string) =>
   (await h.api('GET', `/api/v1/tags?q=${name}`)).json().data.find((t: { name: string }) => t.name === name).id
+const eventsOf = async (h: TestApp, type: string, headers: Record<string, string> = {}) =>
+  (await h.api('GET', `/api/v1/events?type=${type}`, undefined, headers))
+    .json()
+    .data.map((e: { data: unknown }) => e.data)
 
 describe('GET /api/v1/tags', () => {
   test('lists tags by name with the number of contacts carrying each, searchable by name prefix and paged', async () => {
@@ -49,7 +53,7 @@ describe('POST /api/v1/tags', () => {
 })
 
 describe('PATCH /api/v1/tags/:id', () => {
-  test('renames the tag on every contact of the organization and mode only, without contact events', async () => {
+  test('renames the tag on every contact of the organization and mode only, with one tag.updated and no contact events', async () => {
     const h = await testApp()
     const testKey = await h.newKey(h.org.id, { mode: 'test' })
     const a = await tagged(h, ['lead', 'vip'])
@@ -71,7 +75,23 @@ describe('PATCH /api/v1/tags/:id', () => {
     })
     expect(sandboxContact.json().tags).toEqual(['lead'])
     expect((await h.api('GET', '/api/v1/contacts?tag=PROSPECT')).json().pagination.total).toBe(2)
-    expect((await h.eventTypes()).filter((t) => t !== 'contact.created')).toEqual([])
+    expect((await h.eventTypes()).filter((t) => t !== 'contact.created')).toEqual(['tag.updated'])
+    expect(await eventsOf(h, 'tag.updated')).toEqual([{ id, changes: { name: 'prospect' } }])
+    expect(await h.eventTypes(h.org, false)).toEqual(['contact.created'])
+  })
+
+  test('tag.updated carries the name contacts show: trimmed, a letter-case change included; the same name emits nothing', async () => {
+    const h = await testApp()
+    const sandbox = { authorization: `Bearer ${await h.newKey(h.org.id, { mode: 'test' })}` }
+    const contact = await tagged(h, ['lead'], sandbox)
+    const id = (await h.api('GET', '/api/v1/tags', undefined, sandbox)).json().data[0].id
+    expect((await h.api('PATCH', `/api/v1/tags/${id}`, { name: ' lead ' }, sandbox)).statusCode).toBe(200)
+    expect((await h.api('PATCH', `/api/v1/tags/${id}`, { name: '  Lead ' }, sandbox)).statusCode).toBe(200)
+    const shown = (await h.api('GET', `/api/v1/contacts/${contact}`, undefined, sandbox)).json().tags
+    expect(shown).toEqual(['Lead'])
+    expect(await eventsOf(h, 'tag.updated', sandbox)).toEqual([{ id, changes: { name: shown[0] } }])
+    expect(await h.eventTypes(h.org, false)).toEqual(['contact.created', 'tag.updated'])
+    expect(await h.eventTypes(h.org, true)).toEqual([])
   })
 
   test('renaming onto another tag’s name is a 409 that changes nothing; changing only the letter case is allowed', async () => {
@@ -85,14 +105,27 @@ describe('PATCH /api/v1/tags/:id', () => {
     const recased = await h.api('PATCH', `/api/v1/tags/${lead}`, { name: 'Lead' })
     expect(recased.statusCode).toBe(200)
     expect((await h.api('GET', `/api/v1/contacts/${contact}`)).json().tags).toEqual(['Lead', 'vip'])
+    expect(await eventsOf(h, 'tag.updated')).toEqual([{ id: lead, changes: { name: 'Lead' } }])
   })
 
-  test('a rename with a stale If-Match answers 412', async () => {
+  test('a rename with a stale If-Match answers 412 and emits nothing', async () => {
     const h = await testApp()
     const id = (await h.api('POST', '/api/v1/tags', { name: 'a' })).json().id
     const etag = (await h.api('GET', `/api/v1/tags/${id}`)).headers.etag as string
     expect((await h.api('PATCH', `/api/v1/tags/${id}`, { name: 'b' }, { 'if-match': etag })).statusCode).toBe(200)
     expect((await h.api('PATCH', `/api/v1/tags/${id}`, { name: 'c' }, { 'if-match': etag })).statusCode).toBe(412)
+    expect(await eventsOf(h, 'tag.updated')).toEqual([{ id, changes: { name: 'b' } }])
+  })
+
+  test('a rename of an unknown tag or another organization’s tag is a 404 that emits nothing', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const id = (await h.api('POST', '/api/v1/tags', { name: 'a' })).json().id
+    const foreign = { authorization: `Bearer ${other.key}` }
+    expect((await h.api('PATCH', `/api/v1/tags/${id}`, { name: 'b' }, foreign)).statusCode).toBe(404)
+    expect((await h.api('PATCH', '/api/v1/tags/tag_missing', { name: 'b' })).statusCode).toBe(404)
+    expect(await h.eventTypes()).toEqual([])
+    expect(await h.eventTypes(other)).toEqual([])
   })
 })
 
@@ -107,5 +140,36 @@ describe('DELETE /api/v1/tags/:id', () => {
     expect((await h.api('GET', `/api/v1/contacts/${b}`)).json().tags).toEqual([])
     expect((await h.api('GET', `/api/v1/tags/${id}`)).statusCode).toBe(404)
     expect((await h.api('GET', '/api/v1/tags')).json().data.map((t: { name: string }) => t.name)).toEqual(['vip'])
+  })
+
+  test('emits one tag.deleted with the tag as it was, counting the contacts that carried it, and no contact events', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const sandbox = { authorization: `Bearer ${await h.newKey(h.org.id, { mode: 'test' })}` }
+    await tagged(h, ['Lead', 'vip'], sandbox)
+    await tagged(h, ['lead'], sandbox)
+    await tagged(h, ['lead'])
+    const tags = (await h.api('GET', '/api/v1/tags', undefined, sandbox)).json().data
+    const tag = tags.find((t: { name: string }) => t.name === 'Lead')
+    expect(tag).toMatchObject({ object: 'tag', contact_count: 2 })
+    expect((await h.api('DELETE', `/api/v1/tags/${tag.id}`, undefined, sandbox)).statusCode).toBe(200)
+    expect(await eventsOf(h, 'tag.deleted', sandbox)).toEqual([tag])
+    expect(await h.eventTypes(h.org, false)).toEqual(['contact.created', 'contact.created', 'tag.deleted'])
+    expect(await h.eventTypes(h.org, true)).toEqual(['contact.created'])
+    expect(await h.eventTypes(other, false)).toEqual([])
+  })
+
+  test('a DELETE that fails (stale If-Match, unknown id, another organization’s tag) emits nothing and keeps the tag', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const contact = await tagged(h, ['lead'])
+    const id = await tagId(h, 'lead')
+    const foreign = { authorization: `Bearer ${other.key}` }
+    expect((await h.api('DELETE', `/api/v1/tags/${id}`, undefined, { 'if-match': '"stale"' })).statusCode).toBe(412)
+    expect((await h.api('DELETE', `/api/v1/tags/${id}`, undefined, foreign)).statusCode).toBe(404)
+    expect((await h.api('DELETE', '/api/v1/tags/tag_missing')).statusCode).toBe(404)
+    expect((await h.api('GET', `/api/v1/contacts/${contact}`)).json().tags).toEqual(['lead'])
+    expect(await h.eventTypes()).toEqual(['contact.created'])
+    expect(await h.eventTypes(other)).toEqual([])
   })
 })

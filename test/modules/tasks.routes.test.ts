@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest'
 import { insertDeal, insertUser, newContact } from '../fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
 
-async function eventsOf(h: TestApp, type: string) {
-  return (await h.api('GET', `/api/v1/events?type=${type}`)).json().data.map((e: { data: unknown }) => e.data)
+async function eventsOf(h: TestApp, type: string, headers: Record<string, string> = {}) {
+  return (await h.api('GET', `/api/v1/events?type=${type}`, undefined, headers))
+    .json()
+    .data.map((e: { data: unknown }) => e.data)
 }
 
 describe('POST /api/v1/tasks', () => {
@@ -164,6 +166,43 @@ describe('PATCH and DELETE /api/v1/tasks/:id', () => {
       deleted: true,
     })
     expect((await h.api('GET', `/api/v1/tasks/${task.id}`)).statusCode).toBe(404)
+  })
+
+  test('DELETE emits one task.deleted with the task as it was, in the key’s organization and mode only', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const sandbox = { authorization: `Bearer ${await h.newKey(h.org.id, { mode: 'test' })}` }
+    const created = await h.api(
+      'POST',
+      '/api/v1/tasks',
+      { title: 'Send contract', description: 'PDF', due_at: '2025-03-01T10:00:00Z', status: 'completed' },
+      sandbox,
+    )
+    const task = (await h.api('GET', `/api/v1/tasks/${created.json().id}`, undefined, sandbox)).json()
+    expect((await h.api('DELETE', `/api/v1/tasks/${task.id}`, undefined, sandbox)).statusCode).toBe(200)
+    expect(await eventsOf(h, 'task.deleted', sandbox)).toEqual([task])
+    expect(await h.eventTypes(h.org, false)).toEqual(['task.created', 'task.completed', 'task.deleted'])
+    expect(await h.eventTypes(h.org, true)).toEqual([])
+    expect(await h.eventTypes(other, false)).toEqual([])
+  })
+
+  test('a DELETE that fails (stale If-Match, unknown id, another organization’s or mode’s task) emits nothing', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const testKey = await h.newKey(h.org.id, { mode: 'test' })
+    const task = (await h.api('POST', '/api/v1/tasks', { title: 'A' })).json()
+    const etag = (await h.api('GET', `/api/v1/tasks/${task.id}`)).headers.etag as string
+    await h.api('PATCH', `/api/v1/tasks/${task.id}`, { title: 'B' })
+    expect((await h.api('DELETE', `/api/v1/tasks/${task.id}`, undefined, { 'if-match': etag })).statusCode).toBe(412)
+    expect((await h.api('DELETE', '/api/v1/tasks/t_missing')).statusCode).toBe(404)
+    const foreign = { authorization: `Bearer ${other.key}` }
+    expect((await h.api('DELETE', `/api/v1/tasks/${task.id}`, undefined, foreign)).statusCode).toBe(404)
+    const otherMode = { authorization: `Bearer ${testKey}` }
+    expect((await h.api('DELETE', `/api/v1/tasks/${task.id}`, undefined, otherMode)).statusCode).toBe(404)
+    expect((await h.api('GET', `/api/v1/tasks/${task.id}`)).statusCode).toBe(200)
+    expect(await h.eventTypes()).toEqual(['task.created', 'task.updated'])
+    expect(await h.eventTypes(h.org, false)).toEqual([])
+    expect(await h.eventTypes(other)).toEqual([])
   })
 
   test('deleting the linked contact, deal or user keeps the task with the link cleared', async () => {

@@ -76,7 +76,7 @@ export function activitiesRoutes(activities: ActivitiesService) {
           operationId: 'updateActivity',
           summary: 'Update an activity',
           description:
-            'Corrects the given fields (no event is emitted). With `If-Match`, applies only if the activity still has that ETag (else 412 `precondition_failed`).',
+            'Corrects the given fields and emits `activity.updated` with the changed fields (nothing when none changed). With `If-Match`, applies only if the activity still has that ETag (else 412 `precondition_failed`).',
           tags,
           params: ActivityIdParams,
           body: ActivityUpdate,
@@ -93,7 +93,8 @@ export function activitiesRoutes(activities: ActivitiesService) {
         schema: {
           operationId: 'deleteActivity',
           summary: 'Delete an activity',
-          description: 'Removes the activity from the timeline. With `If-Match`, only if it still has that ETag.',
+          description:
+            'Removes the activity from the timeline and emits `activity.deleted` with it as it was. With `If-Match`, only if it still has that ETag.',
           tags,
           params: ActivityIdParams,
           response: { 200: Deleted(Type.Literal('activity')) },

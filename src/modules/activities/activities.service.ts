@@ -77,8 +77,8 @@ export class ActivitiesService {
   }
 
   /**
-   * Corrects an activity. The event catalog has no `activity.updated`, so no event is emitted.
-   * With `ifMatch`, applies only if the activity still has that ETag (else 412).
+   * Corrects an activity and emits `activity.updated` with the fields whose value changed (nothing
+   * for a no-op). With `ifMatch`, applies only if the activity still has that ETag (else 412).
    */
   async update(
     scope: TenantScope,
@@ -111,10 +111,15 @@ export class ActivitiesService {
         if (normalized !== before[field]) patch[field] = normalized
       }
       if (Object.keys(patch).length === 0) return before
-      return toActivity(await updateActivity(tx, scope, id, patch as ActivityValues))
+      const activity = toActivity(await updateActivity(tx, scope, id, patch as ActivityValues))
+      const changes: Record<string, unknown> = {}
+      for (const field of Object.keys(patch) as (keyof Activity)[]) changes[field] = activity[field]
+      await emit(tx, scope, 'activity.updated', { id, changes })
+      return activity
     })
   }
 
+  /** Deletes the activity and emits `activity.deleted` with it as it was. With `ifMatch`, 412 on a stale ETag. */
   async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Activity> {
     return inTransaction(this.db, async (tx) => {
       if (opts.ifMatch !== undefined) {
@@ -124,7 +129,9 @@ export class ActivitiesService {
       }
       const row = await deleteActivity(tx, scope, id)
       if (!row) throw notFound(id)
-      return toActivity(row)
+      const activity = toActivity(row)
+      await emit(tx, scope, 'activity.deleted', activity)
+      return activity
     })
   }
 }

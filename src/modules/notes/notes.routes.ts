@@ -68,7 +68,7 @@ export function notesRoutes(notes: NotesService) {
           operationId: 'updateNote',
           summary: 'Update a note',
           description:
-            'Edits the note (no event is emitted). With `If-Match`, applies only if the note still has that ETag (else 412 `precondition_failed`).',
+            'Edits the note and emits `note.updated` with the changed fields (nothing when none changed). With `If-Match`, applies only if the note still has that ETag (else 412 `precondition_failed`).',
           tags,
           params: NoteIdParams,
           body: NoteUpdate,
@@ -85,7 +85,8 @@ export function notesRoutes(notes: NotesService) {
         schema: {
           operationId: 'deleteNote',
           summary: 'Delete a note',
-          description: 'Deletes the note. With `If-Match`, only if it still has that ETag (else 412).',
+          description:
+            'Deletes the note and emits `note.deleted` with it as it was. With `If-Match`, only if it still has that ETag (else 412).',
           tags,
           params: NoteIdParams,
           response: { 200: Deleted(Type.Literal('note')) },

@@ -60,7 +60,10 @@ export class NotesService {
     return listNotes(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toNote) }))
   }
 
-  /** Edits a note (no event: the catalog has no `note.updated`). With `ifMatch`, 412 on a stale ETag. */
+  /**
+   * Edits a note and emits `note.updated` with the fields whose value changed (nothing for a no-op).
+   * With `ifMatch`, 412 on a stale ETag.
+   */
   async update(scope: TenantScope, id: string, input: NoteUpdate, opts: { ifMatch?: string } = {}): Promise<Note> {
     return inTransaction(this.db, async (tx) => {
       const current = await findNote(tx, scope, id, { forUpdate: true })
@@ -76,10 +79,15 @@ export class NotesService {
         if (input[field] !== undefined && input[field] !== before[field]) patch[field] = input[field]
       }
       if (Object.keys(patch).length === 0) return before
-      return toNote(await updateNote(tx, scope, id, patch as NoteValues))
+      const note = toNote(await updateNote(tx, scope, id, patch as NoteValues))
+      const changes: Record<string, unknown> = {}
+      for (const field of Object.keys(patch) as (keyof Note)[]) changes[field] = note[field]
+      await emit(tx, scope, 'note.updated', { id, changes })
+      return note
     })
   }
 
+  /** Deletes the note and emits `note.deleted` with it as it was. With `ifMatch`, 412 on a stale ETag. */
   async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Note> {
     return inTransaction(this.db, async (tx) => {
       if (opts.ifMatch !== undefined) {
@@ -89,7 +97,9 @@ export class NotesService {
       }
       const row = await deleteNote(tx, scope, id)
       if (!row) throw notFound(id)
-      return toNote(row)
+      const note = toNote(row)
+      await emit(tx, scope, 'note.deleted', note)
+      return note
     })
   }
 }

@@ -69,7 +69,7 @@ export function tagsRoutes(tagsService: TagsService) {
           operationId: 'renameTag',
           summary: 'Rename a tag',
           description:
-            'Renames the tag and, atomically, every contact carrying it. Renaming onto another tag’s name is a 409 `already_exists`. No per-contact `contact.updated` events are emitted. With `If-Match`, applies only if the tag still has that ETag (else 412).',
+            'Renames the tag and, atomically, every contact carrying it. Renaming onto another tag’s name is a 409 `already_exists`. Emits one `tag.updated` with the new name, not a `contact.updated` per contact. With `If-Match`, applies only if the tag still has that ETag (else 412).',
           tags,
           params: TagIdParams,
           body: TagUpdate,
@@ -87,7 +87,7 @@ export function tagsRoutes(tagsService: TagsService) {
           operationId: 'deleteTag',
           summary: 'Delete a tag',
           description:
-            'Removes the tag from every contact carrying it and deletes it, atomically. No per-contact `contact.updated` events are emitted.',
+            'Removes the tag from every contact carrying it and deletes it, atomically. Emits one `tag.deleted` with the tag as it was, not a `contact.updated` per contact.',
           tags,
           params: TagIdParams,
           response: { 200: Deleted(Type.Literal('tag')) },

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
+import { emit } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -33,7 +34,8 @@ function asNameTaken(err: unknown, name: string): never {
 
 /**
  * Tags are bulk labels: renaming or deleting one rewrites every contact carrying it in one UPDATE,
- * without a `contact.updated` event per contact (see docs/timeline.md for why).
+ * with one `tag.updated` / `tag.deleted` event instead of a `contact.updated` per contact (see
+ * docs/timeline.md for why).
  */
 export class TagsService {
   constructor(private readonly db: Db) {}
@@ -57,8 +59,9 @@ export class TagsService {
   }
 
   /**
-   * Renames the tag on itself and on every contact carrying it, atomically. Renaming onto another
-   * tag's name is a 409; changing only the letter case is allowed.
+   * Renames the tag on itself and on every contact carrying it, atomically, and emits `tag.updated`
+   * with the name contacts now show. Renaming onto another tag's name is a 409; changing only the
+   * letter case is allowed (and emitted); the same name changes and emits nothing.
    */
   async rename(scope: TenantScope, id: string, input: TagUpdate, opts: { ifMatch?: string } = {}): Promise<Tag> {
     const name = input.name.trim()
@@ -69,18 +72,25 @@ export class TagsService {
       if (current.name === name) return toTag(current)
       if (await findTagByName(tx, scope, name, id)) throw nameTaken(name)
       await renameTag(tx, scope, id, current.name, name)
-      return toTag((await findTag(tx, scope, id))!)
+      const tag = toTag((await findTag(tx, scope, id))!)
+      await emit(tx, scope, 'tag.updated', { id, changes: { name: tag.name } })
+      return tag
     }).catch((err) => asNameTaken(err, name))
   }
 
-  /** Removes the tag from every contact carrying it, then deletes it. */
+  /**
+   * Removes the tag from every contact carrying it, then deletes it, and emits `tag.deleted` with
+   * the tag as it was (`contact_count`: the contacts that carried it).
+   */
   async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Tag> {
     return inTransaction(this.db, async (tx) => {
       const current = await findTag(tx, scope, id, { forUpdate: true })
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toTag(current))
       await deleteTag(tx, scope, id, current.name)
-      return toTag(current)
+      const tag = toTag(current)
+      await emit(tx, scope, 'tag.deleted', tag)
+      return tag
     })
   }
 }

@@ -103,7 +103,8 @@ export function tasksRoutes(tasks: TasksService) {
         schema: {
           operationId: 'deleteTask',
           summary: 'Delete a task',
-          description: 'Deletes the task. With `If-Match`, only if the task still has that ETag (else 412).',
+          description:
+            'Deletes the task and emits `task.deleted` with the task as it was. With `If-Match`, only if the task still has that ETag (else 412).',
           tags,
           params: TaskIdParams,
           response: { 200: Deleted(Type.Literal('task')) },

@@ -133,6 +133,7 @@ export class TasksService {
     return this.update(principal, id, { status: 'completed' }, opts)
   }
 
+  /** Deletes the task and emits `task.deleted` with the task as it was. With `ifMatch`, 412 on a stale ETag. */
   async remove(scope: TenantScope, id: string, opts: { ifMatch?: string } = {}): Promise<Task> {
     return inTransaction(this.db, async (tx) => {
       if (opts.ifMatch !== undefined) {
@@ -142,7 +143,9 @@ export class TasksService {
       }
       const row = await deleteTask(tx, scope, id)
       if (!row) throw notFound(id)
-      return toTask(row)
+      const task = toTask(row)
+      await emit(tx, scope, 'task.deleted', task)
+      return task
     })
   }
 }
