@@ -29,6 +29,9 @@ describe('GET /book/:username/:slug', () => {
     expect(res.body).toContain('Video call')
     expect(res.body).not.toContain('meet.example') // the location's value is shown only once booked
     expect(res.body).toContain('Thirty minutes.\nBring questions.')
+    // The confirmation's link to the manage page (the script sets its href), and why to keep it.
+    expect(res.body).toContain('<a id="manage-link" aria-describedby="keep-link">Manage this booking</a>')
+    expect(res.body).toMatch(/<p id="keep-link" class="keep-link">Keep this link/)
     // Nothing inline: every script has a src, no <style> element, no style attribute.
     expect(res.body.match(/<script\b[^>]*>/g)).toEqual([expect.stringMatching(/ src="\/book\/assets\/page\.js\?v=/)])
     expect(res.body).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i)

@@ -309,3 +309,89 @@ describe('listing and isolation', () => {
     expect(await h.eventTypes(h.org, false)).toEqual([])
   })
 })
+
+describe('GET /api/public/bookings/:id (the guest reads the booking with the token)', () => {
+  const PUBLIC_KEYS = [
+    'cancel_reason',
+    'cancelled_at',
+    'cancelled_by',
+    'created_at',
+    'end_time',
+    'event_type',
+    'event_type_title',
+    'guest_email',
+    'guest_name',
+    'guest_timezone',
+    'host_name',
+    'host_username',
+    'ics_url',
+    'id',
+    'location',
+    'notes',
+    'object',
+    'rescheduled_at',
+    'start_time',
+    'status',
+  ]
+
+  test('answers the booking as its guest saw it when booking, without the token or any CRM id, never cached', async () => {
+    const h = await testApp({ clock: fixedClock })
+    const { host } = await bookableHost(h, { location: { type: 'video', value: 'https://meet.example/j' } })
+    const { cancel_token: token, ...booked } = (await book(h, host.username, '30-min-call', AT_0800)).json()
+    const res = await publicApi(h, 'GET', `/api/public/bookings/${booked.id}?token=${encodeURIComponent(token)}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('private, no-store')
+    expect(res.json()).toEqual(booked)
+    expect(Object.keys(res.json()).sort()).toEqual(PUBLIC_KEYS)
+    expect(res.json()).toMatchObject({ host_username: host.username, event_type: '30-min-call', status: 'confirmed' })
+
+    await publicApi(h, 'POST', `/api/public/bookings/${booked.id}/cancel`, { token, reason: 'Ill' })
+    const after = await publicApi(h, 'GET', `/api/public/bookings/${booked.id}?token=${encodeURIComponent(token)}`)
+    expect(after.json()).toMatchObject({ status: 'cancelled', cancelled_by: 'guest', cancel_reason: 'Ill' })
+  })
+
+  test('a wrong token is the same 404 as an unknown id; a missing token is a 400', async () => {
+    const h = await testApp({ clock: fixedClock })
+    const { host } = await bookableHost(h)
+    const booking = (await book(h, host.username, '30-min-call', AT_0800)).json()
+    const unknownId = `bk_${'0'.repeat(26)}`
+    const wrong = await publicApi(h, 'GET', `/api/public/bookings/${booking.id}?token=${booking.cancel_token}x`)
+    const unknown = await publicApi(h, 'GET', `/api/public/bookings/${unknownId}?token=${booking.cancel_token}`)
+    for (const res of [wrong, unknown]) {
+      expect(res.statusCode).toBe(404)
+      expect(res.json().error.code).toBe('not_found')
+      expect(res.body).not.toContain(booking.guest_email)
+    }
+    // Same message but for the id the caller sent: nothing tells a wrong token from an unknown id.
+    expect(wrong.json().error.message.replace(booking.id, 'ID')).toBe(
+      unknown.json().error.message.replace(unknownId, 'ID'),
+    )
+    const missing = await publicApi(h, 'GET', `/api/public/bookings/${booking.id}`)
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).not.toContain(booking.guest_email)
+  })
+
+  test("across organizations nothing leaks: one booking's token opens no other booking", async () => {
+    const h = await testApp({ clock: fixedClock })
+    const other = await h.newOrg()
+    const mine = await bookableHost(h)
+    const theirs = await bookableHost(h, {}, { key: other.key })
+    const a = (await book(h, mine.host.username, '30-min-call', AT_0800)).json()
+    const b = (
+      await book(h, theirs.host.username, '30-min-call', AT_0800, { guest: { ...guest, email: 'b@other.example' } })
+    ).json()
+    const read = (id: string, token: string) =>
+      publicApi(h, 'GET', `/api/public/bookings/${id}?token=${encodeURIComponent(token)}`)
+    for (const [id, token] of [
+      [b.id, a.cancel_token],
+      [a.id, b.cancel_token],
+    ]) {
+      const res = await read(id, token)
+      expect(res.statusCode).toBe(404)
+      expect(res.body).not.toMatch(/@(guest|other)\.example|Jane Host|Intro call/)
+    }
+    const own = (await read(b.id, b.cancel_token)).json()
+    expect(own).toMatchObject({ id: b.id, guest_email: 'b@other.example', host_username: theirs.host.username })
+    expect(JSON.stringify(own)).not.toMatch(/org_|user_|c_[0-9a-z]{26}|et_/)
+  })
+})

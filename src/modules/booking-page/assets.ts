@@ -17,7 +17,9 @@ export interface Asset {
 export interface BookingAssets {
   /** /book/assets/page.js: the booking page's script. */
   pageJs: Asset
-  /** /book/assets/page.css */
+  /** /book/assets/manage.js: the guest's "manage your booking" page's script. */
+  manageJs: Asset
+  /** /book/assets/page.css (both pages) */
   pageCss: Asset
   /** /widget/book.js: the embeddable widget. */
   widgetJs: Asset
@@ -61,19 +63,21 @@ export async function bundle(entry: string): Promise<string> {
 let built: Promise<BookingAssets> | undefined
 
 /**
- * Builds the page script, its CSS and the widget with esbuild, once per process, in memory (about
+ * Builds the two page scripts, their CSS and the widget with esbuild, once per process, in memory (about
  * 50 ms): `npm start` and `npm test` need no build step. A failed build is retried on the next call.
  */
 export function bookingAssets(): Promise<BookingAssets> {
   built ??= (async () => {
     const dir = widgetSourceDir()
-    const [pageJs, pageCss, widgetJs] = await Promise.all([
+    const [pageJs, manageJs, pageCss, widgetJs] = await Promise.all([
       bundle(path.join(dir, 'booking-page.ts')),
+      bundle(path.join(dir, 'booking-manage.ts')),
       bundle(path.join(dir, 'booking-page.css')),
       bundle(path.join(dir, 'book.ts')),
     ])
     return {
       pageJs: assetOf(pageJs, 'text/javascript; charset=utf-8'),
+      manageJs: assetOf(manageJs, 'text/javascript; charset=utf-8'),
       pageCss: assetOf(pageCss, 'text/css; charset=utf-8'),
       widgetJs: assetOf(widgetJs, 'text/javascript; charset=utf-8'),
     }

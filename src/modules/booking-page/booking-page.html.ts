@@ -26,7 +26,7 @@ const WEEKDAYS = [
   ['Sun', 'Sunday'],
 ]
 
-function head(title: string, assets: BookingAssets): string {
+export function head(title: string, assets: BookingAssets): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -37,11 +37,34 @@ function head(title: string, assets: BookingAssets): string {
 <link rel="stylesheet" href="/book/assets/page.css?v=${assets.pageCss.hash}">`
 }
 
+/**
+ * The day and time picker (the script's booking-picker.ts drives it by these ids): on the booking
+ * page, and on the manage page to pick a new time, hidden there until asked for.
+ */
+export function pickerSection(opts: { heading: string; hidden?: boolean; after?: string }): string {
+  const weekdays = WEEKDAYS.map(([short, long]) => `<th scope="col" abbr="${long}">${short}</th>`).join('')
+  return `<section id="picker" aria-labelledby="pick-heading"${opts.hidden ? ' hidden' : ''}>
+<h2 id="pick-heading" tabindex="-1">${escapeHtml(opts.heading)}</h2>
+<label for="tz">Time zone</label>
+<select id="tz" name="timezone"></select>
+<div class="month-nav">
+<button type="button" id="prev" aria-label="Previous month">&#8249;</button>
+<h3 id="month-label" aria-live="polite"></h3>
+<button type="button" id="next" aria-label="Next month">&#8250;</button>
+</div>
+<table role="grid" id="grid" class="calendar" aria-labelledby="month-label">
+<thead><tr>${weekdays}</tr></thead>
+<tbody></tbody>
+</table>
+<h3 id="slots-heading" class="slots-heading">Pick a day to see its free times</h3>
+<ul id="slots" class="slots" aria-labelledby="slots-heading"></ul>${opts.after ? `\n${opts.after}` : ''}
+</section>`
+}
+
 /** The booking page: everything the server knows is rendered here; the script adds days, slots and the form. */
 export function bookingPageHtml(page: BookingPage, assets: BookingAssets, opts: { embed: boolean }): string {
   const e = escapeHtml
   const location = page.location_type ? LOCATION_LABELS[page.location_type] : undefined
-  const weekdays = WEEKDAYS.map(([short, long]) => `<th scope="col" abbr="${long}">${short}</th>`).join('')
   return `${head(`${page.title} · ${page.host_name}`, assets)}
 <script src="/book/assets/page.js?v=${assets.pageJs.hash}" defer></script>
 </head>
@@ -55,22 +78,7 @@ export function bookingPageHtml(page: BookingPage, assets: BookingAssets, opts: 
 </ul>${page.description ? `\n<p class="description">${e(page.description)}</p>` : ''}
 </header>
 <noscript><p>This booking page needs JavaScript to show the free times.</p></noscript>
-<section id="picker" aria-labelledby="pick-heading">
-<h2 id="pick-heading">Pick a day and a time</h2>
-<label for="tz">Time zone</label>
-<select id="tz" name="timezone"></select>
-<div class="month-nav">
-<button type="button" id="prev" aria-label="Previous month">&#8249;</button>
-<h3 id="month-label" aria-live="polite"></h3>
-<button type="button" id="next" aria-label="Next month">&#8250;</button>
-</div>
-<table role="grid" id="grid" class="calendar" aria-labelledby="month-label">
-<thead><tr>${weekdays}</tr></thead>
-<tbody></tbody>
-</table>
-<h3 id="slots-heading" class="slots-heading">Pick a day to see its free times</h3>
-<ul id="slots" class="slots" aria-labelledby="slots-heading"></ul>
-</section>
+${pickerSection({ heading: 'Pick a day and a time' })}
 <section id="details" aria-labelledby="details-heading" hidden>
 <h2 id="details-heading">Your details</h2>
 <p id="chosen"></p>
@@ -89,6 +97,8 @@ export function bookingPageHtml(page: BookingPage, assets: BookingAssets, opts: 
 <h2 id="confirmed-heading" tabindex="-1">You are booked</h2>
 <p id="confirmed-when"></p>
 <p><a id="ics" download>Add to your calendar (.ics)</a></p>
+<p><a id="manage-link" aria-describedby="keep-link">Manage this booking</a></p>
+<p id="keep-link" class="keep-link">Keep this link: it is the only way to reschedule or cancel this booking online, and it is shown only once. Bookmark it or save it with your notes.</p>
 </section>
 <p id="live" class="live" aria-live="polite" aria-atomic="true"></p>
 </main>

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ApiError } from '../../http/errors.js'
 import type { BookingsService } from '../scheduling/bookings.service.js'
 import { bookingAssets, sendAsset } from './assets.js'
+import { manageHtml } from './booking-manage.html.js'
 import { bookingPageHtml, notFoundHtml } from './booking-page.html.js'
 
 /**
@@ -22,6 +23,8 @@ export const BOOKING_PAGE_CSP = [
 
 const MAX_USERNAME = 40
 const MAX_SLUG = 80
+/** Booking ids (`newId('booking')`); no slug has an underscore, so none looks like one. */
+const BOOKING_ID = /^bk_[0-9a-z]{26}$/
 
 function htmlReply(reply: FastifyReply, status: number, html: string) {
   return reply
@@ -39,32 +42,47 @@ interface PageQuery {
 }
 
 /**
- * The public booking page (server-rendered HTML), its script and CSS, and the embeddable widget
+ * The public booking page and the guest's manage page (server-rendered HTML), their scripts and CSS, and the embeddable widget
  * script. These are pages and files, not API: hidden from the OpenAPI document.
  */
 export function bookingPageRoutes(bookings: BookingsService) {
   return async (app: FastifyInstance) => {
+    async function bookingPage(reply: FastifyReply, username: string, slug: string, embed: boolean) {
+      const assets = await bookingAssets()
+      if (username.length > MAX_USERNAME || slug.length > MAX_SLUG) return htmlReply(reply, 404, notFoundHtml(assets))
+      try {
+        const page = await bookings.page(username, slug)
+        return htmlReply(reply, 200, bookingPageHtml(page, assets, { embed }))
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'not_found') return htmlReply(reply, 404, notFoundHtml(assets))
+        throw err
+      }
+    }
+
     app.get<{ Params: { username: string; slug: string }; Querystring: PageQuery }>(
       '/book/:username/:slug',
       // Reads the database: counts against the per-address budget of public reads, like the JSON page data.
       { schema: { hide: true } },
+      async (req, reply) => bookingPage(reply, req.params.username, req.params.slug, req.query.embed === '1'),
+    )
+
+    app.get<{ Params: { id: string }; Querystring: PageQuery }>(
+      '/book/manage/:id',
+      // A shell that reads nothing: the script fetches the booking with the token of the URL fragment.
+      { schema: { hide: true } },
       async (req, reply) => {
-        const assets = await bookingAssets()
-        const { username, slug } = req.params
-        if (username.length > MAX_USERNAME || slug.length > MAX_SLUG) return htmlReply(reply, 404, notFoundHtml(assets))
-        try {
-          const page = await bookings.page(username, slug)
-          return htmlReply(reply, 200, bookingPageHtml(page, assets, { embed: req.query.embed === '1' }))
-        } catch (err) {
-          if (err instanceof ApiError && err.code === 'not_found') return htmlReply(reply, 404, notFoundHtml(assets))
-          throw err
-        }
+        // A host named "manage" keeps its booking pages: their slugs never look like a booking id.
+        if (!BOOKING_ID.test(req.params.id)) return bookingPage(reply, 'manage', req.params.id, req.query.embed === '1')
+        return htmlReply(reply, 200, manageHtml(req.params.id, await bookingAssets()))
       },
     )
 
     // Built files are served from memory: not counted against the per-address budget of public routes.
     const asset = { schema: { hide: true }, config: { publicRateLimit: false as const } }
     app.get('/book/assets/page.js', asset, async (req, reply) => sendAsset(req, reply, (await bookingAssets()).pageJs))
+    app.get('/book/assets/manage.js', asset, async (req, reply) =>
+      sendAsset(req, reply, (await bookingAssets()).manageJs),
+    )
     app.get('/book/assets/page.css', asset, async (req, reply) =>
       sendAsset(req, reply, (await bookingAssets()).pageCss),
     )

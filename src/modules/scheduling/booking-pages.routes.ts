@@ -72,6 +72,26 @@ export function bookingPagesRoutes(bookings: BookingsService) {
       async (req, reply) => reply.code(201).send(await bookings.book(req.params.username, req.params.slug, req.body)),
     )
 
+    app.get(
+      '/api/public/bookings/:id',
+      {
+        schema: {
+          operationId: 'getBookingAsGuest',
+          summary: 'Get a booking (guest)',
+          description: `The booking as its guest sees it (what the booking answer showed, without \`cancel_token\`): what the "manage your booking" page shows.${TOKEN}${PUBLIC}`,
+          tags,
+          params: BookingIdParams,
+          querystring: TokenQuery,
+          response: { 200: PublicBooking },
+        },
+      },
+      async (req, reply) => {
+        // The answer carries the guest's name and email: no shared cache may keep it.
+        reply.header('cache-control', 'private, no-store')
+        return bookings.getAsGuest(req.params.id, req.query.token)
+      },
+    )
+
     app.post(
       '/api/public/bookings/:id/cancel',
       {

@@ -10,6 +10,8 @@ export type BookingRow = Omit<Selectable<BookingsTable>, 'org_id' | 'livemode'> 
   livemode: boolean
   host_name: string
   host_email: string
+  /** Public booking answers carry it: the manage page fetches the event type's slots by it. */
+  host_username: string
 }
 
 const COLUMNS = [
@@ -47,6 +49,7 @@ function selectBooking(executor: Executor) {
     .select((eb) => [
       eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
       eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
+      eb.selectFrom('users').select('users.username').whereRef('users.id', '=', 'bookings.user_id').as('host_username'),
     ])
 }
 
@@ -122,6 +125,11 @@ export async function listBookings(executor: Executor, scope: TenantScope, query
         .select((eb) => [
           eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
           eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
+          eb
+            .selectFrom('users')
+            .select('users.username')
+            .whereRef('users.id', '=', 'bookings.user_id')
+            .as('host_username'),
         ]),
     sql<string>`bookings.id`,
     sort,

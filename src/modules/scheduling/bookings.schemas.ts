@@ -47,6 +47,10 @@ export type Booking = Static<typeof Booking>
 export const PublicBooking = Type.Object(
   {
     ...common,
+    host_username: Type.String({
+      description: "The host's username: with `event_type`, the booking page whose slots a reschedule picks from",
+      examples: ['jane'],
+    }),
     ics_url: Type.String({
       description: 'Path of the calendar file (.ics) of this booking, token included',
       examples: ['/api/public/bookings/bk_01jd3k8m2x7q9v4b6n5t0w1y2z/ics?token=…'],

@@ -101,7 +101,7 @@ export function toBooking(row: BookingRow): Booking {
 }
 
 export function toPublicBooking(row: BookingRow, token: string): PublicBooking {
-  return { ...commonOf(row), ics_url: icsUrl(row.id, token) }
+  return { ...commonOf(row), host_username: row.host_username, ics_url: icsUrl(row.id, token) }
 }
 
 /**
@@ -252,8 +252,19 @@ export class BookingsService {
       })
       return bookingId
     })
-    const row = await findBookingById(this.db, id)
-    return { ...toPublicBooking(row!, token), cancel_token: token }
+    return { ...(await this.publicView(id, token)), cancel_token: token }
+  }
+
+  /** The booking as its guest sees it, read after the change that the caller committed. */
+  private async publicView(id: string, token: string): Promise<PublicBooking> {
+    const row = (await findBookingById(this.db, id))!
+    return toPublicBooking(row, token)
+  }
+
+  /** The guest's read of the booking (the manage page's): a wrong token is the same 404 as an unknown id. */
+  async getAsGuest(id: string, token: string): Promise<PublicBooking> {
+    await this.byToken(this.db, id, token)
+    return this.publicView(id, token)
   }
 
   /** The booking the token belongs to, locked when asked; a wrong token is the same 404 as an unknown id. */
@@ -337,7 +348,7 @@ export class BookingsService {
       this.assertGuestMayChange(row)
       await this.cancel(tx, row, 'guest', reason)
     })
-    return toPublicBooking((await findBookingById(this.db, id))!, token)
+    return this.publicView(id, token)
   }
 
   async rescheduleAsGuest(id: string, token: string, start: string): Promise<PublicBooking> {
@@ -349,7 +360,7 @@ export class BookingsService {
       }
       await this.move(tx, id, new Date(start), 'guest', lockedRead)
     })
-    return toPublicBooking((await findBookingById(this.db, id))!, token)
+    return this.publicView(id, token)
   }
 
   async ics(id: string, token: string): Promise<string> {
