@@ -62,3 +62,6 @@ export async function insertDeal(h: TestApp, contactId: string | null, values: D
     .execute()
   return id
 }
+
+/** Event types without `tag.created`, for tests about other events of changes that also create tags. */
+export const withoutTagCreations = (types: string[]) => types.filter((t) => t !== 'tag.created')

@@ -210,6 +210,11 @@ export const EVENT_CATALOG = {
     data: updated('n_01jd3k8m2x7q9v4b6n5t0w1y2z'),
   },
   'note.deleted': { description: 'A note was deleted; `data` is the note as it was', data: noteData },
+  'tag.created': {
+    description:
+      'A tag was created: explicitly (POST /api/v1/tags) or by its first use on a contact (create, update, import); `contact_count` is 0 at that moment',
+    data: tagData,
+  },
   'tag.updated': {
     description:
       'A tag was renamed, on itself and on every contact carrying it (no `contact.updated` per contact); `changes.name` is the new name',

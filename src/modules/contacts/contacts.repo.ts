@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
-import { afterOutbox, OUTBOX_RESULT, outboxCtes } from '../../events/emit.js'
+import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../events/emit.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -156,10 +156,25 @@ export async function listContacts(db: Executor, scope: TenantScope, query: Cont
 export async function registerTags(db: Executor, scope: TenantScope, names: string[]): Promise<string[]> {
   const unique = [...new Map(names.map((n) => [n.trim().toLowerCase(), n.trim()])).values()]
   if (unique.length === 0) return []
-  await sql`insert into tags (id, org_id, livemode, name)
+  const created = await sql<{
+    id: string
+    name: string
+    created_at: Date
+  }>`insert into tags (id, org_id, livemode, name)
     select u.id, ${scope.orgId}, ${scope.livemode}, u.name
     from unnest(${unique.map(() => newId('tag'))}::text[], ${unique}::text[]) as u(id, name)
-    on conflict (org_id, livemode, lower(name)) do nothing`.execute(db)
+    on conflict (org_id, livemode, lower(name)) do nothing
+    returning id, name, created_at`.execute(db)
+  // A first use creates the tag: announced like an explicit creation, in the caller's transaction.
+  for (const t of created.rows) {
+    await emit(db, scope, 'tag.created', {
+      id: t.id,
+      object: 'tag',
+      name: t.name,
+      contact_count: 0,
+      created_at: t.created_at.toISOString(),
+    })
+  }
   const rows = await db
     .selectFrom('tags')
     .select('name')

@@ -51,11 +51,16 @@ export class TagsService {
   }
 
   /** Creates a tag; a name already used (in any letter case) is a 409. */
+  /** Creates a tag and emits `tag.created`, in one transaction; a taken name (any letter case) is a 409. */
   async create(scope: TenantScope, input: TagCreate): Promise<Tag> {
     const name = input.name.trim()
-    const row = await insertTag(this.db, scope, { id: newId('tag'), name })
-    if (!row) throw nameTaken(name)
-    return toTag(row)
+    return inTransaction(this.db, async (tx) => {
+      const row = await insertTag(tx, scope, { id: newId('tag'), name })
+      if (!row) throw nameTaken(name)
+      const tag = toTag(row)
+      await emit(tx, scope, 'tag.created', tag)
+      return tag
+    })
   }
 
   /**
