@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { safeEqual } from '../lib/crypto.js'
-import { type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
+import { assertCsrf, type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
 import type { KeyVerifier } from '../modules/api-keys/api-keys.service.js'
 import type { Principal, Scope } from '../modules/api-keys/principal.js'
-import { PLAN_SCOPES, ROLE_SCOPES } from '../modules/api-keys/principal.js'
+import { effectiveScopes, PLAN_SCOPES, ROLE_SCOPES } from '../modules/api-keys/principal.js'
 import { readCredential, readPublishableKey } from './credentials.js'
 import { ApiError } from './errors.js'
 import type { AuthFailureGuard } from './rate-limit.js'
@@ -93,15 +92,7 @@ export function registerAuth(
 async function authenticateSession(req: FastifyRequest, reply: FastifyReply, sessions: Sessions, token: string) {
   const session = await sessions.find(token)
   if (!session) throw new ApiError('unauthenticated', 'Your session has ended: sign in again')
-  if (!SAFE_METHODS.has(req.method)) {
-    const sent = req.headers['x-csrf-token']
-    if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
-      throw new ApiError(
-        'csrf_failed',
-        'A change made with a dashboard session must send the session’s csrf_token in the X-CSRF-Token header',
-      )
-    }
-  }
+  if (!SAFE_METHODS.has(req.method)) assertCsrf(req, session)
   const mode = req.headers['rapport-mode']
   if (mode !== undefined && mode !== 'live' && mode !== 'test') {
     throw new ApiError('invalid_header', 'Rapport-Mode must be "live" or "test"')
@@ -115,7 +106,7 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply, ses
     userId: user.id,
     role: user.role,
     plan: org.plan,
-    scopes: PLAN_SCOPES[org.plan].filter((s) => ROLE_SCOPES[user.role].includes(s)),
+    scopes: effectiveScopes(ROLE_SCOPES[user.role], org.plan),
   }
   req.log = req.log.child({ org_id: org.id, user_id: user.id, livemode: req.principal.livemode })
   reply.log = req.log

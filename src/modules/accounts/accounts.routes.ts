@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../../http/errors.js'
-import { safeEqual } from '../../lib/crypto.js'
 import { IdParams } from '../leads/schema-parts.js'
 import {
   Invite,
@@ -17,7 +16,7 @@ import {
   SetupState,
 } from './accounts.schemas.js'
 import { type AccountsService, type ClientMeta, toSessionView } from './accounts.service.js'
-import { clearSessionCookie, type Sessions, sessionTokenOf, setSessionCookie } from './sessions.js'
+import { assertCsrf, clearSessionCookie, type OpenedSession, type Sessions, setSessionCookie } from './sessions.js'
 
 const metaOf = (req: FastifyRequest): ClientMeta => ({
   ip: req.ip ?? null,
@@ -26,6 +25,12 @@ const metaOf = (req: FastifyRequest): ClientMeta => ({
 
 /** Sign-in pages must never be cached by a shared proxy. */
 const NO_STORE = 'no-store'
+
+/** Answers a session just opened (setup, sign-in, accepted invite): the cookie, and the session uncached. */
+function sendOpened(req: FastifyRequest, reply: FastifyReply, opened: OpenedSession, status: 200 | 201) {
+  setSessionCookie(req, reply, opened)
+  return reply.code(status).header('cache-control', NO_STORE).send(toSessionView(opened.context))
+}
 
 export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
   return async (fastify: FastifyInstance) => {
@@ -59,11 +64,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
           response: { 201: SessionView },
         },
       },
-      async (req, reply) => {
-        const opened = await accounts.setup(req.body, metaOf(req))
-        setSessionCookie(req, reply, opened)
-        return reply.code(201).header('cache-control', NO_STORE).send(toSessionView(opened.context))
-      },
+      async (req, reply) => sendOpened(req, reply, await accounts.setup(req.body, metaOf(req)), 201),
     )
 
     app.post(
@@ -79,11 +80,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
           response: { 200: SessionView },
         },
       },
-      async (req, reply) => {
-        const opened = await accounts.login(req.body, metaOf(req))
-        setSessionCookie(req, reply, opened)
-        return reply.header('cache-control', NO_STORE).send(toSessionView(opened.context))
-      },
+      async (req, reply) => sendOpened(req, reply, await accounts.login(req.body, metaOf(req)), 200),
     )
 
     app.get(
@@ -99,8 +96,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
         },
       },
       async (req, reply) => {
-        const token = sessionTokenOf(req)
-        const session = token ? await sessions.find(token) : undefined
+        const session = await sessions.fromRequest(req)
         if (!session) throw new ApiError('unauthenticated', 'Not signed in')
         return reply.header('cache-control', NO_STORE).send(toSessionView(session))
       },
@@ -117,13 +113,9 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
         },
       },
       async (req, reply) => {
-        const token = sessionTokenOf(req)
-        const session = token ? await sessions.find(token) : undefined
+        const session = await sessions.fromRequest(req)
         if (session) {
-          const sent = req.headers['x-csrf-token']
-          if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
-            throw new ApiError('csrf_failed', 'Signing out needs the session’s csrf_token in the X-CSRF-Token header')
-          }
+          assertCsrf(req, session)
           await accounts.logout(session)
         }
         clearSessionCookie(req, reply)
@@ -138,7 +130,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
         schema: {
           operationId: 'listInvites',
           summary: 'List invites',
-          description: 'The organization’s invites, newest first; filter by `status`. Paged by `page`.',
+          description: 'The organization’s invites, newest first; filter by `status`. Paged.',
           tags,
           querystring: InviteListQuery,
           response: { 200: InviteList },
@@ -212,11 +204,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
           response: { 201: SessionView },
         },
       },
-      async (req, reply) => {
-        const opened = await accounts.acceptInvite(req.body, metaOf(req))
-        setSessionCookie(req, reply, opened)
-        return reply.code(201).header('cache-control', NO_STORE).send(toSessionView(opened.context))
-      },
+      async (req, reply) => sendOpened(req, reply, await accounts.acceptInvite(req.body, metaOf(req)), 201),
     )
   }
 }

@@ -3,11 +3,13 @@ import type { Config } from '../../config.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { ApiError } from '../../http/errors.js'
+import { type ListResult, type PageParams, paginate } from '../../http/pagination.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import type { RateLimiter } from '../../ratelimit/limiter.js'
 import type { Principal } from '../api-keys/principal.js'
+import { NEWEST_FIRST } from '../leads/schema-parts.js'
 import { createOrganization } from '../orgs/orgs.service.js'
 import type { Invite, InviteAccept, InviteCreate, LoginInput, SessionView, SetupInput } from './accounts.schemas.js'
 import { hashPassword, verifyPassword } from './passwords.js'
@@ -187,13 +189,8 @@ export class AccountsService {
 
   async listInvites(
     principal: Principal,
-    query: { status?: Invite['status']; page?: number; limit?: number },
-  ): Promise<{
-    data: Invite[]
-    pagination: { page: number; limit: number; total: number; has_more: boolean; next_cursor: null }
-  }> {
-    const limit = query.limit ?? 50
-    const page = query.page ?? 1
+    query: { status?: Invite['status'] } & PageParams,
+  ): Promise<ListResult<Invite>> {
     const now = new Date(this.clock.nowMs())
     let q = this.db.selectFrom('invites').where('org_id', '=', principal.orgId)
     if (query.status === 'pending') {
@@ -205,20 +202,14 @@ export class AccountsService {
     } else if (query.status === 'expired') {
       q = q.where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '<=', now)
     }
-    const [rows, count] = await Promise.all([
-      q
-        .select(INVITE_COLUMNS)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .offset((page - 1) * limit)
-        .execute(),
-      q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-    ])
-    return {
-      data: rows.slice(0, limit).map((r) => this.toInvite(r)),
-      pagination: { page, limit, total: count.n, has_more: rows.length > limit, next_cursor: null },
-    }
+    const page = await paginate(
+      q,
+      (qb) => qb.select(INVITE_COLUMNS),
+      sql<string>`id`,
+      { ...NEWEST_FIRST, expression: sql`created_at` },
+      query,
+    )
+    return { ...page, data: page.data.map((r) => this.toInvite(r)) }
   }
 
   /** Revokes a pending invite: its link stops working at once. */
@@ -348,11 +339,14 @@ async function assertEmailFree(executor: Executor, email: string) {
     .where(sql<boolean>`lower(email) = lower(${email})`)
     .where('password_hash', 'is not', null)
     .executeTakeFirst()
-  if (taken) {
-    throw new ApiError('already_exists', 'This email already signs in to an organization on this installation', {
-      details: [{ field: 'email', message: 'Already has an account' }],
-    })
-  }
+  if (taken) throw emailHasAccount()
+}
+
+/** The 409 for an email that already signs in (to any organization of the installation). */
+export function emailHasAccount(): ApiError {
+  return new ApiError('already_exists', 'This email already signs in to an organization on this installation', {
+    details: [{ field: 'email', message: 'Already has an account' }],
+  })
 }
 
 /** A user who can sign in, with a username derived from the email (booking pages use it). */

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import type { Plan } from '../../config.js'
 import type { Db, Executor } from '../../db/schema.js'
+import { ApiError } from '../../http/errors.js'
 import type { Clock } from '../../lib/clock.js'
-import { randomBase62, sha256Hex } from '../../lib/crypto.js'
+import { randomBase62, safeEqual, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import type { Role } from '../api-keys/principal.js'
 
@@ -110,6 +111,12 @@ export class Sessions {
     }
   }
 
+  /** The live session of the request's cookie, if any. */
+  async fromRequest(req: FastifyRequest): Promise<SessionContext | undefined> {
+    const token = sessionTokenOf(req)
+    return token ? this.find(token) : undefined
+  }
+
   async close(sessionId: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id', '=', sessionId).execute()
   }
@@ -128,6 +135,20 @@ export async function purgeExpiredSessions(db: Executor): Promise<number> {
     .where(sql<boolean>`coalesce(accepted_at, revoked_at, expires_at) < now() - interval '30 days'`)
     .execute()
   return Number(result.numDeletedRows)
+}
+
+/**
+ * Throws 403 unless the request carries the session's CSRF token in `X-CSRF-Token`: another site's
+ * page can make a browser send the cookie, but cannot read the token.
+ */
+export function assertCsrf(req: FastifyRequest, session: SessionContext) {
+  const sent = req.headers['x-csrf-token']
+  if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+    throw new ApiError(
+      'csrf_failed',
+      'A change made with a dashboard session must send the session’s csrf_token in the X-CSRF-Token header',
+    )
+  }
 }
 
 /** The cookie token of a request, if any. */

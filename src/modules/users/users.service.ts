@@ -7,6 +7,7 @@ import { ApiError, invalidField } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
+import { emailHasAccount } from '../accounts/accounts.service.js'
 import type { Principal } from '../api-keys/principal.js'
 import type { User, UserCreate, UserListQuery, UserUpdate } from './users.schemas.js'
 
@@ -51,11 +52,7 @@ function asDuplicate(err: unknown): never {
       details: [{ field: 'username', message: 'Already used on this installation' }],
     })
   }
-  if (e?.code === '23505' && e.constraint === 'users_login_email') {
-    throw new ApiError('already_exists', 'This email already signs in to an organization on this installation', {
-      details: [{ field: 'email', message: 'Already has an account' }],
-    })
-  }
+  if (e?.code === '23505' && e.constraint === 'users_login_email') throw emailHasAccount()
   if (e?.code === '23505' && e.constraint === 'users_email') {
     throw new ApiError('already_exists', 'A user with this email already exists in the organization', {
       details: [{ field: 'email', message: 'Already used by another user of the organization' }],
