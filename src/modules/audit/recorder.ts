@@ -18,21 +18,21 @@ export interface AuditRow {
   requestId: string
 }
 
-/** Rows per INSERT. */
-const CHUNK = 1000
 /**
- * Under load a batch is written as soon as this many rows wait: rows that live a few milliseconds
- * die in V8's young generation, where rows kept for a whole second would be promoted to the old
- * one and cost full garbage collections.
+ * Rows per INSERT, and how many waiting rows start a write before the timer does: under load, rows
+ * that live a few milliseconds die in V8's young generation, where rows kept for a whole second
+ * would be promoted to the old one and cost full garbage collections.
  */
-const BATCH = 1000
+const CHUNK = 1000
+/** How often waiting rows are written when fewer than a chunk wait. */
+const FLUSH_MS = 1000
 /** If the database is unreachable, at most this many rows wait for it; older ones are dropped (and counted). */
 const MAX_PENDING = 50_000
 
 /**
  * Records one row per authenticated API call off the request path: a request only appends to an
- * array, and a timer writes the batch with multi-row INSERTs every `flushMs` (or as soon as
- * `batchSize` rows wait). `close()` writes whatever is left, so a clean shutdown loses nothing.
+ * array, and a timer writes the batch every second (or as soon as a chunk's worth of rows
+ * wait). `close()` writes whatever is left, so a clean shutdown loses nothing.
  */
 export class AuditRecorder {
   private pending: AuditRow[] = []
@@ -44,22 +44,25 @@ export class AuditRecorder {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { flushMs?: number; batchSize?: number; onError?: (err: unknown) => void } = {},
+    private readonly opts: { onError?: (err: unknown) => void } = {},
   ) {
-    this.timer = setInterval(() => void this.flush(), opts.flushMs ?? 1000)
+    this.timer = setInterval(() => void this.flush(), FLUSH_MS)
     this.timer.unref()
   }
 
   record(row: AuditRow) {
     if (this.closed) return
     this.pending.push(row)
-    if (this.pending.length >= (this.opts.batchSize ?? BATCH)) void this.flush()
+    if (this.pending.length >= CHUNK) void this.flush()
   }
 
-  /** Writes what is pending; concurrent calls share one write. */
-  flush(): Promise<void> {
-    if (this.flushing) return this.flushing
-    if (this.pending.length === 0) return Promise.resolve()
+  /**
+   * Writes every row recorded before the call: after a write already in flight (which may have
+   * started before the newest rows came), one more for what is left. One write at a time.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.pending.length === 0) return
     this.flushing = this.write().finally(() => {
       this.flushing = undefined
     })
@@ -87,11 +90,10 @@ export class AuditRecorder {
     }
   }
 
-  /** Stops the timer and writes everything still pending (twice at most if a write was in flight). */
+  /** Stops the timer and writes everything still pending. */
   async close() {
     this.closed = true
     clearInterval(this.timer)
-    await this.flushing
     await this.flush()
   }
 }
