@@ -4,10 +4,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { onceRetrying } from '../../lib/once.js'
 
-/** One built file, served from memory. */
-export interface Asset {
-  body: string
+/** One built file, served from memory (text from esbuild, bytes from Vite). */
+export interface Asset<Body extends string | Buffer = string> {
+  body: Body
   contentType: string
   /** Strong validator and cache-busting version: a hash of the body. */
   etag: string
@@ -37,7 +38,7 @@ export function widgetSourceDir(from = path.dirname(fileURLToPath(import.meta.ur
   }
 }
 
-export function assetOf(body: string, contentType: string): Asset {
+export function assetOf<Body extends string | Buffer>(body: Body, contentType: string): Asset<Body> {
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 16)
   return { body, contentType, etag: `"${hash}"`, hash }
 }
@@ -60,48 +61,50 @@ export async function bundle(entry: string): Promise<string> {
   return file.text
 }
 
-let built: Promise<BookingAssets> | undefined
-
 /**
  * Builds the two page scripts, their CSS and the widget with esbuild, once per process, in memory (about
  * 50 ms): `npm start` and `npm test` need no build step. A failed build is retried on the next call.
  */
-export function bookingAssets(): Promise<BookingAssets> {
-  built ??= (async () => {
-    const dir = widgetSourceDir()
-    const [pageJs, manageJs, pageCss, widgetJs] = await Promise.all([
-      bundle(path.join(dir, 'booking-page.ts')),
-      bundle(path.join(dir, 'booking-manage.ts')),
-      bundle(path.join(dir, 'booking-page.css')),
-      bundle(path.join(dir, 'book.ts')),
-    ])
-    return {
-      pageJs: assetOf(pageJs, 'text/javascript; charset=utf-8'),
-      manageJs: assetOf(manageJs, 'text/javascript; charset=utf-8'),
-      pageCss: assetOf(pageCss, 'text/css; charset=utf-8'),
-      widgetJs: assetOf(widgetJs, 'text/javascript; charset=utf-8'),
-    }
-  })()
-  built.catch(() => {
-    built = undefined
-  })
-  return built
-}
+export const bookingAssets: () => Promise<BookingAssets> = onceRetrying(async () => {
+  const dir = widgetSourceDir()
+  const [pageJs, manageJs, pageCss, widgetJs] = await Promise.all([
+    bundle(path.join(dir, 'booking-page.ts')),
+    bundle(path.join(dir, 'booking-manage.ts')),
+    bundle(path.join(dir, 'booking-page.css')),
+    bundle(path.join(dir, 'book.ts')),
+  ])
+  return {
+    pageJs: assetOf(pageJs, 'text/javascript; charset=utf-8'),
+    manageJs: assetOf(manageJs, 'text/javascript; charset=utf-8'),
+    pageCss: assetOf(pageCss, 'text/css; charset=utf-8'),
+    widgetJs: assetOf(widgetJs, 'text/javascript; charset=utf-8'),
+  }
+})
 
 /**
  * Sends a built file with its ETag (304 to a matching If-None-Match). A request naming the
  * current version (`?v=<hash>`, as the page links it) is cached for a year; others revalidate.
  */
-export function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, opts: { cors?: boolean } = {}) {
+export function sendAsset(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  asset: Asset<string | Buffer>,
+  opts: { cors?: boolean } = {},
+) {
   const version = (req.query as { v?: unknown }).v
   reply
-    .header('etag', asset.etag)
     .header('x-content-type-options', 'nosniff')
     .header(
       'cache-control',
       version === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate',
     )
   if (opts.cors) reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin')
+  return sendBuilt(req, reply, asset)
+}
+
+/** Sends a built file with its ETag, or 304 when If-None-Match names it (weak comparison). */
+export function sendBuilt(req: FastifyRequest, reply: FastifyReply, asset: Asset<string | Buffer>) {
+  reply.header('etag', asset.etag)
   const ifNoneMatch = req.headers['if-none-match']
   if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
     return reply.code(304).send()

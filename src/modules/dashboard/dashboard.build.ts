@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
+import { onceRetrying } from '../../lib/once.js'
+import { type Asset, assetOf } from '../booking-page/assets.js'
 
 /** One built file of the dashboard, held in memory. */
-export interface DashboardFile {
-  body: Buffer
-  contentType: string
-  /** Strong validator: a hash of the body. */
-  etag: string
-}
+export type DashboardFile = Asset<Buffer>
 
 export interface DashboardBuild {
   /** index.html: every client route answers it. */
@@ -44,8 +40,7 @@ const TYPES: Record<string, string> = {
 }
 
 function fileOf(name: string, body: Buffer): DashboardFile {
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 16)
-  return { body, contentType: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${hash}"` }
+  return assetOf(body, TYPES[path.extname(name)] ?? 'application/octet-stream')
 }
 
 /** Runs Vite's production build of web/ without writing anything to disk. */
@@ -85,16 +80,8 @@ async function buildDashboard(): Promise<DashboardBuild> {
   return { index, assets, gzippedBytes }
 }
 
-let built: Promise<DashboardBuild> | undefined
-
 /**
  * The dashboard, built once per process in memory (about a second): `npm start` serves /app with no
  * build step. A failed build is retried on the next call.
  */
-export function dashboardBuild(): Promise<DashboardBuild> {
-  built ??= buildDashboard()
-  built.catch(() => {
-    built = undefined
-  })
-  return built
-}
+export const dashboardBuild: () => Promise<DashboardBuild> = onceRetrying(buildDashboard)

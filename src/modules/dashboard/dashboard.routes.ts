@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../../http/errors.js'
+import { sendBuilt } from '../booking-page/assets.js'
 import { type DashboardFile, dashboardBuild } from './dashboard.build.js'
 
 /**
@@ -23,12 +24,7 @@ function send(req: FastifyRequest, reply: FastifyReply, file: DashboardFile, cac
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
     .header('cache-control', cacheControl)
-    .header('etag', file.etag)
-  const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
-    return reply.code(304).send()
-  }
-  return reply.type(file.contentType).send(file.body)
+  return sendBuilt(req, reply, file)
 }
 
 /** index.html is revalidated on every visit, so a new release is picked up at once. */

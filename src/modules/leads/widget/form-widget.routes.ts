@@ -1,22 +1,15 @@
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { onceRetrying } from '../../../lib/once.js'
 import { type Asset, assetOf, bundle, sendAsset, widgetSourceDir } from '../../booking-page/assets.js'
-
-let built: Promise<Asset> | undefined
 
 /**
  * /widget/form.js, bundled with esbuild from src/widgets/form.ts once per process, in memory (as the
  * booking widget is): no build step. A failed build is retried on the next call.
  */
-export function formWidgetAsset(): Promise<Asset> {
-  built ??= bundle(path.join(widgetSourceDir(), 'form.ts')).then((body) =>
-    assetOf(body, 'text/javascript; charset=utf-8'),
-  )
-  built.catch(() => {
-    built = undefined
-  })
-  return built
-}
+export const formWidgetAsset: () => Promise<Asset> = onceRetrying(async () =>
+  assetOf(await bundle(path.join(widgetSourceDir(), 'form.ts')), 'text/javascript; charset=utf-8'),
+)
 
 /** The embeddable contact-form widget. A file, not API: hidden from the OpenAPI document. */
 export function formWidgetRoutes() {
