@@ -116,3 +116,13 @@ export async function emit(
   await afterOutbox(executor, row.deliveries)
   return { id: row.event_id, event: type, timestamp: row.event_created_at.toISOString(), data }
 }
+
+/**
+ * The data of an `*.updated` event: `{id, changes}`, each field the patch wrote with its new value
+ * as the API shows it (read from the updated object, so values are normalised the same way).
+ */
+export function updatedData<T extends object>(id: string, patch: object, updated: T) {
+  const changes: Partial<T> = {}
+  for (const field of Object.keys(patch) as (keyof T)[]) changes[field] = updated[field]
+  return { id, changes }
+}

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit, updatedData } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -112,9 +112,7 @@ export class ActivitiesService {
       }
       if (Object.keys(patch).length === 0) return before
       const activity = toActivity(await updateActivity(tx, scope, id, patch as ActivityValues))
-      const changes: Record<string, unknown> = {}
-      for (const field of Object.keys(patch) as (keyof Activity)[]) changes[field] = activity[field]
-      await emit(tx, scope, 'activity.updated', { id, changes })
+      await emit(tx, scope, 'activity.updated', updatedData(id, patch, activity))
       return activity
     })
   }

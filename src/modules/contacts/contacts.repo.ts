@@ -5,6 +5,7 @@ import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../events/emit.
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { TenantScope } from '../api-keys/principal.js'
+import { toTag } from '../tags/tags.service.js'
 import type { ContactListQuery } from './contacts.schemas.js'
 
 export interface ContactRow {
@@ -167,13 +168,7 @@ export async function registerTags(db: Executor, scope: TenantScope, names: stri
     returning id, name, created_at`.execute(db)
   // A first use creates the tag: announced like an explicit creation, in the caller's transaction.
   for (const t of created.rows) {
-    await emit(db, scope, 'tag.created', {
-      id: t.id,
-      object: 'tag',
-      name: t.name,
-      contact_count: 0,
-      created_at: t.created_at.toISOString(),
-    })
+    await emit(db, scope, 'tag.created', toTag({ ...t, contact_count: 0 }))
   }
   const rows = await db
     .selectFrom('tags')

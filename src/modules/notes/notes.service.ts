@@ -1,6 +1,6 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit, updatedData } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -80,9 +80,7 @@ export class NotesService {
       }
       if (Object.keys(patch).length === 0) return before
       const note = toNote(await updateNote(tx, scope, id, patch as NoteValues))
-      const changes: Record<string, unknown> = {}
-      for (const field of Object.keys(patch) as (keyof Note)[]) changes[field] = note[field]
-      await emit(tx, scope, 'note.updated', { id, changes })
+      await emit(tx, scope, 'note.updated', updatedData(id, patch, note))
       return note
     })
   }

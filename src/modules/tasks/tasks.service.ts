@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit, updatedData } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -120,9 +120,7 @@ export class TasksService {
       }
       if (Object.keys(patch).length === 0) return before
       const task = toTask(await updateTask(tx, principal, id, patch as TaskValues))
-      const changes: Record<string, unknown> = {}
-      for (const field of Object.keys(patch) as (keyof Task)[]) changes[field] = task[field]
-      await emit(tx, principal, 'task.updated', { id, changes })
+      await emit(tx, principal, 'task.updated', updatedData(id, patch, task))
       if (patch.status === 'completed') await emitCompleted(tx, principal, task)
       return task
     })
