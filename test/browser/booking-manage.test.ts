@@ -1,33 +1,22 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bookingAssets } from '../../src/modules/booking-page/assets.js'
 import { type TestApp, testApp } from '../harness.js'
 import { openHost } from './booking-host.js'
+import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
 
 /*
  * The guest's "manage your booking" page (/book/manage/:id): its HTML over HTTP (inject), then the
  * whole flow in real headless Chromium: book, follow the manage link, reschedule, cancel.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 const VISITOR_ZONE = 'America/New_York'
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshots/booking-manage.png', import.meta.url))
 
-if (!hasChromium && !process.env.CI) {
-  console.warn(
-    `Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium to run them; CI requires it).`,
-  )
-}
-
-test.runIf(!hasChromium && Boolean(process.env.CI))('CI has Chromium for the browser tests', () => {
-  expect.fail(`${CHROMIUM} is missing: CI must install Chromium (see .ci/run)`)
-})
+requireChromiumInCi()
 
 /** The visitor-local date `days` from now (the host is free around the clock). */
 function visitorDate(days: number): string {
@@ -127,10 +116,7 @@ describe.runIf(hasChromium)('managing a booking in Chromium', () => {
   let rapport: string
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
     h = await testApp()
     await h.app.listen({ port: 0, host: '127.0.0.1' })
     rapport = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`
@@ -225,10 +211,7 @@ describe.runIf(hasChromium)('managing a booking in Chromium', () => {
           rescheduled_by: 'guest',
         }),
       )
-      if (process.env.RAPPORT_SCREENSHOTS === '1' || !existsSync(SCREENSHOT)) {
-        mkdirSync(path.dirname(SCREENSHOT), { recursive: true })
-        await page.screenshot({ path: SCREENSHOT, fullPage: true })
-      }
+      if (shouldWriteScreenshot(SCREENSHOT)) await page.screenshot({ path: SCREENSHOT, fullPage: true })
 
       // Cancel, keyboard only: the Cancel button, the confirmation step, the reason, the answer.
       await page.locator('#cancel').focus()

@@ -1,29 +1,19 @@
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type TestApp, testApp } from '../harness.js'
 import { openHost } from './booking-host.js'
+import { hasChromium, launchChromium, requireChromiumInCi } from './chromium.js'
 
 /*
  * The booking page and the widget in real headless Chromium: Rapport listens on one loopback
  * origin, a customer's page (with its own strict CSP) on another.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 const VISITOR_ZONE = 'America/New_York'
 
-if (!hasChromium && !process.env.CI) {
-  console.warn(
-    `Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium to run them; CI requires it).`,
-  )
-}
-
-test.runIf(!hasChromium && Boolean(process.env.CI))('CI has Chromium for the browser tests', () => {
-  expect.fail(`${CHROMIUM} is missing: CI must install Chromium (see .ci/run)`)
-})
+requireChromiumInCi()
 
 /** The visitor-local date two days from now: the test books on it (the host is free around the clock). */
 function bookingDate(): string {
@@ -63,10 +53,7 @@ describe.runIf(hasChromium)('booking in Chromium', () => {
   let rapport: string
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
     h = await testApp()
     await h.app.listen({ port: 0, host: '127.0.0.1' })
     rapport = originOf(h.app.server)

@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
@@ -8,6 +7,7 @@ import { loadConfig } from '../../src/config.js'
 import { startWorker } from '../../src/delivery/worker.js'
 import { createDeps, type Deps } from '../../src/deps.js'
 import { isolatedDatabase } from '../harness.js'
+import { shouldWriteScreenshot } from './chromium.js'
 
 export interface Installation {
   app: FastifyInstance
@@ -64,9 +64,7 @@ const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta
  */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   const path = `${SCREENSHOTS}dashboard-${name}.png`
-  if (process.env.RAPPORT_SCREENSHOTS !== '1' && existsSync(path)) return
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path, fullPage: opts.fullPage ?? true })
+  if (shouldWriteScreenshot(path)) await page.screenshot({ path, fullPage: opts.fullPage ?? true })
 }
 
 /** Collects the Content-Security-Policy violations a page reports, to assert there are none. */

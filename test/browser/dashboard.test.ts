@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startReceiver } from '../receiver.js'
+import { hasChromium, launchChromium, requireChromiumInCi } from './chromium.js'
 import { emptyInstallation, type Installation, screenshot, watchCsp } from './dashboard-host.js'
 
 /*
@@ -12,18 +12,7 @@ import { emptyInstallation, type Installation, screenshot, watchCsp } from './da
  * the installation, as one person's first session would.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-
-if (!hasChromium && !process.env.CI) {
-  console.warn(
-    `Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium to run them; CI requires it).`,
-  )
-}
-
-test.runIf(!hasChromium && Boolean(process.env.CI))('CI has Chromium for the browser tests', () => {
-  expect.fail(`${CHROMIUM} is missing: CI must install Chromium (see .ci/run)`)
-})
+requireChromiumInCi()
 
 const OWNER = {
   org: 'Acme Robotics',
@@ -47,10 +36,7 @@ describe.runIf(hasChromium)('the dashboard in Chromium', () => {
   let contactId = ''
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
     site = await emptyInstallation()
     receiver = await startReceiver()
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })

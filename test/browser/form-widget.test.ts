@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type TestApp, testApp } from '../harness.js'
+import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
 
 /*
  * The contact-form widget in real headless Chromium: Rapport listens on one loopback origin, a
@@ -12,19 +12,9 @@ import { type TestApp, testApp } from '../harness.js'
  * time (3 s): a submission is stored only if the widget waits for it.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 const SCREENSHOT = fileURLToPath(new URL('../../docs/form-widget-dark.png', import.meta.url))
 
-if (!hasChromium && !process.env.CI) {
-  console.warn(
-    `Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium to run them; CI requires it).`,
-  )
-}
-
-test.runIf(!hasChromium && Boolean(process.env.CI))('CI has Chromium for the form widget tests', () => {
-  expect.fail(`${CHROMIUM} is missing: CI must install Chromium (see .ci/run)`)
-})
+requireChromiumInCi('CI has Chromium for the form widget tests')
 
 const CONSENT = 'I agree that Acme stores my data to answer me ("Privacy policy").'
 const TOPIC_LABEL = 'Topic <img src=x onerror="window.__xss=1">'
@@ -105,10 +95,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
     (await h.api('GET', `/api/v1/form_responses?form_id=${formId}`)).json().data as Record<string, unknown>[]
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
     // Every request comes from 127.0.0.1: lift the per-address public budgets, keep the minimum fill time.
     h = await testApp({ env: { RAPPORT_PUBLIC_RATE_LIMITS: 'read=10000,write=10000' } })
     await h.app.listen({ port: 0, host: '127.0.0.1' })
@@ -563,7 +550,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
         await page.getByLabel('Email').fill('jane@')
         await page.getByLabel('Email').press('Enter')
         await page.getByText('Must be a valid email').waitFor()
-        if (process.env.RAPPORT_SCREENSHOTS === '1' || !existsSync(SCREENSHOT)) {
+        if (shouldWriteScreenshot(SCREENSHOT)) {
           await page.locator('[data-rapport-form] .dark').screenshot({ path: SCREENSHOT })
         }
       },
