@@ -376,6 +376,23 @@ describe('roles and invites', () => {
     expect(res.cookies.find((c) => c.name === 'rapport_session')?.secure).toBe(true)
   })
 
+  test('the invite list pages by cursor, newest first, without repeats', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const ids = [
+      (await invite(h, owner, 'member')).id,
+      (await invite(h, owner, 'member')).id,
+      (await invite(h, owner, 'admin')).id,
+    ]
+    const first = (await asUser(h.app, owner).get('/api/v1/invites?limit=2')).json()
+    expect(first.pagination).toMatchObject({ total: 3, has_more: true })
+    const second = (
+      await asUser(h.app, owner).get(`/api/v1/invites?limit=2&cursor=${first.pagination.next_cursor}`)
+    ).json()
+    expect(second.pagination).toMatchObject({ has_more: false, next_cursor: null })
+    expect([...first.data, ...second.data].map((i: { id: string }) => i.id)).toEqual([...ids].reverse())
+  })
+
   test('invites are private to their organization and made in live mode only', async () => {
     const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
     const owner = await ownerOf(h)
