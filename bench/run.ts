@@ -22,7 +22,7 @@ const POOL_SIZE = 10
 const SEEDED_CONTACTS = 1_000
 const PAUSE_MS = 500
 
-type ServerName = 'bare' | 'rapport-memory' | 'rapport-redis' | 'rapport-no-audit'
+type ServerName = 'bare' | 'bare-prepared' | 'rapport-memory' | 'rapport-redis' | 'rapport-no-audit'
 
 interface Scenario {
   id: string
@@ -31,7 +31,8 @@ interface Scenario {
   subject: ServerName
   /** What the subject is compared with: the bare server unless said. */
   baseline?: ServerName
-  target: number
+  /** The ratio to reach; none for a row that is there to inform. */
+  target?: number
 }
 
 const SCENARIOS: Scenario[] = [
@@ -63,6 +64,20 @@ const SCENARIOS: Scenario[] = [
     subject: 'rapport-memory',
     baseline: 'rapport-no-audit',
     target: 0.9,
+  },
+  {
+    id: 'get-prepared',
+    title: '`GET /api/v1/contacts/:id`, memory limiter, against a baseline that prepares its statement',
+    workload: 'get-contact',
+    subject: 'rapport-memory',
+    baseline: 'bare-prepared',
+  },
+  {
+    id: 'create-prepared',
+    title: '`POST /api/v1/contacts` (row + event), memory limiter, against a baseline that prepares its statement',
+    workload: 'create-contact',
+    subject: 'rapport-memory',
+    baseline: 'bare-prepared',
   },
 ]
 
@@ -152,17 +167,19 @@ async function startServers(settings: Settings, seeded: Seeded, servers: Map<Ser
   const profile = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : []
   const common = { databaseUrl: seeded.url, poolSize: POOL_SIZE, orgId: seeded.orgId }
   for (const name of needed) {
+    const kind = name === 'bare' || name === 'bare-prepared' ? 'bare' : 'rapport'
     const server = await startServer({
       ...common,
       name,
-      kind: name === 'bare' ? 'bare' : 'rapport',
+      kind,
       ...(name === 'rapport-redis' ? { redisUrl: settings.redisUrl } : {}),
       ...(name === 'rapport-no-audit' ? { env: { RAPPORT_AUDIT_LOG: 'off' } } : {}),
+      ...(name === 'bare-prepared' ? { env: { BENCH_BARE_PREPARED: '1' } } : {}),
       nodeFlags: profile,
     })
     servers.set(name, server)
     log(`${name}: pid ${server.pid}, ${server.url}`)
-    await checkServer(server.url, name !== 'bare', seeded)
+    await checkServer(server.url, kind === 'rapport', seeded)
   }
 }
 

@@ -34,15 +34,22 @@ ${machineList(machine)}
   seeds one teams organization, its live secret key and 1,000 contacts.
 - Every server runs in a child process of its own, on 127.0.0.1 port 0, with logging off,
   \`NODE_ENV=production\` and a \`pg\` pool of 10 connections:
-  - **baseline**: Fastify with no hooks and no schemas, one statement per request: for GET,
+  - **baseline**: Fastify with no hooks and no schemas, one unnamed statement per request (as
+    \`pool.query(text, values)\` sends it, parsed and planned by PostgreSQL every time): for GET,
     \`select\` of the 11 contact columns \`where org_id = $1 and livemode = $2 and id = $3\`; for
     POST, a single-row \`insert … returning\` of a contact.
+  - **prepared baseline**: the same server sending the same statement as a named prepared
+    statement (parsed and planned once per connection), as Rapport sends its recurring statements
+    (\`RAPPORT_DB_PREPARED_STATEMENTS\`). The rows against it have no target: they show what the
+    stack itself costs once both sides spare PostgreSQL the parsing, while the rows with targets
+    compare with the plain server the targets were set against.
   - **Rapport**: \`createDeps\` + \`buildApp\` as in production (audit log on: each request appends
     a row that a timer writes in batches), API role only (key cache at its default of
     500 ms) and no webhook endpoint (so \`contact.created\` fans out to no delivery and sends no
     \`pg_notify\`), with the teams plan's limit raised to 1,000,000,000 requests a minute through
     \`config.rateLimits\`, so the limiter counts every request but never rejects one. The Redis
-    scenario sets \`REDIS_URL\`: one atomic Lua script per request. A start-up check confirms
+    scenario sets \`REDIS_URL\`: every request is counted by an atomic Lua script, and the
+    requests that arrive in one turn of the event loop share one script call. A start-up check confirms
     that \`X-RateLimit-Remaining\` goes down, and the run fails if the store ever failed open.
 - The audit scenario compares Rapport with the same Rapport started with \`RAPPORT_AUDIT_LOG=off\`
   (no row recorded): the ratio is what recording every call costs, with a target of at least 0.90×.
@@ -71,6 +78,6 @@ Settings (environment): \`BENCH_DATABASE_URL\` (default
 \`postgres://postgres@127.0.0.1:5432/postgres\`; \`rapport_bench\` is created beside it),
 \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`), \`BENCH_CONNECTIONS\` (10),
 \`BENCH_DURATION_SEC\` (5), \`BENCH_WARMUP_SEC\` (2), \`BENCH_ROUNDS\` (5). For investigation,
-\`BENCH_SCENARIOS=get-memory,get-redis,create\` runs a subset and \`BENCH_CPU_PROF=<dir>\` writes
+\`BENCH_SCENARIOS=get-memory,get-redis,create,audit,get-prepared,create-prepared\` runs a subset and \`BENCH_CPU_PROF=<dir>\` writes
 CPU profiles of every server (one file per process, named by its pid); neither kind of run rewrites this section.`
 }

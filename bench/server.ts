@@ -1,7 +1,8 @@
 /**
  * One benchmark server, run in its own process by `bench/run.ts` (forked, talking over IPC):
  *
- * - `bare`: Fastify + `pg`, no hooks, no schemas, the same SQL as Rapport for the resource.
+ * - `bare`: Fastify + `pg`, no hooks, no schemas, the same SQL as Rapport for the resource; with
+ *   BENCH_BARE_PREPARED=1, as named prepared statements.
  * - `rapport`: the full stack (`createDeps` + `buildApp`), with the Redis limiter when REDIS_URL is set.
  *
  * Both listen on 127.0.0.1, port 0, with logging off and a pool of BENCH_POOL_SIZE connections.
@@ -39,22 +40,29 @@ function requiredEnv(name: string): string {
   return value
 }
 
-async function startBare(databaseUrl: string, poolSize: number, orgId: string) {
+/**
+ * With `prepared`, each statement is a named prepared statement (parsed and planned once per
+ * connection), as Rapport's recurring statements are: the baseline for the stack's own overhead.
+ */
+async function startBare(databaseUrl: string, poolSize: number, orgId: string, prepared: boolean) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize })
   const app = Fastify({ logger: false })
+  const named = (name: string) => (prepared ? { name } : {})
   app.get<{ Params: { id: string } }>('/api/v1/contacts/:id', async (req, reply) => {
-    const { rows } = await pool.query(SELECT_CONTACT, [orgId, true, req.params.id])
+    const { rows } = await pool.query({
+      ...named('select_contact'),
+      text: SELECT_CONTACT,
+      values: [orgId, true, req.params.id],
+    })
     if (!rows[0]) return reply.code(404).send({ error: 'not_found' })
     return rows[0]
   })
   app.post<{ Body: { name?: string; email?: string } }>('/api/v1/contacts', async (req, reply) => {
-    const { rows } = await pool.query(INSERT_CONTACT, [
-      req.body.name ?? null,
-      req.body.email ?? null,
-      `c_${randomUUID()}`,
-      orgId,
-      true,
-    ])
+    const { rows } = await pool.query({
+      ...named('insert_contact'),
+      text: INSERT_CONTACT,
+      values: [req.body.name ?? null, req.body.email ?? null, `c_${randomUUID()}`, orgId, true],
+    })
     return reply.code(201).send(rows[0])
   })
   return { app, close: () => pool.end(), limiterErrors: () => 0 }
@@ -95,8 +103,14 @@ async function main() {
   const databaseUrl = requiredEnv('BENCH_SERVER_DATABASE_URL')
   const poolSize = Number(requiredEnv('BENCH_POOL_SIZE'))
   let server: { app: FastifyInstance; close(): Promise<void>; limiterErrors(): number }
-  if (kind === 'bare') server = await startBare(databaseUrl, poolSize, requiredEnv('BENCH_ORG_ID'))
-  else if (kind === 'rapport') server = await startRapport(databaseUrl, poolSize, process.env.REDIS_URL || undefined)
+  if (kind === 'bare') {
+    server = await startBare(
+      databaseUrl,
+      poolSize,
+      requiredEnv('BENCH_ORG_ID'),
+      process.env.BENCH_BARE_PREPARED === '1',
+    )
+  } else if (kind === 'rapport') server = await startRapport(databaseUrl, poolSize, process.env.REDIS_URL || undefined)
   else throw new Error(`unknown server kind "${kind}"`)
   await server.app.listen({ host: '127.0.0.1', port: 0 })
   const address = server.app.server.address()

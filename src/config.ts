@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
+import type { DatabaseTarget } from './db/database.js'
 
 export type Plan = 'free' | 'pro' | 'teams'
 export const PLANS: readonly Plan[] = ['free', 'pro', 'teams']
@@ -22,6 +23,8 @@ export interface Config {
   port: number
   /** DATABASE_URL: PostgreSQL connection string. Unset: embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined
+  /** RAPPORT_DB_PREPARED_STATEMENTS=off: send every statement unnamed (for poolers that cannot keep named statements). Default on. */
+  dbPreparedStatements: boolean
   /** RAPPORT_DATA_DIR: where the embedded database and generated files live. Default ./.rapport. */
   dataDir: string
   /** REDIS_URL: Redis for rate-limit counters shared by every API process. Unset: in-memory counters. */
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     port: intSetting(env, 'PORT', 3000),
     databaseUrl: env.DATABASE_URL || undefined,
+    dbPreparedStatements: !['off', '0', 'false'].includes(env.RAPPORT_DB_PREPARED_STATEMENTS ?? ''),
     dataDir: path.resolve(env.RAPPORT_DATA_DIR || '.rapport'),
     redisUrl: env.REDIS_URL || undefined,
     adminToken: env.RAPPORT_ADMIN_TOKEN || undefined,
@@ -213,4 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: intSetting(env, 'RAPPORT_WEBHOOK_RETENTION_DAYS', 30),
     },
   }
+}
+
+/** Where the configuration says the database is: PostgreSQL at DATABASE_URL, else PGlite in the data dir. */
+export function databaseTargetOf(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPreparedStatements'>,
+): DatabaseTarget {
+  return config.databaseUrl
+    ? { url: config.databaseUrl, preparedStatements: config.dbPreparedStatements }
+    : { dataDir: config.dataDir }
 }

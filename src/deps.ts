@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import type { Config } from './config.js'
+import { type Config, databaseTargetOf } from './config.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
 import type { Db } from './db/schema.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
@@ -34,9 +34,7 @@ export async function createDeps(
     secretBox?: SecretBox
   } = {},
 ): Promise<Deps> {
-  const database =
-    overrides.database ??
-    (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }))
+  const database = overrides.database ?? (await openDatabase(databaseTargetOf(config)))
   const clock = overrides.clock ?? systemClock
   const metrics = createMetrics()
   const deps: Deps = {

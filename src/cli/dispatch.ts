@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Config } from '../config.js'
+import { type Config, databaseTargetOf } from '../config.js'
 import { acquireDataDirLock, DataDirLockedError, type LockHolder } from '../db/data-dir-lock.js'
+import type { DatabaseTarget } from '../db/database.js'
 import { CONTROL_PATH, type ControlInfo, readControlFile } from './control-file.js'
 import type { OperationRequest } from './operations.js'
 import { CliError } from './output.js'
@@ -14,7 +15,7 @@ const BUSY_WAIT_MS = 20_000
  * that does, through its control endpoint.
  */
 export async function dispatchOperation(request: OperationRequest, config: Config): Promise<unknown> {
-  if (config.databaseUrl) return runDirectly(request, { url: config.databaseUrl })
+  if (config.databaseUrl) return runDirectly(request, databaseTargetOf(config))
   const deadline = Date.now() + BUSY_WAIT_MS
   for (;;) {
     let holder: LockHolder
@@ -47,7 +48,7 @@ export async function dispatchOperation(request: OperationRequest, config: Confi
   }
 }
 
-async function runDirectly(request: OperationRequest, target: { url: string } | { dataDir: string }) {
+async function runDirectly(request: OperationRequest, target: DatabaseTarget) {
   // Imported here: a command forwarded to a server loads neither the database engines nor the schemas
   // (the server checks the arguments with this same module).
   const { checkOperation, runOperation } = await import('./operations.js')

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
-import type { Config } from '../config.js'
+import { type Config, databaseTargetOf } from '../config.js'
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from '../db/data-dir-lock.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrator.js'
@@ -33,7 +33,7 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
       const lock = await lockDataDir(config.dataDir, role)
       closers.push(() => lock.release())
     }
-    const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir })
+    const database = await openDatabase(databaseTargetOf(config))
     closers.push(() => database.close())
     const applied = await migrate(database.db)
     const deps = await createDeps(config, { database })

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
+import { preparingPool } from './prepared-statements.js'
 import type { Database, Db } from './schema.js'
 
 // int8 (counts, sums) as JS numbers: every count we return fits in 2^53. Calendar dates (`date`)
@@ -20,8 +21,14 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-/** `snapshot`: a PGlite data-dir dump to start from (skips initdb; tests use a migrated one). */
-export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true; snapshot?: Blob }
+/**
+ * `url`: PostgreSQL, whose recurring statements are prepared unless `preparedStatements` is false.
+ * `snapshot`: a PGlite data-dir dump to start from (skips initdb; tests use a migrated one).
+ */
+export type DatabaseTarget =
+  | { url: string; preparedStatements?: boolean }
+  | { dataDir: string }
+  | { memory: true; snapshot?: Blob }
 
 /** Opens PostgreSQL when given a URL, otherwise embedded PGlite (persisted in `dataDir`, or in memory). */
 export async function openDatabase(
@@ -30,7 +37,8 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   if ('url' in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const dialect = new PostgresDialect({ pool: target.preparedStatements === false ? pool : preparingPool(pool) })
+    const db = new Kysely<Database>({ dialect })
     return {
       db,
       engine: 'postgres',

@@ -77,6 +77,31 @@ describe.skipIf(unavailable)(`Redis store${unavailable ? ` (skipped: ${unavailab
     expect((await pending).failedOpen).toBeUndefined()
   })
 
+  test('sends the requests of one event-loop turn as one script call, each counted in order on its own key', async () => {
+    const conn = connect()
+    await conn.ping()
+    const calls: string[] = []
+    const send = conn.sendCommand.bind(conn)
+    conn.sendCommand = (command, ...rest) => {
+      calls.push(command.name)
+      return send(command, ...rest)
+    }
+    const limiter = redisLimiter(conn, { timeoutMs: 5_000, maxBatch: 8 })
+    const [a, b] = [`test:${randomUUID()}`, `test:${randomUUID()}`]
+    // 12 hits on a (limit 5) and 3 on b (limit 2), interleaved, all in one turn: 15 requests, two
+    // script calls of at most 8 (the first may be preceded by a NOSCRIPT miss and its EVAL).
+    const keys = Array.from({ length: 15 }, (_, i) => (i % 5 === 4 ? b : a))
+    const results = await Promise.all(keys.map((key) => limiter.hit(key, key === a ? 5 : 2, W)))
+    expect(results.filter((r) => r.failedOpen)).toEqual([])
+    expect(calls.filter((name) => name === 'evalsha')).toHaveLength(2)
+    const ofA = results.filter((_, i) => keys[i] === a)
+    const ofB = results.filter((_, i) => keys[i] === b)
+    expect(ofA.map((r) => r.allowed)).toEqual([...Array(5).fill(true), ...Array(7).fill(false)])
+    expect(ofA.slice(0, 5).map((r) => r.remaining)).toEqual([4, 3, 2, 1, 0])
+    expect(ofB.map((r) => r.allowed)).toEqual([true, true, false])
+    expect(ofA.filter((r) => !r.allowed).every((r) => r.retryAfterSec >= 1)).toBe(true)
+  })
+
   test('admits exactly the limit when many connections hit one key at once', async () => {
     const limiters = [connect(), connect(), connect()].map((c) => redisLimiter(c, { timeoutMs: 5_000 }))
     const key = `test:${randomUUID()}`
