@@ -35,6 +35,7 @@ export interface ApiKeysTable {
   last_used_at: Timestamp | null
   expires_at: Timestamp | null
   revoked_at: Timestamp | null
+  created_by_user_id: string | null
 }
 
 export interface ContactsTable {

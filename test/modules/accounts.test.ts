@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { describe, expect, test } from 'vitest'
-import { emptyInstallation, type TestApp, testApp } from '../harness.js'
+import { ADMIN_TOKEN, emptyInstallation, type TestApp, testApp } from '../harness.js'
 
 /*
  * Dashboard accounts: first-run setup, sign-in and sign-out, sessions acting on /api/v1 with a CSRF
@@ -350,6 +350,77 @@ describe('roles and invites', () => {
     expect((await admin.send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'admin' })).statusCode).toBe(200)
     const promoted = await asUser(h.app, owner).send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' })
     expect(promoted.json().role).toBe('owner')
+  })
+
+  test('an admin cannot create an owner user either (a later invite to that email would make them an owner)', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const admin = asUser(h.app, await memberOf(h, owner, 'admin'))
+    const user = { name: 'Alt', email: `alt.${unique()}@acme.example`, username: `alt-${unique()}` }
+    const refused = await admin.send('POST', '/api/v1/users', { ...user, role: 'owner' })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().error.message).toBe('Only an owner can make, change or remove an owner')
+    expect((await asUser(h.app, owner).send('POST', '/api/v1/users', { ...user, role: 'owner' })).statusCode).toBe(201)
+  })
+
+  test("an API key has its creator's authority over owners: an admin's key cannot change owners, an owner's key can, an operator's key can", async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1' } })
+    const owner = await ownerOf(h)
+    const adminSigned = await memberOf(h, owner, 'admin')
+    const member = await memberOf(h, owner)
+    const ownerId = owner.body.user.id
+    const keyOf = async (by: ReturnType<typeof asUser>) => {
+      const res = await by.send('POST', '/api/v1/api_keys', { name: 'automation', scopes: ['read', 'write', 'admin'] })
+      expect(res.statusCode, res.body).toBe(201)
+      return res.json().key as string
+    }
+    const withKey = (key: string) => (method: 'PATCH' | 'DELETE' | 'POST', url: string, body?: object) =>
+      h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(body ? { payload: body } : {}) })
+
+    const adminKey = withKey(await keyOf(asUser(h.app, adminSigned)))
+    // A key made with the admin's key is still the admin's.
+    const made = await adminKey('POST', '/api/v1/api_keys', { name: 'second', scopes: ['admin'] })
+    expect(made.statusCode, made.body).toBe(201)
+    const adminKeyOfKey = withKey(made.json().key)
+    for (const send of [adminKey, adminKeyOfKey]) {
+      const refused = [
+        await send('PATCH', `/api/v1/users/${ownerId}`, { role: 'member' }),
+        await send('DELETE', `/api/v1/users/${ownerId}`),
+        await send('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' }),
+        await send('POST', '/api/v1/users', {
+          name: 'X',
+          email: `x.${unique()}@acme.example`,
+          username: `x-${unique()}`,
+          role: 'owner',
+        }),
+      ]
+      for (const res of refused) {
+        expect(res.statusCode, res.body).toBe(403)
+        expect(res.json().error.message).toContain('the user who created this API key is an admin')
+      }
+      // Everything else an admin may do, the key does.
+      expect((await send('PATCH', `/api/v1/users/${member.body.user.id}`, { name: 'Renamed' })).statusCode).toBe(200)
+    }
+
+    const ownerKey = withKey(await keyOf(asUser(h.app, owner)))
+    const promoted = await ownerKey('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' })
+    expect(promoted.statusCode, promoted.body).toBe(200)
+    // Authority is the creator's role today: once the owner is demoted, their key loses it.
+    expect((await ownerKey('PATCH', `/api/v1/users/${ownerId}`, { role: 'admin' })).statusCode).toBe(200)
+    const afterDemotion = await ownerKey('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'admin' })
+    expect(afterDemotion.statusCode).toBe(403)
+
+    // A key the operator provisioned acts for the organization.
+    const provisioned = await h.app.inject({
+      method: 'POST',
+      url: `/admin/v1/orgs/${owner.body.organization.id}/api_keys`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { name: 'operator', mode: 'live' },
+    })
+    expect(provisioned.statusCode, provisioned.body).toBe(201)
+    const operator = withKey(provisioned.json().api_key?.key ?? provisioned.json().key)
+    const byOperator = await operator('PATCH', `/api/v1/users/${adminSigned.body.user.id}`, { role: 'owner' })
+    expect(byOperator.statusCode, byOperator.body).toBe(200)
   })
 
   test('a role change applies to open sessions at once, and removing a user ends their sessions', async () => {

@@ -14,6 +14,8 @@ export interface ApiKeyRow {
   last_used_at: Date | null
   expires_at: Date | null
   revoked_at: Date | null
+  /** The dashboard user behind the key (see Principal.keyCreatorId); null when an operator made it. */
+  created_by_user_id: string | null
 }
 
 const COLUMNS = [
@@ -29,6 +31,7 @@ const COLUMNS = [
   'last_used_at',
   'expires_at',
   'revoked_at',
+  'created_by_user_id',
 ] as const
 
 export async function insertKey(

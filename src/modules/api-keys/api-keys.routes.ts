@@ -9,7 +9,7 @@ import { Deleted } from '../../http/shared-schemas.js'
 import type { OrgsService } from '../orgs/orgs.service.js'
 import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery, ApiKeyUpdate } from './api-keys.schemas.js'
 import { updateOrgKey } from './api-keys.service.js'
-import type { Principal } from './principal.js'
+import { actingUserId, type Principal } from './principal.js'
 
 /** A live key manages every key of its organization; a test key, like all test-mode access, only test keys. */
 function testModeOnly(p: Principal): { livemode?: boolean } {
@@ -69,7 +69,8 @@ export function apiKeysRoutes(orgs: OrgsService) {
             'A test-mode key can only create test-mode keys (send "mode":"test")',
           )
         }
-        return reply.code(201).send(await orgs.createKey(req.principal.orgId, req.body))
+        const createdBy = actingUserId(req.principal) ?? null
+        return reply.code(201).send(await orgs.createKey(req.principal.orgId, req.body, createdBy))
       },
     )
 

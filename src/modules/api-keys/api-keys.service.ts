@@ -122,7 +122,13 @@ function invalid(field: string, message: string) {
  * (no scopes; usable only on the public form routes, from its allowed origins), with 190 random
  * bits in base62. Only its SHA-256 is stored; the caller gets the key once.
  */
-export async function createKey(db: Executor, orgId: string, plan: Plan, input: NewKeyInput): Promise<ApiKeyView> {
+export async function createKey(
+  db: Executor,
+  orgId: string,
+  plan: Plan,
+  input: NewKeyInput,
+  createdByUserId: string | null = null,
+): Promise<ApiKeyView> {
   const type = input.type ?? 'secret'
   let origins: string[] = []
   if (type === 'publishable') {
@@ -163,6 +169,7 @@ export async function createKey(db: Executor, orgId: string, plan: Plan, input: 
     scopes,
     allowed_origins: origins,
     expires_at: expiresAt,
+    created_by_user_id: createdByUserId,
   })
   return toKeyView(row, plan, secret)
 }
@@ -251,6 +258,7 @@ export class KeyVerifier {
       keyId: row.id,
       plan: row.plan,
       scopes: effectiveScopes(row.scopes, row.plan),
+      ...(row.created_by_user_id ? { keyCreatorId: row.created_by_user_id } : {}),
     }
   }
 

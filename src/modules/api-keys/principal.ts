@@ -33,6 +33,16 @@ export interface Principal extends TenantScope {
   /** Set for a dashboard session: the signed-in user and their role. */
   userId?: string
   role?: Role
+  /**
+   * Set for an API key a dashboard user created (directly, or with a key they created): the key
+   * has no more authority over owners than that user has today. Unset for operators' keys.
+   */
+  keyCreatorId?: string
+}
+
+/** The dashboard user a caller acts for: the session's user, or the creator of the key; none for an operator's key. */
+export function actingUserId(principal: Principal): string | undefined {
+  return principal.userId ?? principal.keyCreatorId
 }
 
 /**

@@ -62,9 +62,14 @@ export class OrgsService {
     return { rows: rows.map(toOrg), total }
   }
 
-  async createKey(orgId: string, input: Parameters<typeof createKey>[3]): Promise<ApiKeyView> {
+  /** `createdByUserId`: the dashboard user behind the request (see Principal.keyCreatorId); none for operators. */
+  async createKey(
+    orgId: string,
+    input: Parameters<typeof createKey>[3],
+    createdByUserId: string | null = null,
+  ): Promise<ApiKeyView> {
     const org = await this.get(orgId)
-    return createKey(this.db, org.id, org.plan, input)
+    return createKey(this.db, org.id, org.plan, input, createdByUserId)
   }
 
   async listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {

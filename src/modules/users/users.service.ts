@@ -8,7 +8,7 @@ import { assertIfMatch } from '../../http/etag.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import { emailHasAccount } from '../accounts/accounts.service.js'
-import type { Principal } from '../api-keys/principal.js'
+import { actingUserId, type Principal } from '../api-keys/principal.js'
 import type { User, UserCreate, UserListQuery, UserUpdate } from './users.schemas.js'
 
 const COLUMNS = ['id', 'name', 'email', 'username', 'timezone', 'role', 'created_at', 'updated_at'] as const
@@ -83,6 +83,7 @@ export class UsersService {
   async create(principal: Principal, input: UserCreate): Promise<User> {
     this.assertLive(principal)
     assertTimezone(input.timezone)
+    if (input.role === 'owner') await assertOwnerActs(this.db, principal)
     const row = await this.db
       .insertInto('users')
       .values({
@@ -135,7 +136,7 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
-      if (current.role === 'owner' || input.role === 'owner') assertOwnerActs(principal)
+      if (current.role === 'owner' || input.role === 'owner') await assertOwnerActs(tx, principal)
       if (current.role === 'owner' && input.role !== undefined && input.role !== 'owner') {
         await assertAnotherOwner(tx, principal.orgId, id)
       }
@@ -157,7 +158,7 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
-      if (current.role === 'owner') assertOwnerActs(principal)
+      if (current.role === 'owner') await assertOwnerActs(tx, principal)
       if (current.role === 'owner') await assertAnotherOwner(tx, principal.orgId, id)
       await tx.deleteFrom('users').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
       return toUser(current)
@@ -165,10 +166,29 @@ export class UsersService {
   }
 }
 
-/** In the dashboard, owners are made, changed and removed by owners only (not by admins). */
-function assertOwnerActs(principal: Principal) {
-  if (principal.role !== undefined && principal.role !== 'owner') {
-    throw new ApiError('insufficient_scope', 'Only an owner can make, change or remove an owner')
+/**
+ * Owners are made, changed and removed by owners only (not by admins): in the dashboard, and with
+ * an API key a user created, whose authority over owners is its creator's role today (so an admin
+ * cannot get round this with a key, and a demoted owner's keys lose it too). Keys an operator made
+ * (provisioning API, CLI) act for the organization and may.
+ */
+async function assertOwnerActs(executor: Executor, principal: Principal) {
+  const userId = actingUserId(principal)
+  if (userId === undefined) return
+  const role =
+    principal.role ??
+    (
+      await executor
+        .selectFrom('users')
+        .select('role')
+        .where('org_id', '=', principal.orgId)
+        .where('id', '=', userId)
+        .executeTakeFirst()
+    )?.role
+  if (role !== 'owner') {
+    const creator = role === undefined ? 'no longer a user' : role === 'admin' ? 'an admin' : 'a member'
+    const how = principal.role ? '' : ` (the user who created this API key is ${creator})`
+    throw new ApiError('insufficient_scope', `Only an owner can make, change or remove an owner${how}`)
   }
 }
 
