@@ -53,6 +53,17 @@ describe('GET /app', () => {
     expect(again.statusCode).toBe(304)
     expect(again.body).toBe('')
   })
+
+  test('answers 304 to If-None-Match: * and to a weak or listed tag, 200 to another tag', async () => {
+    const h = await testApp()
+    const etag = String((await h.app.inject({ method: 'GET', url: '/app' })).headers.etag)
+    const status = async (ifNoneMatch: string) =>
+      (await h.app.inject({ method: 'GET', url: '/app', headers: { 'if-none-match': ifNoneMatch } })).statusCode
+    expect(await status('*')).toBe(304)
+    expect(await status(`W/${etag}`)).toBe(304)
+    expect(await status(`"other", ${etag}`)).toBe(304)
+    expect(await status('"other"')).toBe(200)
+  })
 })
 
 describe('GET /app/assets/:name', () => {

@@ -54,6 +54,16 @@ export function assertIfMatch(ifMatch: string | undefined, current: unknown): vo
   }
 }
 
+/**
+ * Whether an If-None-Match header says the client's copy is current: `*`, or one of its tags
+ * matches `etag` by the weak comparison (W/"x" matches "x"). A repeated header is joined.
+ */
+export function ifNoneMatchHolds(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  const tags = parseTags(Array.isArray(header) ? header.join(',') : header)
+  return tags === '*' || tags.some((t) => t.replace(/^W\//, '') === etag)
+}
+
 /** Sets ETag on the routes marked `config: { etag: true }`, and answers 304 to a fresh If-None-Match. */
 export function registerEtags(app: FastifyInstance): void {
   // Attached to the routes marked `etag: true` only.
@@ -64,14 +74,9 @@ export function registerEtags(app: FastifyInstance): void {
     if (reply.statusCode >= 300) return payload
     const etag = etagOf(payload)
     reply.header('etag', etag)
-    const ifNoneMatch = req.headers['if-none-match']
-    if (req.method === 'GET' && typeof ifNoneMatch === 'string') {
-      const tags = parseTags(ifNoneMatch)
-      // If-None-Match uses the weak comparison: W/"x" matches "x".
-      if (tags === '*' || tags.some((t) => t.replace(/^W\//, '') === etag)) {
-        reply.code(304)
-        return null
-      }
+    if (req.method === 'GET' && ifNoneMatchHolds(req.headers['if-none-match'], etag)) {
+      reply.code(304)
+      return null
     }
     return payload
   }

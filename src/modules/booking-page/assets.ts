@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ifNoneMatchHolds } from '../../http/etag.js'
 import { onceRetrying } from '../../lib/once.js'
 
 /** One built file, served from memory (text from esbuild, bytes from Vite). */
@@ -102,12 +103,9 @@ export function sendAsset(
   return sendBuilt(req, reply, asset)
 }
 
-/** Sends a built file with its ETag, or 304 when If-None-Match names it (weak comparison). */
+/** Sends a built file with its ETag, or 304 when If-None-Match names it (weak comparison) or is `*`. */
 export function sendBuilt(req: FastifyRequest, reply: FastifyReply, asset: Asset<string | Buffer>) {
   reply.header('etag', asset.etag)
-  const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
-    return reply.code(304).send()
-  }
+  if (ifNoneMatchHolds(req.headers['if-none-match'], asset.etag)) return reply.code(304).send()
   return reply.type(asset.contentType).send(asset.body)
 }
