@@ -103,6 +103,8 @@ describe.runIf(hasChromium)('booking in Chromium', () => {
       const frame = page.frameLocator('iframe[title="Booking page"]')
       await expect.poll(() => frame.locator('#tz').inputValue()).toBe(VISITOR_ZONE)
       const date = bookingDate()
+      // The month grid first: counting its days before it is drawn would turn to the wrong month.
+      await frame.locator('#grid [data-date]').first().waitFor()
       if (!(await frame.locator(`[data-date="${date}"]`).count())) {
         await frame.getByRole('button', { name: 'Next month' }).click()
       }
