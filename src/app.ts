@@ -119,7 +119,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   const orgs = new OrgsService(deps.db)
   await app.register(contactsRoutes(new ContactsService(deps.db)))
-  await app.register(usersRoutes(new UsersService(deps.db)))
+  await app.register(usersRoutes(new UsersService(deps.db, deps.clock)))
   await app.register(contactsBulkModule(deps))
   await app.register(dealsModule(deps))
   await app.register(timelineModule(deps))

@@ -183,6 +183,24 @@ describe('cancelling', () => {
   })
 })
 
+describe('removing a host', () => {
+  test('a user hosting an upcoming booking cannot be removed (409) until it is cancelled; then their past bookings go with them', async () => {
+    const h = await testApp({ clock: fixedClock })
+    const { host } = await bookableHost(h)
+    const booking = (await book(h, host.username, '30-min-call', AT_0800)).json()
+    const blocked = await h.api('DELETE', `/api/v1/users/${host.id}`)
+    expect(blocked.statusCode).toBe(409)
+    expect(blocked.json().error.message).toContain('hosts 1 upcoming confirmed booking(s)')
+    expect((await h.api('GET', `/api/v1/bookings/${booking.id}`)).json().status).toBe('confirmed')
+    await h.api('POST', `/api/v1/bookings/${booking.id}/cancel`, {})
+    expect((await h.api('DELETE', `/api/v1/users/${host.id}`)).statusCode).toBe(200)
+    expect((await h.api('GET', `/api/v1/bookings/${booking.id}`)).statusCode).toBe(404)
+    // The guest's contact stays.
+    const contacts = (await h.api('GET', `/api/v1/contacts?email=${encodeURIComponent(guest.email)}`)).json().data
+    expect(contacts).toHaveLength(1)
+  })
+})
+
 describe('rescheduling', () => {
   test('the guest moves the booking to another offered slot; the old one frees up', async () => {
     const h = await testApp({ clock: fixedClock })

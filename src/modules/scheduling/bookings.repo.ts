@@ -79,6 +79,27 @@ export async function findBookingById(
 }
 
 /**
+ * How many confirmed bookings of an event type, or of a host, are still to come at `nowMs`, in both
+ * modes: what stands in the way of deleting either.
+ */
+export async function countUpcomingBookings(
+  executor: Executor,
+  of: { eventTypeId: string } | { userId: string },
+  nowMs: number,
+): Promise<number> {
+  const [column, id] =
+    'eventTypeId' in of ? (['event_type_id', of.eventTypeId] as const) : (['user_id', of.userId] as const)
+  const row = await executor
+    .selectFrom('bookings')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where(column, '=', id)
+    .where('status', '=', 'confirmed')
+    .where('end_time', '>', new Date(nowMs))
+    .executeTakeFirstOrThrow()
+  return row.n
+}
+
+/**
  * The host's confirmed bookings overlapping `[startMs, endMs)`, in every mode and event type: a
  * host has one calendar. `exceptId` leaves out the booking being moved.
  */

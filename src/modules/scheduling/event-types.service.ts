@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { assertNoErrors, validateEventTypeSettings } from '../../scheduling/index.js'
 import type { Principal } from '../api-keys/principal.js'
+import { countUpcomingBookings } from './bookings.repo.js'
 import type {
   EventType,
   EventTypeCreate,
@@ -202,17 +203,11 @@ export class EventTypesService {
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toEventType(current))
       // Both modes count: a test-mode booking could only exist if made by a future test booking page.
-      const upcoming = await tx
-        .selectFrom('bookings')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('event_type_id', '=', id)
-        .where('status', '=', 'confirmed')
-        .where('end_time', '>', new Date(this.clock.nowMs()))
-        .executeTakeFirstOrThrow()
-      if (upcoming.n > 0) {
+      const upcoming = await countUpcomingBookings(tx, { eventTypeId: id }, this.clock.nowMs())
+      if (upcoming > 0) {
         throw new ApiError(
           'conflict',
-          `This event type has ${upcoming.n} upcoming confirmed booking(s): cancel them first, or set active to false`,
+          `This event type has ${upcoming} upcoming confirmed booking(s): cancel them first, or set active to false`,
         )
       }
       await tx.deleteFrom('event_types').where('org_id', '=', principal.orgId).where('id', '=', id).execute()

@@ -85,7 +85,7 @@ export function usersRoutes(users: UsersService) {
         schema: {
           operationId: 'deleteUser',
           summary: 'Remove a user',
-          description: `Removes the user; deals and tasks they owned keep existing with the owner cleared. The last owner cannot be removed (409).${shared}`,
+          description: `Removes the user; deals and tasks they owned keep existing with the owner cleared. Their event types, availability and past bookings go with them (the guests' contacts and meeting activities stay). The last owner cannot be removed, nor a host of upcoming confirmed bookings until those are cancelled (409).${shared}`,
           tags,
           params: UserIdParams,
           response: { 200: Deleted(Type.Literal('user')) },

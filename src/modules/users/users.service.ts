@@ -6,9 +6,11 @@ import { inTransaction } from '../../db/transaction.js'
 import { ApiError, invalidField } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
+import { type Clock, systemClock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { emailHasAccount } from '../accounts/accounts.service.js'
 import { actingUserId, type Principal } from '../api-keys/principal.js'
+import { countUpcomingBookings } from '../scheduling/bookings.repo.js'
 import type { User, UserCreate, UserListQuery, UserUpdate } from './users.schemas.js'
 
 const COLUMNS = ['id', 'name', 'email', 'username', 'timezone', 'role', 'created_at', 'updated_at'] as const
@@ -66,7 +68,10 @@ function asDuplicate(err: unknown): never {
  * not test data): both modes read them; only live keys change them.
  */
 export class UsersService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   private assertLive(principal: Principal) {
     if (!principal.livemode) {
@@ -160,6 +165,15 @@ export class UsersService {
       assertIfMatch(opts.ifMatch, toUser(current))
       if (current.role === 'owner') await assertOwnerActs(tx, principal)
       if (current.role === 'owner') await assertAnotherOwner(tx, principal.orgId, id)
+      // Their guests would lose a booking without a word: those are cancelled first, on purpose.
+      // Both modes count, as for deleting an event type.
+      const upcoming = await countUpcomingBookings(tx, { userId: id }, this.clock.nowMs())
+      if (upcoming > 0) {
+        throw new ApiError(
+          'conflict',
+          `This user hosts ${upcoming} upcoming confirmed booking(s): cancel them first (POST /api/v1/bookings/{id}/cancel)`,
+        )
+      }
       await tx.deleteFrom('users').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
       return toUser(current)
     })
