@@ -372,15 +372,18 @@ describe('roles and invites', () => {
     const keyOf = async (by: ReturnType<typeof asUser>) => {
       const res = await by.send('POST', '/api/v1/api_keys', { name: 'automation', scopes: ['read', 'write', 'admin'] })
       expect(res.statusCode, res.body).toBe(201)
-      return res.json().key as string
+      return res.json() as { key: string; created_by_user_id: string | null }
     }
     const withKey = (key: string) => (method: 'PATCH' | 'DELETE' | 'POST', url: string, body?: object) =>
       h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(body ? { payload: body } : {}) })
 
-    const adminKey = withKey(await keyOf(asUser(h.app, adminSigned)))
+    const adminMade = await keyOf(asUser(h.app, adminSigned))
+    expect(adminMade.created_by_user_id).toBe(adminSigned.body.user.id)
+    const adminKey = withKey(adminMade.key)
     // A key made with the admin's key is still the admin's.
     const made = await adminKey('POST', '/api/v1/api_keys', { name: 'second', scopes: ['admin'] })
     expect(made.statusCode, made.body).toBe(201)
+    expect(made.json().created_by_user_id).toBe(adminSigned.body.user.id)
     const adminKeyOfKey = withKey(made.json().key)
     for (const send of [adminKey, adminKeyOfKey]) {
       const refused = [
@@ -402,7 +405,7 @@ describe('roles and invites', () => {
       expect((await send('PATCH', `/api/v1/users/${member.body.user.id}`, { name: 'Renamed' })).statusCode).toBe(200)
     }
 
-    const ownerKey = withKey(await keyOf(asUser(h.app, owner)))
+    const ownerKey = withKey((await keyOf(asUser(h.app, owner))).key)
     const promoted = await ownerKey('PATCH', `/api/v1/users/${member.body.user.id}`, { role: 'owner' })
     expect(promoted.statusCode, promoted.body).toBe(200)
     // Authority is the creator's role today: once the owner is demoted, their key loses it.
@@ -418,7 +421,8 @@ describe('roles and invites', () => {
       payload: { name: 'operator', mode: 'live' },
     })
     expect(provisioned.statusCode, provisioned.body).toBe(201)
-    const operator = withKey(provisioned.json().api_key?.key ?? provisioned.json().key)
+    expect(provisioned.json().created_by_user_id).toBeNull()
+    const operator = withKey(provisioned.json().key)
     const byOperator = await operator('PATCH', `/api/v1/users/${adminSigned.body.user.id}`, { role: 'owner' })
     expect(byOperator.statusCode, byOperator.body).toBe(200)
   })

@@ -23,6 +23,7 @@ export interface ApiKey {
   allowed_origins: string[]
   created_at: string
   last_used_at: string | null
+  created_by_user_id: string | null
   expires_at: string | null
   key?: string
 }

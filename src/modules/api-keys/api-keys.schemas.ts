@@ -57,6 +57,11 @@ export const ApiKey = Type.Object(
       description: 'When the key stops working; null if it never expires',
       examples: [null],
     }),
+    created_by_user_id: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "The dashboard user who created the key (signed in, or with a key they created); null when an operator made it (provisioning API or CLI). On owners, the key has this user's authority as their role is today",
+      examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2a'],
+    }),
     key: Type.Optional(
       Type.String({
         description: 'The secret itself: returned once, in the answer to its creation, and never again',

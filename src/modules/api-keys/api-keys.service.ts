@@ -40,6 +40,7 @@ export interface ApiKeyView {
   created_at: string
   last_used_at: string | null
   expires_at: string | null
+  created_by_user_id: string | null
   key?: string
 }
 
@@ -57,6 +58,7 @@ export function toKeyView(row: ApiKeyRow, plan: Plan, secret?: string): ApiKeyVi
     created_at: row.created_at.toISOString(),
     last_used_at: row.last_used_at?.toISOString() ?? null,
     expires_at: row.expires_at?.toISOString() ?? null,
+    created_by_user_id: row.created_by_user_id,
     ...(secret ? { key: secret } : {}),
   }
 }
