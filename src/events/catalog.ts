@@ -1,4 +1,8 @@
 import Type, { type TSchema } from 'typebox'
+import { Activity } from '../modules/activities/activities.schemas.js'
+import { Note } from '../modules/notes/notes.schemas.js'
+import { Tag } from '../modules/tags/tags.schemas.js'
+import { Task } from '../modules/tasks/tasks.schemas.js'
 
 /**
  * Every event Rapport emits, now or in a feature still to come. Names are dotted and stable:
@@ -34,51 +38,6 @@ const contactData = Type.Object(
   { additionalProperties: true },
 )
 const updated = (example: string) => Type.Object({ id: id(example), changes })
-const link = (example: string, description: string) => nullable(id(example, description))
-const taskData = Type.Object({
-  id: id('t_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-  object: Type.Literal('task', { description: 'Always `task`' }),
-  title: Type.String({ description: 'Task title', examples: ['Follow up with Jane'] }),
-  description: nullable(Type.String({ description: 'Details' })),
-  due_at: nullable(at('Due time')),
-  status: Type.String({ description: 'open or completed', examples: ['open'] }),
-  assignee_id: nullable(Type.String({ description: 'Assigned user' })),
-  contact_id: link('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked contact'),
-  deal_id: link('d_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked deal'),
-  completed_at: nullable(at('When it was completed')),
-  completed_by: nullable(Type.String({ description: 'User or key that completed it' })),
-  created_at: at('Creation time'),
-  updated_at: at('Last change'),
-})
-const activityData = Type.Object({
-  id: id('a_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-  object: Type.Literal('activity', { description: 'Always `activity`' }),
-  type: Type.String({ description: 'call, email, meeting, sms, note or other', examples: ['call'] }),
-  summary: Type.String({ description: 'One-line summary', examples: ['Discussed pricing options'] }),
-  body: nullable(Type.String({ description: 'Full text' })),
-  occurred_at: at('When it happened'),
-  duration_minutes: nullable(Type.Integer({ description: 'Length in minutes' })),
-  contact_id: link('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked contact'),
-  deal_id: link('d_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked deal'),
-  created_at: at('When it was logged'),
-  updated_at: at('Last change'),
-})
-const noteData = Type.Object({
-  id: id('n_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-  object: Type.Literal('note', { description: 'Always `note`' }),
-  body: Type.String({ description: 'The note', examples: ['Prefers email over calls.'] }),
-  contact_id: link('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The contact; null once that contact is deleted'),
-  deal_id: link('d_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked deal'),
-  created_at: at('When it was written'),
-  updated_at: at('Last change'),
-})
-const tagData = Type.Object({
-  id: id('tag_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-  object: Type.Literal('tag', { description: 'Always `tag`' }),
-  name: Type.String({ description: 'Tag name, as contacts carried it', examples: ['enterprise'] }),
-  contact_count: Type.Integer({ description: 'Contacts that carried the tag', examples: [42] }),
-  created_at: at('When the tag was first used or created'),
-})
 const emailEvent = (what: string, extra: Record<string, TSchema> = {}) => ({
   description: `An email ${what}`,
   data: Type.Object({
@@ -181,7 +140,7 @@ export const EVENT_CATALOG = {
       completed_by: nullable(Type.String({ description: 'User or key that completed it' })),
     }),
   },
-  'task.deleted': { description: 'A task was deleted; `data` is the task as it was', data: taskData },
+  'task.deleted': { description: 'A task was deleted; `data` is the task as it was', data: Task },
   'activity.created': {
     description: 'An activity was added to the timeline',
     data: Type.Object({
@@ -195,7 +154,7 @@ export const EVENT_CATALOG = {
     description: 'Fields of an activity changed (a correction); `changes` holds each changed field with its new value',
     data: updated('a_01jd3k8m2x7q9v4b6n5t0w1y2z'),
   },
-  'activity.deleted': { description: 'An activity was deleted; `data` is the activity as it was', data: activityData },
+  'activity.deleted': { description: 'An activity was deleted; `data` is the activity as it was', data: Activity },
   'note.created': {
     description: 'A note was added to a contact',
     data: Type.Object({
@@ -209,11 +168,11 @@ export const EVENT_CATALOG = {
     description: 'A note was edited or moved; `changes` holds each changed field with its new value',
     data: updated('n_01jd3k8m2x7q9v4b6n5t0w1y2z'),
   },
-  'note.deleted': { description: 'A note was deleted; `data` is the note as it was', data: noteData },
+  'note.deleted': { description: 'A note was deleted; `data` is the note as it was', data: Note },
   'tag.created': {
     description:
       'A tag was created: explicitly (POST /api/v1/tags) or by its first use on a contact (create, update, import); `contact_count` is 0 at that moment',
-    data: tagData,
+    data: Tag,
   },
   'tag.updated': {
     description:
@@ -223,7 +182,7 @@ export const EVENT_CATALOG = {
   'tag.deleted': {
     description:
       'A tag was deleted and removed from every contact carrying it (no `contact.updated` per contact); `data` is the tag as it was',
-    data: tagData,
+    data: Tag,
   },
   'booking.created': {
     description: 'A visitor booked a time slot',
