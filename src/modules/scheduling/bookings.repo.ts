@@ -1,5 +1,5 @@
-import { type Selectable, sql } from 'kysely'
-import type { Executor } from '../../db/schema.js'
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
+import type { Database, Executor } from '../../db/schema.js'
 import type { BookingsTable } from '../../db/schema-scheduling.js'
 import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import type { TenantScope } from '../api-keys/principal.js'
@@ -41,16 +41,18 @@ const COLUMNS = [
   'updated_at',
 ] as const
 
-/** The booking's own columns plus its host's name and email (read through the host's row). */
+/** A booking's host's name, email and username (read through the host's row), beside its own columns. */
+const hostColumns = (eb: ExpressionBuilder<Database, 'bookings'>) =>
+  (['name', 'email', 'username'] as const).map((column) =>
+    eb.selectFrom('users').select(`users.${column}`).whereRef('users.id', '=', 'bookings.user_id').as(`host_${column}`),
+  )
+
+/** The booking's own columns plus its host's. */
 function selectBooking(executor: Executor) {
   return executor
     .selectFrom('bookings')
     .select(COLUMNS.map((c) => `bookings.${c}` as const))
-    .select((eb) => [
-      eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
-      eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
-      eb.selectFrom('users').select('users.username').whereRef('users.id', '=', 'bookings.user_id').as('host_username'),
-    ])
+    .select(hostColumns)
 }
 
 export async function findBooking(
@@ -140,18 +142,7 @@ export async function listBookings(executor: Executor, scope: TenantScope, query
   const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
   const page = await paginate(
     q,
-    (qb) =>
-      qb
-        .select(COLUMNS.map((c) => `bookings.${c}` as const))
-        .select((eb) => [
-          eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'bookings.user_id').as('host_name'),
-          eb.selectFrom('users').select('users.email').whereRef('users.id', '=', 'bookings.user_id').as('host_email'),
-          eb
-            .selectFrom('users')
-            .select('users.username')
-            .whereRef('users.id', '=', 'bookings.user_id')
-            .as('host_username'),
-        ]),
+    (qb) => qb.select(COLUMNS.map((c) => `bookings.${c}` as const)).select(hostColumns),
     sql<string>`bookings.id`,
     sort,
     query,

@@ -263,8 +263,7 @@ export class BookingsService {
 
   /** The guest's read of the booking (the manage page's): a wrong token is the same 404 as an unknown id. */
   async getAsGuest(id: string, token: string): Promise<PublicBooking> {
-    await this.byToken(this.db, id, token)
-    return this.publicView(id, token)
+    return toPublicBooking(await this.byToken(this.db, id, token), token)
   }
 
   /** The booking the token belongs to, locked when asked; a wrong token is the same 404 as an unknown id. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit, updatedData } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
 import type { PageParams } from '../../http/pagination.js'
@@ -50,7 +50,6 @@ export class TagsService {
     return toTag(row)
   }
 
-  /** Creates a tag; a name already used (in any letter case) is a 409. */
   /** Creates a tag and emits `tag.created`, in one transaction; a taken name (any letter case) is a 409. */
   async create(scope: TenantScope, input: TagCreate): Promise<Tag> {
     const name = input.name.trim()
@@ -78,7 +77,7 @@ export class TagsService {
       if (await findTagByName(tx, scope, name, id)) throw nameTaken(name)
       await renameTag(tx, scope, id, current.name, name)
       const tag = toTag((await findTag(tx, scope, id))!)
-      await emit(tx, scope, 'tag.updated', { id, changes: { name: tag.name } })
+      await emit(tx, scope, 'tag.updated', updatedData(id, { name }, tag))
       return tag
     }).catch((err) => asNameTaken(err, name))
   }
