@@ -146,6 +146,42 @@ async function backToSummary(message: string) {
   say(message)
 }
 
+/**
+ * Sends the guest's cancellation or new time with its button disabled. Success shows the fresh
+ * summary and says `done`; a 404 is the not-found step; `handled` may deal with an error code
+ * first; a 409 (the booking changed meanwhile) is the fresh summary with the reason.
+ */
+async function sendChange(change: {
+  button: string
+  action: 'cancel' | 'reschedule'
+  body: object
+  done: (updated: Booking) => string
+  refused: string
+  failed: string
+  offline: string
+  handled?: (code: string | undefined) => Promise<boolean>
+}) {
+  const button = byId<HTMLButtonElement>(change.button)
+  button.disabled = true
+  try {
+    const { status, json } = await call('POST', `${bookingUrl}/${change.action}`, { token, ...change.body })
+    if (status === 200) {
+      render(json as Booking)
+      showStep(sections.summary, byId('summary-heading'))
+      return say(change.done(json as Booking))
+    }
+    if (status === 404) return showNotFound()
+    const error = json as ApiErrorBody
+    if (await change.handled?.(error.error?.code)) return
+    if (status === 409) return await backToSummary(errorText(error, change.refused))
+    say(errorText(error, change.failed))
+  } catch {
+    say(change.offline)
+  } finally {
+    button.disabled = false
+  }
+}
+
 // ---- cancel ----
 byId('cancel').addEventListener('click', () => {
   if (!booking) return
@@ -154,27 +190,18 @@ byId('cancel').addEventListener('click', () => {
   showStep(sections.cancel, byId('cancel-heading'))
 })
 byId('keep').addEventListener('click', () => showStep(sections.summary, byId('cancel')))
-cancelForm.addEventListener('submit', async (event) => {
+cancelForm.addEventListener('submit', (event) => {
   event.preventDefault()
-  const button = byId<HTMLButtonElement>('confirm-cancel')
-  button.disabled = true
   const reason = byId<HTMLTextAreaElement>('reason').value.trim()
-  try {
-    const { status, json } = await call('POST', `${bookingUrl}/cancel`, { token, ...(reason ? { reason } : {}) })
-    if (status === 200) {
-      render(json as Booking)
-      showStep(sections.summary, byId('summary-heading'))
-      return say('Your booking is cancelled. The host has been told.')
-    }
-    if (status === 404) return showNotFound()
-    if (status === 409)
-      return await backToSummary(errorText(json as ApiErrorBody, 'This booking can no longer be cancelled.'))
-    say(errorText(json as ApiErrorBody, 'The booking could not be cancelled. Please try again.'))
-  } catch {
-    say('The cancellation could not be sent. Check your connection and try again.')
-  } finally {
-    button.disabled = false
-  }
+  void sendChange({
+    button: 'confirm-cancel',
+    action: 'cancel',
+    body: reason ? { reason } : {},
+    done: () => 'Your booking is cancelled. The host has been told.',
+    refused: 'This booking can no longer be cancelled.',
+    failed: 'The booking could not be cancelled. Please try again.',
+    offline: 'The cancellation could not be sent. Check your connection and try again.',
+  })
 })
 
 // ---- reschedule ----
@@ -211,33 +238,25 @@ byId('move-back').addEventListener('click', () => {
   showStep(sections.picker, byId('pick-heading'))
   picker?.focusGrid()
 })
-moveForm.addEventListener('submit', async (event) => {
+moveForm.addEventListener('submit', (event) => {
   event.preventDefault()
   if (!newSlot) return
-  const button = byId<HTMLButtonElement>('confirm-move')
-  button.disabled = true
-  try {
-    const { status, json } = await call('POST', `${bookingUrl}/reschedule`, { token, start: newSlot.start })
-    if (status === 200) {
-      render(json as Booking)
-      showStep(sections.summary, byId('summary-heading'))
-      return say(`Your booking is moved to ${formatWhen((json as Booking).start_time, zone())}.`)
-    }
-    const code = (json as ApiErrorBody).error?.code
-    if (status === 404) return showNotFound()
-    if (code === 'slot_unavailable') {
+  void sendChange({
+    button: 'confirm-move',
+    action: 'reschedule',
+    body: { start: newSlot.start },
+    done: (moved) => `Your booking is moved to ${formatWhen(moved.start_time, zone())}.`,
+    refused: 'This booking can no longer be moved.',
+    failed: 'The booking could not be moved. Please try again.',
+    offline: 'The new time could not be sent. Check your connection and try again.',
+    async handled(code) {
+      if (code !== 'slot_unavailable') return false
       showStep(sections.picker, byId('pick-heading'))
       await picker?.reload()
-      return say('Sorry, that time was just taken. The free times are refreshed: please pick another.')
-    }
-    if (status === 409)
-      return await backToSummary(errorText(json as ApiErrorBody, 'This booking can no longer be moved.'))
-    say(errorText(json as ApiErrorBody, 'The booking could not be moved. Please try again.'))
-  } catch {
-    say('The new time could not be sent. Check your connection and try again.')
-  } finally {
-    button.disabled = false
-  }
+      say('Sorry, that time was just taken. The free times are refreshed: please pick another.')
+      return true
+    },
+  })
 })
 
 // A changed fragment (another manage link pasted into this tab) is another booking or token.
