@@ -1,12 +1,18 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bookingAssets } from '../../src/modules/booking-page/assets.js'
 import { type TestApp, testApp } from '../harness.js'
 import { openHost } from './booking-host.js'
-import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
+import {
+  hasChromium,
+  launchChromium,
+  listenOnLoopback,
+  originOf,
+  requireChromiumInCi,
+  shouldWriteScreenshot,
+} from './chromium.js'
 
 /*
  * The guest's "manage your booking" page (/book/manage/:id): its HTML over HTTP (inject), then the
@@ -118,8 +124,7 @@ describe.runIf(hasChromium)('managing a booking in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium()
     h = await testApp()
-    await h.app.listen({ port: 0, host: '127.0.0.1' })
-    rapport = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`
+    rapport = await listenOnLoopback(h.app)
   })
   afterAll(async () => {
     await browser?.close()
@@ -250,7 +255,7 @@ describe.runIf(hasChromium)('managing a booking in Chromium', () => {
       const iframe = `<iframe title="Booking page" src="${rapport}/book/${host.username}/30-min-call?embed=1"></iframe>`
       site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(iframe))
       await new Promise<void>((resolve) => site?.listen(0, '127.0.0.1', resolve))
-      await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`)
+      await page.goto(`${originOf(site)}/`)
       const frame = page.frameLocator('iframe[title="Booking page"]')
       await frame.locator('#grid [data-date]').first().waitFor()
       const day = visitorDate(2)

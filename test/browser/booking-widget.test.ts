@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type TestApp, testApp } from '../harness.js'
 import { openHost } from './booking-host.js'
-import { hasChromium, launchChromium, requireChromiumInCi } from './chromium.js'
+import { hasChromium, launchChromium, listenOnLoopback, originOf, requireChromiumInCi } from './chromium.js'
 
 /*
  * The booking page and the widget in real headless Chromium: Rapport listens on one loopback
@@ -44,9 +43,6 @@ document.addEventListener('securitypolicyviolation', (e) => window.__violations.
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
-const originOf = (server: { address(): AddressInfo | string | null }) =>
-  `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-
 describe.runIf(hasChromium)('booking in Chromium', () => {
   let browser: Browser
   let h: TestApp
@@ -55,8 +51,7 @@ describe.runIf(hasChromium)('booking in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium()
     h = await testApp()
-    await h.app.listen({ port: 0, host: '127.0.0.1' })
-    rapport = originOf(h.app.server)
+    rapport = await listenOnLoopback(h.app)
   })
   afterAll(async () => {
     await browser?.close()

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { type Browser, chromium } from 'playwright-core'
 import { expect, test } from 'vitest'
 
@@ -38,4 +40,14 @@ export function shouldWriteScreenshot(file: string): boolean {
   if (process.env.RAPPORT_SCREENSHOTS !== '1' && existsSync(file)) return false
   mkdirSync(path.dirname(file), { recursive: true })
   return true
+}
+
+/** The loopback origin of a listening server: Rapport's, or a customer's site a test serves. */
+export const originOf = (server: { address(): AddressInfo | string | null }) =>
+  `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+/** Starts `app` on a free loopback port, for a browser to reach; resolves to its origin. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return originOf(app.server)
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
@@ -7,7 +6,7 @@ import { loadConfig } from '../../src/config.js'
 import { startWorker } from '../../src/delivery/worker.js'
 import { createDeps, type Deps } from '../../src/deps.js'
 import { isolatedDatabase } from '../harness.js'
-import { shouldWriteScreenshot } from './chromium.js'
+import { listenOnLoopback, shouldWriteScreenshot } from './chromium.js'
 
 export interface Installation {
   app: FastifyInstance
@@ -34,7 +33,7 @@ export async function emptyInstallation(): Promise<Installation> {
   })
   const deps = await createDeps(config, { database })
   const app = await buildApp(deps, { logger: false })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const origin = await listenOnLoopback(app)
   const worker = await startWorker({
     db: deps.db,
     config,
@@ -46,7 +45,7 @@ export async function emptyInstallation(): Promise<Installation> {
   return {
     app,
     deps,
-    origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    origin,
     async close() {
       await worker.stop(2000)
       await app.close()

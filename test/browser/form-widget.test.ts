@@ -1,10 +1,16 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type TestApp, testApp } from '../harness.js'
-import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
+import {
+  hasChromium,
+  launchChromium,
+  listenOnLoopback,
+  originOf,
+  requireChromiumInCi,
+  shouldWriteScreenshot,
+} from './chromium.js'
 
 /*
  * The contact-form widget in real headless Chromium: Rapport listens on one loopback origin, a
@@ -63,9 +69,6 @@ function customerSite(rapport: string): Promise<Site> {
   )
 }
 
-const originOf = (server: { address(): AddressInfo | string | null }) =>
-  `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-
 type Captured = { type: string; detail: Record<string, unknown> }
 const eventsOf = (page: Page) => page.evaluate(() => (window as unknown as { __events: Captured[] }).__events)
 
@@ -98,8 +101,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
     browser = await launchChromium()
     // Every request comes from 127.0.0.1: lift the per-address public budgets, keep the minimum fill time.
     h = await testApp({ env: { RAPPORT_PUBLIC_RATE_LIMITS: 'read=10000,write=10000' } })
-    await h.app.listen({ port: 0, host: '127.0.0.1' })
-    rapport = originOf(h.app.server)
+    rapport = await listenOnLoopback(h.app)
     site = await customerSite(rapport)
     defaultFormId = await newForm({ success_message: SUCCESS })
     const key = await h.api('POST', '/api/v1/api_keys', {
