@@ -199,9 +199,17 @@ export interface SchemaMigrationsTable {
   version: number
   name: string
   applied_at: Timestamp
+  /** SHA-256 of the file's text when applied; null only on rows from before checksums were kept. */
+  checksum: string | null
 }
 
-export interface Database extends TimelineTables, BillingTables, SchedulingTables, LeadTables, AccountTables {
+export interface Database
+  extends TimelineTables,
+    BillingTables,
+    SchedulingTables,
+    LeadTables,
+    AccountTables,
+    EmailTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
