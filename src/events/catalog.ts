@@ -78,7 +78,11 @@ export const EVENT_CATALOG = {
     data: Type.Object({
       count: Type.Integer({ description: 'Rows imported or updated' }),
       source: Type.String({ description: 'Import source', examples: ['csv'] }),
-      imported_by: Type.String({ description: 'Key or user that ran the import' }),
+      imported_by: Type.String({
+        description:
+          'Who ran the import: the person (dashboard user, or the user who created the API key) when there is one, else the API key',
+        examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+      }),
     }),
   },
   'deal.created': {
@@ -137,7 +141,13 @@ export const EVENT_CATALOG = {
     data: Type.Object({
       id: id('t_01jd3k8m2x7q9v4b6n5t0w1y2z'),
       title: Type.String({ description: 'Task title' }),
-      completed_by: nullable(Type.String({ description: 'User or key that completed it' })),
+      completed_by: nullable(
+        Type.String({
+          description:
+            'Who completed it: the person (dashboard user, or the user who created the API key) when there is one, else the API key',
+          examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+        }),
+      ),
     }),
   },
   'task.deleted': { description: 'A task was deleted; `data` is the task as it was', data: Task },

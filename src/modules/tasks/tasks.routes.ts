@@ -87,7 +87,7 @@ export function tasksRoutes(tasks: TasksService) {
           operationId: 'completeTask',
           summary: 'Complete a task',
           description:
-            'Marks the task completed (as `PATCH {"status":"completed"}`): sets `completed_at` and `completed_by` (the calling API key) and emits `task.updated` and `task.completed`. Completing a completed task changes nothing and emits nothing.',
+            'Marks the task completed (as `PATCH {"status":"completed"}`): sets `completed_at` and `completed_by` (the person acting: the dashboard user, or the user who created the API key; else the key) and emits `task.updated` and `task.completed`. Completing a completed task changes nothing and emits nothing.',
           tags,
           params: TaskIdParams,
           response: { 200: Task },

@@ -36,8 +36,9 @@ export const Task = Type.Object(
       description: 'When the task was completed; null while open',
     }),
     completed_by: Type.Union([Type.String(), Type.Null()], {
-      description: 'Who completed it: the API key id (`key_…`) or user id; null while open',
-      examples: ['key_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+      description:
+        'Who completed it: the person (`user_…`: the dashboard user, or the user who created the API key) when there is one, else the API key (`key_…`); null while open',
+      examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'],
     }),
     created_at: DateTime('When the task was created'),
     updated_at: DateTime('When the task last changed'),

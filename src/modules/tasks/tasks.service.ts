@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
+import { actorId } from '../../events/actor.js'
 import { emit, updatedData } from '../../events/emit.js'
 import { ApiError } from '../../http/errors.js'
 import { assertIfMatch } from '../../http/etag.js'
@@ -53,7 +54,7 @@ export class TasksService {
         contact_id: input.contact_id ?? null,
         deal_id: input.deal_id ?? null,
         completed_at: isCompleted ? now : null,
-        completed_by: isCompleted ? principal.keyId : null,
+        completed_by: isCompleted ? actorId(principal) : null,
         created_at: now,
         updated_at: now,
       })
@@ -81,9 +82,9 @@ export class TasksService {
 
   /**
    * Applies the given fields and emits `task.updated` with the fields whose value changed. Moving
-   * to `completed` sets `completed_at` and `completed_by` (the acting key) and also emits
-   * `task.completed`; moving back to `open` clears both. With `ifMatch`, applies only if the task
-   * still has that ETag (else 412).
+   * to `completed` sets `completed_at` and `completed_by` (the acting person, else the key: see
+   * `actorId`) and also emits `task.completed`; moving back to `open` clears both. With `ifMatch`,
+   * applies only if the task still has that ETag (else 412).
    */
   async update(principal: Principal, id: string, input: TaskUpdate, opts: { ifMatch?: string } = {}): Promise<Task> {
     return inTransaction(this.db, async (tx) => {
@@ -113,7 +114,7 @@ export class TasksService {
       }
       if (patch.status === 'completed') {
         patch.completed_at = new Date().toISOString()
-        patch.completed_by = principal.keyId
+        patch.completed_by = actorId(principal)
       } else if (patch.status === 'open') {
         patch.completed_at = null
         patch.completed_by = null

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
 import type { Db, Tx } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
+import { actorId } from '../../../events/actor.js'
 import { emit } from '../../../events/emit.js'
 import { ApiError } from '../../../http/errors.js'
 import type { Principal } from '../../api-keys/principal.js'
@@ -105,7 +106,7 @@ export class ContactsImportService {
       await emit(tx, principal, 'contact.imported', {
         count: tally.imported + tally.updated,
         source: 'csv',
-        imported_by: principal.keyId,
+        imported_by: actorId(principal),
       })
       return tally.result()
     })

@@ -2,6 +2,7 @@ import { type Selectable, sql } from 'kysely'
 import type { Db, Executor, Tx } from '../../../db/schema.js'
 import type { CallbacksTable } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
+import { actorId } from '../../../events/actor.js'
 import { emit } from '../../../events/emit.js'
 import { ApiError } from '../../../http/errors.js'
 import { type PageParams, paginate } from '../../../http/pagination.js'
@@ -177,7 +178,7 @@ export class CallbacksService {
           .set({
             status: 'completed',
             completed_at: sql`now()`,
-            completed_by: principal.keyId,
+            completed_by: actorId(principal),
             updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
           })
           .where('org_id', '=', principal.orgId)
