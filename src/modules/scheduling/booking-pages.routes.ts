@@ -142,12 +142,16 @@ export function bookingPagesRoutes(bookings: BookingsService) {
           },
         },
       },
-      async (req, reply) =>
-        reply
+      async (req, reply) => {
+        // The file name comes from the stored booking, never from the path: an id that names no
+        // booking is a 404 with no header built from it.
+        const { bookingId, calendar } = await bookings.ics(req.params.id, req.query.token)
+        return reply
           .type('text/calendar; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${req.params.id}.ics"`)
+          .header('content-disposition', `attachment; filename="${bookingId}.ics"`)
           .header('cache-control', 'private, no-store')
-          .send(await bookings.ics(req.params.id, req.query.token)),
+          .send(calendar)
+      },
     )
   }
 }

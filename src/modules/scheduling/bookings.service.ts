@@ -362,9 +362,10 @@ export class BookingsService {
     return this.publicView(id, token)
   }
 
-  async ics(id: string, token: string): Promise<string> {
+  /** The booking as an iCalendar file, with the id of the stored booking (the file's name). */
+  async ics(id: string, token: string): Promise<{ bookingId: string; calendar: string }> {
     const row = await this.byToken(this.db, id, token)
-    return bookingIcs({
+    const calendar = bookingIcs({
       id: row.id,
       sequence: row.sequence,
       status: row.status,
@@ -377,6 +378,7 @@ export class BookingsService {
       organizer: { name: row.host_name, email: row.host_email },
       attendee: { name: row.guest_name, email: row.guest_email },
     })
+    return { bookingId: row.id, calendar }
   }
 
   async get(principal: Principal, id: string): Promise<Booking> {
