@@ -23,7 +23,8 @@ export interface ClaimedDelivery {
 /**
  * Claims up to `limit` due deliveries for `workerId` until `leaseMs` from now. `for update skip
  * locked`: two workers never claim one row. An expired lease (a worker killed mid-send) makes the
- * row due again, so nothing is lost and no separate sweeper is needed.
+ * row due again, so nothing is lost and no separate sweeper is needed. Deliveries of a disabled
+ * endpoint are not claimed: they wait, unattempted, and are due again once it is enabled.
  */
 export async function claimDueDeliveries(
   db: Db,
@@ -34,11 +35,12 @@ export async function claimDueDeliveries(
   const result = await sql<ClaimedDelivery>`
     with due as (
       select d.id from webhook_deliveries d
+      join webhook_endpoints de on de.id = d.endpoint_id and de.enabled
       where d.status = 'pending' and d.next_attempt_at <= now()
         and (d.lease_expires_at is null or d.lease_expires_at < now())
       order by d.next_attempt_at
       limit ${limit}
-      for update skip locked
+      for update of d skip locked
     ), claimed as (
       update webhook_deliveries d
       set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), leased_by = ${workerId}, updated_at = now()

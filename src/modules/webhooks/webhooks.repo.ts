@@ -18,6 +18,8 @@ export interface EndpointRow {
   previous_secret_expires_at: Date | null
   display_name: string | null
   kinds: string[] | null
+  /** Catalog name → the alias the endpoint subscribed by; deliveries of that event use the alias. */
+  event_aliases: Record<string, string>
   created_at: Date
   updated_at: Date
 }
@@ -36,6 +38,7 @@ const COLUMNS = [
   'previous_secret_expires_at',
   'display_name',
   'kinds',
+  'event_aliases',
   'created_at',
   'updated_at',
 ] as const
@@ -49,6 +52,7 @@ export interface EndpointValues {
   secret_encrypted: string
   display_name: string | null
   kinds: string[] | null
+  event_aliases: Record<string, string>
 }
 
 /** What may change after creation. `disabled_at: 'now'` stamps `disabled_at` with the database's clock. */
@@ -65,6 +69,7 @@ export interface EndpointPatch {
   previous_secret_expires_at?: Date | null
   display_name?: string | null
   kinds?: string[] | null
+  event_aliases?: Record<string, string>
 }
 
 /** Marks an endpoint created disabled, so that it reads like one disabled later. */
@@ -79,6 +84,7 @@ export async function insertEndpoint(db: Executor, scope: TenantScope, values: E
       org_id: scope.orgId,
       livemode: scope.livemode,
       metadata: JSON.stringify(values.metadata),
+      event_aliases: JSON.stringify(values.event_aliases),
       ...(values.enabled ? {} : { disabled_reason: DISABLED_BY_REQUEST, disabled_at: sql<Date>`now()` }),
     })
     .returning(COLUMNS)
@@ -107,12 +113,13 @@ export async function updateEndpoint(
   id: string,
   patch: EndpointPatch,
 ): Promise<EndpointRow> {
-  const { metadata, disabled_at, ...rest } = patch
+  const { metadata, disabled_at, event_aliases, ...rest } = patch
   return db
     .updateTable('webhook_endpoints')
     .set({
       ...rest,
       ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
+      ...(event_aliases ? { event_aliases: JSON.stringify(event_aliases) } : {}),
       ...(disabled_at === undefined ? {} : { disabled_at: disabled_at === 'now' ? sql<Date>`now()` : null }),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
     })
@@ -121,6 +128,24 @@ export async function updateEndpoint(
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
+}
+
+/**
+ * Makes the endpoint's pending deliveries due now: those held while it was disabled (the worker
+ * claims none of a disabled endpoint's deliveries) go out at once when it is enabled again,
+ * instead of waiting out a retry delay set before.
+ */
+export async function resumePendingDeliveries(db: Executor, scope: TenantScope, endpointId: string): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: sql`now()`, updated_at: sql`now()` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', sql<Date>`now()`)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export async function deleteEndpoint(db: Executor, scope: TenantScope, id: string): Promise<EndpointRow | undefined> {

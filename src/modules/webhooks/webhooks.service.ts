@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/schema.js'
-import { resolveEventName } from '../../events/catalog.js'
+import { catalogNamesOf, EVENT_CATALOG } from '../../events/catalog.js'
 import { ApiError, type ErrorDetail, invalidField } from '../../http/errors.js'
 import type { PageParams } from '../../http/pagination.js'
 import { type CreationCheckOptions, checkUrlAtCreation } from '../../lib/address-policy.js'
@@ -16,6 +16,7 @@ import {
   insertEndpoint,
   listAllEndpoints,
   listEndpoints,
+  resumePendingDeliveries,
   updateEndpoint,
 } from './webhooks.repo.js'
 import {
@@ -59,8 +60,8 @@ export function resolveEventNames(names: string[], field = 'events'): string[] {
   const resolved: string[] = []
   const details: ErrorDetail[] = []
   names.forEach((name, i) => {
-    const catalogName = resolveEventName(name)
-    if (catalogName) resolved.push(catalogName)
+    const catalogNames = catalogNamesOf(name)
+    if (catalogNames) resolved.push(...catalogNames)
     else
       details.push({
         field: `${field}.${i}`,
@@ -75,6 +76,23 @@ export function resolveEventNames(names: string[], field = 'events'): string[] {
   return resolved.includes('*') ? ['*'] : [...new Set(resolved)]
 }
 
+/**
+ * The aliases among the subscribed names, by the catalog event each stands for: deliveries of that
+ * event are sent under the alias. A catalog name given as well wins (the event then goes under its
+ * own name), and `*` subscribes by catalog names only. Names are assumed valid (resolved before).
+ */
+export function subscribedAliases(names: string[]): Record<string, string> {
+  if (names.includes('*')) return {}
+  const aliases: Record<string, string> = {}
+  for (const name of names) {
+    if (name in EVENT_CATALOG) continue
+    for (const catalogName of catalogNamesOf(name) ?? []) {
+      if (!names.includes(catalogName)) aliases[catalogName] ??= name
+    }
+  }
+  return aliases
+}
+
 /** A new endpoint as both the native and the compatibility routes describe it. */
 export interface NewEndpoint {
   url: string
@@ -85,6 +103,8 @@ export interface NewEndpoint {
   metadata: Record<string, string>
   display_name: string | null
   kinds: string[] | null
+  /** Catalog name → the alias it was subscribed by (see `subscribedAliases`). */
+  event_aliases: Record<string, string>
 }
 
 export class WebhookEndpointsService {
@@ -117,6 +137,7 @@ export class WebhookEndpointsService {
       metadata: input.metadata ?? {},
       display_name: null,
       kinds: null,
+      event_aliases: subscribedAliases(input.events),
     })
     return toWebhookEndpoint(row, secret)
   }
@@ -141,8 +162,10 @@ export class WebhookEndpointsService {
   }
 
   /**
-   * Applies the given fields. Disabling records why and when; enabling clears both. New events drop
-   * the compatibility `kinds`, and a new description the `displayName`, which they would contradict.
+   * Applies the given fields. Disabling records why and when, and holds the endpoint's pending
+   * deliveries (the worker claims none of them: no attempt is made or counted); enabling clears
+   * both fields and makes those deliveries due at once. New events drop the compatibility `kinds`,
+   * and a new description the `displayName`, which they would contradict.
    */
   async update(scope: TenantScope, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
     if (input.url !== undefined) await this.assertUrlAllowed(input.url)
@@ -159,6 +182,7 @@ export class WebhookEndpointsService {
       if (events !== undefined) {
         patch.events = events
         patch.kinds = null
+        patch.event_aliases = subscribedAliases(input.events!)
       }
       if (input.enabled === true && !current.enabled) {
         Object.assign(patch, { enabled: true, disabled_reason: null, disabled_at: null })
@@ -177,6 +201,7 @@ export class WebhookEndpointsService {
         patch.metadata = merged
       }
       if (Object.keys(patch).length === 0) return toWebhookEndpoint(current)
+      if (patch.enabled === true) await resumePendingDeliveries(tx, scope, id)
       return toWebhookEndpoint(await updateEndpoint(tx, scope, id, patch))
     })
   }
