@@ -19,7 +19,15 @@ const id = (example: string, description = 'Id of the object') => Type.String({ 
 const at = (description: string) => Type.String({ format: 'date-time', description })
 const nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()])
 const changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Each changed field with its new value' })
-const money = Type.String({ description: 'Decimal amount', examples: ['1200.00'] })
+/**
+ * Money in event payloads is a JSON number in major units (12000 for twelve thousand dollars), as
+ * other CRMs' webhooks send it, with the currency beside it. The API keeps its own exact form (a
+ * decimal string for deals, integer minor units for invoices): a number prints as the exact decimal
+ * up to 15 significant digits, and that API form is the one to compute with beyond.
+ */
+const money = (description: string) =>
+  Type.Number({ description: `${description}, in major units (a JSON number)`, examples: [12000] })
+const currency = Type.String({ description: 'ISO 4217 code of the amounts', examples: ['USD'] })
 
 const contactData = Type.Object(
   {
@@ -37,9 +45,51 @@ const contactData = Type.Object(
   },
   { additionalProperties: true },
 )
+/** The data of import.completed / import.failed: the import as `GET /api/v1/imports/{id}` shows it. */
+const importData = (status: 'completed' | 'failed') =>
+  Type.Object(
+    {
+      id: id('imp_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The import'),
+      status: Type.Literal(status, { description: 'How the import ended' }),
+      file_name: nullable(
+        Type.String({ description: 'Name of the uploaded file, when it had one', examples: ['contacts.csv'] }),
+      ),
+      rows_read: Type.Integer({ description: 'Data rows read (the header not counted)', examples: [1000] }),
+      created: Type.Integer({ description: 'Rows that created a contact', examples: [980] }),
+      updated: Type.Integer({ description: 'Rows that updated a contact', examples: [15] }),
+      failed: Type.Integer({ description: 'Rows skipped; listed by GET /api/v1/imports/{id}/errors', examples: [5] }),
+      error: nullable(
+        Type.String({
+          description: 'Why the import failed; null when it completed',
+          examples: ['The CSV is malformed near line 7: Quote Not Closed'],
+        }),
+      ),
+      imported_by: Type.String({
+        description: 'Who started the import (as in contact.imported)',
+        examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+      }),
+      finished_at: at('When it ended'),
+    },
+    {
+      examples: [
+        {
+          id: 'imp_01jd3k8m2x7q9v4b6n5t0w1y2z',
+          status,
+          file_name: 'contacts.csv',
+          rows_read: 1000,
+          created: 980,
+          updated: 15,
+          failed: 5,
+          error: status === 'failed' ? 'The CSV is malformed near line 1002: Quote Not Closed' : null,
+          imported_by: 'user_01jd3k8m2x7q9v4b6n5t0w1y2z',
+          finished_at: '2025-01-15T09:31:12.000Z',
+        },
+      ],
+    },
+  )
 const updated = (example: string) => Type.Object({ id: id(example), changes })
 const emailEvent = (what: string, extra: Record<string, TSchema> = {}) => ({
-  description: `An email ${what}`,
+  description: `An email ${what}. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before)`,
   data: Type.Object({
     id: id('em_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Id of the email message'),
     email: Type.String({ description: 'Recipient address' }),
@@ -55,8 +105,8 @@ const invoiceEvent = (what: string, when: 'sent_at' | 'paid_at' | 'voided_at') =
   data: Type.Object({
     id: id('inv_01jd3k8m2x7q9v4b6n5t0w1y2z'),
     number: Type.String({ description: 'Invoice number' }),
-    total: Type.Integer({ description: 'Total in minor units' }),
-    currency: Type.String({ description: 'ISO 4217' }),
+    total: money('Total'),
+    currency,
     [when]: at('When'),
   }),
 })
@@ -74,10 +124,17 @@ export const EVENT_CATALOG = {
   },
   'contact.deleted': { description: 'A contact was deleted; `data` is the contact as it was', data: contactData },
   'contact.imported': {
-    description: 'A CSV import finished (one event per import, not per row)',
+    description:
+      'A CSV import finished (one event per import, not per row; also after a failed import job that wrote rows)',
     data: Type.Object({
-      count: Type.Integer({ description: 'Rows imported or updated' }),
+      count: Type.Integer({ description: 'Rows imported or updated', examples: [995] }),
+      created: Type.Integer({ description: 'Rows that created a contact', examples: [980] }),
+      updated: Type.Integer({ description: 'Rows that updated a contact', examples: [15] }),
+      failed: Type.Integer({ description: 'Rows skipped (invalid, or in conflict)', examples: [5] }),
       source: Type.String({ description: 'Import source', examples: ['csv'] }),
+      import_id: nullable(
+        id('imp_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The import job (`POST /api/v1/imports`); null for a synchronous import'),
+      ),
       imported_by: Type.String({
         description:
           'Who ran the import: the person (dashboard user, or the user who created the API key) when there is one, else the API key',
@@ -85,24 +142,43 @@ export const EVENT_CATALOG = {
       }),
     }),
   },
+  'import.completed': {
+    description: 'An import job (`POST /api/v1/imports`) read its whole file; `data` is the import',
+    data: importData('completed'),
+  },
+  'import.failed': {
+    description:
+      'An import job stopped before the end of its file (not valid CSV, or interrupted too often); rows written before stay',
+    data: importData('failed'),
+  },
   'deal.created': {
     description: 'A deal was created',
     data: Type.Object({
       id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
       title: Type.String({ description: 'Deal title' }),
-      value: money,
+      value: money('Deal value'),
+      currency,
       stage: Type.String({ description: 'Stage name', examples: ['Lead'] }),
       contact_id: nullable(id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'Linked contact')),
     }),
   },
-  'deal.updated': { description: 'Fields of a deal changed', data: updated('d_01jd3k8m2x7q9v4b6n5t0w1y2z') },
+  'deal.updated': {
+    description:
+      'Fields of a deal changed; a changed `value` is a number in major units, and `currency` then stands beside `changes`',
+    data: Type.Object({
+      id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      changes,
+      currency: Type.Optional(currency),
+    }),
+  },
   'deal.stage_changed': {
     description: 'A deal moved to another stage',
     data: Type.Object({
       id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
       previous_stage: Type.String({ description: 'Stage name before' }),
       new_stage: Type.String({ description: 'Stage name after' }),
-      value: money,
+      value: money('Deal value'),
+      currency,
     }),
   },
   'deal.won': {
@@ -110,7 +186,8 @@ export const EVENT_CATALOG = {
     data: Type.Object({
       id: id('d_01jd3k8m2x7q9v4b6n5t0w1y2z'),
       title: Type.String({ description: 'Deal title' }),
-      value: money,
+      value: money('Deal value'),
+      currency,
       won_at: at('When it was won'),
     }),
   },
@@ -229,6 +306,10 @@ export const EVENT_CATALOG = {
     data: Type.Object({
       id: id('fr_01jd3k8m2x7q9v4b6n5t0w1y2z'),
       lead_id: id('c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The contact the lead became'),
+      form_id: Type.Optional(nullable(id('form_01jd3k8m2x7q9v4b6n5t0w1y2z', 'The form, if the response names one'))),
+      form_name: Type.Optional(
+        nullable(Type.String({ description: 'The form’s name, if any', examples: ['Contact us'] })),
+      ),
       form_data: Type.Object(
         {
           name: Type.Optional(Type.String({ description: 'Name' })),
@@ -243,13 +324,21 @@ export const EVENT_CATALOG = {
     description: 'A form submission was rejected as spam (honeypot, too fast, captcha)',
     data: Type.Object({
       form_id: nullable(Type.String({ description: 'The form' })),
+      form_name: Type.Optional(nullable(Type.String({ description: 'The form’s name', examples: ['Contact us'] }))),
+      form_data: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description: 'The fields submitted, by their keys (honeypot left out)',
+        }),
+      ),
       reason: Type.String({ description: 'Why it was rejected', examples: ['honeypot'] }),
       rejected_at: at('When'),
     }),
   },
   'lead.updated': {
-    description: 'A captured lead matched an existing contact, which was updated',
+    description:
+      'A captured lead matched an existing contact, which was completed (`changes` may be empty); `client_updated` subscribers receive it too',
     data: updated('c_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+    aliases: ['client_updated'],
   },
   'callback.scheduled': {
     description: 'A "call me back" request was scheduled',
@@ -301,7 +390,10 @@ export const EVENT_CATALOG = {
       sent: Type.Integer({ description: 'Emails sent' }),
     }),
   },
-  'email.delivered': emailEvent('was delivered'),
+  'email.sent': emailEvent(
+    'was sent: handed to the SMTP server, or kept in the development mailbox when none is configured',
+  ),
+  'email.delivered': emailEvent('was delivered (accepted by the next hop, the SMTP server)'),
   'email.opened': emailEvent('was opened'),
   'email.clicked': emailEvent('link was clicked', { url: Type.String({ description: 'The clicked link' }) }),
   'email.soft_bounced': emailEvent('bounced temporarily', {
@@ -333,15 +425,17 @@ export const EVENT_CATALOG = {
 export type EventType = keyof typeof EVENT_CATALOG
 export const EVENT_TYPE_NAMES = Object.keys(EVENT_CATALOG) as EventType[]
 
-const ALIASES = new Map<string, EventType>(
-  EVENT_TYPE_NAMES.flatMap((name) =>
-    ((EVENT_CATALOG[name] as EventDefinition).aliases ?? []).map((a) => [a, name] as const),
-  ),
-)
+/** Alias → the catalog events it stands for (`client_updated` covers contact and lead updates). */
+const ALIASES = new Map<string, EventType[]>()
+for (const name of EVENT_TYPE_NAMES) {
+  for (const alias of (EVENT_CATALOG[name] as EventDefinition).aliases ?? []) {
+    ALIASES.set(alias, [...(ALIASES.get(alias) ?? []), name])
+  }
+}
 
-/** The catalog name for a name or an alias; undefined when neither. `*` stays `*`. */
-export function resolveEventName(name: string): EventType | '*' | undefined {
-  if (name === '*') return '*'
-  if (name in EVENT_CATALOG) return name as EventType
+/** The catalog names a name or an alias stands for; undefined when neither. `*` stays `*`. */
+export function catalogNamesOf(name: string): EventType[] | ['*'] | undefined {
+  if (name === '*') return ['*']
+  if (name in EVENT_CATALOG) return [name as EventType]
   return ALIASES.get(name)
 }

@@ -60,7 +60,15 @@ describe('POST /api/v1/contacts/import', () => {
     expect(sam).toMatchObject({ name: 'Sam Roe', status: 'lead', tags: [], custom_fields: {}, external_id: null })
     expect(withoutTagCreations(await h.eventTypes())).toEqual(['contact.imported'])
     const event = (await h.api('GET', '/api/v1/events')).json().data[0]
-    expect(event.data).toEqual({ count: 2, source: 'csv', imported_by: h.org.keyId })
+    expect(event.data).toEqual({
+      count: 2,
+      created: 2,
+      updated: 0,
+      failed: 0,
+      source: 'csv',
+      import_id: null,
+      imported_by: h.org.keyId,
+    })
   })
 
   test('updates contacts matched by email in any letter case, keeping the fields a row leaves empty', async () => {
@@ -167,7 +175,7 @@ describe('POST /api/v1/contacts/import', () => {
     expect(await h.eventTypes()).toEqual([])
   })
 
-  test('a malformed CSV is a 422 and imports nothing (one transaction)', async () => {
+  test('a malformed CSV is a 422 and imports nothing (the file is checked before any write)', async () => {
     const h = await testApp()
     const rows = Array.from({ length: 1200 }, (_, i) => `n${i},n${i}@example.com`)
     const res = await importCsv(h, `name,email\n${rows.join('\n')}\n"unterminated,x@example.com\n`)

@@ -167,3 +167,36 @@ export function buildRow(
     },
   }
 }
+
+/** A valid row with the numbers of the later rows of the file folded into it (same contact). */
+export interface MergedRow extends ImportRow {
+  /** Rows after `row` that named the same contact and were folded into this one, in file order. */
+  folded: number[]
+}
+
+/** The keys that find a row's contact: its email (case-insensitively), then its external id. */
+export function keysOf(row: ImportRow): { primary: string | null; all: string[] } {
+  const all: string[] = []
+  if (row.email !== null) all.push(`e:${row.email.toLowerCase()}`)
+  if (row.external_id !== null) all.push(`x:${row.external_id}`)
+  return { primary: all[0] ?? null, all }
+}
+
+/**
+ * Folds `later` into `earlier`, as if both were written one after the other: a given field of the
+ * later row wins, an empty one keeps the earlier value, custom fields merge. One write per contact
+ * per batch is what keeps a file of rows sharing one email linear (each write of one contact in one
+ * transaction leaves a row version the next lookup has to step over).
+ */
+export function foldInto(earlier: MergedRow, later: ImportRow): void {
+  earlier.name = later.name ?? earlier.name
+  earlier.email = later.email ?? earlier.email
+  earlier.phone = later.phone ?? earlier.phone
+  earlier.company = later.company ?? earlier.company
+  earlier.status = later.status ?? earlier.status
+  earlier.source = later.source ?? earlier.source
+  earlier.external_id = later.external_id ?? earlier.external_id
+  earlier.tags = later.tags ?? earlier.tags
+  if (later.custom_fields) earlier.custom_fields = { ...earlier.custom_fields, ...later.custom_fields }
+  earlier.folded.push(later.row)
+}

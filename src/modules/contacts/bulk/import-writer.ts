@@ -1,0 +1,51 @@
+import type { Executor } from '../../../db/schema.js'
+import type { TenantScope } from '../../api-keys/principal.js'
+import { registerTags } from '../contacts.repo.js'
+import { upsertImportBatch } from './import.repo.js'
+import type { ImportBatch } from './import-reader.js'
+
+/** What one batch did: counts by row of the file, and the rows it skipped, in row order. */
+export interface BatchResult {
+  created: number
+  updated: number
+  errors: { row: number; message: string }[]
+}
+
+/**
+ * Writes one batch in the caller's transaction: tags first (created in the organization on first
+ * use, with their existing spelling), then every contact in one statement. A row folded into an
+ * earlier one counts as an update, as it would have been written one after the other.
+ */
+export async function writeImportBatch(db: Executor, scope: TenantScope, batch: ImportBatch): Promise<BatchResult> {
+  const { rows } = batch
+  const errors = [...batch.invalid]
+  const result: BatchResult = { created: 0, updated: 0, errors }
+  if (rows.length > 0) {
+    const tagNames = rows.flatMap((r) => r.tags ?? [])
+    if (tagNames.length > 0) {
+      const canonical = new Map((await registerTags(db, scope, tagNames)).map((t) => [t.toLowerCase(), t]))
+      for (const r of rows) {
+        if (r.tags) r.tags = [...new Set(r.tags.map((t) => canonical.get(t.toLowerCase()) ?? t))]
+      }
+    }
+    const outcome = await upsertImportBatch(db, scope, rows)
+    const inserted = new Set(outcome.inserted)
+    const updated = new Set(outcome.updated)
+    for (const r of rows) {
+      if (inserted.has(r.row)) {
+        result.created++
+        result.updated += r.folded.length
+      } else if (updated.has(r.row)) {
+        result.updated += 1 + r.folded.length
+      } else {
+        const message =
+          r.external_id !== null
+            ? `external_id ${r.external_id} belongs to another contact`
+            : 'Conflicts with a contact written at the same time; import the row again'
+        for (const row of [r.row, ...r.folded]) errors.push({ row, message })
+      }
+    }
+  }
+  errors.sort((a, b) => a.row - b.row)
+  return result
+}
