@@ -670,6 +670,7 @@ create table webhook_endpoints (
   kinds text[],
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  event_aliases jsonb not null default '{}'::jsonb,
   constraint webhook_endpoints_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint webhook_endpoints_pkey PRIMARY KEY (id)
 );

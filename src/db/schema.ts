@@ -101,6 +101,8 @@ export interface WebhookEndpointsTable {
   previous_secret_expires_at: Timestamp | null
   display_name: string | null
   kinds: string[] | null
+  /** Catalog name → the alias the endpoint subscribed with (deliveries are sent under the alias). */
+  event_aliases: ColumnType<Record<string, string>, string | undefined, string>
   created_at: Timestamp
   updated_at: Timestamp
 }

@@ -10,6 +10,15 @@ export function normalizeCurrency(code: string, field = 'currency'): string {
   return upper
 }
 
+/**
+ * An amount in minor units (cents) as a number in major units (dollars), as event payloads carry
+ * money: 123456 USD → 1234.56, 500 JPY → 500. The number prints as the exact decimal for amounts of
+ * up to 15 significant digits (9,999,999,999,999.99 USD); beyond, the API's integer is the exact form.
+ */
+export function minorToMajor(minor: number, currency: string): number {
+  return Number((minor / 10 ** minorDigitsOf(currency)).toFixed(minorDigitsOf(currency)))
+}
+
 /** Digits after the decimal point that amounts in `currency` carry: 2 for USD, 0 for JPY, 3 for BHD. */
 export function minorDigitsOf(currency: string): number {
   let digits = minorDigitsCache.get(currency)

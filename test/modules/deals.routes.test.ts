@@ -56,7 +56,8 @@ describe('POST /api/v1/deals', () => {
     expect((await events(h)).at(-1)!.data).toEqual({
       id: deal.id,
       title: 'Enterprise plan',
-      value: '12000.00',
+      value: 12000,
+      currency: 'USD',
       stage: 'Lead',
       contact_id: contact.id,
     })
@@ -183,7 +184,8 @@ describe('PATCH /api/v1/deals/:id', () => {
     expect(await h.eventTypes()).toEqual(['deal.created', 'deal.updated'])
     expect((await events(h)).at(-1)!.data).toEqual({
       id: deal.id,
-      changes: { value: '150.50', expected_close_date: '2025-03-31' },
+      changes: { value: 150.5, expected_close_date: '2025-03-31' },
+      currency: 'USD',
     })
   })
 
@@ -195,7 +197,13 @@ describe('PATCH /api/v1/deals/:id', () => {
     expect(res.json()).toMatchObject({ stage_id: Proposal.id, stage: 'Proposal', status: 'open' })
     expect(await h.eventTypes()).toEqual(['deal.created', 'deal.updated', 'deal.stage_changed'])
     const last = (await events(h)).at(-1)!
-    expect(last.data).toEqual({ id: deal.id, previous_stage: 'Lead', new_stage: 'Proposal', value: '12000.00' })
+    expect(last.data).toEqual({
+      id: deal.id,
+      previous_stage: 'Lead',
+      new_stage: 'Proposal',
+      value: 12000,
+      currency: 'USD',
+    })
   })
 
   test('moving into the won stage sets status and won_at and emits deal.won; reopening clears won_at', async () => {
@@ -206,7 +214,7 @@ describe('PATCH /api/v1/deals/:id', () => {
     expect(won).toMatchObject({ status: 'won', stage: 'Won', lost_at: null })
     expect(Date.parse(won.won_at)).toBeGreaterThan(0)
     const wonEvent = (await events(h)).find((e) => e.event === 'deal.won')!
-    expect(wonEvent.data).toEqual({ id: deal.id, title: 'Big one', value: '500.00', won_at: won.won_at })
+    expect(wonEvent.data).toEqual({ id: deal.id, title: 'Big one', value: 500, currency: 'USD', won_at: won.won_at })
 
     const reopened = (await h.api('PATCH', `/api/v1/deals/${deal.id}`, { status: 'open' })).json()
     expect(reopened).toMatchObject({ status: 'open', won_at: null, stage_id: Negotiation.id })

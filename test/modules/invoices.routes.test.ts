@@ -178,7 +178,7 @@ describe('invoice lifecycle', () => {
     expect((await eventsOf(h, 'invoice.sent'))[0]!.data).toEqual({
       id: inv.id,
       number: 'INV-000001',
-      total: 9100,
+      total: 91,
       currency: 'EUR',
       sent_at: sent.json().sent_at,
     })
@@ -188,7 +188,7 @@ describe('invoice lifecycle', () => {
     expect((await eventsOf(h, 'invoice.paid'))[0]!.data).toEqual({
       id: inv.id,
       number: 'INV-000001',
-      total: 9100,
+      total: 91,
       currency: 'EUR',
       paid_at: paid.json().paid_at,
     })

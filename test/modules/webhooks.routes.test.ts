@@ -137,7 +137,7 @@ describe('webhook endpoints', () => {
     expect(res.json()).toMatchObject({
       url: 'https://93.184.216.35/v2',
       description: null,
-      events: ['contact.updated'],
+      events: ['contact.updated', 'lead.updated'],
       metadata: { a: '1', c: '3' },
     })
     expect(res.json().secret).toBeUndefined()

@@ -198,7 +198,8 @@ export class DealsService {
       await emit(tx, scope, 'deal.created', {
         id: deal.id,
         title: deal.title,
-        value: deal.value,
+        value: Number(deal.value),
+        currency: deal.currency,
         stage: deal.stage,
         contact_id: deal.contact_id,
       })
@@ -267,16 +268,21 @@ export class DealsService {
       const patch: Partial<DealValues> = {}
       for (const k of changed) (patch as Record<string, unknown>)[k] = next[k as keyof DealValues]
       const deal = toDeal({ ...(await updateDeal(tx, scope, id, patch)), stage: placement.stage.name })
+      // Money in events is a number in major units, with its currency beside it.
+      const changes: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, deal[k]]))
+      if (changes.value !== undefined) changes.value = Number(deal.value)
       await emit(tx, scope, 'deal.updated', {
         id,
-        changes: Object.fromEntries(changed.map((k) => [k, deal[k]])),
+        changes,
+        ...(changes.value !== undefined ? { currency: deal.currency } : {}),
       })
       if (deal.stage_id !== before.stage_id) {
         await emit(tx, scope, 'deal.stage_changed', {
           id,
           previous_stage: before.stage,
           new_stage: deal.stage,
-          value: deal.value,
+          value: Number(deal.value),
+          currency: deal.currency,
         })
       }
       await emitClosing(tx, scope, deal, before.status)
@@ -303,7 +309,13 @@ export class DealsService {
 async function emitClosing(tx: Tx, scope: TenantScope, deal: Deal, previous: DealStatus | undefined) {
   if (deal.status === previous) return
   if (deal.status === 'won') {
-    await emit(tx, scope, 'deal.won', { id: deal.id, title: deal.title, value: deal.value, won_at: deal.won_at })
+    await emit(tx, scope, 'deal.won', {
+      id: deal.id,
+      title: deal.title,
+      value: Number(deal.value),
+      currency: deal.currency,
+      won_at: deal.won_at,
+    })
   } else if (deal.status === 'lost') {
     await emit(tx, scope, 'deal.lost', { id: deal.id, title: deal.title, reason: deal.lost_reason })
   }

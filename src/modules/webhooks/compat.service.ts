@@ -41,6 +41,7 @@ export class WebhooksCompatService {
       metadata: {},
       display_name: input.displayName ?? null,
       kinds,
+      event_aliases: {},
     })
     return toCompatWebhook(row, scope.orgId)
   }

@@ -6,7 +6,7 @@ import { ApiError } from '../../../http/errors.js'
 import { assertIfMatch } from '../../../http/etag.js'
 import type { PageParams } from '../../../http/pagination.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
-import { normalizeCurrency } from '../../../lib/currency.js'
+import { minorToMajor, normalizeCurrency } from '../../../lib/currency.js'
 import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
 import { lockLinkedContact } from '../links.repo.js'
@@ -168,7 +168,7 @@ export class InvoicesService {
       await emit(tx, scope, 'invoice.sent', {
         id: invoice.id,
         number: invoice.number,
-        total: invoice.total,
+        total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
         sent_at: invoice.sent_at,
       })
@@ -185,7 +185,7 @@ export class InvoicesService {
       await emit(tx, scope, 'invoice.paid', {
         id: invoice.id,
         number: invoice.number,
-        total: invoice.total,
+        total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
         paid_at: invoice.paid_at,
       })
@@ -202,7 +202,7 @@ export class InvoicesService {
       await emit(tx, scope, 'invoice.voided', {
         id: invoice.id,
         number: invoice.number,
-        total: invoice.total,
+        total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
         voided_at: invoice.voided_at,
       })
