@@ -26,6 +26,7 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
+import { emailModule } from './modules/email/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
@@ -126,6 +127,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(billingModule(deps))
   await app.register(schedulingModule(deps))
   await app.register(leadsModule(deps))
+  await app.register(emailModule(deps))
   await app.register(bookingPageModule(deps))
   await app.register(dashboardModule(deps))
   await app.register(

@@ -73,13 +73,23 @@ export interface Config {
     /** RAPPORT_WEBHOOK_RETENTION_DAYS: keep deliveries and attempts this long. Default 30. */
     retentionDays: number
   }
+  email: {
+    /** RAPPORT_SMTP_URL: send through this SMTP server (`smtp://user:pass@host:587`, `smtps://…`), pooled. Unset: every message is kept in the development mailbox. */
+    smtpUrl: string | undefined
+    /** RAPPORT_EMAIL_RETRY_SCHEDULE: seconds between attempts after a temporary SMTP failure. Default 60,300,1800,7200,21600. */
+    retryScheduleSec: number[]
+  }
 }
 
-export function parseRetrySchedule(value: string | undefined): number[] {
-  if (!value) return [60, 300, 1800, 7200, 86400]
+export function parseRetrySchedule(
+  value: string | undefined,
+  setting = 'RAPPORT_WEBHOOK_RETRY_SCHEDULE',
+  fallback = [60, 300, 1800, 7200, 86400],
+): number[] {
+  if (!value) return fallback
   const steps = value.split(',').map((s) => Number(s.trim()))
   if (steps.some((n) => !Number.isFinite(n) || n < 0)) {
-    throw new ConfigError(`RAPPORT_WEBHOOK_RETRY_SCHEDULE: "${value}" is not a comma-separated list of seconds`)
+    throw new ConfigError(`${setting}: "${value}" is not a comma-separated list of seconds`)
   }
   return steps
 }
@@ -176,6 +186,18 @@ function isProxyAddress(entry: string): boolean {
   return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
 }
 
+/** RAPPORT_SMTP_URL: an smtp: or smtps: URL (nodemailer's connection URL, query options allowed). */
+export function parseSmtpUrl(value: string | undefined): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  if (!/^smtps?:\/\/[^/]/i.test(raw) || !URL.canParse(raw)) {
+    throw new ConfigError(
+      'RAPPORT_SMTP_URL is not an smtp:// or smtps:// URL (example: smtp://user:pass@mail.example.com:587)',
+    )
+  }
+  return raw
+}
+
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -215,6 +237,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryScheduleSec: parseRetrySchedule(env.RAPPORT_WEBHOOK_RETRY_SCHEDULE),
       disableAfterDays: intSetting(env, 'RAPPORT_WEBHOOK_DISABLE_AFTER_DAYS', 5),
       retentionDays: intSetting(env, 'RAPPORT_WEBHOOK_RETENTION_DAYS', 30),
+    },
+    email: {
+      smtpUrl: parseSmtpUrl(env.RAPPORT_SMTP_URL),
+      retryScheduleSec: parseRetrySchedule(
+        env.RAPPORT_EMAIL_RETRY_SCHEDULE,
+        'RAPPORT_EMAIL_RETRY_SCHEDULE',
+        [60, 300, 1800, 7200, 21600],
+      ),
     },
   }
 }

@@ -5,6 +5,9 @@ import type { Db } from './db/schema.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
+import { mailboxTransport } from './modules/email/mailbox.transport.js'
+import { smtpTransport } from './modules/email/smtp.transport.js'
+import type { MailTransport } from './modules/email/transport.js'
 import type { RateLimiter } from './ratelimit/limiter.js'
 import { memoryLimiter } from './ratelimit/memory.js'
 import { redisLimiter } from './ratelimit/redis.js'
@@ -20,6 +23,8 @@ export interface Deps {
   metrics: Metrics
   /** Seals and opens webhook signing secrets with the master key. */
   secretBox: SecretBox
+  /** Where outgoing email goes: the SMTP server of RAPPORT_SMTP_URL, else the development mailbox. */
+  mailer: MailTransport
   /** Called when the rate-limit store fails (the request is let through). */
   onLimiterError: (err: unknown) => void
   close(): Promise<void>
@@ -32,6 +37,7 @@ export async function createDeps(
     clock?: Clock
     onLimiterError?: (err: unknown) => void
     secretBox?: SecretBox
+    mailer?: MailTransport
   } = {},
 ): Promise<Deps> {
   const database = overrides.database ?? (await openDatabase(databaseTargetOf(config)))
@@ -47,8 +53,11 @@ export async function createDeps(
     secretBox: overrides.secretBox ?? masterKeySecretBox(config),
     onLimiterError: overrides.onLimiterError ?? (() => {}),
     limiter: memoryLimiter(clock),
+    mailer:
+      overrides.mailer ?? (config.email.smtpUrl ? smtpTransport(config.email.smtpUrl) : mailboxTransport(database.db)),
     async close() {
       await deps.limiter.close()
+      await deps.mailer.close()
       if (!overrides.database) await database.close()
     },
   }

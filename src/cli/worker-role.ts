@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { startWorker as startDeliveryWorker } from '../delivery/worker.js'
 import type { Deps } from '../deps.js'
 import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
+import { startEmailWorker } from '../modules/email/emails.worker.js'
 
 export interface RunningWorker {
   stop(): Promise<void>
@@ -9,7 +10,7 @@ export interface RunningWorker {
 
 /**
  * The background role that `rapport worker` runs and `rapport start` runs beside the API: webhook
- * delivery. Unless RAPPORT_WEBHOOK_ALLOW_PRIVATE is on, every connection goes through the address
+ * delivery and sending email. Unless RAPPORT_WEBHOOK_ALLOW_PRIVATE is on, every connection goes through the address
  * policy again at connect time (after DNS), so a URL that was public when saved cannot be rebound to
  * an internal address.
  */
@@ -25,5 +26,12 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
       ? {}
       : { lookup: publicOnlyLookup, checkTarget: (url: URL) => checkUrlShape(url.href, { allowPrivate }) }),
   })
-  return { stop: () => worker.stop() }
+  const emailWorker = await startEmailWorker({
+    db: deps.db,
+    mailer: deps.mailer,
+    log,
+    listen: deps.listen,
+    retryScheduleSec: deps.config.email.retryScheduleSec,
+  })
+  return { stop: () => Promise.all([worker.stop(), emailWorker.stop()]).then(() => undefined) }
 }

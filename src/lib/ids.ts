@@ -33,6 +33,11 @@ export const ID_PREFIXES = {
   session: 'ses',
   invite: 'ivt',
   auditEntry: 'aud',
+  email: 'em',
+  emailSender: 'snd',
+  emailTemplate: 'etpl',
+  emailEvent: 'eev',
+  mailboxMessage: 'mbx',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Db } from '../../db/schema.js'
+import { composeMessage } from './compose.js'
+import type { EmailRow } from './emails.repo.js'
+import { mailboxTransport } from './mailbox.transport.js'
+import { claimDueEmails, EMAILS_CHANNEL, recordSend, releaseEmailLeases, type SendRecord } from './outbox.repo.js'
+import { MailSendError, type MailTransport } from './transport.js'
+
+export interface EmailWorkerOptions {
+  db: Db
+  /** Live-mode messages go here; test-mode messages always go to the development mailbox. */
+  mailer: MailTransport
+  log: FastifyBaseLogger
+  /** Seconds between attempts after temporary failures; past the last, the message fails. */
+  retryScheduleSec: number[]
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>
+  /** Messages one worker sends at once. Default 10. */
+  concurrency?: number
+  /** Longest sleep between looks for due messages. Default 1000 ms. */
+  pollMs?: number
+  /** How long a claim holds. Default 120 s (longer than any SMTP exchange with its timeouts). */
+  leaseMs?: number
+  /** Only send messages of these organizations (a worker dedicated to large tenants). Default: all. */
+  orgIds?: readonly string[]
+}
+
+export interface EmailWorker {
+  readonly id: string
+  wake(): void
+  /** Stops claiming, lets sends under way finish (up to `graceMs`) and releases what is left. */
+  stop(graceMs?: number): Promise<void>
+}
+
+/**
+ * Sends queued email: claims due messages under a lease, composes each (same Message-ID on every
+ * attempt), hands it to the transport and records the outcome with its events. Any number of
+ * workers may run against one database.
+ */
+export async function startEmailWorker(opts: EmailWorkerOptions): Promise<EmailWorker> {
+  const id = `ew_${randomBytes(6).toString('hex')}`
+  const { db, log } = opts
+  const concurrency = opts.concurrency ?? 10
+  const pollMs = opts.pollMs ?? 1000
+  const leaseMs = opts.leaseMs ?? 120_000
+  const sandbox = opts.mailer.kind === 'mailbox' ? opts.mailer : mailboxTransport(db)
+  const inFlight = new Map<string, Promise<void>>()
+  let running = true
+  let isWoken = false
+  let wakeUp: (() => void) | undefined
+  const wake = () => {
+    isWoken = true
+    wakeUp?.()
+  }
+  const unlisten = opts.listen ? await opts.listen(EMAILS_CHANNEL, wake) : undefined
+
+  async function send(email: EmailRow): Promise<void> {
+    const transport = email.livemode ? opts.mailer : sandbox
+    let record: SendRecord
+    try {
+      const outcome = await transport.send(composeMessage(email))
+      record = { kind: 'sent', transport: transport.kind, isDelivered: outcome.isDelivered, response: outcome.response }
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      const isPermanent = err instanceof MailSendError && err.isPermanent
+      const delaySec = opts.retryScheduleSec[email.attempt_count]
+      record =
+        isPermanent || delaySec === undefined
+          ? { kind: 'failed', error }
+          : { kind: 'deferred', error, nextAttemptAt: new Date(Date.now() + delaySec * 1000) }
+      log.warn({ email_id: email.id, err: error, outcome: record.kind }, 'email not sent')
+    }
+    await recordSend(db, id, email, record)
+  }
+
+  async function loop() {
+    while (running) {
+      const free = concurrency - inFlight.size
+      let claimed: EmailRow[] = []
+      if (free > 0) {
+        try {
+          claimed = await claimDueEmails(db, id, free, leaseMs, opts.orgIds)
+        } catch (err) {
+          log.error({ err }, 'could not claim emails')
+        }
+      }
+      for (const email of claimed) {
+        const task = send(email)
+          .catch((err) => log.error({ err, email_id: email.id }, 'email attempt failed unexpectedly'))
+          .finally(() => {
+            inFlight.delete(email.id)
+            wake()
+          })
+        inFlight.set(email.id, task)
+      }
+      if (claimed.length > 0 && claimed.length === free) continue
+      if (isWoken) {
+        isWoken = false
+        continue
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs)
+        wakeUp = () => {
+          clearTimeout(timer)
+          wakeUp = undefined
+          isWoken = false
+          resolve()
+        }
+      })
+    }
+  }
+
+  const looping = loop()
+  log.info({ worker_id: id, concurrency, transport: opts.mailer.kind }, 'email worker started')
+  return {
+    id,
+    wake,
+    async stop(graceMs = 10_000) {
+      running = false
+      wake()
+      await looping
+      await unlisten?.()
+      const finished = await Promise.race([
+        Promise.all(inFlight.values()).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
+      ])
+      if (!finished) await releaseEmailLeases(db, id, [...inFlight.keys()])
+      if (sandbox !== opts.mailer) await sandbox.close()
+      log.info({ worker_id: id }, 'email worker stopped')
+    },
+  }
+}

@@ -1,0 +1,89 @@
+import { type Selectable, sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { EmailSendersTable } from '../../db/schema-email.js'
+import { type PageParams, paginate } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { NEWEST_FIRST } from './email.schema-parts.js'
+
+export type SenderRow = Omit<Selectable<EmailSendersTable>, 'org_id' | 'livemode'>
+const COLUMNS = ['id', 'email', 'name', 'reply_to', 'is_default', 'created_at', 'updated_at'] as const
+
+const scoped = (db: Executor, scope: TenantScope) =>
+  db.selectFrom('email_senders').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+
+export async function insertSender(
+  db: Executor,
+  scope: TenantScope,
+  row: Pick<SenderRow, 'id' | 'email' | 'name' | 'reply_to' | 'is_default'>,
+): Promise<SenderRow | undefined> {
+  return db
+    .insertInto('email_senders')
+    .values({ ...row, org_id: scope.orgId, livemode: scope.livemode })
+    .onConflict((oc) => oc.expression(sql`org_id, livemode, lower(email)`).doNothing())
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+export function findSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {
+  return scoped(db, scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+export function findSenderByEmail(db: Executor, scope: TenantScope, email: string): Promise<SenderRow | undefined> {
+  return scoped(db, scope).select(COLUMNS).where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst()
+}
+
+export function findDefaultSender(db: Executor, scope: TenantScope): Promise<SenderRow | undefined> {
+  return scoped(db, scope).select(COLUMNS).where('is_default', '=', true).executeTakeFirst()
+}
+
+export async function countSenders(db: Executor, scope: TenantScope): Promise<number> {
+  const row = await scoped(db, scope).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  return row.n
+}
+
+/** Clears the default flag of the scope's senders (before another becomes the default). */
+export async function clearDefaultSender(db: Executor, scope: TenantScope): Promise<void> {
+  await db
+    .updateTable('email_senders')
+    .set({ is_default: false, updated_at: sql`now()` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('is_default', '=', true)
+    .execute()
+}
+
+export function updateSender(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  values: Partial<Pick<SenderRow, 'name' | 'reply_to' | 'is_default'>>,
+): Promise<SenderRow | undefined> {
+  return db
+    .updateTable('email_senders')
+    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+export function deleteSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {
+  return db
+    .deleteFrom('email_senders')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+export function listSenders(db: Executor, scope: TenantScope, query: PageParams) {
+  return paginate(
+    scoped(db, scope),
+    (qb) => qb.select(COLUMNS),
+    sql<string>`id`,
+    { ...NEWEST_FIRST, expression: sql`created_at` },
+    query,
+  )
+}
