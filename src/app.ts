@@ -16,6 +16,8 @@ import { validatorCompiler } from './http/validation.js'
 import { accountsRoutes } from './modules/accounts/accounts.routes.js'
 import { AccountsService } from './modules/accounts/accounts.service.js'
 import { Sessions } from './modules/accounts/sessions.js'
+import { signInLinksRoutes } from './modules/accounts/sign-in-links.routes.js'
+import { SignInLinks } from './modules/accounts/sign-in-links.service.js'
 import { apiKeysRoutes, apiKeyUpdateRoutes } from './modules/api-keys/api-keys.routes.js'
 import { KeyVerifier } from './modules/api-keys/api-keys.service.js'
 import { registerAuditLog } from './modules/audit/index.js'
@@ -28,6 +30,7 @@ import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
 import { emailModule } from './modules/email/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
+import { eventsStreamRoutes } from './modules/events/events.stream.js'
 import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
@@ -118,7 +121,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     return { status: 'ready', database: deps.dbEngine }
   })
 
-  const orgs = new OrgsService(deps.db)
   await app.register(contactsRoutes(new ContactsService(deps.db)))
   await app.register(usersRoutes(new UsersService(deps.db, deps.clock)))
   await app.register(contactsBulkModule(deps))
@@ -131,9 +133,17 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(bookingPageModule(deps))
   await app.register(dashboardModule(deps))
   await app.register(
-    accountsRoutes(new AccountsService(deps.db, deps.clock, sessions, deps.limiter, deps.config.accounts), sessions),
+    accountsRoutes(
+      new AccountsService(deps.db, deps.clock, sessions, deps.limiter, deps.config.accounts),
+      sessions,
+      deps.publicUrl,
+    ),
   )
+  const signInLinks = new SignInLinks(deps.db, deps.clock, deps.publicUrl, deps.config.accounts.inviteTtlHours)
+  await app.register(signInLinksRoutes(signInLinks, sessions))
   await app.register(eventsRoutes(deps.db))
+  await app.register(eventsStreamRoutes(deps.db))
+  const orgs = new OrgsService(deps.db, signInLinks)
   await app.register(apiKeysRoutes(orgs))
   await app.register(apiKeyUpdateRoutes(deps.db))
   const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {

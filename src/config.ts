@@ -21,6 +21,8 @@ export interface Config {
   host: string
   /** PORT: TCP port. Default 3000. */
   port: number
+  /** RAPPORT_PUBLIC_URL: the origin people use to reach this installation (links in invites, sign-in and reset links). Unset: the listen address. */
+  publicUrl: string | undefined
   /** DATABASE_URL: PostgreSQL connection string. Unset: embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined
   /** RAPPORT_DB_PREPARED_STATEMENTS=off: send every statement unnamed (for poolers that cannot keep named statements). Default on. */
@@ -198,6 +200,24 @@ export function parseSmtpUrl(value: string | undefined): string | undefined {
   return raw
 }
 
+/** RAPPORT_PUBLIC_URL: an http(s) origin with an optional path prefix; stored without a trailing slash. */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`RAPPORT_PUBLIC_URL: "${raw}" is not a URL (example: https://crm.example.com)`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(
+      `RAPPORT_PUBLIC_URL: "${raw}" must be an http or https URL without query, fragment or credentials`,
+    )
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -210,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || '127.0.0.1',
     port: intSetting(env, 'PORT', 3000),
+    publicUrl: parsePublicUrl(env.RAPPORT_PUBLIC_URL),
     databaseUrl: env.DATABASE_URL || undefined,
     dbPreparedStatements: !['off', '0', 'false'].includes(env.RAPPORT_DB_PREPARED_STATEMENTS ?? ''),
     dataDir: path.resolve(env.RAPPORT_DATA_DIR || '.rapport'),

@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import type { Db } from './db/schema.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { PublicUrl } from './lib/public-url.js'
 import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
 import { mailboxTransport } from './modules/email/mailbox.transport.js'
 import { smtpTransport } from './modules/email/smtp.transport.js'
@@ -23,6 +24,8 @@ export interface Deps {
   metrics: Metrics
   /** Seals and opens webhook signing secrets with the master key. */
   secretBox: SecretBox
+  /** Builds the links handed to people (invites, sign-in and reset links): never from a Host header. */
+  publicUrl: PublicUrl
   /** Where outgoing email goes: the SMTP server of RAPPORT_SMTP_URL, else the development mailbox. */
   mailer: MailTransport
   /** Called when the rate-limit store fails (the request is let through). */
@@ -51,6 +54,7 @@ export async function createDeps(
     clock,
     metrics,
     secretBox: overrides.secretBox ?? masterKeySecretBox(config),
+    publicUrl: new PublicUrl(config.publicUrl, { host: config.host, port: config.port }),
     onLimiterError: overrides.onLimiterError ?? (() => {}),
     limiter: memoryLimiter(clock),
     mailer:

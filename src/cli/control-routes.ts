@@ -1,11 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import type { Db } from '../db/schema.js'
 import { ApiError } from '../http/errors.js'
 import { safeEqual } from '../lib/crypto.js'
 import { CONTROL_PATH } from './control-file.js'
-import { COMMAND_NAMES, type OperationRequest, runOperation } from './operations.js'
+import { COMMAND_NAMES, type OperationContext, type OperationRequest, runOperation } from './operations.js'
 
 const ControlRequest = Type.Object(
   {
@@ -20,7 +19,7 @@ const ControlRequest = Type.Object(
  * no other process open (docs/decisions/0002). Hidden from the OpenAPI document, and answered like
  * an unknown route unless the request comes from this machine with the control file's token.
  */
-export function controlRoutes(db: Db, token: string) {
+export function controlRoutes(ctx: OperationContext, token: string) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -31,7 +30,7 @@ export function controlRoutes(db: Db, token: string) {
     })
 
     app.post(CONTROL_PATH, { schema: { hide: true, body: ControlRequest } }, async (req) =>
-      runOperation(db, req.body as OperationRequest),
+      runOperation(ctx, req.body as OperationRequest),
     )
   }
 }

@@ -15,14 +15,14 @@ const BUSY_WAIT_MS = 20_000
  * that does, through its control endpoint.
  */
 export async function dispatchOperation(request: OperationRequest, config: Config): Promise<unknown> {
-  if (config.databaseUrl) return runDirectly(request, databaseTargetOf(config))
+  if (config.databaseUrl) return runDirectly(request, databaseTargetOf(config), config)
   const deadline = Date.now() + BUSY_WAIT_MS
   for (;;) {
     let holder: LockHolder
     try {
       const lock = await acquireDataDirLock(config.dataDir, 'cli')
       try {
-        return await runDirectly(request, { dataDir: config.dataDir })
+        return await runDirectly(request, { dataDir: config.dataDir }, config)
       } finally {
         lock.release()
       }
@@ -48,18 +48,24 @@ export async function dispatchOperation(request: OperationRequest, config: Confi
   }
 }
 
-async function runDirectly(request: OperationRequest, target: DatabaseTarget) {
+async function runDirectly(request: OperationRequest, target: DatabaseTarget, config: Config) {
   // Imported here: a command forwarded to a server loads neither the database engines nor the schemas
   // (the server checks the arguments with this same module).
   const { checkOperation, runOperation } = await import('./operations.js')
   const { migrate } = await import('../db/migrator.js')
   const { openDatabase } = await import('../db/database.js')
+  const { SignInLinks } = await import('../modules/accounts/sign-in-links.service.js')
+  const { PublicUrl } = await import('../lib/public-url.js')
+  const { systemClock } = await import('../lib/clock.js')
   checkOperation(request)
   const database = await openDatabase(target, { poolSize: 1 })
   try {
     // Like a server at start: a fresh data dir or database is usable by the very first command.
     if (request.command !== 'migrate') await migrate(database.db)
-    return await runOperation(database.db, request)
+    // No server runs: links point where one listens with this configuration (or RAPPORT_PUBLIC_URL).
+    const publicUrl = new PublicUrl(config.publicUrl, { host: config.host, port: config.port })
+    const links = new SignInLinks(database.db, systemClock, publicUrl, config.accounts.inviteTtlHours)
+    return await runOperation({ db: database.db, links }, request)
   } finally {
     await database.close()
   }

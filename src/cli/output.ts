@@ -1,7 +1,8 @@
 import { ConfigError } from '../config.js'
 import { ApiError } from '../http/errors.js'
+import type { SignInLink } from '../modules/accounts/sign-in-links.schemas.js'
 import type { ApiKeyView } from '../modules/api-keys/api-keys.service.js'
-import type { Org } from '../modules/orgs/orgs.schemas.js'
+import type { Org, OrgCreated } from '../modules/orgs/orgs.schemas.js'
 import type { CommandName } from './operations.js'
 
 /** A failure of the CLI itself (the data dir is busy, the server does not answer…). */
@@ -31,9 +32,13 @@ export function summarizeError(err: unknown): ErrorSummary {
 export function describeResult(command: CommandName, result: unknown): string {
   switch (command) {
     case 'org.create': {
-      const { org, api_key } = result as { org: Org; api_key: ApiKeyView }
-      return `Created organization ${org.id} "${org.name}" (plan ${org.plan}).\n${describeNewKey(api_key)}`
+      const { org, api_key, owner, next_step } = result as OrgCreated
+      const ownerText = owner ? describeLink(owner) : `${next_step}.\n`
+      return `Created organization ${org.id} "${org.name}" (plan ${org.plan}).\n${describeNewKey(api_key)}\n${ownerText}`
     }
+    case 'user.invite':
+    case 'user.reset-password':
+      return describeLink(result as SignInLink)
     case 'org.list':
       return table(
         ['ID', 'NAME', 'PLAN', 'CREATED'],
@@ -64,6 +69,19 @@ export function describeResult(command: CommandName, result: unknown): string {
       return applied.map((m) => `Applied migration ${String(m.version).padStart(4, '0')}_${m.name}\n`).join('')
     }
   }
+}
+
+function describeLink(link: SignInLink): string {
+  const what =
+    link.purpose === 'reset_password'
+      ? `A password reset link for ${link.user.email}`
+      : `A sign-in link for ${link.user.name} <${link.user.email}> (${link.user.role} of ${link.user.org_id})`
+  return [
+    `${what}. Open it to set a password and sign in; it works once, until ${link.expires_at}:`,
+    '',
+    `  ${link.url}`,
+    '',
+  ].join('\n')
 }
 
 function describeNewKey(key: ApiKeyView): string {

@@ -7,6 +7,16 @@ export type ParsedCommand =
   | { kind: 'server'; role: ServerRole }
   | { kind: 'operation'; request: OperationRequest; json: boolean }
   | { kind: 'help'; text: string }
+  | { kind: 'listen'; options: ListenOptions }
+
+/** `rapport listen`: a client of a running server's API (the key and URL may also come from the environment). */
+export interface ListenOptions {
+  forwardTo: string
+  key?: string
+  apiUrl?: string
+  events?: string[]
+  secret?: string
+}
 
 /** A mistake in the command line itself: exit code 2, and the usage to fix it. */
 export class UsageError extends Error {}
@@ -20,6 +30,15 @@ const OPTIONS = {
   mode: { type: 'string' },
   scopes: { type: 'string' },
   'expires-at': { type: 'string' },
+  'owner-email': { type: 'string' },
+  'owner-name': { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  'forward-to': { type: 'string' },
+  key: { type: 'string' },
+  url: { type: 'string' },
+  events: { type: 'string' },
+  secret: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string }
@@ -32,6 +51,8 @@ interface CommandSpec {
   /** Names of the positional arguments, in order. */
   positionals?: readonly string[]
   role?: ServerRole
+  /** A client command (`listen`): neither a server nor an operation on the database. */
+  listen?: true
   build?: (values: Values, positionals: string[]) => { command: CommandName; args: Record<string, unknown> }
 }
 
@@ -46,10 +67,16 @@ const COMMANDS: Record<string, CommandSpec> = {
     build: () => ({ command: 'migrate', args: {} }),
   },
   'org create': {
-    usage: 'org create --name NAME [--plan free|pro|teams]',
-    summary: 'Create an organization and its first live secret key (shown once)',
-    flags: ['name', 'plan'],
-    build: (v) => ({ command: 'org.create', args: defined({ name: required(v.name, 'name'), plan: v.plan }) }),
+    usage: 'org create --name NAME [--plan free|pro|teams] [--owner-email EMAIL] [--owner-name NAME]',
+    summary: 'Create an organization, its first live secret key (shown once) and its owner’s sign-in link',
+    flags: ['name', 'plan', 'owner-email', 'owner-name'],
+    build: (v) => {
+      if (v['owner-name'] !== undefined && v['owner-email'] === undefined)
+        throw new UsageError('--owner-name needs --owner-email')
+      const ownerEmail = v['owner-email']
+      const owner = ownerEmail && { email: ownerEmail, name: v['owner-name'] ?? ownerEmail.split('@')[0] ?? ownerEmail }
+      return { command: 'org.create', args: defined({ name: required(v.name, 'name'), plan: v.plan, owner }) }
+    },
   },
   'org list': {
     usage: 'org list',
@@ -77,6 +104,27 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: "List an organization's active keys",
     flags: ['org'],
     build: (v) => ({ command: 'key.list', args: { org: required(v.org, 'org') } }),
+  },
+  'user invite': {
+    usage: 'user invite --org ORG_ID --email EMAIL [--role owner|admin|member] [--name NAME]',
+    summary: 'Make a single-use link for a person to set a password and sign in (owners included)',
+    flags: ['org', 'email', 'role', 'name'],
+    build: (v) => ({
+      command: 'user.invite',
+      args: defined({ org: required(v.org, 'org'), email: required(v.email, 'email'), role: v.role, name: v.name }),
+    }),
+  },
+  'user reset-password': {
+    usage: 'user reset-password --email EMAIL',
+    summary: 'Make a single-use link to choose a new password (works for one hour)',
+    flags: ['email'],
+    build: (v) => ({ command: 'user.reset-password', args: { email: required(v.email, 'email') } }),
+  },
+  listen: {
+    usage: 'listen --forward-to URL [--key KEY] [--url API_URL] [--events contact.created,…] [--secret whsec_…]',
+    summary: 'Forward the organization’s events, signed, to a local URL (for local webhook development)',
+    flags: ['forward-to', 'key', 'url', 'events', 'secret'],
+    listen: true,
   },
   'key revoke': {
     usage: 'key revoke KEY_ID',
@@ -114,10 +162,25 @@ export function parseCommand(argv: string[]): ParsedCommand {
       { cause: spec },
     )
   }
-  const allowed = new Set<string>([...spec.flags, ...(spec.role ? [] : ['json'])])
+  const allowed = new Set<string>([...spec.flags, ...(spec.role || spec.listen ? [] : ['json'])])
   const extra = Object.keys(values).find((flag) => !allowed.has(flag))
   if (extra) throw new UsageError(`"${name}" does not take --${extra}`, { cause: spec })
   if (spec.role) return { kind: 'server', role: spec.role }
+  if (spec.listen) {
+    const forwardTo = values['forward-to']
+    if (forwardTo === undefined) throw new UsageError('Missing --forward-to', { cause: spec })
+    if (!/^https?:\/\/[^/]/.test(forwardTo)) {
+      throw new UsageError(`--forward-to must be an http(s) URL, got "${forwardTo}"`, { cause: spec })
+    }
+    const events = values.events
+      ?.split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)
+    return {
+      kind: 'listen',
+      options: { forwardTo, ...defined({ key: values.key, apiUrl: values.url, events, secret: values.secret }) },
+    }
+  }
   try {
     return { kind: 'operation', request: spec.build!(values, rest), json: values.json === true }
   } catch (err) {
@@ -127,7 +190,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
 
 /** The whole usage, or one command's. */
 export function usage(spec?: CommandSpec): string {
-  if (spec) return `Usage: rapport ${spec.usage}${spec.role ? '' : ' [--json]'}\n\n${spec.summary}.\n`
+  if (spec) return `Usage: rapport ${spec.usage}${spec.role || spec.listen ? '' : ' [--json]'}\n\n${spec.summary}.\n`
   const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.split(' [')[0]!.length))
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`)
   return [

@@ -7,9 +7,10 @@ import { type Config, databaseTargetOf } from '../config.js'
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from '../db/data-dir-lock.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrator.js'
-import type { Db } from '../db/schema.js'
-import { createDeps } from '../deps.js'
+import { createDeps, type Deps } from '../deps.js'
 import { randomBase62 } from '../lib/crypto.js'
+import { reachableHost } from '../lib/public-url.js'
+import { SignInLinks } from '../modules/accounts/sign-in-links.service.js'
 import { removeControlFile, writeControlFile } from './control-file.js'
 import { controlRoutes } from './control-routes.js'
 import { describeDatabase } from './describe-database.js'
@@ -53,7 +54,7 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
     }
     let url: string | undefined
     if (app) {
-      url = await listen(app, config, deps.db, closers)
+      url = await listen(app, config, deps, closers)
     }
     log.info(startupFacts(role, config, url), startupMessage(role, config, url))
     if (config.webhooks.allowPrivate) {
@@ -75,17 +76,19 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
 }
 
 /** Listens; on the embedded database, also opens the control endpoint and tells the CLI about it. */
-async function listen(app: FastifyInstance, config: Config, db: Db, closers: Closer[]): Promise<string> {
+async function listen(app: FastifyInstance, config: Config, deps: Deps, closers: Closer[]): Promise<string> {
   const token = config.databaseUrl ? undefined : randomBase62(256)
-  if (token) await app.register(controlRoutes(db, token))
+  const links = new SignInLinks(deps.db, deps.clock, deps.publicUrl, config.accounts.inviteTtlHours)
+  if (token) await app.register(controlRoutes({ db: deps.db, links }, token))
   closers.push(() => app.close())
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address() as AddressInfo
   const url = `http://${hostOf(address.address)}:${address.port}`
+  deps.publicUrl.setListenAddress(`http://${reachableHost(address.address)}:${address.port}`)
   if (token) {
     writeControlFile(config.dataDir, {
       pid: process.pid,
-      url: `http://${reachableHostOf(address.address)}:${address.port}`,
+      url: `http://${reachableHost(address.address)}:${address.port}`,
       token,
     })
     closers.push(() => removeControlFile(config.dataDir))
@@ -140,11 +143,4 @@ function startupMessage(role: ServerRole, config: Config, url: string | undefine
 
 function hostOf(address: string): string {
   return address.includes(':') ? `[${address}]` : address
-}
-
-/** Listening on every interface: the CLI on this machine reaches it on loopback. */
-function reachableHostOf(address: string): string {
-  if (address === '0.0.0.0') return '127.0.0.1'
-  if (address === '::') return '[::1]'
-  return hostOf(address)
 }

@@ -28,6 +28,17 @@ export interface InvitesTable {
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
+export interface SignInLinksTable {
+  id: string
+  org_id: string
+  user_id: string
+  purpose: 'activate' | 'reset_password'
+  token_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
 export interface AuditLogTable {
   id: string
   org_id: string
@@ -46,5 +57,6 @@ export interface AuditLogTable {
 export interface AccountTables {
   sessions: SessionsTable
   invites: InvitesTable
+  sign_in_links: SignInLinksTable
   audit_log: AuditLogTable
 }

@@ -32,6 +32,7 @@ export const ID_PREFIXES = {
   webhookAttempt: 'wa',
   session: 'ses',
   invite: 'ivt',
+  signInLink: 'sil',
   auditEntry: 'aud',
   email: 'em',
   emailSender: 'snd',

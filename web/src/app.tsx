@@ -7,6 +7,7 @@ import { InvitePage, LoginPage, SetupPage } from './pages/auth.js'
 import { LeadCapturePage } from './pages/lead-capture.js'
 import { MembersPage } from './pages/members.js'
 import { QuickStartPage } from './pages/quick-start.js'
+import { SignInLinkPage } from './pages/sign-in-link.js'
 import { UsagePage } from './pages/usage.js'
 import { WebhookEndpointPage } from './pages/webhook-endpoint.js'
 import { WebhooksPage } from './pages/webhooks.js'
@@ -86,6 +87,7 @@ export function App() {
   }
   if (boot.state === 'setup') return <SetupPage onDone={signedIn} />
   if (path === '/app/invite') return <InvitePage onDone={signedIn} />
+  if (path === '/app/sign-in-link') return <SignInLinkPage onDone={signedIn} />
   if (boot.state === 'signed-out') return <LoginPage onDone={signedIn} />
   return <Shell session={boot.session} path={path} onSignedOut={signedOut} />
 }

@@ -137,6 +137,14 @@ export interface InvitePreview {
   organization: { name: string }
 }
 
+export interface SignInLinkPreview {
+  purpose: 'activate' | 'reset_password'
+  email: string
+  name: string
+  organization: { name: string }
+  expires_at: string
+}
+
 export interface Form {
   id: string
   name: string

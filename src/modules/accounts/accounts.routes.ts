@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../../http/errors.js'
+import type { PublicUrl } from '../../lib/public-url.js'
 import { IdParams } from '../leads/schema-parts.js'
 import {
   Invite,
@@ -18,21 +19,22 @@ import {
 import { type AccountsService, type ClientMeta, toSessionView } from './accounts.service.js'
 import { assertCsrf, clearSessionCookie, type OpenedSession, type Sessions, setSessionCookie } from './sessions.js'
 
-const metaOf = (req: FastifyRequest): ClientMeta => ({
+export const metaOf = (req: FastifyRequest): ClientMeta => ({
   ip: req.ip ?? null,
   userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
 })
 
 /** Sign-in pages must never be cached by a shared proxy. */
-const NO_STORE = 'no-store'
+export const NO_STORE = 'no-store'
 
 /** Answers a session just opened (setup, sign-in, accepted invite): the cookie, and the session uncached. */
-function sendOpened(req: FastifyRequest, reply: FastifyReply, opened: OpenedSession, status: 200 | 201) {
+export function sendOpened(req: FastifyRequest, reply: FastifyReply, opened: OpenedSession, status: 200 | 201) {
   setSessionCookie(req, reply, opened)
   return reply.code(status).header('cache-control', NO_STORE).send(toSessionView(opened.context))
 }
 
-export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
+/** `publicUrl`: invite links are built from it, never from the request's Host header. */
+export function accountsRoutes(accounts: AccountsService, sessions: Sessions, publicUrl: PublicUrl) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['accounts']
@@ -154,7 +156,7 @@ export function accountsRoutes(accounts: AccountsService, sessions: Sessions) {
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await accounts.createInvite(req.principal, req.body, `${req.protocol}://${req.host}`)),
+        reply.code(201).send(await accounts.createInvite(req.principal, req.body, publicUrl.base)),
     )
 
     app.delete(

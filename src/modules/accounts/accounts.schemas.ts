@@ -3,19 +3,19 @@ import { ListOf, PageQuery } from '../../http/pagination.js'
 import { DateTime } from '../leads/schema-parts.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
 
-const Email = Type.String({
+export const Email = Type.String({
   format: 'email',
   maxLength: 254,
   description: 'Email address, compared case-insensitively',
   examples: ['jane@acme.example'],
 })
-const Password = Type.String({
+export const Password = Type.String({
   minLength: PASSWORD_MIN_LENGTH,
   maxLength: PASSWORD_MAX_LENGTH,
   description: `Password, ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
   examples: ['correct horse battery staple'],
 })
-const PersonName = Type.String({
+export const PersonName = Type.String({
   minLength: 1,
   maxLength: 200,
   pattern: '\\S',

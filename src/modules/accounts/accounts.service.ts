@@ -349,10 +349,10 @@ export function emailHasAccount(): ApiError {
   })
 }
 
-/** A user who can sign in, with a username derived from the email (booking pages use it). */
-async function insertAccount(
+/** A user (who can sign in once it has a password), with a username derived from the email (booking pages use it). */
+export async function insertAccount(
   tx: Executor,
-  a: { orgId: string; name: string; email: string; role: 'owner' | 'admin' | 'member'; passwordHash: string },
+  a: { orgId: string; name: string; email: string; role: 'owner' | 'admin' | 'member'; passwordHash: string | null },
 ) {
   const base =
     (a.email.split('@')[0] ?? '')

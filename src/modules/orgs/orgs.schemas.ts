@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { PLANS } from '../../config.js'
 import { ApiKey } from '../api-keys/api-keys.schemas.js'
+import { OwnerInput, SignInLink } from '../accounts/sign-in-links.schemas.js'
 
 export const PlanSchema = Type.Enum([...PLANS], {
   description: 'Billing plan: it caps key scopes and rate limits',
@@ -47,11 +48,12 @@ export const OrgCreate = Type.Object(
       ...PlanSchema,
       description: 'Billing plan: it caps key scopes and rate limits; free when omitted',
     }),
+    owner: Type.Optional(OwnerInput),
   },
   {
     additionalProperties: false,
-    description: 'A new organization',
-    examples: [{ name: 'Acme', plan: 'teams' }],
+    description: 'A new organization, and optionally its owner',
+    examples: [{ name: 'Acme', plan: 'teams', owner: { email: 'jane@acme.example', name: 'Jane Doe' } }],
   },
 )
 export type OrgCreate = Static<typeof OrgCreate>
@@ -73,9 +75,20 @@ export const OrgUpdate = Type.Object(
 export type OrgUpdate = Static<typeof OrgUpdate>
 
 export const OrgCreated = Type.Object(
-  { org: Org, api_key: ApiKey },
   {
-    description: 'The organization and its first live secret key (shown once)',
+    org: Org,
+    api_key: ApiKey,
+    owner: Type.Union([SignInLink, Type.Null()], {
+      description:
+        'With `owner` in the request: the owner user and their single-use sign-in link (shown once). Null without it.',
+    }),
+    next_step: Type.String({
+      description: 'What to do next, in words: open the owner’s link, or how to make an owner',
+      examples: ['Open owner.url to set a password and sign in (single use, expires 2025-01-18T09:30:00.000Z)'],
+    }),
+  },
+  {
+    description: 'The organization, its first live secret key (shown once) and its owner’s sign-in link',
     examples: [
       {
         org: {
@@ -99,10 +112,26 @@ export const OrgCreated = Type.Object(
           expires_at: null,
           key: 'rk_live_4f9Qz1xV8wLm2Kp7sR3tY6uB0nC5dE9aH1jG',
         },
+        owner: {
+          object: 'sign_in_link',
+          purpose: 'activate',
+          url: 'https://crm.example.com/app/sign-in-link#token=Zb3k9Qw1',
+          expires_at: '2025-01-18T09:30:00.000Z',
+          user: {
+            id: 'user_01jd3k8m2x7q9v4b6n5t0w1y2z',
+            org_id: 'org_01jd3k8m2x7q9v4b6n5t0w1y2z',
+            email: 'jane@acme.example',
+            name: 'Jane Doe',
+            role: 'owner',
+          },
+        },
+        next_step: 'Open owner.url to set a password and sign in (single use, expires 2025-01-18T09:30:00.000Z)',
       },
     ],
   },
 )
+export type OrgCreated = Static<typeof OrgCreated>
+
 export const OrgIdParams = Type.Object({
   id: Type.String({ maxLength: 64, description: 'Organization id', examples: ['org_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
 })

@@ -5,7 +5,8 @@ import { newId } from '../../lib/ids.js'
 import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
 import { insertDefaultPipeline } from '../pipelines/pipelines.repo.js'
 import { findOrg, insertOrg, listOrgs, type OrgRow, updateOrg } from './orgs.repo.js'
-import type { Org, OrgCreate, OrgUpdate } from './orgs.schemas.js'
+import type { SignInLinks } from '../accounts/sign-in-links.service.js'
+import type { Org, OrgCreate, OrgCreated, OrgUpdate } from './orgs.schemas.js'
 
 export function toOrg(row: OrgRow): Org {
   return {
@@ -29,19 +30,37 @@ export async function createOrganization(tx: Executor, input: OrgCreate): Promis
   return toOrg(org)
 }
 
+/** How to give an organization created without an owner one: the CLI's owner invite. */
+export function ownerHint(orgId: string): string {
+  return `No owner yet: run "rapport user invite --org ${orgId} --email you@example.com --role owner" for a single-use sign-in link`
+}
+
 /** Operator actions: used by the provisioning API and the CLI alike. */
 export class OrgsService {
-  constructor(private readonly db: Db) {}
+  /** `links`: needed to create an organization with its owner (`owner` in the input). */
+  constructor(
+    private readonly db: Db,
+    private readonly links?: SignInLinks,
+  ) {}
 
   /**
-   * Creates the organization with its first live secret key (every scope its plan allows) and the
-   * default pipeline of each mode, all in one transaction.
+   * Creates the organization with its first live secret key (every scope its plan allows), the
+   * default pipeline of each mode and, when named, its owner with a sign-in link, in one transaction.
    */
-  async create(input: OrgCreate): Promise<{ org: Org; api_key: ApiKeyView }> {
+  async create(input: OrgCreate): Promise<OrgCreated> {
+    const { owner: ownerInput, ...orgInput } = input
     return this.db.transaction().execute(async (tx) => {
-      const org = await createOrganization(tx, input)
+      const org = await createOrganization(tx, orgInput)
       const apiKey = await createKey(tx, org.id, org.plan, { name: 'Default secret key', mode: 'live' })
-      return { org, api_key: apiKey }
+      if (!ownerInput) return { org, api_key: apiKey, owner: null, next_step: ownerHint(org.id) }
+      if (!this.links) throw new Error('OrgsService needs SignInLinks to create an owner')
+      const owner = await this.links.addOwner(tx, org.id, ownerInput)
+      return {
+        org,
+        api_key: apiKey,
+        owner,
+        next_step: `Open owner.url to set a password and sign in (single use, expires ${owner.expires_at})`,
+      }
     })
   }
 

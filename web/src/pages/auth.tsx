@@ -9,7 +9,7 @@ import { ErrorNote, Field, Loading, useSubmit } from '../ui.js'
 
 const MIN_PASSWORD = 10
 
-function AuthCard(props: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
+export function AuthCard(props: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
   useEffect(() => {
     document.title = `${props.title} · Rapport`
   }, [props.title])
@@ -30,7 +30,12 @@ function AuthCard(props: { title: string; intro?: ComponentChildren; children: C
   )
 }
 
-function PasswordField(props: { value: string; onInput: (v: string) => void; label?: string; autocomplete: string }) {
+export function PasswordField(props: {
+  value: string
+  onInput: (v: string) => void
+  label?: string
+  autocomplete: string
+}) {
   return (
     <Field label={props.label ?? 'Password'} hint={`At least ${MIN_PASSWORD} characters.`}>
       {(id, hint) => (
@@ -158,6 +163,10 @@ export function LoginPage(props: { onDone: (s: SessionView) => void }) {
         </button>
       </form>
       <p class="muted small">No account? Ask an admin of your organization for an invite.</p>
+      <p class="muted small">
+        Forgot your password? Whoever runs this installation can make you a reset link with{' '}
+        <code>rapport user reset-password --email you@example.com</code>.
+      </p>
     </AuthCard>
   )
 }
