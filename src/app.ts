@@ -4,14 +4,23 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Deps } from './deps.js'
 import { assertScope, registerAuth } from './http/auth.js'
-import { ApiError, errorBody, handleError } from './http/errors.js'
+import {
+  ApiError,
+  errorBody,
+  handleClientError,
+  handleError,
+  handleFrameworkError,
+  MAX_PATH_PARAM_LENGTH,
+} from './http/errors.js'
 import { registerEtags } from './http/etag.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { BODY_LIMIT_BYTES, registerJsonBody } from './http/json-body.js'
 import { registerMetrics } from './http/metrics.js'
 import { registerOpenApi } from './http/openapi.js'
+import { registerArrayCaps } from './http/oversize.js'
 import { authFailureGuard, registerRateLimit } from './http/rate-limit.js'
 import { requestIdOf } from './http/request-id.js'
+import { registerTextGuard } from './http/text-guard.js'
 import { validatorCompiler } from './http/validation.js'
 import { accountsRoutes } from './modules/accounts/accounts.routes.js'
 import { AccountsService } from './modules/accounts/accounts.service.js'
@@ -64,6 +73,18 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     return503OnClosing: false,
     // RAPPORT_TRUST_PROXY: behind a load balancer, `req.ip` (per-address rate limits, logs) is the client it names.
     trustProxy: deps.config.trustProxy,
+    // Slow clients (slowloris) cannot hold a connection: the whole request must arrive within
+    // requestTimeout, its headers within headersTimeout, checked every second or more often.
+    requestTimeout: deps.config.requestTimeoutMs,
+    http: {
+      headersTimeout: deps.config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(deps.config.headersTimeoutMs / 4))),
+    },
+    // Whatever fails before a route runs (bad percent-encoding, an over-long path parameter, an
+    // unparseable or too-large request) is answered with the one documented error body.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -85,6 +106,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     }
   })
   registerJsonBody(app)
+  registerTextGuard(app)
+  registerArrayCaps(app)
   await registerOpenApi(app)
 
   const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>

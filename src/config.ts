@@ -47,6 +47,10 @@ export interface Config {
   formMinFillMs: number
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string
+  /** RAPPORT_REQUEST_TIMEOUT_MS: a request whose headers and body have not all arrived by then gets 408 and its connection is closed. Default 30000. */
+  requestTimeoutMs: number
+  /** RAPPORT_HEADERS_TIMEOUT_MS: the same for the request line and headers alone (at most the request timeout). Default 10000. */
+  headersTimeoutMs: number
   accounts: {
     /** RAPPORT_ALLOW_SIGNUP=1: anyone may create an organization at /app. Default off: only the first one, on an empty installation. */
     signupEnabled: boolean
@@ -97,6 +101,18 @@ export function parseRetrySchedule(
 }
 
 export class ConfigError extends Error {}
+
+/** The two timeouts that keep slow clients (slowloris) from holding connections open. */
+function requestTimeouts(env: NodeJS.ProcessEnv): { requestTimeoutMs: number; headersTimeoutMs: number } {
+  const requestTimeoutMs = intSetting(env, 'RAPPORT_REQUEST_TIMEOUT_MS', 30_000)
+  const headersTimeoutMs = intSetting(env, 'RAPPORT_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs))
+  if (requestTimeoutMs < 1 || headersTimeoutMs < 1 || headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'RAPPORT_REQUEST_TIMEOUT_MS and RAPPORT_HEADERS_TIMEOUT_MS must be positive, the headers timeout at most the request timeout',
+    )
+  }
+  return { requestTimeoutMs, headersTimeoutMs }
+}
 
 export type LoginRateClass = 'account' | 'ip'
 export const DEFAULT_LOGIN_LIMITS: Record<LoginRateClass, number> = { account: 10, ip: 50 }
@@ -243,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     formMinFillMs: intSetting(env, 'RAPPORT_FORM_MIN_FILL_MS', 3000),
     logLevel: env.LOG_LEVEL || 'info',
+    ...requestTimeouts(env),
     accounts: {
       signupEnabled: env.RAPPORT_ALLOW_SIGNUP === '1' || env.RAPPORT_ALLOW_SIGNUP === 'true',
       sessionTtlHours: intSetting(env, 'RAPPORT_SESSION_TTL_HOURS', 168),

@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { validationDetails } from './validation.js'
+import { newId } from '../lib/ids.js'
+import { validationProblems } from './validation.js'
 
 /**
  * The closed set of error codes. Only this file knows their HTTP statuses; `docs/errors.md`
@@ -10,6 +13,7 @@ export const ERROR_STATUS = {
   invalid_encoding: 400,
   invalid_query: 400,
   invalid_header: 400,
+  malformed_request: 400,
   unauthenticated: 401,
   invalid_api_key: 401,
   invalid_credentials: 401,
@@ -23,9 +27,11 @@ export const ERROR_STATUS = {
   idempotency_key_in_use: 409,
   slot_unavailable: 409,
   setup_complete: 409,
+  request_timeout: 408,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
   validation_failed: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,
@@ -44,7 +50,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { details?: ErrorDetail[]; retryAfterSec?: number } = {},
+    readonly extra: { details?: ErrorDetail[]; detailsOmitted?: number; retryAfterSec?: number } = {},
   ) {
     super(message)
   }
@@ -58,22 +64,31 @@ export function invalidField(field: string, message: string): ApiError {
   return new ApiError('validation_failed', `${field}: ${message}`, { details: [{ field, message }] })
 }
 
+/** An error body lists at most this many details; `details_omitted` counts the rest. */
+export const MAX_ERROR_DETAILS = 100
+
 export interface ErrorBody {
   error: {
     code: ErrorCode
     message: string
     details?: ErrorDetail[]
+    details_omitted?: number
     retry_after?: number
     request_id: string
   }
 }
 
 export function errorBody(error: ApiError, requestId: string): ErrorBody {
+  const details = error.extra.details
+  const omitted = Math.max(0, (details?.length ?? 0) - MAX_ERROR_DETAILS) + (error.extra.detailsOmitted ?? 0)
   return {
     error: {
       code: error.code,
       message: error.message,
-      ...(error.extra.details ? { details: error.extra.details } : {}),
+      ...(details
+        ? { details: details.length > MAX_ERROR_DETAILS ? details.slice(0, MAX_ERROR_DETAILS) : details }
+        : {}),
+      ...(omitted > 0 ? { details_omitted: omitted } : {}),
       ...(error.extra.retryAfterSec !== undefined ? { retry_after: error.extra.retryAfterSec } : {}),
       request_id: requestId,
     },
@@ -85,21 +100,25 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err
   const e = err as FastifyError & { validationContext?: string }
   if (e?.validation) {
-    const details = validationDetails(e.validation)
+    const { details, more } = validationProblems(e.validation)
+    const detailsOmitted = more > 0 ? { detailsOmitted: more } : {}
     const where = e.validationContext
     if (where === 'body') {
       const first = details[0]
       const message = first ? `${first.field}: ${first.message}` : 'The request body is invalid'
-      return new ApiError(
-        'validation_failed',
-        details.length > 1 ? `${message} (and ${details.length - 1} more)` : message,
-        { details },
-      )
+      const others = details.length - 1 + more
+      return new ApiError('validation_failed', others > 0 ? `${message} (and ${others} more)` : message, {
+        details,
+        ...detailsOmitted,
+      })
     }
     return new ApiError(
       'invalid_query',
-      `Invalid ${where === 'params' ? 'path parameter' : 'query parameter'}: ${details.map((d) => `${d.field} ${d.message.toLowerCase()}`).join('; ')}`,
-      { details },
+      `Invalid ${where === 'params' ? 'path parameter' : 'query parameter'}: ${details
+        .slice(0, 10)
+        .map((d) => `${d.field} ${d.message.toLowerCase()}`)
+        .join('; ')}`,
+      { details, ...detailsOmitted },
     )
   }
   switch (e?.code) {
@@ -111,6 +130,10 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('invalid_json', 'The body is empty but Content-Type is application/json')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('invalid_json', 'Content-Length does not match the body')
+    case 'FST_ERR_BAD_URL':
+      return new ApiError('invalid_query', 'The path is not valid percent-encoded UTF-8')
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError('invalid_query', `A path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters`)
   }
   if (e?.statusCode === 400 && e instanceof SyntaxError)
     return new ApiError('invalid_json', `The body is not valid JSON: ${e.message}`)
@@ -145,4 +168,48 @@ export function handleError(err: unknown, req: FastifyRequest, reply: FastifyRep
   if (apiError.code === 'internal_error') req.log.error({ err }, 'unhandled error')
   if (apiError.extra.retryAfterSec !== undefined) reply.header('retry-after', String(apiError.extra.retryAfterSec))
   return reply.code(apiError.statusCode).send(errorBody(apiError, req.id))
+}
+
+/**
+ * Errors the router meets before any route is chosen (a path that is not valid percent-encoding, a
+ * path parameter over `MAX_PATH_PARAM_LENGTH`): the same body and codes as every other error. No
+ * `onRequest` hook has run for these requests, so the request id header is set here.
+ */
+export function handleFrameworkError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', req.id)
+  return handleError(err, req, reply)
+}
+
+/** Longest path parameter the router matches (ids are at most 64 characters, slugs 80). */
+export const MAX_PATH_PARAM_LENGTH = 100
+
+/** Node's codes for a connection that ends by itself: nothing can or needs to be answered. */
+const GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+
+/**
+ * Requests that Node's HTTP parser refuses before Fastify sees them: a request line and headers over
+ * 16 KB (`headers_too_large`, 431), a request not received within the request or headers timeout
+ * (`request_timeout`, 408), anything unparseable (`malformed_request`, 400). They get the documented
+ * body with a fresh request id, then the connection is closed, as Node itself would do.
+ */
+export function handleClientError(err: Error & { code?: string }, socket: Socket) {
+  if ((err.code && GONE.has(err.code)) || socket.destroyed) return
+  const apiError =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('headers_too_large', 'The request line and headers together exceed 16 KB')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('request_timeout', 'The request was not received in time')
+        : new ApiError('malformed_request', 'The request is not valid HTTP/1.1')
+  const requestId = newId('request')
+  const body = JSON.stringify(errorBody(apiError, requestId))
+  // A response already started on this connection cannot be replaced (Node's own rule).
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && !pending?.headersSent) {
+    socket.write(
+      `HTTP/1.1 ${apiError.statusCode} ${STATUS_CODES[apiError.statusCode]}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }

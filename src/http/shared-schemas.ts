@@ -47,8 +47,14 @@ export const ErrorResponse = Type.Object(
               },
               { description: 'One problem with one field' },
             ),
-            { description: 'Present on validation errors: one entry per bad field' },
+            { description: 'Present on validation errors: one entry per bad field, at most 100' },
           ),
+        ),
+        details_omitted: Type.Optional(
+          Type.Integer({
+            description: 'Present when more than 100 problems were found: how many are not listed in `details`',
+            examples: [4900],
+          }),
         ),
         retry_after: Type.Optional(
           Type.Integer({

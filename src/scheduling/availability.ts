@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon'
 import Type, { type Static } from 'typebox'
 import { ApiError, type ErrorDetail } from '../http/errors.js'
+import { isStorableDate } from '../http/validation.js'
 
 /**
  * The shapes the slot engine reads, and the checks that JSON Schema cannot express (ranges in
@@ -117,9 +118,9 @@ export function isValidTimeZone(zone: unknown): zone is string {
   return typeof zone === 'string' && zone.length > 0 && zone.length <= 64 && IANAZone.isValidZone(zone)
 }
 
-/** True for a real calendar date written `YYYY-MM-DD`. */
+/** True for a real calendar date written `YYYY-MM-DD`, years 0001 to 9999 (the API's one date rule). */
 export function isValidDate(date: unknown): date is string {
-  return typeof date === 'string' && new RegExp(DATE).test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid
+  return typeof date === 'string' && isStorableDate(date)
 }
 
 /** Minutes past midnight of `HH:MM`; `24:00` gives 1440 only when `allowEndOfDay`. Undefined when malformed. */
