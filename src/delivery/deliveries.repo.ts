@@ -18,6 +18,9 @@ export interface ClaimedDelivery {
   previous_secret_expires_at: Date | null
   event_data: Record<string, unknown>
   event_created_at: Date
+  /** What the delivery's name and body depend on (see render.ts). */
+  event_aliases: Record<string, string> | null
+  kinds: string[] | null
 }
 
 /**
@@ -49,6 +52,7 @@ export async function claimDueDeliveries(
     )
     select c.id, c.org_id, c.livemode, c.endpoint_id, c.event_id, c.event_type, c.attempt_count,
       e.url, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
+      e.event_aliases, e.kinds,
       ev.data as event_data, ev.created_at as event_created_at
     from claimed c
     join webhook_endpoints e on e.id = c.endpoint_id

@@ -18,6 +18,7 @@ import {
   recordAttempts,
   releaseLeases,
 } from './deliveries.repo.js'
+import { renderDelivery } from './render.js'
 import { nextAttemptDelayMs, parseRetryAfter } from './schedule.js'
 import { createSender, type Sender } from './send.js'
 import { signedHeaders } from './sign.js'
@@ -135,13 +136,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     if (d.previous_secret_encrypted && d.previous_secret_expires_at && d.previous_secret_expires_at.getTime() > nowMs) {
       secrets.push(opts.secretBox.open(d.previous_secret_encrypted))
     }
-    const body = JSON.stringify({
-      id: d.event_id,
-      event: d.event_type,
-      timestamp: d.event_created_at.toISOString(),
-      data: d.event_data,
-    })
-    const headers = signedHeaders({ secrets, messageId: d.event_id, eventType: d.event_type, body, nowMs })
+    const { eventName, body } = renderDelivery(d)
+    const headers = signedHeaders({ secrets, messageId: d.event_id, eventType: eventName, body, nowMs })
     const startedAt = new Date(nowMs)
     const refusal = opts.checkTarget?.(new URL(d.url))
     const outcome = refusal

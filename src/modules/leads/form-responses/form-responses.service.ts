@@ -139,6 +139,8 @@ export class FormResponsesService {
       await emit(tx, scope, 'form_response.created', {
         id,
         lead_id: contact.id,
+        form_id: form?.id ?? null,
+        form_name: form?.name ?? null,
         form_data: data,
         created_at: createdAt,
       })

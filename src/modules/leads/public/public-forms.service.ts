@@ -120,8 +120,8 @@ export class PublicFormsService {
     }
     const honeypot = honeypotOf(form.fields)
     const trap = body.data[honeypot]
-    if (!isBlank(trap) && trap !== false) return this.reject(principal, form.id, 'honeypot', accepted)
-    if (now - claims.issuedAtMs < this.minFillMs) return this.reject(principal, form.id, 'too_fast', accepted)
+    if (!isBlank(trap) && trap !== false) return this.reject(principal, form, body.data, 'honeypot', accepted)
+    if (now - claims.issuedAtMs < this.minFillMs) return this.reject(principal, form, body.data, 'too_fast', accepted)
 
     const data: Record<string, string | boolean | null> = { ...body.data }
     delete data[honeypot]
@@ -175,15 +175,25 @@ export class PublicFormsService {
     }
   }
 
+  /**
+   * Records a refused submission as `form_response.rejected`, with the values of the form's own
+   * fields (by their keys; the honeypot is not one of them), so subscribers to refusals see what was sent.
+   */
   private async reject(
     scope: TenantScope,
-    formId: string,
+    form: FormRow,
+    data: Record<string, unknown>,
     reason: 'honeypot' | 'too_fast',
     answer: SubmissionAccepted,
   ): Promise<SubmissionAccepted> {
+    const formData = Object.fromEntries(
+      form.fields.filter((f) => data[f.key] !== undefined).map((f) => [f.key, data[f.key]]),
+    )
     await inTransaction(this.db, (tx) =>
       emit(tx, scope, 'form_response.rejected', {
-        form_id: formId,
+        form_id: form.id,
+        form_name: form.name,
+        form_data: formData,
         reason,
         rejected_at: new Date(this.clock.nowMs()).toISOString(),
       }),
