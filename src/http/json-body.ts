@@ -94,31 +94,38 @@ function findBadString(value: unknown, path: string[]): { path: string[]; messag
  */
 export function registerJsonBody(app: FastifyInstance) {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(/^application\/([a-z0-9.+-]+\+)?json$/, { parseAs: 'buffer' }, (_req, body, done) => {
-    const buf = body as unknown as Buffer
-    if (buf.length === 0) return done(null, undefined)
-    if (!isUtf8(buf)) return done(new ApiError('invalid_encoding', 'The body is not valid UTF-8'), undefined)
-    const scan = scanJsonText(buf)
-    if (scan.tooDeep) {
-      return done(
-        new ApiError('invalid_json', `The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`),
-        undefined,
-      )
-    }
-    let parsed: unknown
-    try {
-      parsed = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' })
-    } catch (err) {
-      return done(new ApiError('invalid_json', `The body is not valid JSON: ${(err as Error).message}`), undefined)
-    }
-    const bad = scan.mayHoldNul || scan.mayHoldSurrogate ? findBadString(parsed, []) : undefined
-    if (bad) {
-      const field = bad.path.join('.') || '(root)'
-      return done(
-        new ApiError('validation_failed', `${field}: ${bad.message}`, { details: [{ field, message: bad.message }] }),
-        undefined,
-      )
-    }
-    done(null, parsed)
-  })
+  app.addContentTypeParser(/^application\/([a-z0-9.+-]+\+)?json$/, { parseAs: 'buffer' }, parseJsonBody)
+}
+
+/**
+ * The JSON body parser (a Fastify content-type parser taking the raw bytes), with every check
+ * above. Exported so that a route plugin may read another content type as JSON (the /v1 routes do
+ * for curl's default form label) with exactly the same checks.
+ */
+export function parseJsonBody(_req: unknown, body: Buffer | string, done: (err: Error | null, body?: unknown) => void) {
+  const buf = body as unknown as Buffer
+  if (buf.length === 0) return done(null, undefined)
+  if (!isUtf8(buf)) return done(new ApiError('invalid_encoding', 'The body is not valid UTF-8'), undefined)
+  const scan = scanJsonText(buf)
+  if (scan.tooDeep) {
+    return done(
+      new ApiError('invalid_json', `The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`),
+      undefined,
+    )
+  }
+  let parsed: unknown
+  try {
+    parsed = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch (err) {
+    return done(new ApiError('invalid_json', `The body is not valid JSON: ${(err as Error).message}`), undefined)
+  }
+  const bad = scan.mayHoldNul || scan.mayHoldSurrogate ? findBadString(parsed, []) : undefined
+  if (bad) {
+    const field = bad.path.join('.') || '(root)'
+    return done(
+      new ApiError('validation_failed', `${field}: ${bad.message}`, { details: [{ field, message: bad.message }] }),
+      undefined,
+    )
+  }
+  done(null, parsed)
 }
