@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-import { describeResult, type ErrorSummary, summarizeError } from './cli/output.js'
+import type { ErrorSummary } from './cli/output.js'
 import { parseCommand, UsageError, usageHint } from './cli/parse-command.js'
-import { loadConfig } from './config.js'
-import { reachableHost } from './lib/public-url.js'
-import { usePlanScopes } from './modules/api-keys/principal.js'
 
 /**
  * The `rapport` command: the servers (`start`, `api`, `worker`) and the operator commands. The
@@ -23,8 +20,13 @@ async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(parsed.text)
     return 0
   }
+  // Imported after the command line is read: `rapport --help` loads nothing else (it answers in a
+  // fraction of a second), and each command loads only what it needs.
+  const { describeResult, summarizeError } = await import('./cli/output.js')
   try {
+    const { loadConfig } = await import('./config.js')
     const config = loadConfig(process.env)
+    const { usePlanScopes } = await import('./modules/api-keys/principal.js')
     usePlanScopes(config.planScopes)
     if (parsed.kind === 'server') {
       // Loaded only here: operator commands do not need the HTTP stack.
@@ -33,28 +35,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return undefined
     }
     if (parsed.kind === 'listen') {
-      const { listen } = await import('./cli/listen.js')
-      const key = parsed.options.key ?? process.env.RAPPORT_KEY
-      if (!key) {
-        report({ code: 'usage', message: 'rapport listen needs an API key: --key rk_… or RAPPORT_KEY' }, json)
-        return 2
-      }
-      const apiUrl =
-        parsed.options.apiUrl ??
-        process.env.RAPPORT_URL ??
-        config.publicUrl ??
-        `http://${reachableHost(config.host)}:${config.port}`
-      const stop = new AbortController()
-      process.once('SIGINT', () => stop.abort())
-      process.once('SIGTERM', () => stop.abort())
-      await listen({
-        ...parsed.options,
-        key,
-        apiUrl,
-        out: (line) => process.stdout.write(`${line}\n`),
-        signal: stop.signal,
-      })
-      return 0
+      const { listenFromCommandLine } = await import('./cli/listen.js')
+      return await listenFromCommandLine(parsed.options, config, process.env)
     }
     const { dispatchOperation } = await import('./cli/dispatch.js')
     const result = await dispatchOperation(parsed.request, config)

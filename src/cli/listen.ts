@@ -1,8 +1,30 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Config } from '../config.js'
 import { signedHeaders } from '../delivery/sign.js'
+import { reachableHost } from '../lib/public-url.js'
 import { CliError } from './output.js'
 import type { ListenOptions } from './parse-command.js'
+
+/** `rapport listen` as typed: the key and the API's URL from the flags, else the environment. Exit code. */
+export async function listenFromCommandLine(
+  options: ListenOptions,
+  config: Pick<Config, 'host' | 'port' | 'publicUrl'>,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const key = options.key ?? env.RAPPORT_KEY
+  if (!key) {
+    process.stderr.write('rapport: rapport listen needs an API key: --key rk_… or RAPPORT_KEY\n')
+    return 2
+  }
+  const apiUrl =
+    options.apiUrl ?? env.RAPPORT_URL ?? config.publicUrl ?? `http://${reachableHost(config.host)}:${config.port}`
+  const stop = new AbortController()
+  process.once('SIGINT', () => stop.abort())
+  process.once('SIGTERM', () => stop.abort())
+  await listen({ ...options, key, apiUrl, out: (line) => process.stdout.write(`${line}\n`), signal: stop.signal })
+  return 0
+}
 
 export interface ListenRun extends ListenOptions {
   key: string

@@ -165,13 +165,32 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       nextAttemptAt: delayMs === null ? null : new Date(Date.now() + delayMs),
     })
     if (!kept || outcome.isSuccess) return
+    const answer = outcome.statusCode ? `HTTP ${outcome.statusCode}` : (outcome.error ?? 'no answer')
+    log.warn(
+      {
+        delivery_id: d.id,
+        endpoint_id: d.endpoint_id,
+        event: eventName,
+        url: d.url,
+        attempt: attemptNumber,
+        status: outcome.statusCode ?? null,
+        error: outcome.error ?? null,
+        retry_in_sec: delayMs === null ? null : Math.round(delayMs / 1000),
+      },
+      `webhook delivery failed: ${eventName} to ${d.url}: ${answer} (attempt ${attemptNumber}; ${delayMs === null ? 'no retry' : `retry in ${Math.round(delayMs / 1000)} s`})`,
+    )
+    const disable = async (reason: string) => {
+      if (await disableEndpoint(db, d.endpoint_id, reason)) {
+        log.warn({ endpoint_id: d.endpoint_id, url: d.url, reason }, `webhook endpoint disabled: ${d.url}: ${reason}`)
+      }
+    }
     if (isGone) {
-      await disableEndpoint(db, d.endpoint_id, 'the endpoint answered 410 Gone')
+      await disable('the endpoint answered 410 Gone')
       return
     }
     const since = await failingSince(db, d.endpoint_id)
     if (since && Date.now() - since.getTime() >= config.webhooks.disableAfterDays * 86_400_000) {
-      await disableEndpoint(db, d.endpoint_id, `no successful delivery for ${config.webhooks.disableAfterDays} days`)
+      await disable(`no successful delivery for ${config.webhooks.disableAfterDays} days`)
     }
   }
 
