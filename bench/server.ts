@@ -86,7 +86,8 @@ async function startRapport(databaseUrl: string, poolSize: number, redisUrl: str
     ...(process.env.RAPPORT_AUDIT_LOG ? { RAPPORT_AUDIT_LOG: process.env.RAPPORT_AUDIT_LOG } : {}),
   }
   const loaded = loadConfig(env)
-  const config = { ...loaded, rateLimits: { ...loaded.rateLimits, teams: UNREACHABLE_RATE_LIMIT } }
+  const unreachable = { perMinute: UNREACHABLE_RATE_LIMIT, perHour: UNREACHABLE_RATE_LIMIT }
+  const config = { ...loaded, rateLimits: { ...loaded.rateLimits, teams: unreachable } }
   let limiterErrors = 0
   const deps = await createDeps(config, { database, onLimiterError: () => limiterErrors++ })
   const app = await buildApp(deps, { logger: false })

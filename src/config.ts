@@ -1,9 +1,16 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
 import type { DatabaseTarget } from './db/database.js'
+import { DEFAULT_PLAN_SCOPES, SCOPES, type Scope } from './modules/api-keys/principal.js'
 
-export type Plan = 'free' | 'pro' | 'teams'
-export const PLANS: readonly Plan[] = ['free', 'pro', 'teams']
+export type Plan = 'free' | 'pro' | 'teams' | 'enterprise'
+export const PLANS: readonly Plan[] = ['free', 'pro', 'teams', 'enterprise']
+
+/** A plan's request budgets per API key: per sliding minute and per sliding hour; null: no such window. */
+export interface PlanRateLimits {
+  perMinute: number | null
+  perHour: number | null
+}
 
 /** The budgets of public (keyless) routes: reads are GET, HEAD and OPTIONS; writes are the other methods. */
 export type PublicRateClass = 'read' | 'write'
@@ -33,8 +40,10 @@ export interface Config {
   redisUrl: string | undefined
   /** RAPPORT_ADMIN_TOKEN: enables the operator provisioning API (/admin/v1). Unset: those routes are 404. */
   adminToken: string | undefined
-  /** RAPPORT_RATE_LIMITS: requests per minute per key, by plan. Default free=10,pro=200,teams=300. */
-  rateLimits: Record<Plan, number>
+  /** RAPPORT_RATE_LIMITS: requests per minute and per hour per key, by plan. Defaults in DEFAULT_RATE_LIMITS. */
+  rateLimits: Record<Plan, PlanRateLimits>
+  /** RAPPORT_PLAN_SCOPES: the scopes each plan grants. Defaults in DEFAULT_PLAN_SCOPES. */
+  planScopes: Record<Plan, readonly Scope[]>
   /** RAPPORT_PUBLIC_RATE_LIMITS: requests per minute per client IP on public routes, by class. Default read=120,write=10. */
   publicRateLimits: Record<PublicRateClass, number>
   /** RAPPORT_AUTH_FAILURE_LIMIT: failed authentications (unknown key, ended session) per minute from one client address before its requests get 429. Default 30. */
@@ -127,10 +136,74 @@ export function parseLoginLimits(value: string | undefined): Record<LoginRateCla
   )
 }
 
-const DEFAULT_RATE_LIMITS: Record<Plan, number> = { free: 10, pro: 200, teams: 300 }
+export const DEFAULT_RATE_LIMITS: Record<Plan, PlanRateLimits> = {
+  free: { perMinute: 10, perHour: 100 },
+  pro: { perMinute: 200, perHour: 1_000 },
+  teams: { perMinute: 300, perHour: 10_000 },
+  enterprise: { perMinute: null, perHour: 10_000 },
+}
 
-export function parseRateLimits(value: string | undefined): Record<Plan, number> {
-  return parsePerMinute('RAPPORT_RATE_LIMITS', ['plan', 'plans'], PLANS, DEFAULT_RATE_LIMITS, value)
+const RATE_UNITS: Record<string, keyof PlanRateLimits> = {
+  min: 'perMinute',
+  minute: 'perMinute',
+  h: 'perHour',
+  hour: 'perHour',
+}
+
+/**
+ * RAPPORT_RATE_LIMITS: comma-separated `plan=budget` entries over the defaults, each budget one or
+ * more `count[/unit]` joined by `+`, the unit `min` (the default, so `free=60` is per minute) or `h`;
+ * `off` as the count removes that window. `free=20/min+500/h,enterprise=1000/min`. Windows and plans
+ * left out keep their defaults; a plan must keep at least one window.
+ */
+export function parseRateLimits(value: string | undefined): Record<Plan, PlanRateLimits> {
+  const limits = Object.fromEntries(PLANS.map((p) => [p, { ...DEFAULT_RATE_LIMITS[p] }])) as Record<
+    Plan,
+    PlanRateLimits
+  >
+  if (!value) return limits
+  const bad = (part: string) =>
+    new ConfigError(
+      `RAPPORT_RATE_LIMITS: "${part}" is not plan=count[/min|/h][+count/h] (plans: ${PLANS.join(', ')}; e.g. free=10/min+100/h)`,
+    )
+  for (const part of value.split(',')) {
+    const [name = '', budget = '', ...rest] = part.split('=').map((s) => s.trim())
+    if (!PLANS.includes(name as Plan) || !budget || rest.length > 0) throw bad(part)
+    const plan = limits[name as Plan]
+    for (const window of budget.split('+')) {
+      const [count = '', unit = 'min', ...more] = window.split('/').map((s) => s.trim())
+      const field = RATE_UNITS[unit]
+      const n = Number(count)
+      if (!field || more.length > 0 || (count !== 'off' && (!/^\d+$/.test(count) || n < 1))) throw bad(part)
+      plan[field] = count === 'off' ? null : n
+    }
+    if (plan.perMinute === null && plan.perHour === null) {
+      throw new ConfigError(`RAPPORT_RATE_LIMITS: "${part}" leaves the ${name} plan without any limit`)
+    }
+  }
+  return limits
+}
+
+/**
+ * RAPPORT_PLAN_SCOPES: comma-separated `plan=scope+scope+…` entries over the defaults, as
+ * RAPPORT_RATE_LIMITS joins windows, e.g. `free=read+leads+keys+webhooks,pro=read+write+leads+keys+webhooks`.
+ * Plans left out keep theirs.
+ */
+export function parsePlanScopes(value: string | undefined): Record<Plan, readonly Scope[]> {
+  const table = { ...DEFAULT_PLAN_SCOPES }
+  if (!value) return table
+  for (const part of value.split(',')) {
+    const [name = '', list = '', ...rest] = part.split('=').map((s) => s.trim())
+    const scopes = list.split('+').map((s) => s.trim())
+    const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope))
+    if (!PLANS.includes(name as Plan) || !list || rest.length > 0 || unknown.length > 0) {
+      throw new ConfigError(
+        `RAPPORT_PLAN_SCOPES: "${part.trim()}" is not plan=scope+scope+… (plans: ${PLANS.join(', ')}; scopes: ${SCOPES.join(', ')})`,
+      )
+    }
+    table[name as Plan] = SCOPES.filter((s) => scopes.includes(s))
+  }
+  return table
 }
 
 export const DEFAULT_PUBLIC_RATE_LIMITS: Record<PublicRateClass, number> = { read: 120, write: 10 }
@@ -253,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     adminToken: env.RAPPORT_ADMIN_TOKEN || undefined,
     rateLimits: parseRateLimits(env.RAPPORT_RATE_LIMITS),
+    planScopes: parsePlanScopes(env.RAPPORT_PLAN_SCOPES),
     publicRateLimits: parsePublicRateLimits(env.RAPPORT_PUBLIC_RATE_LIMITS),
     authFailureLimit: Math.max(1, intSetting(env, 'RAPPORT_AUTH_FAILURE_LIMIT', 30)),
     trustProxy: parseTrustProxy(env.RAPPORT_TRUST_PROXY),

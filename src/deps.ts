@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { PublicUrl } from './lib/public-url.js'
 import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
+import { usePlanScopes } from './modules/api-keys/principal.js'
 import { mailboxTransport } from './modules/email/mailbox.transport.js'
 import { smtpTransport } from './modules/email/smtp.transport.js'
 import type { MailTransport } from './modules/email/transport.js'
@@ -43,6 +44,7 @@ export async function createDeps(
     mailer?: MailTransport
   } = {},
 ): Promise<Deps> {
+  usePlanScopes(config.planScopes)
   const database = overrides.database ?? (await openDatabase(databaseTargetOf(config)))
   const clock = overrides.clock ?? systemClock
   const metrics = createMetrics()

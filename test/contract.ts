@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import type { Scope } from '../src/modules/api-keys/principal.js'
+import { SCOPES, type Scope } from '../src/modules/api-keys/principal.js'
 import { type TestApp, testApp } from './harness.js'
 
 export interface RouteContract {
@@ -11,14 +11,21 @@ export interface RouteContract {
   body?: unknown
   /** Creates the object that `:id` names, with the given key, and returns its id. */
   create?: (h: TestApp, key: string) => Promise<string>
+  /** A public form route: it takes a publishable key, and any secret key is a 401 `invalid_api_key`. */
+  publishable?: true
 }
 
-const SCOPE_SETS: Record<Scope, Scope[]> = {
-  read: ['write', 'admin', 'webhooks'],
-  write: ['read', 'admin', 'webhooks'],
-  admin: ['read', 'write', 'webhooks'],
-  webhooks: ['read', 'write', 'admin'],
+/**
+ * The error code of an answer: `error.code` in the one envelope, or `code` beside the string
+ * `error` of the route that answers in the CallMeBack dialect (POST /api/v1/form_responses).
+ */
+function codeOf(res: { json(): unknown }): string | undefined {
+  const body = res.json() as { error: string | { code: string }; code?: string }
+  return typeof body.error === 'string' ? body.code : body.error.code
 }
+
+/** Every scope but the route's: the key that must be refused. */
+const allScopesBut = (scope: Scope): Scope[] => SCOPES.filter((s) => s !== scope)
 
 /**
  * The contract every authenticated route keeps: 401 without a key or with a wrong one, 403 with a
@@ -38,19 +45,28 @@ export function routeContract(route: RouteContract) {
     const h = await testApp()
     const none = await send(h, undefined)
     expect(none.statusCode).toBe(401)
-    expect(none.json().error.code).toBe('unauthenticated')
+    expect(codeOf(none)).toBe('unauthenticated')
     const bad = await send(h, 'rk_live_thisisnotakeythisisnotakey0000')
     expect(bad.statusCode).toBe(401)
-    expect(bad.json().error.code).toBe('invalid_api_key')
+    expect(codeOf(bad)).toBe('invalid_api_key')
   })
 
-  test(`${name} answers 403 to a key without the "${route.scope}" scope`, async () => {
-    const h = await testApp()
-    const key = await h.newKey(h.org.id, { scopes: SCOPE_SETS[route.scope] })
-    const res = await send(h, key)
-    expect(res.statusCode).toBe(403)
-    expect(res.json().error.code).toBe('insufficient_scope')
-  })
+  if (route.publishable) {
+    test(`${name} answers 401 to a secret key, whatever its scopes`, async () => {
+      const h = await testApp()
+      const res = await send(h, h.org.key)
+      expect(res.statusCode).toBe(401)
+      expect(codeOf(res)).toBe('invalid_api_key')
+    })
+  } else {
+    test(`${name} answers 403 to a key without the "${route.scope}" scope`, async () => {
+      const h = await testApp()
+      const key = await h.newKey(h.org.id, { scopes: allScopesBut(route.scope) })
+      const res = await send(h, key)
+      expect(res.statusCode).toBe(403)
+      expect(codeOf(res)).toBe('insufficient_scope')
+    })
+  }
 
   if (route.create) {
     const create = route.create
@@ -62,7 +78,7 @@ export function routeContract(route: RouteContract) {
       for (const key of [other.key, testKey]) {
         const res = await send(h, key, id)
         expect(res.statusCode).toBe(404)
-        expect(res.json().error.code).toBe('not_found')
+        expect(codeOf(res)).toBe('not_found')
       }
       const own = await send(h, h.org.key, id)
       expect(own.statusCode).toBeLessThan(300)

@@ -52,9 +52,9 @@ export const ROUTES: RouteContract[] = [
   { method: 'DELETE', path: '/api/v1/contacts/:id', scope: 'write', create: newContact },
   { method: 'GET', path: '/api/v1/events', scope: 'read' },
   { method: 'GET', path: '/api/v1/events/:id', scope: 'read', create: someEvent },
-  { method: 'GET', path: '/api/v1/api_keys', scope: 'admin' },
-  { method: 'POST', path: '/api/v1/api_keys', scope: 'admin', body: { name: 'contract' } },
-  { method: 'DELETE', path: '/api/v1/api_keys/:id', scope: 'admin', create: newKey },
+  { method: 'GET', path: '/api/v1/api_keys', scope: 'keys' },
+  { method: 'POST', path: '/api/v1/api_keys', scope: 'keys', body: { name: 'contract' } },
+  { method: 'DELETE', path: '/api/v1/api_keys/:id', scope: 'keys', create: newKey },
   { method: 'GET', path: '/api/v1/webhook_endpoints', scope: 'webhooks' },
   {
     method: 'POST',

@@ -16,7 +16,7 @@ export type Decimal = ColumnType<string, string | number, string | number>
 export interface OrganizationsTable {
   id: string
   name: string
-  plan: 'free' | 'pro' | 'teams'
+  plan: 'free' | 'pro' | 'teams' | 'enterprise'
   currency: ColumnType<string, string | undefined, string>
   created_at: Timestamp
   updated_at: Timestamp

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { assertCsrf, type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
-import type { KeyVerifier } from '../modules/api-keys/api-keys.service.js'
+import { type KeyVerifier, SecretKeyInPage } from '../modules/api-keys/api-keys.service.js'
 import type { Principal, Scope } from '../modules/api-keys/principal.js'
-import { effectiveScopes, PLAN_SCOPES, ROLE_SCOPES } from '../modules/api-keys/principal.js'
+import { effectiveScopes, planScopes, ROLE_SCOPES } from '../modules/api-keys/principal.js'
 import { readCredential, readPublishableKey } from './credentials.js'
 import { ApiError } from './errors.js'
 import type { AuthFailureGuard } from './rate-limit.js'
@@ -54,6 +54,7 @@ export function registerAuth(
       // A wrong key or an ended session counts; a missing credential is a mistake, not a guess.
       const guessed =
         err instanceof ApiError &&
+        !(err instanceof SecretKeyInPage) &&
         err.statusCode === 401 &&
         (err.code !== 'unauthenticated' || sessionTokenOf(req) !== undefined)
       if (guessed) await failures.failed(req)
@@ -138,6 +139,9 @@ async function authenticatePublishable(req: FastifyRequest, reply: FastifyReply,
     )
   }
   const principal = await verifier.verifyPublishable(key)
+  if (!principal.scopes.includes('leads')) {
+    throw new ApiError('plan_limit', `Lead capture (the "leads" scope) is not included in the ${principal.plan} plan`)
+  }
   const origin = req.headers.origin
   if (!origin) {
     throw new ApiError(
@@ -160,7 +164,7 @@ async function authenticatePublishable(req: FastifyRequest, reply: FastifyReply,
 /** Throws 403 unless the principal holds `scope`; says whether the plan or the key is the reason. */
 export function assertScope(principal: Principal, scope: Scope) {
   if (principal.scopes.includes(scope)) return
-  if (!PLAN_SCOPES[principal.plan].includes(scope)) {
+  if (!planScopes(principal.plan).includes(scope)) {
     throw new ApiError(
       'plan_limit',
       `This needs the "${scope}" scope, which the ${principal.plan} plan does not include`,

@@ -155,6 +155,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       info: OPENAPI_INFO,
       tags: [
         { name: 'contacts', description: 'People the organization works with' },
+        { name: 'imports', description: 'CSV imports of contacts run as jobs, with progress and error reports' },
         { name: 'users', description: 'People of the organization: owners, assignees, booking hosts' },
         { name: 'pipelines', description: 'Sales pipelines and their ordered stages' },
         { name: 'deals', description: 'Opportunities moving through a pipeline' },
@@ -237,7 +238,13 @@ export async function registerOpenApi(app: FastifyInstance) {
       if (!isKeyRoute) s.security ??= []
       const response: Json = {}
       for (const [status, body] of Object.entries((s.response as Json) ?? {})) {
-        const description = status === '201' ? 'Created' : 'OK'
+        // A route may declare its own error bodies (POST /api/v1/form_responses): their schema describes them.
+        const description =
+          status === '201'
+            ? 'Created'
+            : status.startsWith('2')
+              ? 'OK'
+              : (((body as Json).description as string | undefined) ?? 'Error')
         response[status] = { ...(body as Json), 'x-response-description': description }
       }
       // Every documented route answers errors in the one error body.

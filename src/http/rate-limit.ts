@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DEFAULT_PUBLIC_RATE_LIMITS, type Plan, type PublicRateClass } from '../config.js'
+import { DEFAULT_PUBLIC_RATE_LIMITS, type Plan, type PlanRateLimits, type PublicRateClass } from '../config.js'
 import type { RateLimiter, RateLimitResult } from '../ratelimit/limiter.js'
 import { ApiError } from './errors.js'
 import type { Metrics } from './metrics.js'
@@ -16,6 +16,7 @@ declare module 'fastify' {
 }
 
 const WINDOW_MS = 60_000
+const HOUR_MS = 3_600_000
 /** While the store is down every request fails open; one log line per this interval says so. */
 const STORE_ERROR_LOG_INTERVAL_MS = 10_000
 
@@ -28,39 +29,109 @@ export const PUBLISHABLE_KEY_LIMIT = 60
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** One window of a budget as the headers and the 429 name it. */
+interface Budget {
+  limit: number
+  windowMs: number
+  /** The policy name in `RateLimit-Policy` and `RateLimit`. */
+  policy: string
+  /** "Rate limit of … exceeded", for the 429's message. */
+  over: string
+}
+
+/** A plan's windows for one API key, the minute first. */
+function keyBudgets(limits: PlanRateLimits): Budget[] {
+  const budgets: Budget[] = []
+  if (limits.perMinute !== null) {
+    const n = limits.perMinute
+    budgets.push({
+      limit: n,
+      windowMs: WINDOW_MS,
+      policy: 'per-key',
+      over: `Rate limit of ${n} requests per minute exceeded`,
+    })
+  }
+  if (limits.perHour !== null) {
+    const n = limits.perHour
+    budgets.push({
+      limit: n,
+      windowMs: HOUR_MS,
+      policy: 'per-key-hour',
+      over: `Rate limit of ${n} requests per hour exceeded`,
+    })
+  }
+  return budgets
+}
+
 /**
- * Counts every authenticated request against its key's per-minute limit (set by the plan), and
- * every request to a public (keyless) route against its client address's per-minute budget for
- * reads or writes, and writes the limit headers on those responses, the 429 included. Runs after
- * auth (so that limits are per key) and before the scope check and validation (so that 403s and
- * 422s count and carry the headers too).
+ * The window the headers describe: on a rejection, the one that refused longest; otherwise the one
+ * closest to its limit (the smallest share left), the shorter on a tie.
+ */
+function closestWindow(results: RateLimitResult[]): number {
+  let best = 0
+  for (let i = 1; i < results.length; i++) {
+    const r = results[i]!
+    const b = results[best]!
+    const closer = r.allowed
+      ? r.remaining / r.limit < b.remaining / b.limit
+      : r.retryAfterSec > b.retryAfterSec || (b.retryAfterSec === 0 && r.retryAfterSec > 0)
+    if (closer) best = i
+  }
+  return best
+}
+
+/**
+ * Counts every authenticated request against its key's limits per minute and per hour (set by the
+ * plan; the stricter decides), and every request to a public (keyless) route against its client
+ * address's per-minute budget for reads or writes, and writes the limit headers on those
+ * responses, the 429 included. Runs after auth (so that limits are per key) and before the scope
+ * check and validation (so that 403s and 422s count and carry the headers too).
  */
 export function registerRateLimit(
   app: FastifyInstance,
   limiter: RateLimiter,
-  limits: Record<Plan, number>,
+  limits: Record<Plan, PlanRateLimits>,
   metrics: Metrics,
   publicLimits: Record<PublicRateClass, number> = DEFAULT_PUBLIC_RATE_LIMITS,
 ) {
   const reportStoreError = storeErrorReporter()
-  const count = async (
+  const planBudgets = Object.fromEntries(Object.entries(limits).map(([plan, l]) => [plan, keyBudgets(l)])) as Record<
+    Plan,
+    Budget[]
+  >
+  const countWindows = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    c: { key: string; limit: number; policy: string; label: string; over: string },
+    c: { key: string; budgets: Budget[]; label: string },
   ) => {
-    const result = await limiter.hit(c.key, c.limit, WINDOW_MS)
-    writeHeaders(reply, c.policy, c.limit, result)
+    const results =
+      c.budgets.length === 1
+        ? [await limiter.hit(c.key, c.budgets[0]!.limit, c.budgets[0]!.windowMs)]
+        : await limiter.hitWindows(c.key, c.budgets)
+    const shown = closestWindow(results)
+    writeHeaders(reply, c.budgets, results, shown)
+    const result = results[shown]!
     if (result.failedOpen) {
       metrics.rateLimitStoreErrors.inc()
       reportStoreError(req.log, result.storeError)
     }
     if (!result.allowed) {
       metrics.rateLimitRejections.inc({ plan: c.label })
-      throw new ApiError('rate_limited', `${c.over}; retry in ${result.retryAfterSec} s`, {
+      throw new ApiError('rate_limited', `${c.budgets[shown]!.over}; retry in ${result.retryAfterSec} s`, {
         retryAfterSec: result.retryAfterSec,
       })
     }
   }
+  const count = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    c: { key: string; limit: number; policy: string; label: string; over: string },
+  ) =>
+    countWindows(req, reply, {
+      key: c.key,
+      label: c.label,
+      budgets: [{ limit: c.limit, windowMs: WINDOW_MS, policy: c.policy, over: c.over }],
+    })
   app.addHook('onRequest', async (req, reply) => {
     const principal = req.principal
     if (principal && req.routeOptions.config?.publishable) {
@@ -88,13 +159,10 @@ export function registerRateLimit(
       })
     }
     if (principal) {
-      const limit = limits[principal.plan]
-      return count(req, reply, {
+      return countWindows(req, reply, {
         key: `key:${principal.keyId}`,
-        limit,
-        policy: 'per-key',
+        budgets: planBudgets[principal.plan],
         label: principal.plan,
-        over: `Rate limit of ${limit} requests per minute exceeded`,
       })
     }
     const rateClass = publicRateClass(req)
@@ -167,14 +235,24 @@ export function authFailureGuard(limiter: RateLimiter, limit: number, metrics: M
   }
 }
 
-function writeHeaders(reply: FastifyReply, policy: string, limit: number, result: RateLimitResult) {
-  // Relative to the store's clock (the one the decision used), not this process's.
-  const resetInSec = Math.max(0, Math.ceil((result.resetAtMs - result.nowMs) / 1000))
-  reply.header('x-ratelimit-limit', String(limit))
+/**
+ * `X-RateLimit-*` describe the window `shown` (the closest to its limit); `RateLimit-Policy` lists
+ * every window, and `RateLimit` the state of each, the shown one first, so that it names it.
+ */
+function writeHeaders(reply: FastifyReply, budgets: Budget[], results: RateLimitResult[], shown: number) {
+  const result = results[shown]!
+  reply.header('x-ratelimit-limit', String(result.limit))
   reply.header('x-ratelimit-remaining', String(result.remaining))
   reply.header('x-ratelimit-reset', String(Math.ceil(result.resetAtMs / 1000)))
-  reply.header('ratelimit-policy', `"${policy}";q=${limit};w=${WINDOW_MS / 1000}`)
-  reply.header('ratelimit', `"${policy}";r=${result.remaining};t=${resetInSec}`)
+  reply.header('ratelimit-policy', budgets.map((b) => `"${b.policy}";q=${b.limit};w=${b.windowMs / 1000}`).join(', '))
+  const order = [shown, ...budgets.keys()].filter((i, at, all) => all.indexOf(i) === at)
+  const state = order.map((i) => {
+    const r = results[i]!
+    // Relative to the store's clock (the one the decision used), not this process's.
+    const resetInSec = Math.max(0, Math.ceil((r.resetAtMs - r.nowMs) / 1000))
+    return `"${budgets[i]!.policy}";r=${r.remaining};t=${resetInSec}`
+  })
+  reply.header('ratelimit', state.join(', '))
 }
 
 /**

@@ -20,10 +20,28 @@ export interface RateLimitResult {
   storeError?: unknown
 }
 
+/** One sliding window of a budget: at most `limit` requests per `windowMs`. */
+export interface RateWindow {
+  limit: number
+  windowMs: number
+}
+
 export interface RateLimiter {
   /** Counts one request for `key` in a sliding window; fails open (and reports it) if the store is down. */
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>
+  /**
+   * Counts one request for `key` against several windows at once (say a minute and an hour): it is
+   * allowed only when every window allows it, and then counted in all of them, atomically; a
+   * rejected request is counted in none. One result per window, in the order given; `allowed` is
+   * the same in all. Fails open like `hit`.
+   */
+  hitWindows(key: string, windows: readonly RateWindow[]): Promise<RateLimitResult[]>
   close(): Promise<void>
+}
+
+/** Where a window's counters live: `key` for the minute (the name they always had), `key:<ms>` for others. */
+export function windowKey(key: string, windowMs: number): string {
+  return windowMs === 60_000 ? key : `${key}:${windowMs}`
 }
 
 export interface Decision {
@@ -90,6 +108,36 @@ function firstAllowedAtMs(windowStart: number, windowMs: number, limit: number, 
   // current * (windowMs - e) + windowMs <= limit * windowMs. At worst (limit 1) that is the start of
   // the window after next, when this window no longer counts at all.
   return windowStart + 2 * windowMs - Math.floor(((limit - 1) * windowMs) / current)
+}
+
+/** The counts of one window of a key, as a store read them, at the store's now for that window. */
+export interface WindowCounts {
+  nowMs: number
+  windowMs: number
+  limit: number
+  previous: number
+  current: number
+}
+
+/**
+ * The decision over several windows of one key: allowed when every window fits the request. When
+ * one does not, the windows that would have taken it report it uncounted: `allowed` false, their
+ * `remaining` one more than if it had counted, and room now.
+ */
+export function decideAll(windows: readonly WindowCounts[]): Decision[] {
+  const each = windows.map((w) => decide(w.nowMs, w.windowMs, w.limit, w.previous, w.current))
+  if (each.every((d) => d.allowed)) return each
+  return each.map((d, i) =>
+    d.allowed
+      ? {
+          ...d,
+          allowed: false,
+          remaining: d.remaining + 1,
+          nextAllowedAtMs: Math.floor(windows[i]!.nowMs),
+          retryAfterSec: 0,
+        }
+      : d,
+  )
 }
 
 function secondsUntil(atMs: number, nowMs: number): number {

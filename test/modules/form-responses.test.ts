@@ -121,8 +121,10 @@ describe('POST /api/v1/form_responses', () => {
     const h = await testApp()
     const res = await h.api('POST', '/api/v1/form_responses', submission({ email: 'not-an-email', phone: 'call me' }))
     expect(res.statusCode).toBe(422)
-    const fields = res.json().error.details.map((d: { field: string }) => d.field)
-    expect(fields).toEqual(expect.arrayContaining(['form_data.email', 'form_data.phone']))
+    expect(res.json()).toMatchObject({ error: 'Validation failed', code: 'validation_failed' })
+    expect(Object.keys(res.json().details)).toEqual(expect.arrayContaining(['form_data.email', 'form_data.phone']))
+    expect(res.json().details['form_data.email']).toEqual(['must be a valid email'])
+    expect(res.json().request_id).toBe(res.headers['x-request-id'])
     expect(await h.eventTypes()).toEqual([])
   })
 
@@ -130,14 +132,14 @@ describe('POST /api/v1/form_responses', () => {
     const h = await testApp()
     const res = await h.api('POST', '/api/v1/form_responses', { form_response: { form_data: { name: 'No Email' } } })
     expect(res.statusCode).toBe(422)
-    expect(res.json().error.details).toEqual([{ field: 'form_data.email', message: 'This field is required' }])
+    expect(res.json().details).toEqual({ 'form_data.email': ['is required'] })
   })
 
   test('rejects unknown fields outside form_data', async () => {
     const h = await testApp()
     const res = await h.api('POST', '/api/v1/form_responses', submission({}, { colour: 'blue' }))
     expect(res.statusCode).toBe(422)
-    expect(res.json().error.details[0].field).toBe('colour')
+    expect(Object.keys(res.json().details)).toEqual(['colour'])
   })
 
   test('rejects a domain of another organization or mode with a 422 naming domain_id', async () => {
@@ -148,7 +150,8 @@ describe('POST /api/v1/form_responses', () => {
       const domainId = await newDomain(h, key)
       const res = await h.api('POST', '/api/v1/form_responses', submission({}, { domain_id: domainId }))
       expect(res.statusCode).toBe(422)
-      expect(res.json().error.details).toMatchObject([{ field: 'domain_id' }])
+      expect(Object.keys(res.json().details)).toEqual(['domain_id'])
+      expect(res.json().details.domain_id[0]).toMatch(/POST \/api\/v1\/domains/)
     }
     expect(await h.eventTypes()).toEqual([])
   })
@@ -169,11 +172,7 @@ describe('POST /api/v1/form_responses', () => {
       submission({ topic: 'Billing', newsletter: 'yes', consent: false }, { form_id: formId }),
     )
     expect(bad.statusCode).toBe(422)
-    expect(bad.json().error.details.map((d: { field: string }) => d.field)).toEqual([
-      'form_data.topic',
-      'form_data.newsletter',
-      'form_data.consent',
-    ])
+    expect(Object.keys(bad.json().details)).toEqual(['form_data.topic', 'form_data.newsletter', 'form_data.consent'])
     const good = await h.api(
       'POST',
       '/api/v1/form_responses',
@@ -190,7 +189,57 @@ describe('POST /api/v1/form_responses', () => {
     const h = await testApp()
     const res = await h.api('POST', '/api/v1/form_responses', submission({}, { form_id: 'form_nope' }))
     expect(res.statusCode).toBe(422)
-    expect(res.json().error.details).toMatchObject([{ field: 'form_id' }])
+    expect(Object.keys(res.json().details)).toEqual(['form_id'])
+  })
+
+  test('takes domain_id as the domain’s id, its hostname in any case, or a URL of the site, and stores the id', async () => {
+    const h = await testApp()
+    const created = await h.api('POST', '/api/v1/domains', { hostname: 'www.shop-example.com' })
+    const domainId = created.json().id
+    for (const reference of [
+      domainId,
+      'www.shop-example.com',
+      'WWW.Shop-Example.com.',
+      'https://www.shop-example.com/contact',
+    ]) {
+      const res = await h.api('POST', '/api/v1/form_responses', submission({}, { domain_id: reference }))
+      expect(res.statusCode).toBe(201)
+      const stored = (await h.api('GET', `/api/v1/form_responses/${res.json().id}`)).json()
+      expect(stored.domain_id).toBe(domainId)
+    }
+    const unknown = await h.api('POST', '/api/v1/form_responses', submission({}, { domain_id: 'your-domain-id' }))
+    expect(unknown.statusCode).toBe(422)
+    expect(unknown.json().details.domain_id[0]).toMatch(/no domain "your-domain-id".*POST \/api\/v1\/domains/i)
+  })
+
+  test('answers 401 in the CallMeBack dialect, with the request id in the body and the header', async () => {
+    const h = await testApp()
+    for (const headers of [{ authorization: 'Bearer rk_live_notakeynotakeynotakeynotakey00' }, { authorization: '' }]) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/form_responses', headers, payload: submission() })
+      expect(res.statusCode).toBe(401)
+      expect(res.json()).toMatchObject({ error: 'Invalid API key' })
+      expect(res.json().request_id).toMatch(/^req_/)
+      expect(res.json().request_id).toBe(res.headers['x-request-id'])
+    }
+    expect(await h.eventTypes()).toEqual([])
+  })
+
+  test('answers 429 in the CallMeBack dialect with retry_after and Retry-After', async () => {
+    const h = await testApp({ plan: 'free' })
+    let last = await h.api('POST', '/api/v1/form_responses', submission())
+    for (let i = 0; i < 10 && last.statusCode !== 429; i++)
+      last = await h.api('POST', '/api/v1/form_responses', submission())
+    expect(last.statusCode).toBe(429)
+    expect(last.json()).toMatchObject({ error: 'Rate limit exceeded', code: 'rate_limited' })
+    expect(last.json().retry_after).toBeGreaterThan(0)
+    expect(last.headers['retry-after']).toBe(String(last.json().retry_after))
+    expect(last.json().request_id).toBe(last.headers['x-request-id'])
+  })
+
+  test('a free organization’s key captures leads: lead capture is on every plan', async () => {
+    const h = await testApp({ plan: 'free' })
+    const res = await h.api('POST', '/api/v1/form_responses', submission())
+    expect(res.statusCode).toBe(201)
   })
 
   test('keeps live and test mode apart', async () => {

@@ -57,6 +57,14 @@ describe('when Redis is unreachable', () => {
           hitMs.push(performance.now() - sentAt)
         }
       },
+      async hitWindows(...args) {
+        const sentAt = performance.now()
+        try {
+          return await limiter.hitWindows(...args)
+        } finally {
+          hitMs.push(performance.now() - sentAt)
+        }
+      },
       close: () => limiter.close(),
     }
     const logLines: string[] = []

@@ -265,7 +265,9 @@ describe('configuration', () => {
   test('the budgets passed to the limiter apply, and a route can choose its class or opt out', async () => {
     const app = Fastify()
     app.setErrorHandler(handleError)
-    registerRateLimit(app, memoryLimiter(fakeClock()), { free: 1, pro: 1, teams: 1 }, createMetrics(), {
+    const one = { perMinute: 1, perHour: null }
+    const plans = { free: one, pro: one, teams: one, enterprise: one }
+    registerRateLimit(app, memoryLimiter(fakeClock()), plans, createMetrics(), {
       read: 3,
       write: 2,
     })

@@ -91,7 +91,7 @@ export const LEADS_ROUTES: RouteContract[] = [
   {
     method: 'POST',
     path: '/api/v1/form_responses',
-    scope: 'write',
+    scope: 'leads',
     body: { form_response: { form_data: { email: 'contract@example.com' } } },
   },
   { method: 'GET', path: '/api/v1/form_responses', scope: 'read' },
@@ -105,20 +105,21 @@ export const LEADS_ROUTES: RouteContract[] = [
   {
     method: 'PATCH',
     path: '/api/v1/api_keys/:id',
-    scope: 'admin',
+    scope: 'keys',
     body: { name: 'Renamed' },
     create: newPublishableKey,
   },
   /*
    * The public form routes take a publishable key, not a secret one. They keep the contract's part
-   * that applies: 401 without a key or with an unknown one, and 403 (`insufficient_scope`) to any
+   * that applies: 401 without a key or with an unknown one, and 401 (`invalid_api_key`) to any
    * secret key, whatever its scopes. Their own behaviour is in test/modules/public-forms.test.ts.
    */
-  { method: 'GET', path: '/api/v1/forms/:id/public', scope: 'write' },
+  { method: 'GET', path: '/api/v1/forms/:id/public', scope: 'leads', publishable: true },
   {
     method: 'POST',
     path: '/api/v1/forms/:id/submissions',
-    scope: 'write',
+    scope: 'leads',
+    publishable: true,
     body: { data: { email: 'contract@example.com' }, token: 'contract' },
   },
 ]

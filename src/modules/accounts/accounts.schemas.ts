@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { PLANS } from '../../config.js'
 import { ListOf, PageQuery } from '../../http/pagination.js'
 import { DateTime } from '../leads/schema-parts.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
@@ -43,7 +44,7 @@ export const SessionView = Type.Object(
       {
         id: Type.String({ description: 'Organization id', examples: ['org_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
         name: Type.String({ description: 'Organization name', examples: ['Acme'] }),
-        plan: Type.Enum(['free', 'pro', 'teams'], { description: 'The organization’s plan' }),
+        plan: Type.Enum([...PLANS], { description: 'The organization’s plan' }),
       },
       { description: 'The organization the user belongs to' },
     ),

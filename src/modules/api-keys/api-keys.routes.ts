@@ -16,7 +16,7 @@ function testModeOnly(p: Principal): { livemode?: boolean } {
   return p.livemode ? {} : { livemode: false }
 }
 
-/** Key management for an organization's own admins (scope `admin`). */
+/** Key management for an organization's own owners and admins (scope `keys`, on every plan). */
 export function apiKeysRoutes(orgs: OrgsService) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -25,7 +25,7 @@ export function apiKeysRoutes(orgs: OrgsService) {
     app.get(
       '/api/v1/api_keys',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'keys' },
         schema: {
           operationId: 'listApiKeys',
           summary: 'List API keys',
@@ -51,7 +51,7 @@ export function apiKeysRoutes(orgs: OrgsService) {
     app.post(
       '/api/v1/api_keys',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'keys' },
         schema: {
           operationId: 'createApiKey',
           summary: 'Create an API key',
@@ -70,14 +70,16 @@ export function apiKeysRoutes(orgs: OrgsService) {
           )
         }
         const createdBy = actingUserId(req.principal) ?? null
-        return reply.code(201).send(await orgs.createKey(req.principal.orgId, req.body, createdBy))
+        return reply
+          .code(201)
+          .send(await orgs.createKey(req.principal.orgId, req.body, createdBy, req.principal.scopes))
       },
     )
 
     app.delete(
       '/api/v1/api_keys/:id',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'keys' },
         schema: {
           operationId: 'revokeApiKey',
           summary: 'Revoke an API key',
@@ -106,7 +108,7 @@ export function apiKeyUpdateRoutes(db: Db) {
     app.patch(
       '/api/v1/api_keys/:id',
       {
-        config: { scope: 'admin', etag: true },
+        config: { scope: 'keys', etag: true },
         schema: {
           operationId: 'updateApiKey',
           summary: 'Update an API key',

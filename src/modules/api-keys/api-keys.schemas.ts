@@ -17,7 +17,8 @@ const Origins = Type.Array(
   },
 )
 
-const ScopeSchema = Type.Enum([...SCOPES], { description: 'read, write, admin or webhooks' })
+const SCOPE_LIST = 'read, write, admin, webhooks, leads (lead capture) or keys (manage API keys)'
+const ScopeSchema = Type.Enum([...SCOPES], { description: SCOPE_LIST })
 
 export const ApiKey = Type.Object(
   {
@@ -36,7 +37,7 @@ export const ApiKey = Type.Object(
       description: 'The first characters of the key, to recognise it',
       examples: ['rk_live_4f9Q'],
     }),
-    scopes: Type.Array(Type.String({ description: 'read, write, admin or webhooks' }), {
+    scopes: Type.Array(Type.String({ description: SCOPE_LIST }), {
       description: "What the key may do; the organization's plan can narrow this further",
       examples: [['read', 'write']],
     }),
@@ -114,7 +115,8 @@ export const ApiKeyCreate = Type.Object(
       Type.Array(ScopeSchema, {
         minItems: 1,
         uniqueItems: true,
-        description: 'Defaults to every scope the plan allows',
+        description:
+          'Defaults to the scopes of whoever creates the key (its own, for a key; the role’s, for a person), which a new key can never exceed; the plan narrows them further',
         examples: [['read']],
       }),
     ),

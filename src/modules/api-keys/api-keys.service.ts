@@ -16,7 +16,7 @@ import {
   touchKey,
   updateKey,
 } from './api-keys.repo.js'
-import { effectiveScopes, PLAN_SCOPES, type Principal, SCOPES, type Scope } from './principal.js'
+import { effectiveScopes, type Principal, planScopes, SCOPES, type Scope } from './principal.js'
 
 export interface NewKeyInput {
   name?: string
@@ -123,6 +123,10 @@ function invalid(field: string, message: string) {
  * Creates a key: a secret key `rk_live_` / `rk_test_`, or a publishable key `pk_live_` / `pk_test_`
  * (no scopes; usable only on the public form routes, from its allowed origins), with 190 random
  * bits in base62. Only its SHA-256 is stored; the caller gets the key once.
+ *
+ * `creatorScopes`: the scopes of the key or person creating it (their effective scopes today).
+ * A new key never holds more: without `scopes` it gets exactly those, and asking for one beyond
+ * them is a 403. Undefined only for operators (provisioning API, CLI), who may grant anything.
  */
 export async function createKey(
   db: Executor,
@@ -130,6 +134,7 @@ export async function createKey(
   plan: Plan,
   input: NewKeyInput,
   createdByUserId: string | null = null,
+  creatorScopes?: readonly Scope[],
 ): Promise<ApiKeyView> {
   const type = input.type ?? 'secret'
   let origins: string[] = []
@@ -144,15 +149,31 @@ export async function createKey(
   } else if (input.allowed_origins !== undefined) {
     throw invalid('allowed_origins', 'Only a publishable key has allowed origins')
   }
-  const allowed = PLAN_SCOPES[plan]
+  const allowed = planScopes(plan)
   const beyondPlan = (input.scopes ?? []).filter((s) => !allowed.includes(s))
   if (beyondPlan.length > 0) {
     throw new ApiError('plan_limit', `The ${plan} plan does not allow the scope(s) ${beyondPlan.join(', ')}`, {
       details: [{ field: 'scopes', message: `Allowed on the ${plan} plan: ${allowed.join(', ')}` }],
     })
   }
-  // A key given no scopes holds them all, so that a plan upgrade widens it; the plan narrows it on use.
-  const scopes = type === 'publishable' ? [] : input.scopes ? [...new Set(input.scopes)] : [...SCOPES]
+  const beyondCreator = creatorScopes ? (input.scopes ?? []).filter((s) => !creatorScopes.includes(s)) : []
+  if (beyondCreator.length > 0) {
+    throw new ApiError(
+      'insufficient_scope',
+      `A key cannot hold more than its creator: you do not hold the scope(s) ${[...new Set(beyondCreator)].join(', ')}`,
+      { details: [{ field: 'scopes', message: `At most your own scopes: ${creatorScopes!.join(', ')}` }] },
+    )
+  }
+  // A key given no scopes by an operator holds them all, so that a plan upgrade widens it (the plan
+  // narrows it on use); given none by a key or a person, it holds exactly its creator's scopes.
+  const scopes =
+    type === 'publishable'
+      ? []
+      : input.scopes
+        ? [...new Set(input.scopes)]
+        : creatorScopes
+          ? [...creatorScopes]
+          : [...SCOPES]
   let expiresAt: Date | null = null
   if (input.expires_at !== undefined) {
     expiresAt = new Date(input.expires_at)
@@ -227,6 +248,19 @@ export async function revoke(db: Executor, keyId: string, orgId?: string, livemo
   return toKeyView(row, org.plan)
 }
 
+/**
+ * A secret key sent to a public form route: refused (401) whether or not it is valid, without being
+ * looked up or counted as a guess. A key that works there would be readable by every visitor.
+ */
+export class SecretKeyInPage extends ApiError {
+  constructor() {
+    super(
+      'invalid_api_key',
+      'A secret key (rk_live_… or rk_test_…) cannot be used from a web page: anyone can read it there. Use a publishable key (pk_live_… or pk_test_…, created with POST /api/v1/api_keys {"type":"publishable","allowed_origins":["https://your.site"]}), and revoke this secret key if it was published.',
+    )
+  }
+}
+
 type CachedKey = { row: (ApiKeyRow & { plan: Plan }) | undefined; fetchedAtMs: number }
 
 /**
@@ -265,24 +299,21 @@ export class KeyVerifier {
   }
 
   /**
-   * The principal for a publishable key (no scopes, its allowed origins), for the public form
-   * routes. A secret key is refused with a 403 that says why: it must never appear in a web page.
+   * The principal for a publishable key (lead capture only, its allowed origins), for the public
+   * form routes. A secret key is refused with a 401 that says why (it must never appear in a web
+   * page), before anything is recorded: not even its last use.
    */
   async verifyPublishable(key: string): Promise<Principal> {
+    if (/^rk_(live|test)_/.test(key)) throw new SecretKeyInPage()
     const { row, now } = await this.lookup(key)
-    if (row.type !== 'publishable') {
-      throw new ApiError(
-        'insufficient_scope',
-        'This route takes a publishable key (pk_live_… or pk_test_…). Never put a secret key in a web page: anyone can read it there. Create a publishable key with POST /api/v1/api_keys {"type":"publishable"}, and revoke this secret key if it was published.',
-      )
-    }
+    if (row.type !== 'publishable') throw new SecretKeyInPage()
     this.touch(row.id, now)
     return {
       orgId: row.org_id,
       livemode: row.livemode,
       keyId: row.id,
       plan: row.plan,
-      scopes: [],
+      scopes: effectiveScopes(['leads'], row.plan),
       allowedOrigins: row.allowed_origins,
     }
   }

@@ -1,13 +1,33 @@
 import type { Plan } from '../../config.js'
 
-export type Scope = 'read' | 'write' | 'admin' | 'webhooks'
-export const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'webhooks']
+export type Scope = 'read' | 'write' | 'admin' | 'webhooks' | 'leads' | 'keys'
+export const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'webhooks', 'leads', 'keys']
 
-/** What each plan lets its keys hold. A key may hold fewer; a downgrade narrows existing keys at once. */
-export const PLAN_SCOPES: Record<Plan, readonly Scope[]> = {
-  free: ['read'],
-  pro: ['read', 'write'],
-  teams: ['read', 'write', 'admin', 'webhooks'],
+/**
+ * What each plan lets its keys hold, by default. Lead capture (`leads`) and managing one's own keys
+ * (`keys`) belong to every plan: a free organization must be able to take leads and to create the
+ * publishable key its form widget needs. RAPPORT_PLAN_SCOPES replaces any plan's row.
+ */
+export const DEFAULT_PLAN_SCOPES: Record<Plan, readonly Scope[]> = {
+  free: ['read', 'leads', 'keys'],
+  pro: ['read', 'write', 'leads', 'keys'],
+  teams: ['read', 'write', 'admin', 'webhooks', 'leads', 'keys'],
+  enterprise: ['read', 'write', 'admin', 'webhooks', 'leads', 'keys'],
+}
+
+let planScopeTable: Record<Plan, readonly Scope[]> = DEFAULT_PLAN_SCOPES
+
+/**
+ * Installs the plan-to-scope table of this process (RAPPORT_PLAN_SCOPES, read once at start by
+ * config.ts). Process-wide, like the environment it comes from: createDeps and the CLI set it.
+ */
+export function usePlanScopes(table: Record<Plan, readonly Scope[]>) {
+  planScopeTable = table
+}
+
+/** The scopes the plan lets keys and people hold today. */
+export function planScopes(plan: Plan): readonly Scope[] {
+  return planScopeTable[plan]
 }
 
 /** The tenant a request acts in: every repository function takes it, so no query can forget it. */
@@ -47,14 +67,14 @@ export function actingUserId(principal: Principal): string | undefined {
 
 /**
  * What a dashboard user may do: owners and admins everything the plan allows, members the CRM data
- * only (`read` and `write`), so API keys, webhook secrets and the audit log stay out of their reach.
+ * and lead capture only, so API keys, webhook secrets and the audit log stay out of their reach.
  */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   owner: SCOPES,
   admin: SCOPES,
-  member: ['read', 'write'],
+  member: ['read', 'write', 'leads'],
 }
 
 export function effectiveScopes(keyScopes: readonly string[], plan: Plan): Scope[] {
-  return PLAN_SCOPES[plan].filter((s) => keyScopes.includes(s))
+  return planScopes(plan).filter((s) => keyScopes.includes(s))
 }

@@ -106,7 +106,7 @@ export const OrgCreated = Type.Object(
           type: 'secret',
           mode: 'live',
           prefix: 'rk_live_4f9Q',
-          scopes: ['read', 'write', 'admin', 'webhooks'],
+          scopes: ['read', 'write', 'admin', 'webhooks', 'leads', 'keys'],
           created_at: '2025-01-15T09:30:00.000Z',
           last_used_at: null,
           expires_at: null,

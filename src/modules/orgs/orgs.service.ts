@@ -81,14 +81,19 @@ export class OrgsService {
     return { rows: rows.map(toOrg), total }
   }
 
-  /** `createdByUserId`: the dashboard user behind the request (see Principal.keyCreatorId); none for operators. */
+  /**
+   * `createdByUserId`: the dashboard user behind the request (see Principal.keyCreatorId); none for
+   * operators. `creatorScopes`: the creating key's or person's scopes, which the new key cannot
+   * exceed; none for operators.
+   */
   async createKey(
     orgId: string,
     input: Parameters<typeof createKey>[3],
     createdByUserId: string | null = null,
+    creatorScopes?: Parameters<typeof createKey>[5],
   ): Promise<ApiKeyView> {
     const org = await this.get(orgId)
-    return createKey(this.db, org.id, org.plan, input, createdByUserId)
+    return createKey(this.db, org.id, org.plan, input, createdByUserId, creatorScopes)
   }
 
   async listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {

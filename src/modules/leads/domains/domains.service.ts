@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely'
-import type { Db } from '../../../db/schema.js'
+import type { Db, Executor } from '../../../db/schema.js'
 import type { DomainsTable } from '../../../db/schema-leads.js'
 import { ApiError, invalidField } from '../../../http/errors.js'
 import { type PageParams, paginate } from '../../../http/pagination.js'
@@ -97,6 +97,41 @@ export class DomainsService {
       .executeTakeFirst()
     if (!row) throw notFound(id)
   }
+}
+
+/**
+ * The hostname a domain reference names when it is not an id: a hostname (`www.example.com`,
+ * any case, a trailing dot) or a URL of the site (`https://www.example.com/contact`).
+ */
+function hostnameOf(reference: string): string {
+  const raw = reference.trim()
+  let host = raw
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    try {
+      host = new URL(raw).hostname
+    } catch {
+      host = raw
+    }
+  }
+  return host.toLowerCase().replace(/\.$/, '')
+}
+
+/**
+ * The id of the domain of the scope that `reference` names: by its id (`dom_…`), or by its name,
+ * which is its hostname (`www.example.com`, or a URL of the site). Locks the row against deletion
+ * (`for key share`) until the caller's transaction ends. Undefined when none matches.
+ */
+export async function resolveDomainId(
+  tx: Executor,
+  scope: TenantScope,
+  reference: string,
+): Promise<string | undefined> {
+  const byId = reference.startsWith('dom_')
+  const row = await sql<{ id: string }>`select id from domains
+    where org_id = ${scope.orgId} and livemode = ${scope.livemode}
+      and ${byId ? sql`id = ${reference}` : sql`hostname = ${hostnameOf(reference)}`}
+    for key share`.execute(tx)
+  return row.rows[0]?.id
 }
 
 function notFound(id: string) {

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { envelopeErrorHandler } from '../../../http/errors.js'
+import { CallMeBackErrors, callMeBackErrorHandler } from './callmeback-errors.js'
 import {
   FormResponse,
   FormResponseCreate,
@@ -19,16 +19,17 @@ export function formResponsesRoutes(responses: FormResponsesService) {
     app.post(
       '/api/v1/form_responses',
       {
-        config: { scope: 'write' },
-        errorHandler: envelopeErrorHandler('form_response'),
+        config: { scope: 'leads' },
+        // The one native route that answers errors in another dialect: see callmeback-errors.ts.
+        errorHandler: callMeBackErrorHandler,
         schema: {
           operationId: 'createFormResponse',
           summary: 'Submit a form response',
           description:
-            'Stores a submission and turns it into a lead: the contact with `form_data.email` is created (status `lead`, source `lead_capture`) or completed (empty name, phone and company filled), a timeline activity and a notification are added, and `form_response.created` plus `contact.created` or `lead.updated` are emitted. With `form_data.callback_requested: true` (and a phone), a callback and its task are scheduled (`callback.scheduled`). A 422 names the offending path inside `form_response`, e.g. `form_data.email` or `domain_id`.',
+            'Stores a submission and turns it into a lead: the contact with `form_data.email` is created (status `lead`, source `lead_capture`) or completed (empty name, phone and company filled), a timeline activity and a notification are added, and `form_response.created` plus `contact.created` or `lead.updated` are emitted. With `form_data.callback_requested: true` (and a phone), a callback and its task are scheduled (`callback.scheduled`). `domain_id` takes the domain’s id or its hostname. Needs the `leads` scope, which every plan grants.\n\n**Errors use the CallMeBack dialect** on this route only, so that clients written from its documents work unchanged: `{"error": "Invalid API key"}` (401), `{"error": "Validation failed", "details": {"form_data.email": ["must be a valid email"]}}` (422, each path inside `form_response` with its messages), `{"error": "Rate limit exceeded", "retry_after": 60}` (429), plus Rapport’s `code`, `message` and `request_id` beside them.',
           tags,
           body: FormResponseCreate,
-          response: { 201: FormResponseCreated },
+          response: { 201: FormResponseCreated, ...CallMeBackErrors },
         },
       },
       async (req, reply) => reply.code(201).send(await responses.create(req.principal, req.body)),

@@ -45,9 +45,11 @@ export const FormResponseCreate = Type.Object(
         ),
         domain_id: Type.Optional(
           Type.String({
-            maxLength: 64,
-            description: 'The website it came from: a domain of the organization',
-            examples: ['dom_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+            minLength: 1,
+            maxLength: 2000,
+            description:
+              'The website it came from: a domain of the organization, by its id (`dom_…`) or its hostname (`www.example.com`, or a URL of the site). Answered as the domain’s id',
+            examples: ['dom_01jd3k8m2x7q9v4b6n5t0w1y2z', 'www.example.com'],
           }),
         ),
         form_type: Type.Optional(

@@ -9,6 +9,7 @@ import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
 import { scheduleCallback } from '../callbacks/callbacks.service.js'
 import { captureLead, displayName } from '../capture.js'
+import { resolveDomainId } from '../domains/domains.service.js'
 import { findForm } from '../forms/forms.service.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
 import { assertFitsForm } from './form-data.js'
@@ -85,13 +86,12 @@ export class FormResponsesService {
     const input = body.form_response
     const data = input.form_data
     return inTransaction(this.db, async (tx) => {
-      if (input.domain_id !== undefined) {
-        const domain = await sql`select 1 from domains
-          where org_id = ${scope.orgId} and livemode = ${scope.livemode} and id = ${input.domain_id}
-          for key share`.execute(tx)
-        if (domain.rows.length === 0) {
-          throw invalidField('form_response.domain_id', `No domain ${input.domain_id} in this organization`)
-        }
+      const domainId = input.domain_id === undefined ? undefined : await resolveDomainId(tx, scope, input.domain_id)
+      if (input.domain_id !== undefined && domainId === undefined) {
+        throw invalidField(
+          'form_response.domain_id',
+          `No domain "${input.domain_id.slice(0, 100)}" in this organization (give its id, dom_…, or its hostname). Add the website first with POST /api/v1/domains {"hostname":"www.example.com"}, or leave domain_id out`,
+        )
       }
       const form = input.form_id === undefined ? undefined : await findForm(tx, scope, input.form_id)
       if (input.form_id !== undefined && !form) {
@@ -125,7 +125,7 @@ export class FormResponsesService {
           org_id: scope.orgId,
           livemode: scope.livemode,
           form_id: form?.id ?? null,
-          domain_id: input.domain_id ?? null,
+          domain_id: domainId ?? null,
           contact_id: contact.id,
           form_type: input.form_type ?? null,
           form_data: JSON.stringify(data),

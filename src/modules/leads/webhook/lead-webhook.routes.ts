@@ -10,7 +10,7 @@ export function leadWebhookRoutes(leads: LeadWebhookService) {
     app.post(
       '/api/webhook/leads',
       {
-        config: { scope: 'write' },
+        config: { scope: 'leads' },
         schema: {
           operationId: 'captureLead',
           summary: 'Capture a lead',
