@@ -43,6 +43,7 @@ import { eventsStreamRoutes } from './modules/events/events.stream.js'
 import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
+import { registerSarbacane } from './modules/sarbacane/index.js'
 import { schedulingModule } from './modules/scheduling/index.js'
 import { timelineModule } from './modules/timeline/index.js'
 import { usersRoutes } from './modules/users/users.routes.js'
@@ -173,7 +174,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     allowPrivate: deps.config.webhooks.allowPrivate,
   })
   await app.register(webhookEndpointsRoutes(webhookEndpoints))
-  await app.register(webhooksCompatRoutes(new WebhooksCompatService(webhookEndpoints)))
+  const webhooksCompat = new WebhooksCompatService(webhookEndpoints)
+  await app.register(webhooksCompatRoutes(webhooksCompat))
+  await registerSarbacane(app, deps, webhooksCompat)
   await app.register(eventTypesRoutes())
   await app.register(deliveriesRoutes(new DeliveriesService(deps.db)))
   if (deps.config.adminToken) await app.register(adminRoutes(orgs, deps.config.adminToken))
