@@ -33,6 +33,7 @@ import { registerAuditLog } from './modules/audit/index.js'
 import { billingModule } from './modules/billing/index.js'
 import { bookingPageModule } from './modules/booking-page/index.js'
 import { contactsBulkModule } from './modules/contacts/bulk/index.js'
+import { importsModule } from './modules/imports/index.js'
 import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dashboardModule } from './modules/dashboard/index.js'
@@ -148,6 +149,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(contactsRoutes(new ContactsService(deps.db)))
   await app.register(usersRoutes(new UsersService(deps.db, deps.clock)))
   await app.register(contactsBulkModule(deps))
+  await app.register(importsModule(deps))
   await app.register(dealsModule(deps))
   await app.register(timelineModule(deps))
   await app.register(billingModule(deps))

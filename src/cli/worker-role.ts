@@ -3,6 +3,7 @@ import { startWorker as startDeliveryWorker } from '../delivery/worker.js'
 import type { Deps } from '../deps.js'
 import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
 import { startEmailWorker } from '../modules/email/emails.worker.js'
+import { startImportWorker } from '../modules/imports/import-worker.js'
 
 export interface RunningWorker {
   stop(): Promise<void>
@@ -10,7 +11,7 @@ export interface RunningWorker {
 
 /**
  * The background role that `rapport worker` runs and `rapport start` runs beside the API: webhook
- * delivery and sending email. Unless RAPPORT_WEBHOOK_ALLOW_PRIVATE is on, every connection goes through the address
+ * delivery, sending email, and import jobs. Unless RAPPORT_WEBHOOK_ALLOW_PRIVATE is on, every connection goes through the address
  * policy again at connect time (after DNS), so a URL that was public when saved cannot be rebound to
  * an internal address.
  */
@@ -33,5 +34,8 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     listen: deps.listen,
     retryScheduleSec: deps.config.email.retryScheduleSec,
   })
-  return { stop: () => Promise.all([worker.stop(), emailWorker.stop()]).then(() => undefined) }
+  const importWorker = await startImportWorker({ db: deps.db, clock: deps.clock, log, listen: deps.listen })
+  return {
+    stop: () => Promise.all([worker.stop(), emailWorker.stop(), importWorker.stop()]).then(() => undefined),
+  }
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { AccountTables } from './schema-accounts.js'
 import type { BillingTables } from './schema-billing.js'
 import type { EmailTables } from './schema-email.js'
+import type { ImportTables } from './schema-imports.js'
 import type { LeadTables } from './schema-leads.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
@@ -212,7 +213,7 @@ export interface Database
     SchedulingTables,
     LeadTables,
     AccountTables,
-    EmailTables {
+    EmailTables, ImportTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable

@@ -34,6 +34,7 @@ export const ID_PREFIXES = {
   invite: 'ivt',
   signInLink: 'sil',
   auditEntry: 'aud',
+  import: 'imp',
   email: 'em',
   emailSender: 'snd',
   emailTemplate: 'etpl',

@@ -57,14 +57,20 @@ function emptyFile(): ApiError {
 /**
  * Reads the header and checks it against the mapping (a 422 for a header that maps no contact
  * field), then reads the whole file without keeping it, so a file that is not valid CSV is refused
- * before anything is written. Returns the number of data records.
+ * before anything is written. Returns the number of data records. `heartbeat` is called as it
+ * goes (a job renews its lease: a large file takes a while to read).
  */
-export async function checkCsv(source: Readable, mapping: Map<string, ColumnTarget>): Promise<number> {
+export async function checkCsv(
+  source: Readable,
+  mapping: Map<string, ColumnTarget>,
+  heartbeat?: { everyRecords: number; beat: () => Promise<void> },
+): Promise<number> {
   let count = -1
   try {
     for await (const record of records(source)) {
       if (count === -1) resolveColumns(record, mapping)
       count++
+      if (heartbeat && count > 0 && count % heartbeat.everyRecords === 0) await heartbeat.beat()
     }
   } catch (err) {
     throw malformed(err)

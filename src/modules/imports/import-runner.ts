@@ -1,0 +1,160 @@
+import { Readable } from 'node:stream'
+import { setImmediate as yieldToOthers } from 'node:timers/promises'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Db } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import { emit } from '../../events/emit.js'
+import { ApiError } from '../../http/errors.js'
+import type { Clock } from '../../lib/clock.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { checkCsv, IMPORT_BATCH_ROWS, readImportBatches } from '../contacts/bulk/import-reader.js'
+import { parseMapping } from '../contacts/bulk/import-rows.js'
+import { writeImportBatch } from '../contacts/bulk/import-writer.js'
+import {
+  finishImport,
+  holdsLease,
+  type ImportRow,
+  readChunk,
+  recordBatch,
+  recordTotal,
+  releaseImport,
+  renewLease,
+} from './imports.repo.js'
+import { toImportEvent } from './imports.view.js'
+
+/** A job claimed this many times without finishing (its workers keep dying on it) fails. */
+export const MAX_IMPORT_ATTEMPTS = 3
+
+export interface RunnerOptions {
+  db: Db
+  clock: Clock
+  log: FastifyBaseLogger
+  /** How long a claim holds without news from its worker; renewed with every batch. */
+  leaseMs: number
+  batchRows?: number
+}
+
+export interface RunControl {
+  /** Aborted: stop after the batch in flight and give the job back (graceful shutdown). */
+  signal?: AbortSignal
+  /** A crash drill: stop after this many batches, keeping the lease, as a killed worker would. */
+  stopAfterBatches?: number
+}
+
+export type RunOutcome = 'completed' | 'failed' | 'released' | 'abandoned' | 'lost'
+
+class LeaseLost extends Error {}
+
+/** The stored file, read back one chunk at a time. */
+function storedFile(db: Db, importId: string): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let seq = 0; ; seq++) {
+        const chunk = await readChunk(db, importId, seq)
+        if (!chunk) return
+        yield Buffer.from(chunk)
+      }
+    })(),
+  )
+}
+
+/**
+ * Runs a job this worker has claimed, from its last committed batch to the end of its file. Each
+ * batch commits in one transaction with the job's progress and only while this worker still holds
+ * the lease, so a batch is written whole or not at all, and a job whose worker died resumes after
+ * its last committed batch. A file that is not valid CSV fails before any row is written.
+ */
+export async function runClaimedImport(
+  opts: RunnerOptions,
+  job: ImportRow,
+  workerId: string,
+  control: RunControl = {},
+): Promise<RunOutcome> {
+  const { db, clock } = opts
+  const scope: TenantScope = { orgId: job.org_id, livemode: job.livemode }
+  const leaseUntil = () => new Date(clock.nowMs() + opts.leaseMs)
+  try {
+    if (job.attempts > MAX_IMPORT_ATTEMPTS) {
+      return await finish(opts, job, workerId, {
+        status: 'failed',
+        error: `The import was interrupted ${MAX_IMPORT_ATTEMPTS} times (its worker stopped without finishing); rows written before stay`,
+      })
+    }
+    const mapping = parseMapping(job.mapping ?? undefined)
+    if (job.rows_total === null) {
+      const rowsTotal = await checkCsv(storedFile(db, job.id), mapping, {
+        everyRecords: 50_000,
+        beat: async () => {
+          if (!(await renewLease(db, job.id, workerId, leaseUntil()))) throw new LeaseLost()
+        },
+      })
+      await recordTotal(db, job.id, rowsTotal)
+    }
+    let failed = job.failed
+    let batches = 0
+    const batchRows = opts.batchRows ?? IMPORT_BATCH_ROWS
+    for await (const batch of readImportBatches(storedFile(db, job.id), mapping, {
+      skipRecords: job.rows_read,
+      batchRows,
+    })) {
+      const written = await inTransaction(db, async (tx) => {
+        if (!(await holdsLease(tx, job.id, workerId))) throw new LeaseLost()
+        const result = await writeImportBatch(tx, scope, batch)
+        await recordBatch(
+          tx,
+          job.id,
+          { rowsRead: batch.recordsRead, created: result.created, updated: result.updated, errors: result.errors },
+          leaseUntil(),
+          failed,
+        )
+        return result
+      })
+      failed += written.errors.length
+      batches++
+      if (control.stopAfterBatches !== undefined && batches >= control.stopAfterBatches) return 'abandoned'
+      if (control.signal?.aborted) {
+        await releaseImport(db, job.id, workerId)
+        return 'released'
+      }
+      // Other requests (one connection on the embedded database) take their turn between batches.
+      await yieldToOthers()
+    }
+    return await finish(opts, job, workerId, { status: 'completed', error: null })
+  } catch (err) {
+    if (err instanceof LeaseLost) return 'lost'
+    if (err instanceof ApiError) return finish(opts, job, workerId, { status: 'failed', error: err.message })
+    // A database error: the lease runs out and a worker tries again (counted against the job).
+    opts.log.error({ err, import_id: job.id }, 'import batch failed; the job will be retried')
+    return 'abandoned'
+  }
+}
+
+/**
+ * Ends the job in one transaction with its events: `contact.imported` with the counts (unless a
+ * failed job wrote nothing) and `import.completed` or `import.failed`.
+ */
+async function finish(
+  opts: RunnerOptions,
+  job: ImportRow,
+  workerId: string,
+  outcome: { status: 'completed' | 'failed'; error: string | null },
+): Promise<RunOutcome> {
+  const scope: TenantScope = { orgId: job.org_id, livemode: job.livemode }
+  return inTransaction(opts.db, async (tx) => {
+    if (!(await holdsLease(tx, job.id, workerId))) return 'lost'
+    const row = await finishImport(tx, job.id, outcome, new Date(opts.clock.nowMs()))
+    if (outcome.status === 'completed' || row.created + row.updated > 0) {
+      await emit(tx, scope, 'contact.imported', {
+        count: row.created + row.updated,
+        created: row.created,
+        updated: row.updated,
+        failed: row.failed,
+        source: 'csv',
+        import_id: row.id,
+        imported_by: row.imported_by,
+      })
+    }
+    await emit(tx, scope, outcome.status === 'completed' ? 'import.completed' : 'import.failed', toImportEvent(row))
+    return outcome.status
+  })
+}
