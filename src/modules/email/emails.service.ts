@@ -141,7 +141,6 @@ export class EmailsService {
         ...content,
         templateId: input.template_id ?? null,
         category: 'api',
-        logActivity: true,
       })
       return toEmail(row)
     })
