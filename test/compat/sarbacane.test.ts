@@ -174,6 +174,49 @@ describe('the document’s webhook examples', () => {
     )
     await h.api('DELETE', `/api/v1/webhook_endpoints/${created.id}`)
   })
+
+  test('a CAPTCHA delivery carries the same envelope for a refused submission, with the reason', async () => {
+    const hook = await h.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: { accountid: h.org.id, apikey: h.org.key, 'content-type': 'application/json' },
+      payload: { url: receiver.url, displayName: 'refusals', kinds: ['CAPTCHA'] },
+    })
+    expect(hook.statusCode).toBe(200)
+    const form = await newForm('Call me')
+    const origin = 'https://www.example.com'
+    const pk = (
+      await h.api('POST', '/api/v1/api_keys', { type: 'publishable', name: 'site', allowed_origins: [origin] })
+    ).json().key
+    const site = { 'x-api-key': pk, origin }
+    const definition = (
+      await h.app.inject({ method: 'GET', url: `/api/v1/forms/${form.id}/public`, headers: site })
+    ).json()
+    const before = receiver.received.length
+    const submitted = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/forms/${form.id}/submissions`,
+      headers: site,
+      payload: {
+        data: { email: 'bot@example.com', company: 'Spam Inc', [definition.honeypot]: 'http://spam.example' },
+        token: definition.token,
+      },
+    })
+    expect(submitted.statusCode).toBe(201)
+    await receiver.waitFor(before + 1)
+    const delivery = receiver.received.slice(before).find((r) => r.headers['x-webhook-event'] === 'CAPTCHA')!
+    expect(JSON.parse(delivery.body)).toEqual({
+      email: 'bot@example.com',
+      company: 'Spam Inc',
+      EMAIL: 'bot@example.com',
+      PHONE: null,
+      formId: form.id,
+      formName: 'Call me',
+      listId: null,
+      reason: 'honeypot',
+    })
+    await h.api('DELETE', `/api/v1/webhook_endpoints/${hook.json().id}`)
+  })
 })
 
 describe('the document’s form examples', () => {
