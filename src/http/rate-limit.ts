@@ -65,16 +65,17 @@ function keyBudgets(limits: PlanRateLimits): Budget[] {
 
 /**
  * The window the headers describe: on a rejection, the one that refused longest; otherwise the one
- * closest to its limit (the smallest share left), the shorter on a tie.
+ * closest to its limit (the smallest share left), the one that resets later on a tie.
  */
 function closestWindow(results: RateLimitResult[]): number {
   let best = 0
   for (let i = 1; i < results.length; i++) {
     const r = results[i]!
     const b = results[best]!
+    const share = r.remaining / r.limit - b.remaining / b.limit
     const closer = r.allowed
-      ? r.remaining / r.limit < b.remaining / b.limit
-      : r.retryAfterSec > b.retryAfterSec || (b.retryAfterSec === 0 && r.retryAfterSec > 0)
+      ? share < 0 || (share === 0 && r.resetAtMs > b.resetAtMs)
+      : r.retryAfterSec > b.retryAfterSec
     if (closer) best = i
   }
   return best

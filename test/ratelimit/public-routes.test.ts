@@ -137,7 +137,7 @@ describe('routes with a key', () => {
       headers: { authorization: `Bearer ${h.org.key}` },
     })
     expect(res.statusCode).toBe(200)
-    expect(res.headers['ratelimit-policy']).toBe('"per-key";q=10;w=60')
+    expect(res.headers['ratelimit-policy']).toBe('"per-key";q=10;w=60, "per-key-hour";q=100;w=3600')
     expect(res.headers['x-ratelimit-remaining']).toBe('9')
   })
 
