@@ -56,6 +56,8 @@ export interface Config {
   formMinFillMs: number
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string
+  /** RAPPORT_LOG_FORMAT: `pretty` (human-readable lines), `json` (one object per line) or `auto` (pretty when stdout is a terminal). Default auto. */
+  logFormat: 'auto' | 'pretty' | 'json'
   /** RAPPORT_REQUEST_TIMEOUT_MS: a request whose headers and body have not all arrived by then gets 408 and its connection is closed. Default 30000. */
   requestTimeoutMs: number
   /** RAPPORT_HEADERS_TIMEOUT_MS: the same for the request line and headers alone (at most the request timeout). Default 10000. */
@@ -277,6 +279,12 @@ function isProxyAddress(entry: string): boolean {
   return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
 }
 
+function parseLogFormat(value: string | undefined): Config['logFormat'] {
+  const format = value?.trim() || 'auto'
+  if (format === 'auto' || format === 'pretty' || format === 'json') return format
+  throw new ConfigError(`RAPPORT_LOG_FORMAT: "${value}" is not auto, pretty or json`)
+}
+
 /** RAPPORT_SMTP_URL: an smtp: or smtps: URL (nodemailer's connection URL, query options allowed). */
 export function parseSmtpUrl(value: string | undefined): string | undefined {
   const raw = value?.trim()
@@ -333,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyCacheMs: intSetting(env, 'RAPPORT_KEY_CACHE_MS', 500),
     formMinFillMs: intSetting(env, 'RAPPORT_FORM_MIN_FILL_MS', 3000),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: parseLogFormat(env.RAPPORT_LOG_FORMAT),
     ...requestTimeouts(env),
     accounts: {
       signupEnabled: env.RAPPORT_ALLOW_SIGNUP === '1' || env.RAPPORT_ALLOW_SIGNUP === 'true',

@@ -11,9 +11,10 @@ import { createDeps, type Deps } from '../deps.js'
 import { randomBase62 } from '../lib/crypto.js'
 import { reachableHost } from '../lib/public-url.js'
 import { SignInLinks } from '../modules/accounts/sign-in-links.service.js'
+import { startupBanner } from './banner.js'
 import { removeControlFile, writeControlFile } from './control-file.js'
 import { controlRoutes } from './control-routes.js'
-import { describeDatabase } from './describe-database.js'
+import { logSettings } from './logging.js'
 import { CliError } from './output.js'
 import type { ServerRole } from './parse-command.js'
 import { startWorker } from './worker-role.js'
@@ -39,9 +40,10 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
     const applied = await migrate(database.db)
     const deps = await createDeps(config, { database })
     closers.push(() => deps.close())
-    const app = role === 'worker' ? undefined : await buildApp(deps)
+    const logger = await logSettings(config)
+    const app = role === 'worker' ? undefined : await buildApp(deps, { logger })
     // A worker has no Fastify app to log through; this gives it the same pino settings.
-    const log = app?.log ?? Fastify({ logger: { level: config.logLevel } }).log
+    const log = app?.log ?? Fastify({ logger }).log
     if (applied.length > 0) {
       log.info(
         { migrations: applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`) },
@@ -56,7 +58,8 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
     if (app) {
       url = await listen(app, config, deps, closers)
     }
-    log.info(startupFacts(role, config, url), startupMessage(role, config, url))
+    const banner = startupBanner(role, config, url, url ? deps.publicUrl.base : undefined)
+    log.info(banner.facts, banner.message)
     if (config.webhooks.allowPrivate) {
       log.warn('RAPPORT_WEBHOOK_ALLOW_PRIVATE is on: webhook URLs may use http and private or loopback addresses')
     }
@@ -127,18 +130,6 @@ async function lockDataDir(dataDir: string, role: ServerRole): Promise<DataDirLo
       await sleep(100)
     }
   }
-}
-
-/** What an operator checks first: where it listens, on which database, whether /admin/v1 is open. */
-function startupFacts(role: ServerRole, config: Config, url: string | undefined) {
-  const database = describeDatabase(config)
-  return url ? { role, url, database, adminApi: Boolean(config.adminToken) } : { role, database }
-}
-
-function startupMessage(role: ServerRole, config: Config, url: string | undefined): string {
-  const database = describeDatabase(config)
-  if (!url) return `Rapport ${role} running (database: ${database})`
-  return `Rapport ${role} listening at ${url} (database: ${database}; admin API ${config.adminToken ? 'enabled' : 'disabled'})`
 }
 
 function hostOf(address: string): string {
