@@ -95,6 +95,8 @@ export interface Config {
     smtpUrl: string | undefined
     /** RAPPORT_EMAIL_RETRY_SCHEDULE: seconds between attempts after a temporary SMTP failure. Default 60,300,1800,7200,21600. */
     retryScheduleSec: number[]
+    /** RAPPORT_EMAIL_FROM: the from-address of Rapport's own messages for organizations without a default sender. Default `Rapport <no-reply@rapport.localhost>`. */
+    from: { email: string; name: string | null }
   }
 }
 
@@ -315,6 +317,14 @@ export function parsePublicUrl(value: string | undefined): string | undefined {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
+/** RAPPORT_EMAIL_FROM: `address` or `Name <address>`. */
+export function parseFromAddress(value: string | undefined): { email: string; name: string | null } {
+  const raw = value?.trim() || 'Rapport <no-reply@rapport.localhost>'
+  const match = /^(?:"?([^"<>]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s"]+@[^<>\s"]+))$/.exec(raw)
+  if (!match) throw new ConfigError(`RAPPORT_EMAIL_FROM: "${raw}" is not an address or Name <address>`)
+  return match[3] ? { email: match[3], name: null } : { email: match[2]!, name: match[1]?.trim() || null }
+}
+
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -366,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'RAPPORT_EMAIL_RETRY_SCHEDULE',
         [60, 300, 1800, 7200, 21600],
       ),
+      from: parseFromAddress(env.RAPPORT_EMAIL_FROM),
     },
   }
 }

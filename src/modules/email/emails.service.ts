@@ -141,6 +141,7 @@ export class EmailsService {
         ...content,
         templateId: input.template_id ?? null,
         category: 'api',
+        logActivity: true,
       })
       return toEmail(row)
     })

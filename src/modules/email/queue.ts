@@ -20,12 +20,14 @@ export interface EmailDraft {
   category: string
   headers?: Record<string, string>
   attachments?: EmailAttachment[]
+  /** Whether a contact recipient gets an `email` activity (API sends); Rapport's own messages add none. */
+  logActivity?: boolean
 }
 
 /**
  * Queues one message in the caller's transaction: the message row (Message-ID fixed now), its
- * `queued` history entry, and, when the recipient is a contact, an `email` activity on its timeline
- * with `activity.created`. The email workers are woken after commit. Every message Rapport sends,
+ * `queued` history entry, and, when asked and the recipient is a contact, an `email` activity on
+ * its timeline with `activity.created`. The email workers are woken after commit. Every message Rapport sends,
  * its own included, goes through here.
  */
 export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft): Promise<EmailRow> {
@@ -55,7 +57,7 @@ export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft):
     updated_at: now,
   })
   await insertEmailEvent(tx, id, 'queued')
-  if (draft.to.contactId) {
+  if (draft.to.contactId && draft.logActivity) {
     const activity = await insertActivity(tx, scope, {
       id: newId('activity'),
       type: 'email',

@@ -20,6 +20,7 @@ import {
 import { insertActivity } from '../activities/activities.repo.js'
 import type { Principal, TenantScope } from '../api-keys/principal.js'
 import { upsertContactByEmail } from '../contacts/upsert-by-email.js'
+import type { BookingEmails } from '../email/booking-emails.js'
 import { loadAvailability } from './availability.service.js'
 import { type BookingRow, findBooking, findBookingById, hostBookingsIn, listBookings } from './bookings.repo.js'
 import type {
@@ -114,6 +115,8 @@ export class BookingsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Queues the confirmation, cancellation and reschedule emails in the change's transaction. */
+    private readonly emails?: BookingEmails,
   ) {}
 
   /** The host (by username, case-insensitively) and the active event type (by slug), or 404. */
@@ -250,6 +253,7 @@ export class BookingsService {
         end_time: end.toISOString(),
         host_name: host.name,
       })
+      await this.emails?.notify(tx, bookingId, 'confirmed', token)
       return bookingId
     })
     return { ...(await this.publicView(id, token)), cancel_token: token }
@@ -297,6 +301,7 @@ export class BookingsService {
       cancelled_by: by,
       reason: reason ?? null,
     })
+    await this.emails?.notify(tx, row.id, 'cancelled')
   }
 
   /**
@@ -339,6 +344,7 @@ export class BookingsService {
       end_time: end.toISOString(),
       rescheduled_by: by,
     })
+    await this.emails?.notify(tx, row.id, 'rescheduled')
   }
 
   async cancelAsGuest(id: string, token: string, reason: string | undefined): Promise<PublicBooking> {

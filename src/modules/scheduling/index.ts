@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Deps } from '../../deps.js'
+import { BookingEmails } from '../email/booking-emails.js'
 import { availabilityRoutes } from './availability.routes.js'
 import { AvailabilityService } from './availability.service.js'
 import { bookingPagesRoutes } from './booking-pages.routes.js'
@@ -11,7 +12,7 @@ import { EventTypesService } from './event-types.service.js'
 /** The routes of scheduling: event types, availability, public booking pages and bookings. */
 export function schedulingModule(deps: Deps): FastifyPluginAsync {
   return async (app) => {
-    const bookings = new BookingsService(deps.db, deps.clock)
+    const bookings = new BookingsService(deps.db, deps.clock, new BookingEmails(deps.publicUrl, deps.config.email.from))
     await app.register(eventTypesRoutes(new EventTypesService(deps.db, deps.clock)))
     await app.register(availabilityRoutes(new AvailabilityService(deps.db)))
     await app.register(bookingsRoutes(bookings))
