@@ -421,3 +421,72 @@ describe('GET /api/v1/deals', () => {
     expect((await h.api('GET', '/api/v1/deals?value_gte=abc')).statusCode).toBe(400)
   })
 })
+
+describe('stage by name', () => {
+  test('POST takes stage by name without regard to case, in the default pipeline', async () => {
+    const h = await testApp()
+    const { Qualified, Won } = await stagesOf(h)
+    const deal = await createDeal(h, { title: 'By name', stage: 'qualified' })
+    expect(deal).toMatchObject({ stage_id: Qualified.id, stage: 'Qualified', status: 'open' })
+    const won = await createDeal(h, { title: 'Won by name', stage: ' WON ' })
+    expect(won).toMatchObject({ stage_id: Won.id, status: 'won' })
+  })
+
+  test('PATCH moves a deal to a stage of its own pipeline by name, and emits deal.stage_changed', async () => {
+    const h = await testApp()
+    const { Proposal } = await stagesOf(h)
+    const deal = await createDeal(h, { title: 'Moving' })
+    const res = await h.api('PATCH', `/api/v1/deals/${deal.id}`, { stage: 'PROPOSAL' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ stage_id: Proposal.id, stage: 'Proposal' })
+    expect((await events(h)).map((e) => e.event)).toContain('deal.stage_changed')
+  })
+
+  test('looks the name up in the pipeline_id sent, not in the default pipeline', async () => {
+    const h = await testApp()
+    const pipeline = (
+      await h.api('POST', '/api/v1/pipelines', {
+        name: 'Renewals',
+        stages: [
+          { name: 'Due', kind: 'open' },
+          { name: 'Renewed', kind: 'won' },
+        ],
+      })
+    ).json()
+    const deal = await createDeal(h, { title: 'Renewal', pipeline_id: pipeline.id, stage: 'renewed' })
+    expect(deal).toMatchObject({ pipeline_id: pipeline.id, stage: 'Renewed', status: 'won' })
+    const wrong = await h.api('POST', '/api/v1/deals', { title: 'Nope', pipeline_id: pipeline.id, stage: 'Qualified' })
+    expect(wrong.statusCode).toBe(422)
+    expect(wrong.json().error.details[0]).toMatchObject({ field: 'stage' })
+    expect(wrong.json().error.details[0].message).toBe(
+      'No stage "Qualified" in this pipeline; its stages are: Due, Renewed',
+    )
+  })
+
+  test('an unknown name is a 422 listing the pipeline’s stage names, and nothing is written', async () => {
+    const h = await testApp()
+    const res = await h.api('POST', '/api/v1/deals', { title: 'Unknown', stage: 'Closing' })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().error.details).toEqual([
+      {
+        field: 'stage',
+        message:
+          'No stage "Closing" in this pipeline; its stages are: Lead, Qualified, Proposal, Negotiation, Won, Lost',
+      },
+    ])
+    expect(await h.eventTypes()).toEqual([])
+    const deal = await createDeal(h, { title: 'Known' })
+    const patch = await h.api('PATCH', `/api/v1/deals/${deal.id}`, { stage: 'Closing' })
+    expect(patch.statusCode).toBe(422)
+  })
+
+  test('stage and stage_id naming different stages is a 422; naming the same one is fine', async () => {
+    const h = await testApp()
+    const { Lead, Qualified } = await stagesOf(h)
+    const clash = await h.api('POST', '/api/v1/deals', { title: 'Clash', stage: 'Lead', stage_id: Qualified.id })
+    expect(clash.statusCode).toBe(422)
+    expect(clash.json().error.details[0].field).toBe('stage')
+    const same = await createDeal(h, { title: 'Same', stage: 'lead', stage_id: Lead.id })
+    expect(same.stage_id).toBe(Lead.id)
+  })
+})

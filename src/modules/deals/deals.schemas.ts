@@ -109,6 +109,15 @@ export const Deal = Type.Object(
 )
 export type Deal = Static<typeof Deal>
 
+/** A stage given by its name, as clients of other CRMs send it. */
+const StageName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description:
+    'The stage by its name instead of `stage_id`, without regard to case, in the deal’s pipeline (`pipeline_id` if sent, else the deal’s, else the default pipeline). An unknown name is a 422 listing the pipeline’s stage names',
+  examples: ['Qualified'],
+})
+
 export const DealCreate = Type.Object(
   {
     title: Title,
@@ -120,6 +129,7 @@ export const DealCreate = Type.Object(
     stage_id: Type.Optional(
       Id('Stage; it implies its pipeline. Without it, the pipeline’s first open stage is used', STAGE_ID),
     ),
+    stage: Type.Optional(StageName),
     status: Type.Optional(Status),
     contact_id: Type.Optional(Id('A contact of the same organization and mode', CONTACT_ID)),
     owner_id: Type.Optional(Id('A user of the organization', USER_ID)),
@@ -129,7 +139,10 @@ export const DealCreate = Type.Object(
   {
     additionalProperties: false,
     description: 'A new deal: only the title is required',
-    examples: [{ title: 'Enterprise plan', value: '12000', contact_id: CONTACT_ID, expected_close_date: '2025-03-31' }],
+    examples: [
+      { title: 'Enterprise plan', value: '12000', contact_id: CONTACT_ID, expected_close_date: '2025-03-31' },
+      { title: 'Website redesign', value: '5000', stage: 'Qualified' },
+    ],
   },
 )
 export type DealCreate = Static<typeof DealCreate>
@@ -148,6 +161,7 @@ export const DealUpdate = Type.Object(
     stage_id: Type.Optional(
       Id('Move to this stage of the deal’s pipeline (another pipeline’s stage needs `pipeline_id` too)', STAGE_ID),
     ),
+    stage: Type.Optional(StageName),
     status: Type.Optional(Status),
     contact_id: Type.Optional(
       Nullable(Id('A contact', CONTACT_ID), 'A contact of the same organization and mode; null unlinks'),
@@ -160,7 +174,11 @@ export const DealUpdate = Type.Object(
     additionalProperties: false,
     minProperties: 1,
     description: 'Fields to change; null clears an optional field',
-    examples: [{ stage_id: STAGE_ID }, { status: 'lost', lost_reason: 'Went with a competitor' }],
+    examples: [
+      { stage_id: STAGE_ID },
+      { stage: 'proposal' },
+      { status: 'lost', lost_reason: 'Went with a competitor' },
+    ],
   },
 )
 export type DealUpdate = Static<typeof DealUpdate>

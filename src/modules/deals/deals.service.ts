@@ -133,6 +133,39 @@ function lastOpenStage(stages: StageRow[]): StageRow {
   return stage
 }
 
+/**
+ * `stage` given by name: the id of the stage of that name, compared without regard to case, in the
+ * deal's pipeline (the `pipeline_id` sent, else the deal's own, else the default pipeline). An
+ * unknown name is a 422 listing the pipeline's stage names; `stage` and `stage_id` naming two
+ * different stages, a 422 too. Without `stage`, the input is returned as it is.
+ */
+async function withStageByName<T extends PlacementInput & { stage?: string }>(
+  tx: Tx,
+  scope: TenantScope,
+  current: { stage: StageRow } | undefined,
+  input: T,
+): Promise<T> {
+  if (input.stage === undefined) return input
+  let pipelineId = input.pipeline_id ?? current?.stage.pipeline_id
+  if (pipelineId === undefined) pipelineId = await ensureDefaultPipeline(tx, scope)
+  else if (pipelineId !== current?.stage.pipeline_id && !(await findPipeline(tx, scope, pipelineId))) {
+    throw invalidField('pipeline_id', `No pipeline ${pipelineId} in this organization`)
+  }
+  const stages = await listStages(tx, scope, [pipelineId])
+  const wanted = input.stage.trim().toLocaleLowerCase()
+  const stage = stages.find((s) => s.name.toLocaleLowerCase() === wanted)
+  if (!stage) {
+    throw invalidField(
+      'stage',
+      `No stage "${input.stage.slice(0, 100)}" in this pipeline; its stages are: ${stages.map((s) => s.name).join(', ')}`,
+    )
+  }
+  if (input.stage_id !== undefined && input.stage_id !== stage.id) {
+    throw invalidField('stage', `Names stage ${stage.id}, but stage_id is ${input.stage_id}: send one of them`)
+  }
+  return { ...input, stage_id: stage.id }
+}
+
 /** Locks the stage against deletion or a change of kind until the deal is written (see PipelinesService). */
 async function lockStage(tx: Tx, scope: TenantScope, id: string): Promise<StageRow> {
   const stage = await findStage(tx, scope, id, { lock: 'share' })
@@ -180,7 +213,12 @@ export class DealsService {
       const value = parseAmount(input.value ?? 0, currency)
       await assertContact(tx, scope, input.contact_id)
       await assertOwner(tx, scope, input.owner_id)
-      const { stage, status } = await resolvePlacement(tx, scope, undefined, input)
+      const { stage, status } = await resolvePlacement(
+        tx,
+        scope,
+        undefined,
+        await withStageByName(tx, scope, undefined, input),
+      )
       const values: DealValues = {
         title: input.title.trim(),
         value,
@@ -243,7 +281,8 @@ export class DealsService {
       if (input.owner_id !== current.owner_id) await assertOwner(tx, scope, input.owner_id)
 
       const currentStage = await findStage(tx, scope, current.stage_id)
-      const placement = await resolvePlacement(tx, scope, { stage: currentStage!, status: current.status }, input)
+      const placed = { stage: currentStage!, status: current.status }
+      const placement = await resolvePlacement(tx, scope, placed, await withStageByName(tx, scope, placed, input))
       const next: DealRow = {
         ...current,
         title: input.title?.trim() ?? current.title,
