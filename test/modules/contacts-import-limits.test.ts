@@ -44,20 +44,33 @@ describe('POST /api/v1/contacts/import limits', () => {
     expect(await contactCount(h)).toBe(0)
   })
 
-  test('rows sharing one email are folded into one write per batch: 3,000 of them take linear time', async () => {
+  test('rows sharing one email are folded into one write per batch: they cost no more than distinct rows', async () => {
     const h = await testApp()
+    const timed = async (csv: string) => {
+      const started = Date.now()
+      const res = await importCsv(h, csv)
+      return { body: res.json(), ms: Date.now() - started }
+    }
+    const distinct = await timed(
+      `name,email\n${Array.from({ length: 3000 }, (_, i) => `N ${i},d${i}@example.com`).join('\n')}\n`,
+    )
+    expect(distinct.body).toMatchObject({ imported: 3000, skipped: 0 })
     const rows = Array.from({ length: 3000 }, (_, i) => `Name ${i},same@example.com,${i % 2 ? 'x' : ''}`)
-    const started = Date.now()
-    const res = await importCsv(h, `name,email,tags\n${rows.join('\n')}\n`)
-    const elapsedMs = Date.now() - started
-    expect(res.json()).toMatchObject({ imported: 1, updated: 2999, skipped: 0 })
-    const contacts = await h.deps.db.selectFrom('contacts').selectAll().where('org_id', '=', h.org.id).execute()
+    const same = await timed(`name,email,tags\n${rows.join('\n')}\n`)
+    expect(same.body).toMatchObject({ imported: 1, updated: 2999, skipped: 0 })
+    const contacts = await h.deps.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('org_id', '=', h.org.id)
+      .where('email', '=', 'same@example.com')
+      .execute()
     expect(contacts).toHaveLength(1)
     // Last wins: the last row's name; its empty tags cell keeps the tags of the row before.
     expect(contacts[0]).toMatchObject({ name: 'Name 2999', tags: ['x'] })
-    // One write per contact per transaction: seconds at most, where one write per row in one
-    // transaction took minutes (each lookup stepped over every earlier version of the row).
-    expect(elapsedMs).toBeLessThan(20_000)
+    // One write per row in one transaction took over a minute for these 3,000 rows on the embedded
+    // database (each write of the contact left a version the next lookup stepped over), against about
+    // a second for 3,000 distinct rows. Measured against the distinct file, so a slow machine is no excuse.
+    expect(same.ms).toBeLessThan(distinct.ms * 3 + 3000)
   })
 
   test('stops after the batch in flight when the client disconnects, and tells what it wrote', async () => {
