@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
@@ -12,6 +13,9 @@ pg.types.setTypeParser(20, (v) => Number(v))
 pg.types.setTypeParser(1082, (v) => v)
 
 const PARSERS = { 20: (v: string) => Number(v), 1082: (v: string) => v }
+
+/** Contrib extensions the migrations create (`create extension`), bundled with PGlite. */
+const EXTENSIONS = { pg_trgm }
 
 export interface DatabaseHandle {
   db: Db
@@ -49,10 +53,11 @@ export async function openDatabase(
   let pglite: PGlite
   if ('dataDir' in target) {
     mkdirSync(target.dataDir, { recursive: true })
-    pglite = await PGlite.create({ dataDir: `${target.dataDir}/pgdata`, parsers: PARSERS })
+    pglite = await PGlite.create({ dataDir: `${target.dataDir}/pgdata`, parsers: PARSERS, extensions: EXTENSIONS })
   } else {
     pglite = await PGlite.create({
       parsers: PARSERS,
+      extensions: EXTENSIONS,
       ...(target.snapshot ? { loadDataDir: target.snapshot } : {}),
     })
   }
@@ -73,7 +78,7 @@ export async function openDatabase(
 
 /** Dumps an embedded database's data dir, to start other in-memory instances from it. */
 export async function dumpEmbedded(prepare: (db: Db) => Promise<unknown>): Promise<Blob> {
-  const pglite = await PGlite.create({ parsers: PARSERS })
+  const pglite = await PGlite.create({ parsers: PARSERS, extensions: EXTENSIONS })
   try {
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     await prepare(db)

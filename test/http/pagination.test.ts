@@ -80,3 +80,44 @@ describe('list pagination', () => {
     expect((await h.api('GET', `/api/v1/contacts?limit=1&sort=-created_at&cursor=${cursor}`)).statusCode).toBe(400)
   })
 })
+
+describe('hand-edited cursors', () => {
+  const encode = (c: unknown) => Buffer.from(typeof c === 'string' ? c : JSON.stringify(c)).toString('base64url')
+
+  test('a cursor whose parts are not what this list wrote is a 400 invalid_query, never a 500', async () => {
+    const h = await testApp()
+    await h.api('POST', '/api/v1/contacts', { name: 'Ann', email: 'ann@example.com' })
+    const cases: [string, unknown][] = [
+      ['-created_at', { s: 'created_at:desc', v: 'not a date', id: 'c_1' }],
+      ['-created_at', { s: 'created_at:desc', v: '2020-02-30 00:00:00+00', id: 'c_1' }],
+      ['-created_at', { s: 'created_at:desc', v: '0000-01-01 00:00:00+00', id: 'c_1' }],
+      ['-created_at', { s: 'created_at:desc', v: '294277-01-01 00:00:00+00', id: 'c_1' }],
+      ['-created_at', { s: 'created_at:desc', v: '2026-01-01 00:00:00+00', id: 'c_\u0000' }],
+      ['-created_at', { s: 'created_at:desc', v: '2026-01-01 00:00:00+00', id: 'c_\ud800' }],
+      ['-created_at', { s: 'created_at:desc', v: 12, id: 'c_1' }],
+      ['-created_at', { s: 'created_at:desc', v: '2026-01-01 00:00:00+00', id: 7 }],
+      ['-created_at', { s: 'created_at:desc', v: '2026-01-01 00:00:00+00' }],
+      ['-created_at', ['created_at:desc', null, 'c_1']],
+      ['-created_at', null],
+      ['-created_at', '{"s":'],
+      ['name', { s: 'name:asc', v: 'a\u0000b', id: 'c_1' }],
+      ['name', { s: 'name:asc', v: 'a\udc00', id: 'c_1' }],
+    ]
+    for (const [sort, cursor] of cases) {
+      const res = await h.api('GET', `/api/v1/contacts?sort=${sort}&cursor=${encode(cursor)}`)
+      expect(res.statusCode, JSON.stringify(cursor)).toBe(400)
+      expect(res.json().error.code).toBe('invalid_query')
+      expect(res.json().error.details[0].field).toBe('cursor')
+    }
+  })
+
+  test('a well-formed cursor written by hand pages from the value it names', async () => {
+    const h = await testApp()
+    for (const name of ['Ann', 'Bob', 'Cy'])
+      await h.api('POST', '/api/v1/contacts', { name, email: `${name}@example.com` })
+    const cursor = encode({ s: 'name:asc', v: 'ann', id: 'c_zzzzzzzzzzzzzzzzzzzzzzzzzz' })
+    const res = await h.api('GET', `/api/v1/contacts?sort=name&cursor=${cursor}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().data.map((c: { name: string }) => c.name)).toEqual(['Bob', 'Cy'])
+  })
+})

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { prefixPattern } from '../../db/like.js'
 import type { Db, Executor } from '../../db/schema.js'
-import { type ListResult, paginate } from '../../http/pagination.js'
+import { type ListResult, narrowBranch, paginate } from '../../http/pagination.js'
 import type { Clock } from '../../lib/clock.js'
 import type { Principal } from '../api-keys/principal.js'
 import type { AuditEntry, AuditQuery, Usage } from './audit.schemas.js'
@@ -98,13 +98,23 @@ export class AuditService {
     if (query.path) attempts = attempts.where('e.url', 'like', prefixPattern(query.path))
     if (!wantAttempts) attempts = attempts.where(sql<SqlBool>`false`)
 
-    const base = this.db.selectFrom(calls.unionAll(attempts).as('entries'))
+    // Each side reads only what this page can need through its own index; the union is counted whole.
+    const callsPage = narrowBranch(calls, NEWEST_FIRST, sql<string>`id`, query)
+    const attemptsPage = narrowBranch(attempts, { ...NEWEST_FIRST, expression: sql`a.started_at` }, sql`a.id`, query)
+    const base = this.db.selectFrom(
+      this.db
+        .selectFrom(callsPage.as('c'))
+        .selectAll()
+        .unionAll(this.db.selectFrom(attemptsPage.as('w')).selectAll())
+        .as('entries'),
+    )
     const page = await paginate(
       base,
       (qb) => qb.selectAll(),
       sql<string>`id` as Expression<string>,
       NEWEST_FIRST,
       query,
+      { countFrom: this.db.selectFrom(calls.unionAll(attempts).as('entries')) },
     )
     return {
       data: page.data.map((r) => ({
@@ -175,26 +185,22 @@ async function namesOfKeys(db: Executor, orgId: string, ids: string[]) {
 }
 
 /**
- * Deletes audit rows older than `days` days, organization by organization and in batches, through
- * the table's one index, so that no statement scans the whole log or holds locks for long.
+ * Deletes audit rows older than `days` days in batches of 10,000, oldest first through the
+ * `occurred_at` index (migration 0016): each statement reads one index range of the expired head
+ * of the log, whatever the log's size or the number of organizations, and holds its locks briefly.
  */
 export async function purgeOldAuditRows(db: Executor, days: number): Promise<number> {
-  const orgs = await db.selectFrom('organizations').select('id').execute()
   let total = 0
-  for (const { id } of orgs) {
-    for (const livemode of [true, false]) {
-      for (;;) {
-        const result = await sql`
-          delete from audit_log where ctid = any(array(
-            select ctid from audit_log
-            where org_id = ${id} and livemode = ${livemode} and occurred_at < now() - make_interval(days => ${days})
-            limit 10000
-          ))`.execute(db)
-        const n = Number(result.numAffectedRows ?? 0)
-        total += n
-        if (n < 10_000) break
-      }
-    }
+  for (;;) {
+    const result = await sql`
+      delete from audit_log where ctid = any(array(
+        select ctid from audit_log
+        where occurred_at < now() - make_interval(days => ${days})
+        order by occurred_at
+        limit 10000
+      ))`.execute(db)
+    const n = Number(result.numAffectedRows ?? 0)
+    total += n
+    if (n < 10_000) return total
   }
-  return total
 }

@@ -116,7 +116,7 @@ export async function deleteContact(db: Executor, scope: TenantScope, id: string
 export const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
-  name: { expression: sql`lower(name)`, castTo: 'text' },
+  name: { expression: sql`lower(name)`, castTo: 'text', nullable: true },
 }
 
 export async function listContacts(db: Executor, scope: TenantScope, query: ContactListQuery & PageParams) {

@@ -130,7 +130,11 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`deals.created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`deals.updated_at`, castTo: 'timestamptz' },
   value: { expression: sql`(to_char(deals.value, 'FM0000000000000000.0000') collate "C")`, castTo: 'text' },
-  expected_close_date: { expression: sql`(deals.expected_close_date::text collate "C")`, castTo: 'text' },
+  expected_close_date: {
+    expression: sql`(deals.expected_close_date::text collate "C")`,
+    castTo: 'text',
+    nullable: true,
+  },
   title: { expression: sql`lower(deals.title)`, castTo: 'text' },
 }
 

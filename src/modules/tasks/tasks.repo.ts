@@ -83,7 +83,7 @@ export async function deleteTask(db: Executor, scope: TenantScope, id: string): 
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
-  due_at: { expression: sql`due_at`, castTo: 'timestamptz' },
+  due_at: { expression: sql`due_at`, castTo: 'timestamptz', nullable: true },
 }
 
 export async function listTasks(db: Executor, scope: TenantScope, query: TaskListQuery & PageParams) {

@@ -143,7 +143,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
   // 'YYYY-MM-DD' text sorts as the dates do, and round-trips through the cursor as text.
-  due_date: { expression: sql`due_date::text`, castTo: 'text' },
+  due_date: { expression: sql`due_date::text`, castTo: 'text', nullable: true },
 }
 
 export async function listInvoices(db: Executor, scope: TenantScope, query: InvoiceListQuery & PageParams) {

@@ -90,7 +90,7 @@ export async function deleteWorkOrder(db: Executor, scope: TenantScope, id: stri
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
-  scheduled_at: { expression: sql`scheduled_at`, castTo: 'timestamptz' },
+  scheduled_at: { expression: sql`scheduled_at`, castTo: 'timestamptz', nullable: true },
 }
 
 export async function listWorkOrders(db: Executor, scope: TenantScope, query: WorkOrderListQuery & PageParams) {

@@ -5,7 +5,7 @@ import type { FormFieldValue, FormsTable } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { ApiError, type ErrorDetail } from '../../../http/errors.js'
 import { assertIfMatch } from '../../../http/etag.js'
-import { paginate } from '../../../http/pagination.js'
+import { cappedTotal, countUpTo, paginate, TOTAL_CAP } from '../../../http/pagination.js'
 import { newId } from '../../../lib/ids.js'
 import type { TenantScope } from '../../api-keys/principal.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
@@ -143,17 +143,17 @@ export class FormsService {
           .orderBy('created_at', 'desc')
           .orderBy('id', 'desc')
           .offset(query.offset)
-          .limit(limit)
+          .limit(limit + 1)
           .execute(),
-        q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+        countUpTo(q, TOTAL_CAP + 1),
       ])
       return {
-        data: rows.map(toForm),
+        data: rows.slice(0, limit).map(toForm),
         pagination: {
           page: null,
           limit,
-          total: count.n,
-          has_more: query.offset + rows.length < count.n,
+          ...cappedTotal(count.n),
+          has_more: rows.length > limit,
           next_cursor: null,
         },
       }

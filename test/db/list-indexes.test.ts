@@ -1,0 +1,180 @@
+import { CompiledQuery, type KyselyPlugin, PostgresQueryCompiler, type RootOperationNode, sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { createDeps } from '../../src/deps.js'
+import { OrgsService } from '../../src/modules/orgs/orgs.service.js'
+import { testDatabase } from '../harness.js'
+
+/**
+ * The hot list queries, as the routes build them, must read one index range in list order: a
+ * dropped or mismatched index makes these fail on both engines. The queries are captured from real
+ * requests and explained with sequential scans disabled (on a small table the planner would rightly
+ * prefer one), so what is checked is which index serves the order, and that no sort runs over all
+ * matches.
+ */
+const captured: RootOperationNode[] = []
+const capture: KyselyPlugin = {
+  transformQuery: ({ node }) => {
+    captured.push(node)
+    return node
+  },
+  transformResult: async ({ result }) => result,
+}
+const compiler = new PostgresQueryCompiler()
+
+type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] }
+function nodesOf(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)]
+}
+
+let api: (url: string) => Promise<{ statusCode: number; json(): unknown }>
+let endpointId = ''
+
+beforeAll(async () => {
+  const database = await testDatabase()
+  const db = database.db
+  const config = loadConfig({
+    ...process.env,
+    RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1',
+    RAPPORT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+  })
+  const deps = await createDeps(config, { database: { ...database, db: db.withPlugin(capture) } })
+  const app = await buildApp(deps, { logger: false })
+  afterAll(async () => {
+    await app.close()
+    await deps.close()
+  })
+  const created = await new OrgsService(db).create({ name: 'Index checks', plan: 'teams' })
+  const org = created.org.id
+  const headers = { authorization: `Bearer ${created.api_key.key}` }
+  api = async (url) => app.inject({ method: 'GET', url, headers })
+  const endpoint = await app.inject({
+    method: 'POST',
+    url: '/api/v1/webhook_endpoints',
+    headers,
+    payload: { url: 'http://127.0.0.1:9/hook', events: ['contact.deleted'], enabled: false },
+  })
+  expect(endpoint.statusCode, endpoint.body).toBe(201)
+  endpointId = (endpoint.json() as { id: string }).id
+  // A few hundred rows per table, enough for statistics; set-based so seeding takes milliseconds.
+  await sql`insert into contacts (id, org_id, livemode, name, email, company, status, source, created_at, updated_at)
+    select 'c_idx' || g, ${org}, true, case when g % 10 = 0 then null else 'Person ' || g end,
+      'p' || g || '@example.com', 'Company ' || (g % 50), case when g % 7 = 0 then 'customer' else 'lead' end,
+      'api', now() - g * interval '1 minute', now() - g * interval '1 minute'
+    from generate_series(1, 500) g`.execute(db)
+  await sql`insert into events (id, org_id, livemode, type, data, created_at)
+    select 'evt_idx' || g, ${org}, true, case when g % 2 = 0 then 'contact.created' else 'contact.updated' end,
+      '{}'::jsonb, now() - g * interval '1 minute'
+    from generate_series(1, 500) g`.execute(db)
+  await sql`insert into activities (id, org_id, livemode, type, summary, occurred_at)
+    select 'a_idx' || g, ${org}, true, case when g % 3 = 0 then 'call' else 'email' end, 'Talked', now() - g * interval '1 minute'
+    from generate_series(1, 500) g`.execute(db)
+  await sql`insert into webhook_deliveries (id, org_id, livemode, endpoint_id, event_id, event_type, status, created_at)
+    select 'wd_idx' || g, ${org}, true, ${endpointId}, 'evt_idx' || g, 'contact.created',
+      case when g % 5 = 0 then 'failed' else 'succeeded' end, now() - g * interval '1 minute'
+    from generate_series(1, 500) g`.execute(db)
+  await sql`insert into audit_log (id, org_id, livemode, occurred_at, method, path, status, duration_ms, request_id)
+    select 'al_idx' || g, ${org}, true, now() - g * interval '1 minute', 'GET', '/api/v1/contacts', 200, 1, 'req_' || g
+    from generate_series(1, 500) g`.execute(db)
+  // Statistics for the planner, and the trigram index's pending list merged (as autovacuum would).
+  for (const table of ['contacts', 'events', 'activities', 'webhook_deliveries', 'audit_log']) {
+    await sql`vacuum analyze ${sql.table(table)}`.execute(db)
+  }
+})
+
+/** The plan nodes of the page query (the one with `limit`) that `url` runs. */
+async function pagePlan(url: string, opts: { bitmapOnly?: boolean } = {}): Promise<PlanNode[]> {
+  captured.length = 0
+  const res = await api(url)
+  expect(res.statusCode, url).toBe(200)
+  const pages = captured
+    .map((node) => compiler.compileQuery(node, { queryId: 'explain' } as never))
+    .filter((q) => /\border by\b/.test(q.sql) && /\blimit\b/.test(q.sql) && !q.sql.includes('count('))
+  expect(pages.length, url).toBeGreaterThan(0)
+  const db = (await testDatabase()).db
+  return db.transaction().execute(async (tx) => {
+    await sql`set local enable_seqscan = off`.execute(tx)
+    // A search is answered from a bitmap of its matches. On a small table, reading every row of
+    // another index and filtering looks as cheap: the search check rules out ordered scans and
+    // weighs each row read as it weighs at scale.
+    if (opts.bitmapOnly) {
+      await sql`set local enable_indexscan = off`.execute(tx)
+      await sql`set local cpu_tuple_cost = 1`.execute(tx)
+    }
+    const page = pages[0]!
+    const result = await tx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(
+      CompiledQuery.raw(`explain (format json) ${page.sql}`, [...page.parameters]),
+    )
+    const raw = result.rows[0]!['QUERY PLAN']
+    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw)[0].Plan as PlanNode
+    return nodesOf(plan)
+  })
+}
+
+function summaryOf(nodes: PlanNode[]): string {
+  return nodes.map((n) => `${n['Node Type']}${n['Index Name'] ? `(${n['Index Name']})` : ''}`).join(' > ')
+}
+
+async function expectIndexOrder(url: string, index: string) {
+  const nodes = await pagePlan(url)
+  const summary = summaryOf(nodes)
+  expect(
+    nodes.some((n) => n['Index Name'] === index),
+    `${url}: ${summary}`,
+  ).toBe(true)
+  expect(
+    nodes.some((n) => /Sort/.test(n['Node Type'])),
+    `${url} sorts: ${summary}`,
+  ).toBe(false)
+}
+
+async function nextCursor(url: string): Promise<string> {
+  const body = (await api(url)).json() as { pagination: { next_cursor: string } }
+  return body.pagination.next_cursor
+}
+
+describe('list queries read their index in order', () => {
+  test('contacts: newest first, by first page and by cursor', async () => {
+    await expectIndexOrder('/api/v1/contacts?limit=50', 'contacts_created')
+    const cursor = await nextCursor('/api/v1/contacts?limit=50')
+    await expectIndexOrder(`/api/v1/contacts?limit=50&cursor=${cursor}`, 'contacts_created')
+  })
+
+  test('contacts: case-insensitive name sort in both directions, nulls last, by cursor too', async () => {
+    await expectIndexOrder('/api/v1/contacts?sort=name', 'contacts_name_asc')
+    await expectIndexOrder('/api/v1/contacts?sort=-name', 'contacts_name_desc')
+    const cursor = await nextCursor('/api/v1/contacts?sort=name&limit=20')
+    await expectIndexOrder(`/api/v1/contacts?sort=name&limit=20&cursor=${cursor}`, 'contacts_name_asc')
+    const back = await nextCursor('/api/v1/contacts?sort=-name&limit=20')
+    await expectIndexOrder(`/api/v1/contacts?sort=-name&limit=20&cursor=${back}`, 'contacts_name_desc')
+  })
+
+  test('contacts: substring search uses the trigram index', async () => {
+    const nodes = await pagePlan('/api/v1/contacts?q=rson%2042', { bitmapOnly: true })
+    expect(
+      nodes.some((n) => n['Index Name'] === 'contacts_search'),
+      summaryOf(nodes),
+    ).toBe(true)
+    expect(nodes.some((n) => n['Node Type'] === 'Seq Scan')).toBe(false)
+  })
+
+  test('contacts: the status filter reads its own index in list order', async () => {
+    await expectIndexOrder('/api/v1/contacts?status=customer', 'contacts_status')
+  })
+
+  test('events, activities, deliveries and the audit log page by their indexes', async () => {
+    await expectIndexOrder('/api/v1/events', 'events_recent')
+    await expectIndexOrder('/api/v1/events?type=contact.created', 'events_type')
+    const eventsCursor = await nextCursor('/api/v1/events')
+    await expectIndexOrder(`/api/v1/events?cursor=${eventsCursor}`, 'events_recent')
+    await expectIndexOrder('/api/v1/activities', 'activities_occurred')
+    await expectIndexOrder('/api/v1/activities?type=call', 'activities_type')
+    await expectIndexOrder(`/api/v1/webhook_endpoints/${endpointId}/deliveries`, 'webhook_deliveries_endpoint')
+    await expectIndexOrder(
+      `/api/v1/webhook_endpoints/${endpointId}/deliveries?status=failed`,
+      'webhook_deliveries_endpoint_status',
+    )
+    await expectIndexOrder('/api/v1/audit_log', 'audit_log_org')
+  })
+})
