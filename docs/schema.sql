@@ -223,6 +223,106 @@ CREATE UNIQUE INDEX domains_hostname ON domains USING btree (org_id, livemode, h
 CREATE INDEX domains_org ON domains USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX domains_pkey ON domains USING btree (id);
 
+create table email_events (
+  id text not null,
+  email_id text not null,
+  type text not null,
+  detail text,
+  created_at timestamp with time zone not null default now(),
+  constraint email_events_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE CASCADE,
+  constraint email_events_pkey PRIMARY KEY (id)
+);
+CREATE INDEX email_events_email ON email_events USING btree (email_id, created_at, id);
+CREATE UNIQUE INDEX email_events_pkey ON email_events USING btree (id);
+
+create table email_senders (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  email text not null,
+  name text,
+  reply_to text,
+  is_default boolean not null default false,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_senders_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_senders_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX email_senders_default ON email_senders USING btree (org_id, livemode) WHERE is_default;
+CREATE UNIQUE INDEX email_senders_email ON email_senders USING btree (org_id, livemode, lower(email));
+CREATE INDEX email_senders_org ON email_senders USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_senders_pkey ON email_senders USING btree (id);
+
+create table email_settings (
+  org_id text not null,
+  booking_emails boolean not null default true,
+  invite_emails boolean not null default true,
+  lead_notification_emails boolean not null default true,
+  updated_at timestamp with time zone not null default now(),
+  constraint email_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_settings_pkey PRIMARY KEY (org_id)
+);
+CREATE UNIQUE INDEX email_settings_pkey ON email_settings USING btree (org_id);
+
+create table email_templates (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  name text not null,
+  subject text not null,
+  html text,
+  text text,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_templates_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_templates_pkey PRIMARY KEY (id)
+);
+CREATE INDEX email_templates_org ON email_templates USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_templates_pkey ON email_templates USING btree (id);
+
+create table emails (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  contact_id text,
+  to_email text not null,
+  to_name text,
+  sender_id text,
+  from_email text not null,
+  from_name text,
+  reply_to text,
+  subject text not null,
+  html text,
+  text text not null,
+  template_id text,
+  category text not null,
+  headers jsonb not null default '{}'::jsonb,
+  attachments jsonb not null default '[]'::jsonb,
+  message_id text not null,
+  status text not null default 'queued'::text,
+  transport text,
+  attempt_count integer not null default 0,
+  next_attempt_at timestamp with time zone not null default now(),
+  lease_expires_at timestamp with time zone,
+  leased_by text,
+  last_error text,
+  sent_at timestamp with time zone,
+  delivered_at timestamp with time zone,
+  failed_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint emails_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL,
+  constraint emails_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint emails_pkey PRIMARY KEY (id),
+  constraint emails_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES email_senders(id) ON DELETE SET NULL,
+  constraint emails_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'delivered'::text, 'failed'::text]))),
+  constraint emails_template_id_fkey FOREIGN KEY (template_id) REFERENCES email_templates(id) ON DELETE SET NULL
+);
+CREATE INDEX emails_contact ON emails USING btree (contact_id, created_at) WHERE (contact_id IS NOT NULL);
+CREATE INDEX emails_due ON emails USING btree (next_attempt_at) WHERE (status = 'queued'::text);
+CREATE INDEX emails_org ON emails USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX emails_pkey ON emails USING btree (id);
+
 create table event_types (
   id text not null,
   org_id text not null,
@@ -330,6 +430,56 @@ create table idempotency_keys (
 CREATE INDEX idempotency_keys_created ON idempotency_keys USING btree (created_at);
 CREATE UNIQUE INDEX idempotency_keys_pkey ON idempotency_keys USING btree (org_id, livemode, idem_key);
 
+create table import_chunks (
+  import_id text not null,
+  seq integer not null,
+  data bytea not null,
+  constraint import_chunks_import_id_fkey FOREIGN KEY (import_id) REFERENCES imports(id) ON DELETE CASCADE,
+  constraint import_chunks_pkey PRIMARY KEY (import_id, seq)
+);
+CREATE UNIQUE INDEX import_chunks_pkey ON import_chunks USING btree (import_id, seq);
+
+create table import_errors (
+  import_id text not null,
+  row_number integer not null,
+  message text not null,
+  constraint import_errors_import_id_fkey FOREIGN KEY (import_id) REFERENCES imports(id) ON DELETE CASCADE,
+  constraint import_errors_pkey PRIMARY KEY (import_id, row_number)
+);
+CREATE UNIQUE INDEX import_errors_pkey ON import_errors USING btree (import_id, row_number);
+
+create table imports (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  status text not null,
+  file_name text,
+  bytes bigint not null,
+  sha256 text not null,
+  mapping text,
+  imported_by text not null,
+  rows_total integer,
+  rows_read integer not null default 0,
+  created integer not null default 0,
+  updated integer not null default 0,
+  failed integer not null default 0,
+  error text,
+  attempts integer not null default 0,
+  leased_by text,
+  lease_expires_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  updated_at timestamp with time zone not null default now(),
+  constraint imports_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint imports_pkey PRIMARY KEY (id),
+  constraint imports_status_check CHECK ((status = ANY (ARRAY['receiving'::text, 'queued'::text, 'running'::text, 'completed'::text, 'failed'::text])))
+);
+CREATE INDEX imports_due ON imports USING btree (created_at) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+CREATE INDEX imports_finished ON imports USING btree (finished_at) WHERE (finished_at IS NOT NULL);
+CREATE INDEX imports_list ON imports USING btree (org_id, livemode, created_at DESC, id DESC);
+CREATE UNIQUE INDEX imports_pkey ON imports USING btree (id);
+
 create table invites (
   id text not null,
   org_id text not null,
@@ -342,11 +492,13 @@ create table invites (
   accepted_at timestamp with time zone,
   accepted_user_id text,
   revoked_at timestamp with time zone,
+  created_by_user_id text,
+  created_by_operator boolean not null default false,
   constraint invites_accepted_user_id_fkey FOREIGN KEY (accepted_user_id) REFERENCES users(id) ON DELETE SET NULL,
   constraint invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES users(id) ON DELETE SET NULL,
   constraint invites_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint invites_pkey PRIMARY KEY (id),
-  constraint invites_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'member'::text]))),
+  constraint invites_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'member'::text]))),
   constraint invites_token_hash_key UNIQUE (token_hash)
 );
 CREATE INDEX invites_org ON invites USING btree (org_id, created_at DESC, id DESC);
@@ -402,6 +554,22 @@ CREATE UNIQUE INDEX invoices_org_id_livemode_sequence_key ON invoices USING btre
 CREATE UNIQUE INDEX invoices_pkey ON invoices USING btree (id);
 CREATE INDEX invoices_work_order ON invoices USING btree (work_order_id) WHERE (work_order_id IS NOT NULL);
 
+create table mailbox_messages (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  email_id text not null,
+  message_id text not null,
+  raw text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint mailbox_messages_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE CASCADE,
+  constraint mailbox_messages_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint mailbox_messages_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX mailbox_messages_email ON mailbox_messages USING btree (email_id);
+CREATE INDEX mailbox_messages_org ON mailbox_messages USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX mailbox_messages_pkey ON mailbox_messages USING btree (id);
+
 create table notes (
   id text not null,
   org_id text not null,
@@ -448,7 +616,7 @@ create table organizations (
   updated_at timestamp with time zone not null default now(),
   currency text not null default 'USD'::text,
   constraint organizations_pkey PRIMARY KEY (id),
-  constraint organizations_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text, 'teams'::text])))
+  constraint organizations_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text, 'teams'::text, 'enterprise'::text])))
 );
 CREATE UNIQUE INDEX organizations_pkey ON organizations USING btree (id);
 
@@ -499,6 +667,25 @@ CREATE INDEX sessions_expires ON sessions USING btree (expires_at);
 CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id);
 CREATE UNIQUE INDEX sessions_token_hash_key ON sessions USING btree (token_hash);
 CREATE INDEX sessions_user ON sessions USING btree (user_id);
+
+create table sign_in_links (
+  id text not null,
+  org_id text not null,
+  user_id text not null,
+  purpose text not null,
+  token_hash text not null,
+  created_at timestamp with time zone not null default now(),
+  expires_at timestamp with time zone not null,
+  used_at timestamp with time zone,
+  constraint sign_in_links_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint sign_in_links_pkey PRIMARY KEY (id),
+  constraint sign_in_links_purpose_check CHECK ((purpose = ANY (ARRAY['activate'::text, 'reset_password'::text]))),
+  constraint sign_in_links_token_hash_key UNIQUE (token_hash),
+  constraint sign_in_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX sign_in_links_pkey ON sign_in_links USING btree (id);
+CREATE UNIQUE INDEX sign_in_links_token_hash_key ON sign_in_links USING btree (token_hash);
+CREATE INDEX sign_in_links_user ON sign_in_links USING btree (user_id);
 
 create table stages (
   id text not null,

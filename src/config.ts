@@ -69,7 +69,7 @@ export interface Config {
     sessionTtlHours: number
     /** RAPPORT_INVITE_TTL_HOURS: how long an invite link works. Default 72. */
     inviteTtlHours: number
-    /** RAPPORT_LOGIN_RATE_LIMITS: sign-in attempts per 15 minutes, per account and per client IP. Default account=10,ip=50. */
+    /** RAPPORT_LOGIN_RATE_LIMITS: per 15 minutes, sign-in attempts per client address (`ip`) and per account from one address (`account_ip`), and failures per account from all addresses (`account`) beyond which an address that fails is blocked for that account. Default ip=50,account_ip=10,account=20. */
     loginLimits: Record<LoginRateClass, number>
   }
   /** RAPPORT_AUDIT_LOG=off: record no API calls in the audit log. Default on. */
@@ -127,14 +127,14 @@ function requestTimeouts(env: NodeJS.ProcessEnv): { requestTimeoutMs: number; he
   return { requestTimeoutMs, headersTimeoutMs }
 }
 
-export type LoginRateClass = 'account' | 'ip'
-export const DEFAULT_LOGIN_LIMITS: Record<LoginRateClass, number> = { account: 10, ip: 50 }
+export type LoginRateClass = 'ip' | 'account_ip' | 'account'
+export const DEFAULT_LOGIN_LIMITS: Record<LoginRateClass, number> = { ip: 50, account_ip: 10, account: 20 }
 
 export function parseLoginLimits(value: string | undefined): Record<LoginRateClass, number> {
   return parsePerMinute(
     'RAPPORT_LOGIN_RATE_LIMITS',
     ['class', 'classes'],
-    ['account', 'ip'],
+    ['ip', 'account_ip', 'account'],
     DEFAULT_LOGIN_LIMITS,
     value,
   )

@@ -18,9 +18,13 @@ export interface InvitesTable {
   id: string
   org_id: string
   email: string
-  role: 'admin' | 'member'
+  role: 'owner' | 'admin' | 'member'
   token_hash: string
   invited_by: string | null
+  /** The dashboard user whose authority the invite carries (session user or key creator); null for an operator's. */
+  created_by_user_id: string | null
+  /** Made with an operator's key (provisioning API, CLI): acts for the organization. */
+  created_by_operator: ColumnType<boolean, boolean | undefined, boolean>
   created_at: Timestamp
   expires_at: Timestamp
   accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>

@@ -1,46 +1,11 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { describe, expect, test } from 'vitest'
-import { ADMIN_TOKEN, emptyInstallation, type TestApp, testApp } from '../harness.js'
+import { ADMIN_TOKEN, emptyInstallation, testApp } from '../harness.js'
+import { asUser, invite, memberOf, ownerOf, PASSWORD, randomAddress, signedIn, unique } from './accounts-fixtures.js'
 
 /*
  * Dashboard accounts: first-run setup, sign-in and sign-out, sessions acting on /api/v1 with a CSRF
  * token, roles, and invites.
  */
-
-const unique = () => Math.random().toString(36).slice(2, 10)
-/** A documentation-range IPv6 address no other run uses. */
-const randomAddress = () =>
-  `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::7`
-const PASSWORD = 'correct horse battery staple'
-
-interface Signed {
-  cookie: string
-  csrf: string
-  body: { user: { id: string; role: string }; organization: { id: string } }
-}
-
-function signedIn(res: LightMyRequestResponse): Signed {
-  const cookie = res.cookies.find((c) => c.name === 'rapport_session')
-  if (!cookie) throw new Error(`no session cookie: ${res.statusCode} ${res.body}`)
-  return { cookie: `rapport_session=${cookie.value}`, csrf: res.json().csrf_token, body: res.json() }
-}
-
-const asUser = (app: FastifyInstance, s: Signed) => ({
-  get: (url: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers: { cookie: s.cookie, ...headers } }),
-  send: (
-    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    url: string,
-    body?: object,
-    headers: Record<string, string> = {},
-  ) =>
-    app.inject({
-      method,
-      url,
-      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers },
-      ...(body ? { payload: body } : {}),
-    }),
-})
 
 describe('first-run setup', () => {
   test('an empty installation asks for setup once; the owner is signed in and a second setup is refused', async () => {
@@ -115,32 +80,6 @@ describe('first-run setup', () => {
     expect(res.json().error.details[0].field).toBe('password')
   })
 })
-
-/** A fresh organization with a signed-in owner (sign-up on, so it works on a shared database too). */
-async function ownerOf(h: TestApp, email = `owner.${unique()}@acme.example`) {
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/setup',
-    payload: { organization_name: `Org ${unique()}`, name: 'Olive Owner', email, password: PASSWORD },
-  })
-  return { email, ...signedIn(res) }
-}
-
-async function invite(h: TestApp, admin: Signed, role: 'admin' | 'member', email = `m.${unique()}@acme.example`) {
-  const res = await asUser(h.app, admin).send('POST', '/api/v1/invites', { email, role })
-  if (res.statusCode !== 201) throw new Error(res.body)
-  return { email, ...(res.json() as { id: string; token: string; accept_url: string }) }
-}
-
-async function memberOf(h: TestApp, admin: Signed, role: 'admin' | 'member' = 'member') {
-  const inv = await invite(h, admin, role)
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/invites/accept',
-    payload: { token: inv.token, name: 'Mo Member', password: PASSWORD },
-  })
-  return { email: inv.email, ...signedIn(res) }
-}
 
 describe('sessions', () => {
   test('signing in with a wrong password or an unknown email gives the same 401; the right one sets the cookie', async () => {
@@ -234,17 +173,19 @@ describe('sessions', () => {
     expect(res.json().error.code).toBe('unauthenticated')
   })
 
-  test('sign-in attempts are limited per account, whatever the outcome, without affecting other accounts', async () => {
-    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_LOGIN_RATE_LIMITS: 'account=3' } })
+  test('sign-in attempts are limited per account from one address, whatever the outcome, without affecting other accounts or addresses', async () => {
+    const h = await testApp({ env: { RAPPORT_ALLOW_SIGNUP: '1', RAPPORT_LOGIN_RATE_LIMITS: 'account_ip=3' } })
     const a = await ownerOf(h)
     const b = await ownerOf(h)
-    const attempt = (email: string, password: string) =>
-      h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } })
+    const [here, elsewhere] = [randomAddress(), randomAddress()]
+    const attempt = (email: string, password: string, remoteAddress = here) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress, payload: { email, password } })
     for (let i = 0; i < 3; i++) expect((await attempt(a.email, 'wrong password')).statusCode).toBe(401)
     const limited = await attempt(a.email, PASSWORD)
     expect(limited.statusCode).toBe(429)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
     expect((await attempt(b.email, PASSWORD)).statusCode).toBe(200)
+    expect((await attempt(a.email, PASSWORD, elsewhere)).statusCode).toBe(200)
   })
 
   test('sign-in attempts are limited per client address across accounts', async () => {

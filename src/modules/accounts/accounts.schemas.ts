@@ -23,8 +23,9 @@ export const PersonName = Type.String({
   description: 'Full name',
   examples: ['Jane Doe'],
 })
-const InviteRole = Type.Enum(['admin', 'member'], {
-  description: '`admin`: everything, API keys and webhooks included; `member`: the CRM data only',
+const InviteRole = Type.Enum(['owner', 'admin', 'member'], {
+  description:
+    '`owner`: everything, changing owners included (only an owner invites one); `admin`: everything but owners, API keys and webhooks included; `member`: the CRM data only. Never more than the inviter holds',
   examples: ['member'],
 })
 
@@ -129,12 +130,10 @@ export const Invite = Type.Object(
     expires_at: DateTime('When the link stops working'),
     accept_url: Type.Optional(
       Type.String({
-        description: 'The link to send to the invitee (only in the answer to the creation)',
+        description:
+          'The single-use link to send to the invitee, only in the answer to the creation. Only the invitee can use it: nobody signed in to the organization, the inviter included, can accept it',
         examples: ['https://crm.acme.example/app/invite#token=Zb3k9Qw1'],
       }),
-    ),
-    token: Type.Optional(
-      Type.String({ description: 'The single-use token (only in the answer to the creation)', examples: ['Zb3k9Qw1'] }),
     ),
   },
   {
@@ -170,11 +169,15 @@ export const InviteListQuery = Type.Object(
   {
     ...PageQuery,
     status: Type.Optional(
-      Type.Enum(['pending', 'accepted', 'expired', 'revoked'], { description: 'Only invites in this state' }),
+      Type.Enum(['pending', 'accepted', 'expired', 'revoked', 'all'], {
+        description: 'Only invites in this state; `pending` (usable links) when omitted, `all` for every state',
+        examples: ['pending'],
+      }),
     ),
   },
   { additionalProperties: false },
 )
+export type InviteListQuery = Static<typeof InviteListQuery>
 
 export const InvitePreview = Type.Object(
   {

@@ -9,8 +9,9 @@ import { type PageParams, paginate, type SortSpec } from '../../http/pagination.
 import { type Clock, systemClock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { emailHasAccount } from '../accounts/accounts.service.js'
-import { actingUserId, type Principal } from '../api-keys/principal.js'
+import type { Principal } from '../api-keys/principal.js'
 import { countUpcomingBookings } from '../scheduling/bookings.repo.js'
+import { assertAuthorityOver, authorityOf } from './authority.js'
 import type { User, UserCreate, UserListQuery, UserUpdate } from './users.schemas.js'
 
 const COLUMNS = ['id', 'name', 'email', 'username', 'timezone', 'role', 'created_at', 'updated_at'] as const
@@ -88,7 +89,7 @@ export class UsersService {
   async create(principal: Principal, input: UserCreate): Promise<User> {
     this.assertLive(principal)
     assertTimezone(input.timezone)
-    if (input.role === 'owner') await assertOwnerActs(this.db, principal)
+    assertAuthorityOver(await authorityOf(this.db, principal), input.role ?? 'member')
     const row = await this.db
       .insertInto('users')
       .values({
@@ -141,7 +142,9 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
-      if (current.role === 'owner' || input.role === 'owner') await assertOwnerActs(tx, principal)
+      const authority = await authorityOf(tx, principal)
+      assertAuthorityOver(authority, current.role)
+      if (input.role !== undefined) assertAuthorityOver(authority, input.role)
       if (current.role === 'owner' && input.role !== undefined && input.role !== 'owner') {
         await assertAnotherOwner(tx, principal.orgId, id)
       }
@@ -163,7 +166,7 @@ export class UsersService {
       const current = await this.find(tx, principal.orgId, id, true)
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toUser(current))
-      if (current.role === 'owner') await assertOwnerActs(tx, principal)
+      assertAuthorityOver(await authorityOf(tx, principal), current.role)
       if (current.role === 'owner') await assertAnotherOwner(tx, principal.orgId, id)
       // Their guests would lose a booking without a word: those are cancelled first, on purpose.
       // Both modes count, as for deleting an event type.
@@ -177,32 +180,6 @@ export class UsersService {
       await tx.deleteFrom('users').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
       return toUser(current)
     })
-  }
-}
-
-/**
- * Owners are made, changed and removed by owners only (not by admins): in the dashboard, and with
- * an API key a user created, whose authority over owners is its creator's role today (so an admin
- * cannot get round this with a key, and a demoted owner's keys lose it too). Keys an operator made
- * (provisioning API, CLI) act for the organization and may.
- */
-async function assertOwnerActs(executor: Executor, principal: Principal) {
-  const userId = actingUserId(principal)
-  if (userId === undefined) return
-  const role =
-    principal.role ??
-    (
-      await executor
-        .selectFrom('users')
-        .select('role')
-        .where('org_id', '=', principal.orgId)
-        .where('id', '=', userId)
-        .executeTakeFirst()
-    )?.role
-  if (role !== 'owner') {
-    const creator = role === undefined ? 'no longer a user' : role === 'admin' ? 'an admin' : 'a member'
-    const how = principal.role ? '' : ` (the user who created this API key is ${creator})`
-    throw new ApiError('insufficient_scope', `Only an owner can make, change or remove an owner${how}`)
   }
 }
 
