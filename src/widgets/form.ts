@@ -1,8 +1,9 @@
 /**
  * The contact-form widget, served as /widget/form.js (bundled by esbuild, see
- * src/modules/leads/widget/). Where its script tag stands (`data-key`, optional `data-form`,
- * `data-theme`, `data-title`, `data-subtitle`) it renders the form's public definition;
- * `RapportForm.render(target, {key, form, theme, title, subtitle})` does the same from code. A
+ * src/modules/leads/widget/). Where its script tag stands (`data-key` or `data-api-key`, optional
+ * `data-form`, `data-theme`, `data-title`, `data-subtitle`) it renders the form's public definition;
+ * `RapportForm.render(target, {key (or apiKey), form, theme, title, subtitle})` does the same from
+ * code. A secret key (`rk_…`) is never sent: the visitor sees a neutral message, the console why. A
  * stored submission is announced on `window` as `rapport:form-submitted`, a failure as
  * `rapport:form-error`. See docs/lead-capture.md.
  *
@@ -14,7 +15,9 @@ import { call, type Failure, failureOf, loadForm, type PublicForm, sleep } from 
 import { contactEmailKey, problemOf } from './form-validation.js'
 
 interface RenderOptions {
-  key: string
+  key?: string
+  /** The same as `key` (the name other form widgets use). */
+  apiKey?: string
   form?: string
   theme?: string
   title?: string
@@ -72,8 +75,18 @@ const VISITOR_MESSAGES: Record<string, string> = {
 async function render(target: string | Element, options: RenderOptions): Promise<{ formId: string }> {
   const parent = typeof target === 'string' ? document.querySelector(target) : target
   if (!parent) throw new Error(`RapportForm: no element matches ${target}`)
-  if (!options?.key) throw new Error('RapportForm: a publishable key is required (key: "pk_live_…")')
-  const key = options.key
+  const key = options?.key || options?.apiKey
+  if (!key) throw new Error('RapportForm: a publishable key is required (key: "pk_live_…")')
+  if (/^rk_/.test(key)) {
+    const failure = Object.assign(
+      new Error(
+        `RapportForm: this page holds a SECRET key (${key.slice(0, 8)}…), readable by every visitor, so it is not used. Put a publishable key (pk_live_…, created with POST /api/v1/api_keys {"type":"publishable","allowed_origins":["${location.origin}"]}) in data-key, and revoke this secret key now.`,
+      ),
+      { code: 'secret_key', details: [] },
+    )
+    emit('form-error', { formId: options.form || 'default', code: failure.code, message: failure.message })
+    throw failure
+  }
   let form: PublicForm
   try {
     form = await loadForm(rapportOrigin, key, options.form || 'default')
@@ -266,12 +279,13 @@ async function render(target: string | Element, options: RenderOptions): Promise
 window.RapportForm ??= { render }
 
 const tag = script?.dataset
-if (tag?.key) {
+if (tag?.key || tag?.apiKey) {
   const slot = document.createElement('div')
   script!.before(slot)
-  // The tag's data-key, data-form, data-theme, data-title and data-subtitle are the options.
-  render(slot, tag as DOMStringMap & RenderOptions).catch((err: Error) => {
-    console.warn(err.message)
+  // The tag's data-key (or data-api-key), data-form, data-theme, data-title and data-subtitle are the options.
+  render(slot, tag as DOMStringMap & RenderOptions).catch((err: Failure) => {
+    if (err.code === 'secret_key') console.error(err.message)
+    else console.warn(err.message)
     mount(slot, tag.theme).textContent = 'This form is not available right now. Please try again later.'
   })
 }

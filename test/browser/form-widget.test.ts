@@ -509,6 +509,54 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
     })
   })
 
+  test('data-api-key (and apiKey in render) works as data-key does', async () => {
+    const body = `<p>Write to us:</p><script src="${rapport}/widget/form.js" data-api-key="${pk}"></script>`
+    await visit(body, async (page) => {
+      await page.locator('[data-rapport-form] [name="email"]').waitFor()
+      const formId = await page.evaluate(
+        (key) =>
+          window.RapportForm!.render(document.body, { apiKey: key } as never).then((r: { formId: string }) => r.formId),
+        pk,
+      )
+      expect(formId).toBe(defaultFormId)
+    })
+  })
+
+  test('a secret key in the page is never sent: the visitor sees a neutral message, the console says why and what to use; the server records nothing', async () => {
+    const secret = h.org.key
+    const before = (await h.api('GET', '/api/v1/form_responses?limit=100')).json().pagination.total
+    const body = `<p>Write to us:</p><script src="${rapport}/widget/form.js" data-key="${secret}"></script>`
+    await visit(body, async (page) => {
+      const errors: string[] = []
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text())
+      })
+      const toRapport: string[] = []
+      page.on('request', (req) => {
+        if (req.url().startsWith(`${rapport}/api/`)) toRapport.push(req.url())
+      })
+      await page.reload()
+      await page.getByText('This form is not available right now. Please try again later.').waitFor()
+      expect(await page.locator('[data-rapport-form] form').count()).toBe(0)
+      expect(errors.join('\n')).toMatch(/SECRET key \(rk_live_…\)/)
+      expect(errors.join('\n')).toMatch(/publishable key \(pk_live_…/)
+      expect(errors.join('\n')).toMatch(/revoke this secret key/)
+      expect(errors.join('\n')).not.toContain(secret)
+      expect(toRapport).toEqual([])
+      expect((await eventsOf(page)).map((e) => e.detail.code)).toEqual(['secret_key'])
+    })
+    // Sent by hand, the server answers 401 and stores nothing.
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/forms/${defaultFormId}/submissions`,
+      headers: { 'x-api-key': secret, origin: site.origin },
+      payload: { data: { email: 'x@example.com' }, token: 'x' },
+    })
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error.code).toBe('invalid_api_key')
+    expect((await h.api('GET', '/api/v1/form_responses?limit=100')).json().pagination.total).toBe(before)
+  })
+
   test('a page on an origin the key does not allow is refused: render() rejects, the drop-in shows a polite message', async () => {
     const elsewhere = await customerSite(rapport)
     try {

@@ -205,16 +205,24 @@ describe('GET /api/v1/forms/:id/public', () => {
     expect((await s.definition({ id: theirs })).statusCode).toBe(404)
   })
 
-  test('a secret key is refused with a message telling never to put it in a page', async () => {
+  test('a secret key (valid, revoked or unknown) is a 401 telling to use a publishable key, and records nothing', async () => {
     const s = await site(await testApp(instant))
-    for (const res of [
-      await s.definition({ headers: { 'x-api-key': s.h.org.key } }),
-      await s.submit({}, { token: 'x', headers: { 'x-api-key': s.h.org.key } }),
-    ]) {
-      expect(res.statusCode).toBe(403)
-      expect(res.json().error.message).toMatch(/Never put a secret key in a web page/)
-      expect(res.headers['access-control-allow-origin']).toBeUndefined()
+    const before = await s.h.eventTypes()
+    const revoked = (await s.h.api('POST', '/api/v1/api_keys', { name: 'gone' })).json()
+    await s.h.api('DELETE', `/api/v1/api_keys/${revoked.id}`)
+    for (const key of [s.h.org.key, revoked.key, 'rk_test_notarealkeynotarealkey000']) {
+      for (const res of [
+        await s.definition({ headers: { 'x-api-key': key } }),
+        await s.submit({}, { token: 'x', headers: { 'x-api-key': key } }),
+      ]) {
+        expect(res.statusCode).toBe(401)
+        expect(res.json().error.code).toBe('invalid_api_key')
+        expect(res.json().error.message).toMatch(/secret key .* cannot be used from a web page/)
+        expect(res.json().error.message).toMatch(/publishable key \(pk_live_/)
+        expect(res.headers['access-control-allow-origin']).toBeUndefined()
+      }
     }
+    expect((await s.h.eventTypes()).length).toBe(before.length)
   })
 
   test('no key, or a revoked one, is a 401', async () => {
