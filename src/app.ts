@@ -45,6 +45,7 @@ import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
 import { registerSarbacane } from './modules/sarbacane/index.js'
+import { SarbacaneError } from './modules/sarbacane/sarbacane.schemas.js'
 import { schedulingModule } from './modules/scheduling/index.js'
 import { timelineModule } from './modules/timeline/index.js'
 import { usersRoutes } from './modules/users/users.routes.js'
@@ -110,6 +111,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   registerJsonBody(app)
   registerTextGuard(app)
   registerArrayCaps(app)
+  // Shared schemas go in before any plugin: one added later is copied into every child context,
+  // which then rebuilds its validator with Fastify's default compiler instead of ours.
+  app.addSchema(SarbacaneError)
   await registerOpenApi(app)
 
   const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>

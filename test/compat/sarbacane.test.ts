@@ -334,6 +334,15 @@ describe('/v1 credentials and errors', () => {
     expect(two.statusCode).toBe(422)
     expect(two.json()).toMatchObject({ message: 'VALIDATION_FAILED', details: [{ field: 'name' }] })
     expect((await h.api('GET', `/api/v1/forms/${form.id}`)).json().name).toBe('Plain')
+    const extra = await v1('PUT', `/v1/forms/${form.id}/name`, headers, '{"name":"X","color":"red"}')
+    expect(extra.statusCode).toBe(422)
+    expect(extra.json().details).toEqual([{ field: 'color', message: expect.any(String) }])
+  })
+
+  test('the /v1 plugin leaves the native routes’ strict validation alone: unknown fields stay a 422', async () => {
+    const res = await h.api('POST', '/api/v1/tasks', { title: 'Strict', colour: 'red' })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().error.details).toEqual([{ field: 'colour', message: expect.any(String) }])
   })
 
   test('forms list: limit up to 1000 with offset; 1001 is refused in the /v1 body', async () => {

@@ -9,7 +9,6 @@ import type { WebhooksCompatService } from '../webhooks/compat.service.js'
 import { requireAccountId, sarbacaneErrorHandler, sarbacaneErrorOf } from './sarbacane.errors.js'
 import {
   CredentialHeaders,
-  SarbacaneError,
   SarbacaneForm,
   SarbacaneFormIdParams,
   SarbacaneFormList,
@@ -49,7 +48,8 @@ function formLabelledJson(
  * `{id, name}`, over the same endpoints and forms as the native API. Credentials are `accountId` +
  * `apiKey` (or Basic ACCOUNTID:APIKEY), and every error, authentication included, has the
  * document's body. All of it stays inside this encapsulated plugin: error handler, 404 handler and
- * the form-label parser apply to `/v1` only.
+ * the form-label parser apply to `/v1` only. The error body's shared schema (`SarbacaneError`) is
+ * added by app.ts before any plugin.
  */
 export async function registerSarbacaneRoutes(
   root: FastifyInstance,
@@ -57,8 +57,6 @@ export async function registerSarbacaneRoutes(
   forms: SarbacaneFormsService,
   allForms: FormsService,
 ) {
-  // On the root instance, so the OpenAPI document can resolve the error body's reference.
-  root.addSchema(SarbacaneError)
   await root.register(
     async (fastify) => {
       const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
