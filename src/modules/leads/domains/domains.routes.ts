@@ -29,7 +29,7 @@ export function domainsRoutes(domains: DomainsService) {
     app.post(
       '/api/v1/domains',
       {
-        config: { scope: 'write' },
+        config: { scope: 'leads' },
         schema: {
           operationId: 'createDomain',
           summary: 'Add a domain',
@@ -62,7 +62,7 @@ export function domainsRoutes(domains: DomainsService) {
     app.delete(
       '/api/v1/domains/:id',
       {
-        config: { scope: 'write' },
+        config: { scope: 'leads' },
         schema: {
           operationId: 'deleteDomain',
           summary: 'Delete a domain',
