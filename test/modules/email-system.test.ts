@@ -107,6 +107,7 @@ describe('booking emails', () => {
     const { h, sink } = await setup()
     expect((await h.api('GET', '/api/v1/email-settings')).json()).toEqual({
       object: 'email_settings',
+      transport: 'smtp',
       booking_emails: true,
       invite_emails: true,
       lead_notification_emails: true,

@@ -17,6 +17,6 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(sendersRoutes(new SendersService(deps.db)))
     await app.register(emailsRoutes(new EmailsService(deps.db, templates)))
     await app.register(templatesRoutes(templates))
-    await app.register(emailSettingsRoutes(new EmailSettingsService(deps.db)))
+    await app.register(emailSettingsRoutes(new EmailSettingsService(deps.db, deps.mailer.kind)))
   }
 }

@@ -14,7 +14,8 @@ export function emailSettingsRoutes(settings: EmailSettingsService) {
         schema: {
           operationId: 'getEmailSettings',
           summary: 'Get email settings',
-          description: 'Which of Rapport’s own messages (booking emails, invites) the organization sends.',
+          description:
+            'Which of Rapport’s own messages (booking emails, invites) the organization sends, and where this installation sends email (`transport`).',
           tags,
           response: { 200: EmailSettings },
         },

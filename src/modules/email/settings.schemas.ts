@@ -5,6 +5,11 @@ const Switch = (description: string) => Type.Boolean({ description, examples: [t
 export const EmailSettings = Type.Object(
   {
     object: Type.Literal('email_settings', { description: 'Always `email_settings`' }),
+    transport: Type.Enum(['smtp', 'mailbox'], {
+      description:
+        'Where this installation sends live-mode email: `smtp` (RAPPORT_SMTP_URL is set) or `mailbox` (the development mailbox; nothing leaves the machine)',
+      examples: ['mailbox'],
+    }),
     booking_emails: Switch(
       'Booking confirmations, cancellations and reschedules to the guest and the host, with the .ics attached',
     ),
@@ -19,6 +24,7 @@ export const EmailSettings = Type.Object(
     examples: [
       {
         object: 'email_settings',
+        transport: 'mailbox',
         booking_emails: true,
         invite_emails: true,
         lead_notification_emails: true,
