@@ -12,6 +12,7 @@ import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withD
 import { type LoadOptions, type Measurement, runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
+import { runScaleBenchmark, SCALE_SCENARIO_ID } from './scale.js'
 import { type RunSettings, renderSection } from './section.js'
 import { runSlotsReport, SLOTS_SCENARIO_ID } from './slots.js'
 import { checkServer } from './smoke.js'
@@ -100,6 +101,8 @@ interface Settings extends RunSettings {
   crm: boolean
   /** Whether the slot computation benchmark (pure CPU, its own section) runs. */
   slots: boolean
+  /** Whether the scale benchmark (lists at 10k/100k/1M contacts; its own database and section) runs. */
+  scale: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -109,8 +112,15 @@ function readSettings(): Settings {
   const webhooks = !only || only.includes(WEBHOOKS_SCENARIO_ID)
   const crm = !only || only.includes(CRM_SCENARIO_ID)
   const slots = !only || only.includes(SLOTS_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks && !crm && !slots) {
-    const ids = [...SCENARIOS.map((s) => s.id), WEBHOOKS_SCENARIO_ID, CRM_SCENARIO_ID, SLOTS_SCENARIO_ID]
+  const scale = !only || only.includes(SCALE_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale) {
+    const ids = [
+      ...SCENARIOS.map((s) => s.id),
+      WEBHOOKS_SCENARIO_ID,
+      CRM_SCENARIO_ID,
+      SLOTS_SCENARIO_ID,
+      SCALE_SCENARIO_ID,
+    ]
     throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
   return {
@@ -124,6 +134,7 @@ function readSettings(): Settings {
     webhooks,
     crm,
     slots,
+    scale,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -195,6 +206,7 @@ async function main() {
   }
   if (settings.crm) await runCrmBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
   if (settings.slots) runSlotsReport({ docsFile: DOCS_FILE })
+  if (settings.scale) await runScaleBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
 }
 
 async function runApiOverhead(settings: Settings) {

@@ -1,0 +1,264 @@
+/**
+ * The scale benchmark (`BENCH_SCENARIOS=scale npm run bench`): the same list requests on one
+ * organization holding 10k, 100k and 1M contacts on PostgreSQL (10k and 100k on the embedded
+ * database), median of 7 after 2 warm-up requests, one client over loopback HTTP; then the events
+ * list and the audit log at 100k and 5M rows (PostgreSQL). Writes `bench:scale` in docs/benchmarks.md
+ * with growth ratios. The goals (issue "a million contacts"): ≤ 25 ms median at 1M on PostgreSQL and
+ * within 2× of 10k; the embedded database at 100k within 3× of 10k.
+ *
+ * PostgreSQL: `BENCH_SCALE_DATABASE_URL` (default the `rapport_bench_scale` database, created if
+ * missing), whose `public` schema is dropped and migrated again. `BENCH_SCALE_SIZES` and
+ * `BENCH_SCALE_LOG_ROWS` shrink a trial run (a partial run leaves the docs unchanged).
+ */
+import type { AddressInfo } from 'node:net'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
+import { migrate } from '../src/db/migrator.js'
+import { createDeps } from '../src/deps.js'
+import { OrgsService } from '../src/modules/orgs/orgs.service.js'
+import { describeMachine, median, oneMinuteLoad, writeSection } from './report.js'
+import { auditId, contactId, cursorAt, eventId, seedAudit, seedContacts, seedEvents, settle } from './scale-data.js'
+import { renderScaleSection, type ScaleResults, type ScaleTable } from './scale-section.js'
+
+export const SCALE_SCENARIO_ID = 'scale'
+
+const SAMPLES = 7
+const WARMUP = 2
+const FULL_SIZES = [10_000, 100_000, 1_000_000]
+const FULL_LOG_ROWS = [100_000, 5_000_000]
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}
+
+function sizesFrom(name: string, fallback: number[]): number[] {
+  const raw = process.env[name]
+  return raw ? raw.split(',').map((s) => Number(s.trim())) : fallback
+}
+
+interface Target {
+  url: string
+  key: string
+  orgId: string
+  handle: DatabaseHandle
+  close(): Promise<void>
+}
+
+/** Rapport on the database, listening on loopback, with a fresh organization and its key. */
+async function startRapport(handle: DatabaseHandle): Promise<Target> {
+  await migrate(handle.db)
+  const config = loadConfig({
+    ...process.env,
+    RAPPORT_RATE_LIMITS: 'teams=1000000',
+    RAPPORT_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  })
+  const deps = await createDeps(config, { database: handle })
+  const app = await buildApp(deps, { logger: false })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const created = await new OrgsService(handle.db).create({ name: 'Scale', plan: 'teams' })
+  const orgId = created.org.id
+  await sql`insert into tags (id, org_id, livemode, name) values ('tag_scale_vip', ${orgId}, true, 'vip')`.execute(
+    handle.db,
+  )
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    key: created.api_key.key!,
+    orgId,
+    handle,
+    close: async () => {
+      await app.close()
+      await deps.close()
+    },
+  }
+}
+
+type Request = { label: string; path: string | (() => Promise<string>); body?: unknown }
+
+/** Median wall time of one request, in ms, after warm-up; fails on any non-2xx. */
+async function timeRequest(t: Target, r: Request): Promise<number> {
+  const path = typeof r.path === 'string' ? r.path : await r.path()
+  const init: RequestInit = {
+    method: r.body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${t.key}`, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+    ...(r.body ? { body: JSON.stringify(r.body) } : {}),
+  }
+  const times: number[] = []
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    const started = performance.now()
+    const res = await fetch(`${t.url}${path}`, init)
+    const text = await res.text()
+    const ms = performance.now() - started
+    if (!res.ok) throw new Error(`${r.label}: ${res.status} ${text.slice(0, 300)}`)
+    if (i >= WARMUP) times.push(ms)
+  }
+  return Math.round(median(times) * 10) / 10
+}
+
+function contactRequests(t: Target, size: number): Request[] {
+  const middle = Math.floor(size / 2)
+  return [
+    { label: '`GET /api/v1/contacts?limit=50` (first page)', path: '/api/v1/contacts?limit=50' },
+    { label: '`?sort=name`', path: '/api/v1/contacts?limit=50&sort=name' },
+    { label: '`?sort=-name`', path: '/api/v1/contacts?limit=50&sort=-name' },
+    { label: '`?q=zz9` (substring, no match)', path: '/api/v1/contacts?limit=50&q=zz9' },
+    { label: '`?q=4242` (substring, a few matches)', path: '/api/v1/contacts?limit=50&q=4242' },
+    { label: '`?page=200`', path: '/api/v1/contacts?limit=50&page=200' },
+    {
+      label: '`?cursor=` from the middle of the table',
+      path: async () =>
+        `/api/v1/contacts?limit=50&cursor=${await cursorAt(t.handle.db, 'contacts', 'created_at', 'created_at:desc', contactId(middle))}`,
+    },
+    {
+      label: '`?sort=name&cursor=` from the middle',
+      path: async () =>
+        `/api/v1/contacts?limit=50&sort=name&cursor=${await cursorAt(t.handle.db, 'contacts', 'lower(name)', 'name:asc', contactId(middle + 1))}`,
+    },
+    { label: '`?tag=vip`', path: '/api/v1/contacts?limit=50&tag=vip' },
+    { label: '`?status=customer`', path: '/api/v1/contacts?limit=50&status=customer' },
+    { label: '`?email=`', path: `/api/v1/contacts?email=p${middle}@example.com` },
+    { label: '`GET /api/v1/contacts/:id`', path: `/api/v1/contacts/${contactId(middle)}` },
+    {
+      label: '`POST /api/v1/contacts/search` (status and tag)',
+      path: '/api/v1/contacts/search',
+      body: {
+        filter: {
+          and: [
+            { field: 'status', op: 'eq', value: 'customer' },
+            { field: 'tags', op: 'contains', value: 'vip' },
+          ],
+        },
+      },
+    },
+  ]
+}
+
+function logRequests(t: Target, rows: number): Request[] {
+  const middle = Math.floor(rows / 2)
+  return [
+    { label: '`GET /api/v1/events` (first page)', path: '/api/v1/events?limit=50' },
+    { label: '`GET /api/v1/events?type=contact.created`', path: '/api/v1/events?limit=50&type=contact.created' },
+    {
+      label: '`GET /api/v1/events?cursor=` from the middle',
+      path: async () =>
+        `/api/v1/events?limit=50&cursor=${await cursorAt(t.handle.db, 'events', 'created_at', 'created_at:desc', eventId(middle))}`,
+    },
+    { label: '`GET /api/v1/audit_log` (first page)', path: '/api/v1/audit_log?limit=50' },
+    {
+      label: '`GET /api/v1/audit_log?cursor=` from the middle',
+      path: async () =>
+        `/api/v1/audit_log?limit=50&cursor=${await cursorAt(t.handle.db, 'audit_log', 'occurred_at', 'occurred_at:desc', auditId(middle))}`,
+    },
+  ]
+}
+
+/** Grows the contacts table step by step, measuring every request at each size. */
+async function measureContacts(t: Target, sizes: number[], engine: string): Promise<ScaleTable> {
+  const table: ScaleTable = { title: `Contacts on ${engine}`, sizes, rows: new Map() }
+  let seeded = 0
+  for (const size of sizes) {
+    const started = performance.now()
+    await seedContacts(t.handle.db, t.orgId, seeded + 1, size)
+    await settle(t.handle.db, ['contacts'])
+    log(`${engine}: ${size.toLocaleString('en-US')} contacts seeded in ${Math.round(performance.now() - started)} ms`)
+    seeded = size
+    for (const r of contactRequests(t, size)) {
+      const ms = await timeRequest(t, r)
+      table.rows.set(r.label, [...(table.rows.get(r.label) ?? []), ms])
+      log(`  ${r.label}: ${ms} ms`)
+    }
+  }
+  return table
+}
+
+async function measureLogs(t: Target, sizes: number[]): Promise<ScaleTable> {
+  const table: ScaleTable = { title: 'Events and audit log on PostgreSQL', sizes, rows: new Map() }
+  let seeded = 0
+  for (const size of sizes) {
+    const started = performance.now()
+    await seedEvents(t.handle.db, t.orgId, seeded + 1, size)
+    await seedAudit(t.handle.db, t.orgId, seeded + 1, size)
+    await settle(t.handle.db, ['events', 'audit_log'])
+    log(
+      `postgres: ${size.toLocaleString('en-US')} events and audit rows seeded in ${Math.round(performance.now() - started)} ms`,
+    )
+    seeded = size
+    for (const r of logRequests(t, size)) {
+      const ms = await timeRequest(t, r)
+      table.rows.set(r.label, [...(table.rows.get(r.label) ?? []), ms])
+      log(`  ${r.label}: ${ms} ms`)
+    }
+  }
+  return table
+}
+
+/** The benchmark database, created if missing, with an empty `public` schema. */
+async function freshPostgres(url: string): Promise<DatabaseHandle> {
+  const name = new URL(url).pathname.slice(1)
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
+  await admin.connect()
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
+    if (exists.rowCount === 0) await admin.query(`create database ${pg.escapeIdentifier(name)}`)
+  } finally {
+    await admin.end()
+  }
+  const handle = await openDatabase({ url })
+  await sql`drop schema if exists public cascade`.execute(handle.db)
+  await sql`create schema public`.execute(handle.db)
+  return handle
+}
+
+export async function runScaleBenchmark(settings: { databaseUrl: string; docsFile: string }): Promise<void> {
+  const url =
+    process.env.BENCH_SCALE_DATABASE_URL ||
+    Object.assign(new URL(settings.databaseUrl), { pathname: '/rapport_bench_scale' }).toString()
+  const sizes = sizesFrom('BENCH_SCALE_SIZES', FULL_SIZES)
+  const logRows = sizesFrom('BENCH_SCALE_LOG_ROWS', FULL_LOG_ROWS)
+  const machine = describeMachine('')
+  const results: ScaleResults = { tables: [], loadAverages: [oneMinuteLoad()] }
+
+  const pgHandle = await freshPostgres(url)
+  machine.postgres = (await sql<{ v: string }>`select version() as v`.execute(pgHandle.db)).rows[0]!.v
+  const onPostgres = await startRapport(pgHandle)
+  try {
+    results.tables.push(await measureContacts(onPostgres, sizes, 'PostgreSQL'))
+    results.loadAverages.push(oneMinuteLoad())
+    if (logRows.length > 0) results.tables.push(await measureLogs(onPostgres, logRows))
+    results.loadAverages.push(oneMinuteLoad())
+  } finally {
+    await onPostgres.close()
+    await sql`drop schema if exists public cascade`.execute(pgHandle.db)
+    await sql`create schema public`.execute(pgHandle.db)
+    await pgHandle.close()
+  }
+
+  const embedded = await openDatabase({ memory: true })
+  const onPglite = await startRapport(embedded)
+  try {
+    results.tables.push(
+      await measureContacts(
+        onPglite,
+        sizes.filter((n) => n <= 100_000),
+        'the embedded database (PGlite)',
+      ),
+    )
+  } finally {
+    await onPglite.close()
+    await embedded.close()
+  }
+  results.loadAverages.push(oneMinuteLoad())
+  machine.loadAverages = [results.loadAverages[0]!, results.loadAverages.at(-1)!]
+
+  const section = renderScaleSection(results, machine)
+  process.stdout.write(`\n${section}\n`)
+  const full = sizes.join() === FULL_SIZES.join() && logRows.join() === FULL_LOG_ROWS.join()
+  if (full) {
+    writeSection(settings.docsFile, 'Benchmarks', 'bench:scale', section)
+    log('written to docs/benchmarks.md')
+  } else {
+    log('partial run: docs/benchmarks.md left unchanged')
+  }
+}
