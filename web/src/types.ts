@@ -10,7 +10,7 @@ export interface SessionView {
   expires_at: string
 }
 
-export type Scope = 'read' | 'write' | 'admin' | 'webhooks'
+export type Scope = 'read' | 'write' | 'admin' | 'webhooks' | 'leads' | 'keys'
 
 export interface ApiKey {
   id: string

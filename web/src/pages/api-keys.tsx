@@ -7,8 +7,10 @@ import { Badge, ConfirmButton, CopyButton, ErrorNote, Field, Loading, Page, Time
 
 const SCOPES: { scope: Scope; what: string }[] = [
   { scope: 'read', what: 'read contacts, deals and everything else' },
-  { scope: 'write', what: 'create, change and delete them' },
-  { scope: 'admin', what: 'manage API keys' },
+  { scope: 'write', what: 'create, change and delete them (pro plan and above)' },
+  { scope: 'leads', what: 'capture leads: form responses, the lead webhook, domains' },
+  { scope: 'keys', what: 'manage API keys' },
+  { scope: 'admin', what: 'manage pipelines, users and scheduling (teams plan)' },
   { scope: 'webhooks', what: 'manage webhook endpoints (teams plan)' },
 ]
 
@@ -58,11 +60,14 @@ function NewKey(props: { apiKey: ApiKey; onDismiss: () => void }) {
 }
 
 function CreateKeyForm(props: { onCreated: (k: ApiKey) => void }) {
-  const { mode } = useSession()
+  const { mode, session } = useSession()
   const [name, setName] = useState('')
   const [type, setType] = useState<ApiKey['type']>('secret')
   const [keyMode, setKeyMode] = useState<ApiKey['mode']>(mode)
-  const [scopes, setScopes] = useState<Scope[]>(['read', 'write'])
+  // The free plan grants no write: a default it allows.
+  const [scopes, setScopes] = useState<Scope[]>(
+    session.organization.plan === 'free' ? ['read', 'leads'] : ['read', 'write', 'leads'],
+  )
   const [origins, setOrigins] = useState('')
   const [expires, setExpires] = useState('')
   const submit = useSubmit(async () => {
