@@ -311,7 +311,10 @@ describe('roles and invites', () => {
     const member = await memberOf(h, owner)
     const ownerId = owner.body.user.id
     const keyOf = async (by: ReturnType<typeof asUser>) => {
-      const res = await by.send('POST', '/api/v1/api_keys', { name: 'automation', scopes: ['read', 'write', 'admin'] })
+      const res = await by.send('POST', '/api/v1/api_keys', {
+        name: 'automation',
+        scopes: ['read', 'write', 'admin', 'keys'],
+      })
       expect(res.statusCode, res.body).toBe(201)
       return res.json() as { key: string; created_by_user_id: string | null }
     }

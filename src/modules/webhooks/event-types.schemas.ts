@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox'
 import { EVENT_CATALOG, EVENT_TYPE_NAMES, type EventDefinition } from '../../events/catalog.js'
+import { kindWebhooks } from '../sarbacane/sarbacane.deliveries.js'
 
 export const EventType = Type.Object(
   {
@@ -66,6 +67,10 @@ function envelopeOf(type: EventType): Record<string, unknown> {
  * that event's data, as Rapport sends it to subscriber URLs.
  */
 export function openApiWebhooks(): Record<string, unknown> {
+  return { ...catalogWebhooks(), ...kindWebhooks() }
+}
+
+function catalogWebhooks(): Record<string, unknown> {
   return Object.fromEntries(
     EVENT_TYPES.map((type) => [
       type.name,
@@ -75,7 +80,9 @@ export function openApiWebhooks(): Record<string, unknown> {
           summary: type.name,
           description: [
             `${type.description}.`,
-            type.aliases.length > 0 ? `Aliases: ${type.aliases.map((a) => `\`${a}\``).join(', ')}.` : '',
+            type.aliases.length > 0
+              ? `Aliases: ${type.aliases.map((a) => `\`${a}\``).join(', ')}; an endpoint subscribed by an alias receives the event under it (\`event\`, \`type\` and X-Webhook-Event).`
+              : '',
             'Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.',
           ]
             .filter(Boolean)
