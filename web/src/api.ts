@@ -28,6 +28,8 @@ export interface Pagination {
   page: number | null
   limit: number
   total: number
+  /** False when more than 10,000 items match: `total` is then a lower bound. */
+  total_is_exact: boolean
   has_more: boolean
   next_cursor: string | null
 }

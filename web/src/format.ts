@@ -21,6 +21,11 @@ export function fromLocalInput(value: string): string | undefined {
 }
 
 /** "97.5%" for successes over finished deliveries, or "—" when none finished. */
+/** "Showing 25 of 312", or "of 10,000+" when the list's total is a lower bound. */
+export function shownOf(shown: number, p: { total: number; total_is_exact: boolean }): string {
+  return `Showing ${shown.toLocaleString()} of ${p.total.toLocaleString()}${p.total_is_exact ? '' : '+'}`
+}
+
 export function successRate(succeeded: number, failed: number): string {
   const finished = succeeded + failed
   if (finished === 0) return '—'

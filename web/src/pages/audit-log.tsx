@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, type List, query } from '../api.js'
-import { fromLocalInput } from '../format.js'
+import { fromLocalInput, shownOf } from '../format.js'
 import type { AuditEntry } from '../types.js'
 import { ErrorNote, Field, Loading, Page, Time, useLoad, useSubmit } from '../ui.js'
 import { loadKeys } from './api-keys.js'
@@ -113,6 +113,7 @@ export function AuditLogPage() {
       <ErrorNote error={first.error} />
       {first.loading && rows.length === 0 && <Loading what="the audit log" />}
       {!first.loading && !first.error && rows.length === 0 && <p class="muted">Nothing matches these filters.</p>}
+      {rows.length > 0 && first.data && <p class="muted">{shownOf(rows.length, first.data.pagination)}</p>}
       {rows.length > 0 && (
         <div class="table-wrap">
           <table class="audit">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, type List, query } from '../api.js'
 import { loadCatalog } from '../event-picker.js'
+import { shownOf } from '../format.js'
 import type { Attempt, Delivery, DeliveryStatus } from '../types.js'
 import { Badge, ErrorNote, Field, Loading, Time, useLoad, useSubmit } from '../ui.js'
 
@@ -62,6 +63,7 @@ export function DeliveryLog(props: { endpointId: string; round: number }) {
       <ErrorNote error={first.error} />
       {first.loading && deliveries.length === 0 && <Loading what="deliveries" />}
       {!first.loading && deliveries.length === 0 && <p class="muted">No deliveries match.</p>}
+      {deliveries.length > 0 && first.data && <p class="muted">{shownOf(deliveries.length, first.data.pagination)}</p>}
       {deliveries.length > 0 && (
         <ul class="deliveries plain">
           {deliveries.map((d) => (
