@@ -15,9 +15,13 @@ export interface Operation {
   /** Dotted paths of the body's fields, from its schema and its example (nested objects included). */
   fields: string[][]
   auth: 'key' | 'admin' | 'publishable' | 'none'
+  /** The component each documented error status refers to (`Error`, or a compatible API's own body). */
+  errorSchemas: Record<string, string>
+  /** A success is a stream that does not end (server-sent events): sent over a socket, not inject. */
+  streams: boolean
 }
 
-const doc = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
+export const doc = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
   security?: Json[]
   paths: Record<string, Record<string, Json>>
   components: { schemas: Record<string, Json> }
@@ -62,6 +66,16 @@ function loopbackUrls(value: unknown): unknown {
   return value
 }
 
+function errorSchemasOf(op: Json): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const [status, response] of Object.entries((op.responses as Record<string, Json> | undefined) ?? {})) {
+    const content = (response.content as Record<string, Json> | undefined)?.['application/json']
+    const ref = (content?.schema as Json | undefined)?.$ref
+    if (Number(status) >= 400 && typeof ref === 'string') found[status] = ref.split('/').pop()!
+  }
+  return found
+}
+
 function authOf(op: Json): Operation['auth'] {
   // An operation without its own `security` takes the document's.
   const schemes = ((op.security as Json[] | undefined) ?? doc.security ?? []).flatMap((s) => Object.keys(s))
@@ -97,6 +111,10 @@ export function operations(): Operation[] {
         hasBody: !!json,
         fields,
         auth: authOf(op),
+        errorSchemas: errorSchemasOf(op),
+        streams: !!((op.responses as Record<string, Json> | undefined)?.['200']?.content as Json | undefined)?.[
+          'text/event-stream'
+        ],
       })
     }
   }
