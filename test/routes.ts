@@ -3,6 +3,7 @@ import type { TestApp } from './harness.js'
 import { BILLING_ROUTES } from './route-tables/billing.js'
 import { BULK_ROUTES } from './route-tables/bulk.js'
 import { DEALS_ROUTES } from './route-tables/deals.js'
+import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
 import { SCHEDULING_ROUTES } from './route-tables/scheduling.js'
 import { TIMELINE_ROUTES } from './route-tables/timeline.js'
@@ -111,6 +112,7 @@ export const ROUTES: RouteContract[] = [
   ...TIMELINE_ROUTES,
   ...BILLING_ROUTES,
   ...BULK_ROUTES,
+  ...IMPORTS_ROUTES,
   ...SCHEDULING_ROUTES,
   ...LEADS_ROUTES,
 ]
