@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto'
+import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Worker } from '../../src/delivery/worker.js'
+import { sarbacaneErrorHandler } from '../../src/modules/sarbacane/sarbacane.errors.js'
 import { worker } from '../delivery/fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
 import { startReceiver } from '../receiver.js'
@@ -303,6 +305,19 @@ describe('/v1 credentials and errors', () => {
       expect(forms.statusCode).toBe(401)
       expect(forms.json()).toMatchObject({ message: 'API_KEY_UNAUTHORIZED', code: 'invalid_api_key' })
     }
+  })
+
+  test('an unexpected failure is a 500 INTERNAL_SERVER_ERROR that leaks nothing', async () => {
+    const app = Fastify({ logger: false })
+    app.setErrorHandler(sarbacaneErrorHandler)
+    app.get('/v1/boom', async () => {
+      throw new Error('connection string postgres://secret@db')
+    })
+    const res = await app.inject({ method: 'GET', url: '/v1/boom' })
+    await app.close()
+    expect(res.statusCode).toBe(500)
+    expect(res.json()).toMatchObject({ message: 'INTERNAL_SERVER_ERROR', code: 'internal_error' })
+    expect(res.body).not.toContain('secret')
   })
 
   test('another account’s form is a 404 NOT_FOUND; an unknown /v1 route a 404 in the /v1 body', async () => {
