@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { openApiWebhooks } from '../modules/webhooks/event-types.schemas.js'
+import { openApiDocumentRoute, registerDocsPage } from './docs-page.js'
 import { ERROR_STATUS } from './errors.js'
 import { ErrorResponse } from './shared-schemas.js'
 
@@ -145,7 +145,7 @@ function addCrossCuttingHeaders(document: Json): Json {
 
 /**
  * Generates the OpenAPI 3.1 document from the route schemas, and serves it at
- * `/api/v1/openapi.json` and a reference page at `/docs` (assets served locally: no internet needed).
+ * `/api/v1/openapi.json` and a reference page at `/docs` (docs-page.ts; assets served locally: no internet needed).
  */
 export async function registerOpenApi(app: FastifyInstance) {
   app.addSchema(ErrorResponse)
@@ -153,6 +153,13 @@ export async function registerOpenApi(app: FastifyInstance) {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
+      servers: [
+        {
+          url: '{base}',
+          description: 'Your Rapport: its RAPPORT_PUBLIC_URL, or where it listens',
+          variables: { base: { default: 'http://127.0.0.1:3000', description: 'Scheme, host and port' } },
+        },
+      ],
       tags: [
         { name: 'contacts', description: 'People the organization works with' },
         { name: 'imports', description: 'CSV imports of contacts run as jobs, with progress and error reports' },
@@ -259,17 +266,6 @@ export async function registerOpenApi(app: FastifyInstance) {
         ? addCrossCuttingHeaders(documentObject.openapiObject as Json)
         : documentObject.swaggerObject,
   })
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { deepLinking: true },
-    staticCSP: true,
-    // The page and its assets come from this server; nothing may be fetched elsewhere, and a server
-    // reached over plain HTTP (a LAN host) must not have its asset URLs upgraded to HTTPS.
-    transformStaticCSP: (header) =>
-      header
-        .replace(/ validator\.swagger\.io/, '')
-        .replace(/ https:/g, '')
-        .replace(/\s*upgrade-insecure-requests;?/, ''),
-  })
+  openApiDocumentRoute(app)
+  await registerDocsPage(app)
 }
