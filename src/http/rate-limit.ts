@@ -65,7 +65,7 @@ function keyBudgets(limits: PlanRateLimits): Budget[] {
 
 /**
  * The window the headers describe: on a rejection, the one that refused longest; otherwise the one
- * closest to its limit (the smallest share left), the one that resets later on a tie.
+ * closest to its limit (the smallest share left; on a tie the fewest left, then the one that resets later).
  */
 function closestWindow(results: RateLimitResult[]): number {
   let best = 0
@@ -73,8 +73,9 @@ function closestWindow(results: RateLimitResult[]): number {
     const r = results[i]!
     const b = results[best]!
     const share = r.remaining / r.limit - b.remaining / b.limit
+    const fewer = r.remaining - b.remaining
     const closer = r.allowed
-      ? share < 0 || (share === 0 && r.resetAtMs > b.resetAtMs)
+      ? share < 0 || (share === 0 && (fewer < 0 || (fewer === 0 && r.resetAtMs > b.resetAtMs)))
       : r.retryAfterSec > b.retryAfterSec
     if (closer) best = i
   }
