@@ -34,7 +34,15 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     listen: deps.listen,
     retryScheduleSec: deps.config.email.retryScheduleSec,
   })
-  const importWorker = await startImportWorker({ db: deps.db, clock: deps.clock, log, listen: deps.listen })
+  const importWorker = await startImportWorker({
+    db: deps.db,
+    clock: deps.clock,
+    log,
+    listen: deps.listen,
+    // The embedded database runs each statement on this process's one thread: a batch's duration is
+    // what the API's requests wait, so its batches are smaller (PostgreSQL keeps 500).
+    ...(deps.dbEngine === 'pglite' ? { batchRows: 100 } : {}),
+  })
   return {
     stop: () => Promise.all([worker.stop(), emailWorker.stop(), importWorker.stop()]).then(() => undefined),
   }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import { setImmediate as yieldToOthers } from 'node:timers/promises'
 import { parse } from 'csv-parse'
 import { ApiError } from '../../../http/errors.js'
 import {
@@ -13,6 +14,11 @@ import {
 
 /** Records per batch: 500 keeps one statement's JSON parameter near 100 KB and a batch well under a second. */
 export const IMPORT_BATCH_ROWS = 500
+/**
+ * Parsing and checking rows is CPU work on the API's thread (the worker runs beside the API in
+ * `rapport start`): every this-many records the reader lets pending I/O (requests) run.
+ */
+const YIELD_EVERY_RECORDS = 100
 
 /** What one batch writes, and how far into the file it reaches. */
 export interface ImportBatch {
@@ -70,6 +76,7 @@ export async function checkCsv(
     for await (const record of records(source)) {
       if (count === -1) resolveColumns(record, mapping)
       count++
+      if (count % (YIELD_EVERY_RECORDS * 10) === 0) await yieldToOthers()
       if (heartbeat && count > 0 && count % heartbeat.everyRecords === 0) await heartbeat.beat()
     }
   } catch (err) {
@@ -130,8 +137,10 @@ export async function* readImportBatches(
       }
       if (recordsRead < skip) {
         recordsRead++
+        if (recordsRead % (YIELD_EVERY_RECORDS * 10) === 0) await yieldToOthers()
         continue
       }
+      if (recordsRead % YIELD_EVERY_RECORDS === 0) await yieldToOthers()
       if (inBatch >= batchRows) yield cut(recordsRead)
       recordsRead++
       inBatch++
