@@ -259,47 +259,51 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     if (summary) console.info(summary)
   })
 
-  test(`no bad input gets a 5xx or an answer outside the error envelope (${CASES} cases per operation)`, async () => {
-    const h = await testApp({ env: unlimitedEnv() })
-    const setup = await prepare(h, ops)
-    const failures: string[] = []
-    let sent = 0
-    const byStatus = new Map<number, number>()
-    for (const [index, op] of inRunOrder(ops).entries()) {
-      const arbitrary = mutationArbitrary({
-        hasBody: op.hasBody,
-        queryCount: op.queryParams.length,
-        pathCount: op.pathParams.length,
-      })
-      const mutations = fc.sample(arbitrary, { seed: SEED + index, numRuns: CASES })
-      for (const m of mutations) {
-        const sentRequest = request(op, setup, m)
-        const res = await send(h, op, sentRequest, {
-          ...headersFor(op, setup),
-          ...(sentRequest.payload === undefined ? {} : { 'content-type': 'application/json' }),
+  test(
+    `no bad input gets a 5xx or an answer outside the error envelope (${CASES} cases per operation)`,
+    async () => {
+      const h = await testApp({ env: unlimitedEnv() })
+      const setup = await prepare(h, ops)
+      const failures: string[] = []
+      let sent = 0
+      const byStatus = new Map<number, number>()
+      for (const [index, op] of inRunOrder(ops).entries()) {
+        const arbitrary = mutationArbitrary({
+          hasBody: op.hasBody,
+          queryCount: op.queryParams.length,
+          pathCount: op.pathParams.length,
         })
-        sent++
-        byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1)
-        if (res.statusCode === 401 && process.env.FUZZ_DEBUG && (byStatus.get(401) ?? 0) < 3)
-          console.log(op.id, res.body)
-        const problem = problemWith(res, op)
-        if (problem) {
-          failures.push(
-            `${op.id} ${sentRequest.method} ${sentRequest.url.slice(0, 160)} ${JSON.stringify(m).slice(0, 160)} → ${problem}: ${res.body.slice(0, 200)}`,
-          )
+        const mutations = fc.sample(arbitrary, { seed: SEED + index, numRuns: CASES })
+        for (const m of mutations) {
+          const sentRequest = request(op, setup, m)
+          const res = await send(h, op, sentRequest, {
+            ...headersFor(op, setup),
+            ...(sentRequest.payload === undefined ? {} : { 'content-type': 'application/json' }),
+          })
+          sent++
+          byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1)
+          if (res.statusCode === 401 && process.env.FUZZ_DEBUG && (byStatus.get(401) ?? 0) < 3)
+            console.log(op.id, res.body)
+          const problem = problemWith(res, op)
+          if (problem) {
+            failures.push(
+              `${op.id} ${sentRequest.method} ${sentRequest.url.slice(0, 160)} ${JSON.stringify(m).slice(0, 160)} → ${problem}: ${res.body.slice(0, 200)}`,
+            )
+          }
         }
       }
-    }
-    await cleanUp(h)
-    const fiveHundreds = failures.filter((f) => / → status 5\d\d/.test(f)).length
-    summary = `fuzz: ${ops.length} operations, ${sent} requests (${CASES} per operation, seed ${SEED}), ${fiveHundreds} 5xx, ${failures.length - fiveHundreds} other envelope problems; answers by status: ${[
-      ...byStatus,
-    ]
-      .sort(([a], [b]) => a - b)
-      .map(([status, n]) => `${status}×${n}`)
-      .join(' ')}`
-    expect(failures).toEqual([])
-  }, 600_000)
+      await cleanUp(h)
+      const fiveHundreds = failures.filter((f) => / → status 5\d\d/.test(f)).length
+      summary = `fuzz: ${ops.length} operations, ${sent} requests (${CASES} per operation, seed ${SEED}), ${fiveHundreds} 5xx, ${failures.length - fiveHundreds} other envelope problems; answers by status: ${[
+        ...byStatus,
+      ]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' ')}`
+      expect(failures).toEqual([])
+    },
+    Math.max(600_000, CASES * 200 * 200),
+  )
 })
 
 /** Endpoints saved by the fuzz (all on loopback, all disabled) do not outlive it. */
