@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks'
 import { api } from './api.js'
 import { exampleDelivery } from './event-example.js'
+import { groupTitle } from './format.js'
 import type { EventType } from './types.js'
 import { ErrorNote, Loading, useLoad } from './ui.js'
 
@@ -54,7 +55,7 @@ export function EventPicker(props: { value: string[]; onChange: (events: string[
           <div class="event-groups">
             {groups.map(([group, list]) => (
               <div key={group} class="event-group">
-                <h3>{group}</h3>
+                <h3>{groupTitle(group)}</h3>
                 {list.map((e) => (
                   <div key={e.name} class="event">
                     <label class="choice">

@@ -40,3 +40,19 @@ export function parseLines(text: string): string[] {
     .map((line) => line.trim())
     .filter(Boolean)
 }
+
+/** A catalog group in words: `form_response` → "Form responses", `activity` → "Activities". */
+export function groupTitle(group: string): string {
+  const words = group.replace(/_/g, ' ')
+  const plural = /[^aeiou]y$/.test(words)
+    ? `${words.slice(0, -1)}ies`
+    : /(s|x|ch|sh)$/.test(words)
+      ? `${words}es`
+      : `${words}s`
+  return plural.charAt(0).toUpperCase() + plural.slice(1)
+}
+
+/** "12 ms", "0.4 ms": whole milliseconds from 10 up, tenths below. */
+export function formatDuration(ms: number): string {
+  return ms >= 10 ? `${Math.round(ms)} ms` : `${Math.round(ms * 10) / 10} ms`
+}

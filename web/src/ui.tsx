@@ -73,12 +73,14 @@ export function ErrorNote(props: { error: unknown }) {
     : props.error instanceof Error
       ? props.error.message
       : String(props.error)
+  // A detail that only repeats the message (one bad field) is not shown twice.
+  const details = (failure?.body.details ?? []).filter((d) => !message.includes(d.message))
   return (
     <div class="note error" role="alert">
       <p>{message}</p>
-      {failure?.body.details && failure.body.details.length > 0 && (
+      {details.length > 0 && (
         <ul>
-          {failure.body.details.map((d) => (
+          {details.map((d) => (
             <li key={d.field}>
               <code>{d.field}</code>: {d.message}
             </li>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, type List, query } from '../api.js'
-import { fromLocalInput, shownOf } from '../format.js'
+import { formatDuration, fromLocalInput, shownOf } from '../format.js'
 import type { AuditEntry } from '../types.js'
 import { ErrorNote, Field, Loading, Page, Time, useLoad, useSubmit } from '../ui.js'
 import { loadKeys } from './api-keys.js'
@@ -135,15 +135,15 @@ export function AuditLogPage() {
                     <Time iso={r.occurred_at} />
                   </td>
                   <td>{r.kind === 'api_call' ? 'API call' : 'Webhook attempt'}</td>
-                  <td class="break">
+                  <td>
                     {r.kind === 'api_call' ? (
-                      <code>
+                      <code class="truncate" title={`${r.method} ${r.path}`}>
                         {r.method} {r.path}
                       </code>
                     ) : (
-                      <>
-                        <code>{r.event_type}</code> → <code>{r.endpoint_id}</code>
-                      </>
+                      <code class="truncate" title={`${r.event_type} → ${r.endpoint_id}`}>
+                        {r.event_type} → {r.endpoint_id}
+                      </code>
                     )}
                   </td>
                   <td class={r.status !== null && r.status >= 400 ? 'bad-text' : ''}>{r.status ?? '—'}</td>
@@ -151,9 +151,11 @@ export function AuditLogPage() {
                     {r.key_id ? (keyName.get(r.key_id) ?? r.key_id) : r.user_id ? 'Dashboard' : '—'}
                     {r.ip && <div class="muted small">{r.ip}</div>}
                   </td>
-                  <td>{r.duration_ms === null ? '—' : `${r.duration_ms} ms`}</td>
+                  <td class="num">{r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td>
                   <td>
-                    <code class="small">{r.request_id ?? r.delivery_id ?? ''}</code>
+                    <code class="small truncate id" title={r.request_id ?? r.delivery_id ?? ''}>
+                      {r.request_id ?? r.delivery_id ?? ''}
+                    </code>
                   </td>
                 </tr>
               ))}

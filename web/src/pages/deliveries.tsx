@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, type List, query } from '../api.js'
 import { loadCatalog } from '../event-picker.js'
 import { shownOf } from '../format.js'
 import type { Attempt, Delivery, DeliveryStatus } from '../types.js'
 import { Badge, ErrorNote, Field, Loading, Time, useLoad, useSubmit } from '../ui.js'
+
+const PENDING_REFRESH_MS = 3000
 
 const STATUS_TONE: Record<DeliveryStatus, 'ok' | 'bad' | 'warn'> = { succeeded: 'ok', failed: 'bad', pending: 'warn' }
 
@@ -28,6 +30,14 @@ export function DeliveryLog(props: { endpointId: string; round: number }) {
     setCursor(list.pagination.has_more ? list.pagination.next_cursor : null)
   })
   const deliveries = pages.flat()
+  // While a delivery is pending (queued or waiting for a retry), the log reads itself again every
+  // few seconds, so a person watching sees it succeed or fail without pressing Refresh.
+  const isPending = deliveries.some((d) => d.status === 'pending')
+  useEffect(() => {
+    if (!isPending || first.loading) return
+    const timer = setTimeout(() => setRefresh((r) => r + 1), PENDING_REFRESH_MS)
+    return () => clearTimeout(timer)
+  }, [isPending, first.loading, refresh])
   return (
     <section aria-labelledby="deliveries-title">
       <div class="section-head">
@@ -63,7 +73,14 @@ export function DeliveryLog(props: { endpointId: string; round: number }) {
       <ErrorNote error={first.error} />
       {first.loading && deliveries.length === 0 && <Loading what="deliveries" />}
       {!first.loading && deliveries.length === 0 && <p class="muted">No deliveries match.</p>}
-      {deliveries.length > 0 && first.data && <p class="muted">{shownOf(deliveries.length, first.data.pagination)}</p>}
+      {deliveries.length > 0 && first.data && (
+        <p class="muted">
+          {shownOf(deliveries.length, first.data.pagination)}
+          {isPending && (
+            <span aria-live="polite"> · updating every {PENDING_REFRESH_MS / 1000} s while deliveries are pending</span>
+          )}
+        </p>
+      )}
       {deliveries.length > 0 && (
         <ul class="deliveries plain">
           {deliveries.map((d) => (

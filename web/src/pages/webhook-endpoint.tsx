@@ -5,12 +5,18 @@ import { navigate } from '../router.js'
 import type { EndpointSecret, EndpointStats, WebhookEndpoint } from '../types.js'
 import { ConfirmButton, CopyButton, ErrorNote, Field, Link, Loading, Page, Time, useLoad, useSubmit } from '../ui.js'
 import { DeliveryLog } from './deliveries.js'
-import { EndpointForm, EndpointState } from './webhooks.js'
+import { EndpointForm, EndpointState, isFailing, lastErrorOf } from './webhooks.js'
 
 export function WebhookEndpointPage(props: { id?: string }) {
   const id = props.id!
   const endpoint = useLoad(() => api<WebhookEndpoint>('GET', `/api/v1/webhook_endpoints/${id}`), [id])
   const [round, setRound] = useState(0)
+  const enabled = endpoint.data?.enabled
+  const failing = useLoad(async () => {
+    if (!endpoint.data) return undefined
+    const stats = await api<EndpointStats>('GET', `/api/v1/webhook_endpoints/${id}/stats`)
+    return isFailing(endpoint.data, stats) ? await lastErrorOf(id) : undefined
+  }, [id, round, enabled])
   const changed = () => {
     endpoint.reload()
     setRound((r) => r + 1)
@@ -30,7 +36,7 @@ export function WebhookEndpointPage(props: { id?: string }) {
       title={e.description || 'Webhook endpoint'}
       intro={
         <>
-          <code class="break">{e.url}</code> <EndpointState endpoint={e} />
+          <code class="break">{e.url}</code> <EndpointState endpoint={e} failing={failing.data} />
         </>
       }
       actions={<EndpointActions endpoint={e} onChange={changed} />}

@@ -1,14 +1,30 @@
 import { useState } from 'preact/hooks'
-import { api, type List } from '../api.js'
+import { ApiFailure, api, type List } from '../api.js'
 import { EventPicker } from '../event-picker.js'
 import { successRate } from '../format.js'
 import { navigate } from '../router.js'
-import type { EndpointStats, WebhookEndpoint } from '../types.js'
+import type { Delivery, EndpointStats, WebhookEndpoint } from '../types.js'
 import { Badge, ErrorNote, Field, Link, Loading, Page, useLoad, useSubmit } from '../ui.js'
 
 interface Row {
   endpoint: WebhookEndpoint
   stats: EndpointStats | undefined
+  /** Set when the endpoint's latest finished attempt failed: that attempt's error. */
+  failing?: string
+}
+
+/** Failing: enabled, and its last failure is newer than its last success. */
+export function isFailing(endpoint: WebhookEndpoint, stats: EndpointStats | undefined): boolean {
+  if (!endpoint.enabled || !stats?.last_failure_at) return false
+  return !stats.last_success_at || stats.last_failure_at > stats.last_success_at
+}
+
+/** The error of the endpoint's most recent failed attempt, as the delivery log records it. */
+export async function lastErrorOf(endpointId: string): Promise<string> {
+  const recent = await api<List<Delivery>>('GET', `/api/v1/webhook_endpoints/${endpointId}/deliveries?limit=10`)
+  const failed = recent.data.find((d) => d.last_error || (d.last_status_code !== null && d.last_status_code >= 300))
+  if (!failed) return 'Recent deliveries failed'
+  return failed.last_error ?? `HTTP ${failed.last_status_code}`
 }
 
 async function loadEndpoints(): Promise<Row[]> {
@@ -16,7 +32,15 @@ async function loadEndpoints(): Promise<Row[]> {
   const stats = await Promise.all(
     list.data.map((e) => api<EndpointStats>('GET', `/api/v1/webhook_endpoints/${e.id}/stats`).catch(() => undefined)),
   )
-  return list.data.map((endpoint, i) => ({ endpoint, stats: stats[i] }))
+  return Promise.all(
+    list.data.map(async (endpoint, i) => ({
+      endpoint,
+      stats: stats[i],
+      failing: isFailing(endpoint, stats[i])
+        ? await lastErrorOf(endpoint.id).catch(() => 'Recent deliveries failed')
+        : undefined,
+    })),
+  )
 }
 
 export function WebhooksPage() {
@@ -43,7 +67,7 @@ export function WebhooksPage() {
               </tr>
             </thead>
             <tbody>
-              {rows.data.map(({ endpoint: e, stats }) => (
+              {rows.data.map(({ endpoint: e, stats, failing }) => (
                 <tr key={e.id}>
                   <th scope="row">
                     <Link href={`/app/webhooks/${e.id}`}>{e.url}</Link>
@@ -57,7 +81,7 @@ export function WebhooksPage() {
                         : `${e.events.length} events`}
                   </td>
                   <td>
-                    <EndpointState endpoint={e} />
+                    <EndpointState endpoint={e} failing={failing} />
                   </td>
                   <td>
                     {stats ? (
@@ -82,7 +106,19 @@ export function WebhooksPage() {
   )
 }
 
-export function EndpointState(props: { endpoint: WebhookEndpoint }) {
+/** Enabled, failing (red, with the last error) or disabled (with why). */
+export function EndpointState(props: { endpoint: WebhookEndpoint; failing?: string | undefined }) {
+  if (props.endpoint.enabled && props.failing) {
+    return (
+      <span class="endpoint-failing">
+        <Badge tone="bad">Failing</Badge>
+        <span class="small bad-text" title={props.failing}>
+          {' '}
+          {props.failing}
+        </span>
+      </span>
+    )
+  }
   return props.endpoint.enabled ? (
     <Badge tone="ok">Enabled</Badge>
   ) : (
@@ -90,6 +126,36 @@ export function EndpointState(props: { endpoint: WebhookEndpoint }) {
       <Badge tone="bad">Disabled</Badge>
       {props.endpoint.disabled_reason && <span class="muted small"> {props.endpoint.disabled_reason}</span>}
     </span>
+  )
+}
+
+/** A URL refused for its scheme or address: http, localhost, a private or loopback IP. */
+function isRefusedAddress(error: unknown): boolean {
+  if (!(error instanceof ApiFailure)) return false
+  return (error.body.details ?? []).some(
+    (d) => d.field === 'url' && /https URL|loopback|private|link-local|not a public|Is an? /i.test(d.message),
+  )
+}
+
+/** What to do instead when developing against a local receiver. */
+function LocalWebhooksHint() {
+  return (
+    <div class="note" role="note">
+      <p>
+        Rapport sends webhooks only to https URLs on public addresses, so that an endpoint cannot reach into the
+        server's own network. To receive events on your machine while developing:
+      </p>
+      <ul>
+        <li>
+          run <code>rapport listen --forward-to http://localhost:4000/hooks</code> with an API key: it receives the
+          events through the API and forwards them, signed, to your local URL (no server setting needed); or
+        </li>
+        <li>
+          start the server with <code>RAPPORT_WEBHOOK_ALLOW_PRIVATE=1</code>, which allows http and private addresses
+          (development only, never in production).
+        </li>
+      </ul>
+    </div>
   )
 }
 
@@ -143,6 +209,7 @@ export function EndpointForm(props: { endpoint?: WebhookEndpoint; onSaved?: (e: 
         </Field>
         <EventPicker value={events} onChange={setEvents} />
         <ErrorNote error={submit.error} />
+        {isRefusedAddress(submit.error) && <LocalWebhooksHint />}
         <div>
           <button type="submit" disabled={submit.busy}>
             {editing ? 'Save endpoint' : 'Add endpoint'}
