@@ -40,6 +40,11 @@ export const ID_PREFIXES = {
   emailTemplate: 'etpl',
   emailEvent: 'eev',
   mailboxMessage: 'mbx',
+  emailList: 'lst',
+  emailSegment: 'seg',
+  campaign: 'cmp',
+  campaignSend: 'cms',
+  trackingEvent: 'etr',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -1,0 +1,94 @@
+import { type Selectable, sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { EmailSegmentsTable } from '../../db/schema-email.js'
+import { type PageParams, paginate } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { compileFilter } from '../contacts/bulk/search-filter.js'
+import { NEWEST_FIRST } from './email.schema-parts.js'
+
+export type SegmentRow = Omit<Selectable<EmailSegmentsTable>, 'org_id' | 'livemode'>
+const COLUMNS = ['id', 'name', 'description', 'filter', 'created_at', 'updated_at'] as const
+
+const scoped = (db: Executor, scope: TenantScope) =>
+  db.selectFrom('email_segments').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+
+export async function insertSegment(
+  db: Executor,
+  scope: TenantScope,
+  row: { id: string; name: string; description: string | null; filter: unknown },
+): Promise<SegmentRow> {
+  return db
+    .insertInto('email_segments')
+    .values({ ...row, filter: JSON.stringify(row.filter), org_id: scope.orgId, livemode: scope.livemode })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export function findSegment(db: Executor, scope: TenantScope, id: string): Promise<SegmentRow | undefined> {
+  return scoped(db, scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+export function findSegments(db: Executor, scope: TenantScope, ids: string[]): Promise<SegmentRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return scoped(db, scope).select(COLUMNS).where('id', 'in', ids).execute()
+}
+
+export function listSegments(db: Executor, scope: TenantScope, query: PageParams) {
+  return paginate(
+    scoped(db, scope),
+    (qb) => qb.select(COLUMNS),
+    sql<string>`id`,
+    { ...NEWEST_FIRST, expression: sql`created_at` },
+    query,
+  )
+}
+
+export function updateSegment(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  values: Partial<{ name: string; description: string | null; filter: unknown }>,
+): Promise<SegmentRow | undefined> {
+  const { filter, ...rest } = values
+  return db
+    .updateTable('email_segments')
+    .set({
+      ...rest,
+      ...(filter !== undefined ? { filter: JSON.stringify(filter) } : {}),
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+}
+
+export async function deleteSegment(db: Executor, scope: TenantScope, id: string): Promise<boolean> {
+  const row = await db
+    .deleteFrom('email_segments')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** How many contacts `filter` matches now, and how many of them a campaign would reach. */
+export async function countSegment(db: Executor, scope: TenantScope, filter: unknown) {
+  const row = await db
+    .selectFrom('contacts')
+    .leftJoin('email_subscriptions as s', 's.contact_id', 'contacts.id')
+    .where('contacts.org_id', '=', scope.orgId)
+    .where('contacts.livemode', '=', scope.livemode)
+    .where(compileFilter(scope, filter))
+    .select([
+      sql<number>`count(*)::int`.as('contacts'),
+      sql<number>`(count(*) filter (where contacts.email is not null and coalesce(s.status, 'subscribed') = 'subscribed'))::int`.as(
+        'members',
+      ),
+    ])
+    .executeTakeFirstOrThrow()
+  return row
+}
