@@ -1,5 +1,6 @@
+import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
-import { testApp } from '../harness.js'
+import { testApp, testDatabase } from '../harness.js'
 
 describe('list pagination', () => {
   async function withContacts(n: number) {
@@ -119,5 +120,38 @@ describe('hand-edited cursors', () => {
     const res = await h.api('GET', `/api/v1/contacts?sort=name&cursor=${cursor}`)
     expect(res.statusCode).toBe(200)
     expect(res.json().data.map((c: { name: string }) => c.name)).toEqual(['Bob', 'Cy'])
+  })
+})
+
+describe('totals and deep pages at scale', () => {
+  test('total is exact up to 10,000 matches, then 10,000 flagged as a lower bound', async () => {
+    const h = await testApp()
+    const db = (await testDatabase()).db
+    await sql`insert into contacts (id, org_id, livemode, name, email, status, source)
+      select 'c_cap' || g, ${h.org.id}, true, 'Capped ' || g, 'cap' || g || '@example.com',
+        case when g <= 10000 then 'lead' else 'customer' end, 'api'
+      from generate_series(1, 10001) g`.execute(db)
+    const all = (await h.api('GET', '/api/v1/contacts?limit=10')).json().pagination
+    expect(all).toMatchObject({ total: 10_000, total_is_exact: false, has_more: true })
+    const leads = (await h.api('GET', '/api/v1/contacts?limit=10&status=lead')).json().pagination
+    expect(leads).toMatchObject({ total: 10_000, total_is_exact: true })
+    const customers = (await h.api('GET', '/api/v1/contacts?status=customer')).json().pagination
+    expect(customers).toMatchObject({ total: 1, total_is_exact: true, has_more: false })
+    // The last reachable offset page and a cursor page both report the capped total.
+    const deep = (await h.api('GET', '/api/v1/contacts?limit=100&page=100')).json()
+    expect(deep.data).toHaveLength(100)
+    expect(deep.pagination).toMatchObject({ total: 10_000, total_is_exact: false, has_more: true })
+    const byCursor = (await h.api('GET', `/api/v1/contacts?limit=100&cursor=${deep.pagination.next_cursor}`)).json()
+    expect(byCursor.data).toHaveLength(1)
+    expect(byCursor.pagination).toMatchObject({ total: 10_000, total_is_exact: false, has_more: false })
+  })
+
+  test('offset paging past the first 10,000 items is a 400 invalid_query that points to the cursor', async () => {
+    const h = await testApp()
+    const res = await h.api('GET', '/api/v1/contacts?limit=50&page=201')
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error).toMatchObject({ code: 'invalid_query', details: [{ field: 'page' }] })
+    expect(res.json().error.message).toContain('cursor')
+    expect((await h.api('GET', '/api/v1/contacts?limit=50&page=200')).statusCode).toBe(200)
   })
 })

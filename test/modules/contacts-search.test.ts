@@ -44,7 +44,14 @@ describe('POST /api/v1/contacts/search', () => {
     })
     expect(res.statusCode).toBe(200)
     expect(names).toEqual(['Alan Turing'])
-    expect(res.json().pagination).toEqual({ page: 1, limit: 50, total: 1, has_more: false, next_cursor: null })
+    expect(res.json().pagination).toEqual({
+      page: 1,
+      limit: 50,
+      total: 1,
+      total_is_exact: true,
+      has_more: false,
+      next_cursor: null,
+    })
   })
 
   test('without a filter lists everything, sorted and paged with a cursor', async () => {
