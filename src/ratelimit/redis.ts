@@ -8,74 +8,84 @@ import {
   type RateLimitResult,
   type RateWindow,
   toResult,
-  windowKey,
 } from './limiter.js'
 
 /**
- * One atomic script counts a batch of requests. Each request has one or more windows (a minute, an
- * hour), each on the hash of its limited key ({i: window index, p: previous window's count, c:
- * current window's count}). For each request, in order, it rolls every window over and decides
- * each; the request is allowed only if every window fits it, and only then counted in all of them.
- * Two requests of one key in a batch are decided one after the other, exactly as two separate
- * scripts would decide them. The fit is `decide()`'s integer inequality, line for line, so the
- * script and the JavaScript that builds the answer agree exactly.
+ * One atomic script counts a batch of requests, each on the hash of its limited key. A request has
+ * one or more windows (a minute, an hour), all in that one hash: fields i, p, c (window index,
+ * previous window's count, current window's count) for the minute, the same names suffixed with
+ * `:<window ms>` for any other window. For each request, in order, it rolls every window over and
+ * decides each; the request is allowed only if every window fits it, and only then counted in all
+ * of them. So a request costs the same three commands (HMGET, HSET, PEXPIRE) whatever its number
+ * of windows. Two requests of one key in a batch are decided one after the other, exactly as two
+ * separate scripts would decide them. The fit is `decide()`'s integer inequality, line for line,
+ * so the script and the JavaScript that builds the answer agree exactly.
  *
  * "Now" is the Redis server's clock, so every API process agrees on the windows whatever its own
- * clock says. ARGV holds (window ms, limit, now ms, last) per key: `last` is 1 on a request's last
- * window. A now of 0 means the server's clock, anything else replaces it (tests only, to replay one
+ * clock says. ARGV holds, per key: the number of windows n, now ms, then n pairs (window ms,
+ * limit). A now of 0 means the server's clock, anything else replaces it (tests only, to replay one
  * sequence on both stores).
- * Returns {previous, current-before-this-request, now_ms, fits (1|0)} per key, flattened.
+ * Returns {previous, current-before-this-request, now_ms, fits (1|0)} per window, flattened.
  */
 const SLIDING_WINDOW_BATCH = `
 local server_now
 local out = {}
-local first = 1
-local group = {}
+local a = 1
 for k = 1, #KEYS do
-  local window = tonumber(ARGV[k * 4 - 3])
-  local limit = tonumber(ARGV[k * 4 - 2])
-  local now = tonumber(ARGV[k * 4 - 1])
-  if now == 0 then
+  local n = tonumber(ARGV[a])
+  local given_now = tonumber(ARGV[a + 1])
+  a = a + 2
+  if given_now == 0 then
     if not server_now then
       local t = redis.call('TIME')
       server_now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     end
-    now = server_now
+    given_now = server_now
   end
-  local index = math.floor(now / window)
-  local state = redis.call('HMGET', KEYS[k], 'i', 'p', 'c')
-  local stored = tonumber(state[1])
-  local prev, cur = 0, 0
-  if stored then
-    if stored > index then
-      index = stored
-      now = stored * window
-    end
-    if stored == index then
-      prev = tonumber(state[2])
-      cur = tonumber(state[3])
-    elseif stored == index - 1 then
-      prev = tonumber(state[3])
-    end
-  end
-  local elapsed = now - index * window
-  local fits = 0
-  if prev * (window - elapsed) + (cur + 1) * window <= limit * window then fits = 1 end
-  group[#group + 1] = {k, index, prev, cur, window, fits}
-  out[#out + 1] = prev
-  out[#out + 1] = cur
-  out[#out + 1] = now
-  out[#out + 1] = fits
-  if ARGV[k * 4] == '1' then
-    local all = 1
-    for _, g in ipairs(group) do if g[6] == 0 then all = 0 end end
-    if all == 1 then
-      for _, g in ipairs(group) do
-        redis.call('HSET', KEYS[g[1]], 'i', g[2], 'p', g[3], 'c', g[4] + 1)
-        redis.call('PEXPIRE', KEYS[g[1]], g[5] * 2 + 1000)
+  local all = 1
+  local writes = {}
+  local longest = 0
+  for j = 1, n do
+    local window = tonumber(ARGV[a])
+    local limit = tonumber(ARGV[a + 1])
+    a = a + 2
+    local suffix = ''
+    if window ~= 60000 then suffix = ':' .. window end
+    local now = given_now
+    local index = math.floor(now / window)
+    local state = redis.call('HMGET', KEYS[k], 'i' .. suffix, 'p' .. suffix, 'c' .. suffix)
+    local stored = tonumber(state[1])
+    local prev, cur = 0, 0
+    if stored then
+      if stored > index then
+        index = stored
+        now = stored * window
+      end
+      if stored == index then
+        prev = tonumber(state[2])
+        cur = tonumber(state[3])
+      elseif stored == index - 1 then
+        prev = tonumber(state[3])
       end
     end
-    group = {}
+    local elapsed = now - index * window
+    local fits = 0
+    if prev * (window - elapsed) + (cur + 1) * window <= limit * window then fits = 1 else all = 0 end
+    writes[#writes + 1] = 'i' .. suffix
+    writes[#writes + 1] = index
+    writes[#writes + 1] = 'p' .. suffix
+    writes[#writes + 1] = prev
+    writes[#writes + 1] = 'c' .. suffix
+    writes[#writes + 1] = cur + 1
+    if window > longest then longest = window end
+    out[#out + 1] = prev
+    out[#out + 1] = cur
+    out[#out + 1] = now
+    out[#out + 1] = fits
+  end
+  if all == 1 then
+    redis.call('HSET', KEYS[k], unpack(writes))
+    redis.call('PEXPIRE', KEYS[k], longest * 2 + 1000)
   end
 end
 return out
@@ -128,19 +138,10 @@ export function redisLimiter(redis: Redis, options: RedisLimiterOptions = {}): R
   }
 
   function send(batch: Pending[]) {
-    let keyCount = 0
-    for (const p of batch) keyCount += p.windows.length
-    const keysThenArgs: (string | number)[] = new Array(keyCount * 5)
-    let k = 0
+    const keysThenArgs: (string | number)[] = batch.map((p) => `rl:{${p.key}}`)
     for (const p of batch) {
-      for (const [j, w] of p.windows.entries()) {
-        keysThenArgs[k] = `rl:{${windowKey(p.key, w.windowMs)}}`
-        keysThenArgs[keyCount + k * 4] = w.windowMs
-        keysThenArgs[keyCount + k * 4 + 1] = w.limit
-        keysThenArgs[keyCount + k * 4 + 2] = p.nowMs
-        keysThenArgs[keyCount + k * 4 + 3] = j === p.windows.length - 1 ? 1 : 0
-        k++
-      }
+      keysThenArgs.push(p.windows.length, p.nowMs)
+      for (const w of p.windows) keysThenArgs.push(w.windowMs, w.limit)
     }
     let settled = false
     const failOpen = (err: unknown) => {
@@ -158,7 +159,7 @@ export function redisLimiter(redis: Redis, options: RedisLimiterOptions = {}): R
       // that is already waiting one poll phase to settle the race before timing out.
       setImmediate(() => failOpen(new Error(`rate-limit store timed out after ${timeoutMs} ms`)))
     }, timeoutMs)
-    run(keyCount, ...keysThenArgs).then((reply) => {
+    run(batch.length, ...keysThenArgs).then((reply) => {
       if (settled) return
       try {
         let at = 0

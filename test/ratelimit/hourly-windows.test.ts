@@ -105,8 +105,8 @@ describe('a minute and an hour window on one key', () => {
       // Five in the hour: the minute has room, the hour refuses, and neither counts the refusal.
       const [m2, h2] = await limiter.hitWindows(key, budget)
       expect(m2).toMatchObject({ allowed: false, remaining: 1, retryAfterSec: 0 })
-      expect(h2.allowed).toBe(false)
-      expect(h2.retryAfterSec).toBeGreaterThan(60)
+      expect(h2!.allowed).toBe(false)
+      expect(h2!.retryAfterSec).toBeGreaterThan(60)
       clock.advance(HOUR)
       expect((await limiter.hitWindows(key, budget)).map((r) => r.allowed)).toEqual([true, true])
     },
