@@ -89,7 +89,7 @@ afterAll(async () => {
 
 /** The example with its placeholders swapped (the hook URL only where the example has it). */
 function run(example: string, extra: Swaps = {}) {
-  const hook = example.includes(DOC_HOOK_URL) ? { [DOC_HOOK_URL]: receiver.url } : {}
+  const hook: Swaps = example.includes(DOC_HOOK_URL) ? { [DOC_HOOK_URL]: receiver.url } : {}
   return runCurl(example, { ...swaps, ...hook, ...extra })
 }
 
