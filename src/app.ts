@@ -7,9 +7,9 @@ import { assertScope, registerAuth } from './http/auth.js'
 import {
   ApiError,
   errorBody,
+  frameworkErrorHandler,
   handleClientError,
   handleError,
-  handleFrameworkError,
   MAX_PATH_PARAM_LENGTH,
 } from './http/errors.js'
 import { registerEtags } from './http/etag.js'
@@ -45,6 +45,7 @@ import { leadsModule } from './modules/leads/index.js'
 import { adminRoutes } from './modules/orgs/orgs.routes.js'
 import { OrgsService } from './modules/orgs/orgs.service.js'
 import { registerSarbacane } from './modules/sarbacane/index.js'
+import { sarbacaneErrorHandler } from './modules/sarbacane/sarbacane.errors.js'
 import { SarbacaneError } from './modules/sarbacane/sarbacane.schemas.js'
 import { schedulingModule } from './modules/scheduling/index.js'
 import { timelineModule } from './modules/timeline/index.js'
@@ -86,7 +87,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // Whatever fails before a route runs (bad percent-encoding, an over-long path parameter, an
     // unparseable or too-large request) is answered with the one documented error body.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    frameworkErrors: handleFrameworkError,
+    frameworkErrors: frameworkErrorHandler({ '/v1/': sarbacaneErrorHandler }),
     clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 

@@ -170,14 +170,22 @@ export function handleError(err: unknown, req: FastifyRequest, reply: FastifyRep
   return reply.code(apiError.statusCode).send(errorBody(apiError, req.id))
 }
 
+type ErrorHandler = (err: unknown, req: FastifyRequest, reply: FastifyReply) => unknown
+
 /**
  * Errors the router meets before any route is chosen (a path that is not valid percent-encoding, a
- * path parameter over `MAX_PATH_PARAM_LENGTH`): the same body and codes as every other error. No
- * `onRequest` hook has run for these requests, so the request id header is set here.
+ * path parameter over `MAX_PATH_PARAM_LENGTH`): the same body and codes as every other error, or,
+ * under a path prefix whose routes answer in another API's error body (`/v1`), that body, since
+ * no route's own error handler can see these requests. No `onRequest` hook has run for them, so the
+ * request id header is set here.
  */
-export function handleFrameworkError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
-  reply.header('x-request-id', req.id)
-  return handleError(err, req, reply)
+export function frameworkErrorHandler(dialects: Record<string, ErrorHandler> = {}): ErrorHandler {
+  const prefixes = Object.keys(dialects)
+  return (err, req, reply) => {
+    reply.header('x-request-id', req.id)
+    const prefix = prefixes.find((p) => req.url.startsWith(p))
+    return (prefix ? dialects[prefix]! : handleError)(err, req, reply)
+  }
 }
 
 /** Longest path parameter the router matches (ids are at most 64 characters, slugs 80). */

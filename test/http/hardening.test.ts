@@ -222,6 +222,17 @@ describe('answers made before a route runs use the envelope too', () => {
     })
   })
 
+  test('on /v1, whose routes answer in the Sarbacane body, router errors use that body too', async () => {
+    const h = await testApp()
+    for (const url of ['/v1/webhooks/%E0%A4%A', `/v1/forms/${'f'.repeat(200)}`]) {
+      const res = await h.app.inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBe(400)
+      const body = res.json()
+      expect(body, url).not.toHaveProperty('error')
+      expect(body, url).toMatchObject({ code: 'invalid_query', request_id: res.headers['x-request-id'] })
+    }
+  })
+
   test('an unknown route is a 404 route_not_found with the request id header', async () => {
     const h = await testApp()
     expectEnvelope(await h.api('GET', '/api/v1/nothing-here'), 'route_not_found')
