@@ -55,11 +55,25 @@ export const SarbacaneError = Type.Object(
 )
 export type SarbacaneError = Static<typeof SarbacaneError>
 
+/** The document's messages by status (API_KEY_UNAUTHORIZED is 400 on webhooks, 401 on forms). */
+const DOCUMENT_MESSAGES: Record<number, string[]> = {
+  400: ['API_KEY_UNAUTHORIZED'],
+  401: ['NEED_ACCOUNT_ID', 'NEED_API_KEY', 'API_KEY_UNAUTHORIZED'],
+  500: ['INTERNAL_SERVER_ERROR'],
+}
+
 /** The error statuses every /v1 route documents, each with the /v1 error body (a shared schema). */
 export function sarbacaneErrors(hasBody: boolean): Record<number, TSchema> {
-  const statuses = [400, 401, 403, 404, ...(hasBody ? [413, 415, 422] : []), 429, 500]
+  const statuses = [400, 401, 403, 404, ...(hasBody ? [409, 413, 415, 422] : []), 429, 500]
   return Object.fromEntries(
-    statuses.map((s) => [s, { $ref: 'SarbacaneError#', description: `Error (${s}): the /v1 error body` } as TSchema]),
+    statuses.map((status) => {
+      const codes = Object.entries(ERROR_STATUS)
+        .filter(([, s]) => s === status)
+        .map(([c]) => `\`${c}\``)
+      const messages = (DOCUMENT_MESSAGES[status] ?? []).map((m) => `\`${m}\``)
+      const description = `Error, in the /v1 body: ${[...messages, ...codes].join(', ')}`
+      return [status, { $ref: 'SarbacaneError#', description } as TSchema]
+    }),
   )
 }
 
