@@ -250,6 +250,28 @@ describe('POST /api/v1/imports', () => {
     expect(await contactEmails(h)).toHaveLength(1500)
   })
 
+  test('a graceful stop gives the job back after the batch in flight, and the next claim resumes it uncounted', async () => {
+    const clock = handClock()
+    const h = await testApp({ clock })
+    const created = (await upload(h, `name,email\n${rowsOf(1200)}\n`)).json()
+    const stopping = new AbortController()
+    stopping.abort()
+    expect((await runNext(h, clock, 'wi_a', { signal: stopping.signal }))?.outcome).toBe('released')
+    const row = await h.deps.db.selectFrom('imports').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      status: 'running',
+      rows_read: 500,
+      attempts: 0,
+      leased_by: null,
+      lease_expires_at: null,
+    })
+    // Due again at once: no lease to wait out.
+    const next = await runNext(h, clock, 'wi_b')
+    expect(next?.job).toMatchObject({ rows_read: 500, attempts: 1 })
+    expect(next?.outcome).toBe('completed')
+    expect(await contactEmails(h)).toHaveLength(1200)
+  })
+
   test('a job whose workers keep dying fails cleanly after 3 claims, keeping what was written', async () => {
     const clock = handClock()
     const h = await testApp({ clock })

@@ -44,6 +44,7 @@ export interface RunControl {
 export type RunOutcome = 'completed' | 'failed' | 'released' | 'abandoned' | 'lost'
 
 class LeaseLost extends Error {}
+class StopRequested extends Error {}
 
 /** The stored file, read back one chunk at a time. */
 function storedFile(db: Db, importId: string): Readable {
@@ -83,8 +84,9 @@ export async function runClaimedImport(
     const mapping = parseMapping(job.mapping ?? undefined)
     if (job.rows_total === null) {
       const rowsTotal = await checkCsv(storedFile(db, job.id), mapping, {
-        everyRecords: 50_000,
+        everyRecords: 10_000,
         beat: async () => {
+          if (control.signal?.aborted) throw new StopRequested()
           if (!(await renewLease(db, job.id, workerId, leaseUntil()))) throw new LeaseLost()
         },
       })
@@ -122,6 +124,10 @@ export async function runClaimedImport(
     return await finish(opts, job, workerId, { status: 'completed', error: null })
   } catch (err) {
     if (err instanceof LeaseLost) return 'lost'
+    if (err instanceof StopRequested) {
+      await releaseImport(db, job.id, workerId)
+      return 'released'
+    }
     if (err instanceof ApiError) return finish(opts, job, workerId, { status: 'failed', error: err.message })
     // A database error: the lease runs out and a worker tries again (counted against the job).
     opts.log.error({ err, import_id: job.id }, 'import batch failed; the job will be retried')
