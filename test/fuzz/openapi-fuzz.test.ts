@@ -177,8 +177,9 @@ function problemWith(res: Answer, op: Operation): string | undefined {
   }
   const documented = op.errorSchemas[String(res.statusCode)]
   if (documented && documented !== 'Error') {
-    const valid = componentsAjv.validate({ $ref: `openapi#/components/schemas/${documented}` }, body)
-    return valid ? undefined : `not the documented ${documented} body`
+    const schema = typeof documented === 'string' ? { $ref: `openapi#/components/schemas/${documented}` } : documented
+    const valid = componentsAjv.validate(schema, body)
+    return valid ? undefined : `not the documented ${typeof documented === 'string' ? documented : 'error'} body`
   }
   const e = body.error
   if (!e || Object.keys(body).length !== 1) return 'no error envelope'

@@ -15,8 +15,11 @@ export interface Operation {
   /** Dotted paths of the body's fields, from its schema and its example (nested objects included). */
   fields: string[][]
   auth: 'key' | 'admin' | 'publishable' | 'none'
-  /** The component each documented error status refers to (`Error`, or a compatible API's own body). */
-  errorSchemas: Record<string, string>
+  /**
+   * The body each documented error status has: `Error` (the envelope), another component's name, or
+   * an inline schema (a compatible API's own body, as on `/v1` and `POST /api/v1/form_responses`).
+   */
+  errorSchemas: Record<string, string | Json>
   /** A success is a stream that does not end (server-sent events): sent over a socket, not inject. */
   streams: boolean
 }
@@ -66,12 +69,13 @@ function loopbackUrls(value: unknown): unknown {
   return value
 }
 
-function errorSchemasOf(op: Json): Record<string, string> {
-  const found: Record<string, string> = {}
+function errorSchemasOf(op: Json): Record<string, string | Json> {
+  const found: Record<string, string | Json> = {}
   for (const [status, response] of Object.entries((op.responses as Record<string, Json> | undefined) ?? {})) {
     const content = (response.content as Record<string, Json> | undefined)?.['application/json']
-    const ref = (content?.schema as Json | undefined)?.$ref
-    if (Number(status) >= 400 && typeof ref === 'string') found[status] = ref.split('/').pop()!
+    const schema = content?.schema as Json | undefined
+    if (Number(status) < 400 || !schema) continue
+    found[status] = typeof schema.$ref === 'string' ? schema.$ref.split('/').pop()! : schema
   }
   return found
 }
