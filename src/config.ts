@@ -97,6 +97,10 @@ export interface Config {
     retryScheduleSec: number[]
     /** RAPPORT_EMAIL_FROM: the from-address of Rapport's own messages for organizations without a default sender. Default `Rapport <no-reply@rapport.localhost>`. */
     from: { email: string; name: string | null }
+    /** RAPPORT_CAMPAIGN_RATE: campaign messages queued per second, all organizations together. Default 200. */
+    campaignRatePerSec: number
+    /** RAPPORT_CAMPAIGN_ORG_RATE: campaign messages queued per second for one organization. Default 100. */
+    campaignOrgRatePerSec: number
   }
 }
 
@@ -377,6 +381,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         [60, 300, 1800, 7200, 21600],
       ),
       from: parseFromAddress(env.RAPPORT_EMAIL_FROM),
+      campaignRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_RATE', 200),
+      campaignOrgRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_ORG_RATE', 100),
     },
   }
 }

@@ -3,6 +3,7 @@ import { startWorker as startDeliveryWorker } from '../delivery/worker.js'
 import type { Deps } from '../deps.js'
 import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
 import { startEmailWorker } from '../modules/email/emails.worker.js'
+import { campaignRunnerFor } from '../modules/email/index.js'
 import { startImportWorker } from '../modules/imports/import-worker.js'
 
 export interface RunningWorker {
@@ -33,6 +34,7 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     log,
     listen: deps.listen,
     retryScheduleSec: deps.config.email.retryScheduleSec,
+    campaigns: campaignRunnerFor(deps, log),
   })
   const importWorker = await startImportWorker({
     db: deps.db,

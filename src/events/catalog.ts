@@ -382,12 +382,31 @@ export const EVENT_CATALOG = {
   'invoice.sent': { ...invoiceEvent('was sent', 'sent_at'), aliases: ['invoice_sent'] },
   'invoice.paid': { ...invoiceEvent('was paid', 'paid_at'), aliases: ['invoice_paid'] },
   'invoice.voided': invoiceEvent('was voided (kept for the record, never payable)', 'voided_at'),
-  'campaign.completed': {
-    description: 'An email campaign finished sending',
+  'campaign.started': {
+    description: 'An email campaign started sending: its send ledger (one row per recipient) was written',
     data: Type.Object({
       id: id('cmp_01jd3k8m2x7q9v4b6n5t0w1y2z'),
-      name: Type.String({ description: 'Campaign name' }),
-      sent: Type.Integer({ description: 'Emails sent' }),
+      name: Type.String({ description: 'Campaign name', examples: ['March news'] }),
+      recipients: Type.Integer({ description: 'Rows of the send ledger, skipped ones included', examples: [1200] }),
+      skipped: Type.Integer({ description: 'Recipients skipped (unsubscribed, bounced, complained)', examples: [17] }),
+    }),
+  },
+  'campaign.paused': {
+    description: 'An email campaign was paused: nothing more is queued until it is resumed',
+    data: Type.Object({
+      id: id('cmp_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      name: Type.String({ description: 'Campaign name', examples: ['March news'] }),
+      sent: Type.Integer({ description: 'Emails sent so far', examples: [600] }),
+      pending: Type.Integer({ description: 'Recipients not sent yet', examples: [583] }),
+    }),
+  },
+  'campaign.completed': {
+    description: 'An email campaign finished sending: no recipient is left pending (fires once per completion)',
+    data: Type.Object({
+      id: id('cmp_01jd3k8m2x7q9v4b6n5t0w1y2z'),
+      name: Type.String({ description: 'Campaign name', examples: ['March news'] }),
+      sent: Type.Integer({ description: 'Emails sent', examples: [1180] }),
+      failed: Type.Integer({ description: 'Emails that could not be sent', examples: [3] }),
     }),
   },
   'email.sent': emailEvent(

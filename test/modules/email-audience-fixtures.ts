@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 import { type EmailWorker, startEmailWorker } from '../../src/modules/email/emails.worker.js'
+import { campaignRunnerFor } from '../../src/modules/email/index.js'
 import { type TestApp, testApp } from '../harness.js'
 import { startSmtpSink } from './email-sink.js'
 
@@ -25,6 +26,8 @@ export async function emailApp(cleanups: (() => Promise<void>)[], env: Record<st
       retryScheduleSec: h.deps.config.email.retryScheduleSec,
       pollMs: 50,
       orgIds: [h.org.id],
+      campaigns: campaignRunnerFor(h.deps, h.app.log, [h.org.id]),
+      campaignTickMs: 50,
       ...opts,
     })
     cleanups.push(() => w.stop(2000))

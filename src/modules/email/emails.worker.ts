@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../../db/schema.js'
+import type { CampaignRunner } from './campaign-runner.js'
 import { composeMessage } from './compose.js'
 import type { EmailRow } from './emails.repo.js'
 import { mailboxTransport } from './mailbox.transport.js'
@@ -23,6 +24,10 @@ export interface EmailWorkerOptions {
   leaseMs?: number
   /** Only send messages of these organizations (a worker dedicated to large tenants). Default: all. */
   orgIds?: readonly string[]
+  /** Moves campaigns forward (starts due ones, queues their ledger within the rates). Absent: campaigns wait for a worker that has one. */
+  campaigns?: CampaignRunner
+  /** Time between campaign ticks. Default 200 ms. */
+  campaignTickMs?: number
 }
 
 export interface EmailWorker {
@@ -110,7 +115,23 @@ export async function startEmailWorker(opts: EmailWorkerOptions): Promise<EmailW
     }
   }
 
+  /** Campaign ticks run beside the send loop; what they queue wakes it. */
+  async function campaignLoop(runner: CampaignRunner) {
+    const tickMs = opts.campaignTickMs ?? 200
+    while (running) {
+      let queued = 0
+      try {
+        queued = await runner.tick()
+      } catch (err) {
+        log.error({ err }, 'campaign tick failed')
+      }
+      if (queued > 0) wake()
+      if (running) await new Promise((r) => setTimeout(r, tickMs))
+    }
+  }
+
   const looping = loop()
+  const campaignLooping = opts.campaigns ? campaignLoop(opts.campaigns) : Promise.resolve()
   log.info({ worker_id: id, concurrency, transport: opts.mailer.kind }, 'email worker started')
   return {
     id,
@@ -119,6 +140,7 @@ export async function startEmailWorker(opts: EmailWorkerOptions): Promise<EmailW
       running = false
       wake()
       await looping
+      await campaignLooping
       await unlisten?.()
       const finished = await Promise.race([
         Promise.all(inFlight.values()).then(() => true),

@@ -1,6 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
 import type { Deps } from '../../deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
+import { CampaignComposer } from './campaign-message.js'
+import { CampaignRunner } from './campaign-runner.js'
+import { campaignsRoutes } from './campaigns.routes.js'
+import { CampaignsService } from './campaigns.service.js'
 import { confirmRoutes } from './confirm.routes.js'
 import { emailsRoutes } from './emails.routes.js'
 import { EmailsService } from './emails.service.js'
@@ -26,10 +30,29 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(emailsRoutes(new EmailsService(deps.db, templates)))
     await app.register(templatesRoutes(templates))
     await app.register(emailSettingsRoutes(new EmailSettingsService(deps.db, deps.mailer.kind)))
-    const links = new LinkSigner(() => emailLinkKey(loadMasterKey(deps.config.masterKey, deps.config.dataDir)))
+    const links = emailLinks(deps)
     const lists = new ListsService(deps.db, links, deps.publicUrl, deps.config.email.from)
     await app.register(listsRoutes(lists, new SubscriptionsService(deps.db)))
     await app.register(segmentsRoutes(new SegmentsService(deps.db)))
     await app.register(confirmRoutes(deps.db, links))
+    await app.register(campaignsRoutes(new CampaignsService(deps.db, new CampaignComposer(links, deps.publicUrl))))
   }
+}
+
+/** The signer of links in emails (confirmation, unsubscribe, tracking), keyed from the master key. */
+export function emailLinks(deps: Deps): LinkSigner {
+  return new LinkSigner(() => emailLinkKey(loadMasterKey(deps.config.masterKey, deps.config.dataDir)))
+}
+
+/** What the worker role runs to move campaigns forward (see campaign-runner.ts). */
+export function campaignRunnerFor(deps: Deps, log: FastifyBaseLogger, orgIds?: readonly string[]): CampaignRunner {
+  return new CampaignRunner(deps.db, new CampaignComposer(emailLinks(deps), deps.publicUrl), {
+    rates: {
+      perSecond: deps.config.email.campaignRatePerSec,
+      perOrgPerSecond: deps.config.email.campaignOrgRatePerSec,
+    },
+    fallbackFrom: deps.config.email.from,
+    log,
+    ...(orgIds ? { orgIds } : {}),
+  })
 }

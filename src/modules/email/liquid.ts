@@ -53,3 +53,28 @@ export async function renderTemplate(
   }
   return out
 }
+
+/** Parses `source` once for many renders (a campaign batch); same limits and errors as renderTemplate. */
+export function compileTemplate(
+  source: string,
+  kind: 'html' | 'text',
+): (variables: Record<string, unknown>) => Promise<string> {
+  const engine = engineFor(kind)
+  let parsed: ReturnType<typeof engine.parse>
+  try {
+    parsed = engine.parse(source)
+  } catch (err) {
+    throw new TemplateError(err instanceof LiquidError ? err.message : String(err))
+  }
+  return async (variables) => {
+    let out: string
+    try {
+      out = await engine.render(parsed, variables)
+    } catch (err) {
+      throw new TemplateError(err instanceof LiquidError ? err.message : String(err))
+    }
+    if (out.length > MAX_RENDERED_CHARS)
+      throw new TemplateError(`renders to more than ${MAX_RENDERED_CHARS} characters`)
+    return out
+  }
+}

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
 import { emit } from '../../events/emit.js'
+import { completeIfDone, recordLedgerOutcome } from './campaign-ledger.repo.js'
 import { type EmailRow, insertEmailEvent } from './emails.repo.js'
 
 /** The channel that wakes email workers after a message is queued (PostgreSQL LISTEN/NOTIFY). */
@@ -53,7 +54,7 @@ const eventData = (email: EmailRow, occurredAt: Date) => ({
   id: email.id,
   email: email.to_email,
   contact_id: email.contact_id,
-  campaign_id: null,
+  campaign_id: email.campaign_id,
   occurred_at: occurredAt.toISOString(),
 })
 
@@ -103,6 +104,13 @@ export async function recordSend(db: Db, workerId: string, email: EmailRow, reco
     }
     if (!updated) return false
     const scope = { orgId: email.org_id, livemode: email.livemode }
+    if (email.campaign_send_id && record.kind !== 'deferred') {
+      await recordLedgerOutcome(
+        tx,
+        email.campaign_send_id,
+        record.kind === 'failed' ? 'failed' : record.isDelivered ? 'delivered' : 'sent',
+      )
+    }
     if (record.kind === 'sent') {
       await insertEmailEvent(tx, email.id, 'sent', record.transport === 'mailbox' ? record.response : null)
       await emit(tx, scope, 'email.sent', eventData(email, now))
@@ -112,6 +120,10 @@ export async function recordSend(db: Db, workerId: string, email: EmailRow, reco
       }
     } else {
       await insertEmailEvent(tx, email.id, record.kind, record.error)
+    }
+    // After the events of the message: `campaign.completed` comes after the last `email.sent`.
+    if (email.campaign_id && email.campaign_send_id && record.kind !== 'deferred') {
+      await completeIfDone(tx, email.campaign_id)
     }
     return true
   })

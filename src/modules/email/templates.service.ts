@@ -56,7 +56,7 @@ interface Parts {
 /** The person a preview without a contact is rendered for. */
 const SAMPLE_CONTACT = { name: 'Jane Doe', email: 'jane@example.com' }
 
-function contactVariables(c: {
+export function contactVariables(c: {
   id?: string
   name: string | null
   email: string | null

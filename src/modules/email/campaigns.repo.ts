@@ -1,0 +1,149 @@
+import { type Selectable, sql } from 'kysely'
+import type { Executor } from '../../db/schema.js'
+import type { CampaignStatus, EmailCampaignsTable } from '../../db/schema-email.js'
+import { type PageParams, paginate } from '../../http/pagination.js'
+import type { TenantScope } from '../api-keys/principal.js'
+import { NEWEST_FIRST } from './email.schema-parts.js'
+
+export type CampaignRow = Selectable<EmailCampaignsTable>
+type Writable = Partial<
+  Pick<
+    CampaignRow,
+    | 'name'
+    | 'subject'
+    | 'html'
+    | 'text'
+    | 'template_id'
+    | 'sender_id'
+    | 'list_ids'
+    | 'segment_ids'
+    | 'track_opens'
+    | 'track_clicks'
+    | 'status'
+    | 'scheduled_at'
+    | 'started_at'
+    | 'paused_at'
+    | 'cancelled_at'
+    | 'completed_at'
+  >
+>
+
+const scoped = (db: Executor, scope: TenantScope) =>
+  db.selectFrom('email_campaigns').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+
+export async function insertCampaign(db: Executor, scope: TenantScope, row: Writable & { id: string; name: string }) {
+  return db
+    .insertInto('email_campaigns')
+    .values({ subject: '', ...row, org_id: scope.orgId, livemode: scope.livemode })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export function findCampaign(db: Executor, scope: TenantScope, id: string, lock = false) {
+  const q = scoped(db, scope).selectAll().where('id', '=', id)
+  return (lock ? q.forUpdate() : q).executeTakeFirst()
+}
+
+export function listCampaigns(db: Executor, scope: TenantScope, query: PageParams & { status?: CampaignStatus }) {
+  let base = scoped(db, scope)
+  if (query.status) base = base.where('status', '=', query.status)
+  return paginate(
+    base,
+    (qb) => qb.selectAll(),
+    sql<string>`id`,
+    { ...NEWEST_FIRST, expression: sql`created_at` },
+    query,
+  )
+}
+
+/** Changes a campaign; with `fromStatuses`, only while it is in one of them (undefined otherwise). */
+export function updateCampaign(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  values: Writable,
+  fromStatuses?: CampaignStatus[],
+) {
+  let q = db
+    .updateTable('email_campaigns')
+    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+  if (fromStatuses) q = q.where('status', 'in', fromStatuses)
+  return q.returningAll().executeTakeFirst()
+}
+
+export function deleteCampaign(db: Executor, scope: TenantScope, id: string) {
+  return db
+    .deleteFrom('email_campaigns')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .returning('id')
+    .executeTakeFirst()
+}
+
+export interface CampaignCounts {
+  byStatus: Record<string, number>
+  skippedByReason: Record<string, number>
+  opens: number
+  humanOpens: number
+  uniqueOpens: number
+  uniqueHumanOpens: number
+  clicks: number
+  humanClicks: number
+  uniqueClicks: number
+}
+
+/** The ledger's counts for some campaigns, in two grouped reads. */
+export async function campaignCounts(db: Executor, ids: string[]): Promise<Map<string, CampaignCounts>> {
+  const out = new Map<string, CampaignCounts>()
+  if (ids.length === 0) return out
+  const rows = await db
+    .selectFrom('email_campaign_sends')
+    .select([
+      'campaign_id',
+      'status',
+      'skip_reason',
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`coalesce(sum(open_count), 0)::int`.as('opens'),
+      sql<number>`coalesce(sum(human_open_count), 0)::int`.as('human_opens'),
+      sql<number>`(count(*) filter (where open_count > 0))::int`.as('unique_opens'),
+      sql<number>`(count(*) filter (where human_open_count > 0))::int`.as('unique_human_opens'),
+      sql<number>`coalesce(sum(click_count), 0)::int`.as('clicks'),
+      sql<number>`coalesce(sum(human_click_count), 0)::int`.as('human_clicks'),
+      sql<number>`(count(*) filter (where click_count > 0))::int`.as('unique_clicks'),
+    ])
+    .where('campaign_id', 'in', ids)
+    .groupBy(['campaign_id', 'status', 'skip_reason'])
+    .execute()
+  for (const r of rows) {
+    let c = out.get(r.campaign_id)
+    if (!c) {
+      c = {
+        byStatus: {},
+        skippedByReason: {},
+        opens: 0,
+        humanOpens: 0,
+        uniqueOpens: 0,
+        uniqueHumanOpens: 0,
+        clicks: 0,
+        humanClicks: 0,
+        uniqueClicks: 0,
+      }
+      out.set(r.campaign_id, c)
+    }
+    c.byStatus[r.status] = (c.byStatus[r.status] ?? 0) + r.n
+    if (r.status === 'skipped') c.skippedByReason[r.skip_reason ?? 'other'] = r.n
+    c.opens += r.opens
+    c.humanOpens += r.human_opens
+    c.uniqueOpens += r.unique_opens
+    c.uniqueHumanOpens += r.unique_human_opens
+    c.clicks += r.clicks
+    c.humanClicks += r.human_clicks
+    c.uniqueClicks += r.unique_clicks
+  }
+  return out
+}
