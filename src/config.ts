@@ -34,6 +34,12 @@ export interface Config {
   databaseUrl: string | undefined
   /** RAPPORT_DB_PREPARED_STATEMENTS=off: send every statement unnamed (for poolers that cannot keep named statements). Default on. */
   dbPreparedStatements: boolean
+  /**
+   * RAPPORT_WORKER_THREAD=off: `rapport start` runs the background worker on the API's own event
+   * loop and pool. Default on with DATABASE_URL (the worker gets a thread and connections of its
+   * own); the embedded database always runs it in-process.
+   */
+  workerThread: boolean
   /** RAPPORT_DATA_DIR: where the embedded database and generated files live. Default ./.rapport. */
   dataDir: string
   /** REDIS_URL: Redis for rate-limit counters shared by every API process. Unset: in-memory counters. */
@@ -291,18 +297,6 @@ function parseLogFormat(value: string | undefined): Config['logFormat'] {
   throw new ConfigError(`RAPPORT_LOG_FORMAT: "${value}" is not auto, pretty or json`)
 }
 
-/** RAPPORT_SMTP_URL: an smtp: or smtps: URL (nodemailer's connection URL, query options allowed). */
-export function parseSmtpUrl(value: string | undefined): string | undefined {
-  const raw = value?.trim()
-  if (!raw) return undefined
-  if (!/^smtps?:\/\/[^/]/i.test(raw) || !URL.canParse(raw)) {
-    throw new ConfigError(
-      'RAPPORT_SMTP_URL is not an smtp:// or smtps:// URL (example: smtp://user:pass@mail.example.com:587)',
-    )
-  }
-  return raw
-}
-
 /** RAPPORT_PUBLIC_URL: an http(s) origin with an optional path prefix; stored without a trailing slash. */
 export function parsePublicUrl(value: string | undefined): string | undefined {
   const raw = value?.trim()
@@ -319,6 +313,18 @@ export function parsePublicUrl(value: string | undefined): string | undefined {
     )
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+/** RAPPORT_SMTP_URL: an smtp: or smtps: URL (nodemailer's connection URL, query options allowed). */
+export function parseSmtpUrl(value: string | undefined): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  if (!/^smtps?:\/\/[^/]/i.test(raw) || !URL.canParse(raw)) {
+    throw new ConfigError(
+      'RAPPORT_SMTP_URL is not an smtp:// or smtps:// URL (example: smtp://user:pass@mail.example.com:587)',
+    )
+  }
+  return raw
 }
 
 /** RAPPORT_EMAIL_FROM: `address` or `Name <address>`. */
@@ -344,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsePublicUrl(env.RAPPORT_PUBLIC_URL),
     databaseUrl: env.DATABASE_URL || undefined,
     dbPreparedStatements: !['off', '0', 'false'].includes(env.RAPPORT_DB_PREPARED_STATEMENTS ?? ''),
+    workerThread: !['off', '0', 'false'].includes(env.RAPPORT_WORKER_THREAD ?? ''),
     dataDir: path.resolve(env.RAPPORT_DATA_DIR || '.rapport'),
     redisUrl: env.REDIS_URL || undefined,
     adminToken: env.RAPPORT_ADMIN_TOKEN || undefined,

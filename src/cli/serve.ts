@@ -18,6 +18,7 @@ import { logSettings } from './logging.js'
 import { CliError } from './output.js'
 import type { ServerRole } from './parse-command.js'
 import { startWorker } from './worker-role.js'
+import { startWorkerThread } from './worker-thread.js'
 
 /** Past this, a shutdown that has not finished draining gives up and exits 1. */
 const GRACE_MS = 10_000
@@ -51,7 +52,9 @@ export async function serve(role: ServerRole, config: Config): Promise<void> {
       )
     }
     if (role !== 'api') {
-      const worker = await startWorker(deps, log)
+      // `start` on PostgreSQL: the worker on a thread of its own, so a busy API cannot starve it.
+      const ownThread = role === 'start' && config.workerThread && deps.dbEngine === 'postgres'
+      const worker = ownThread ? await startWorkerThread(config, log) : await startWorker(deps, log)
       closers.push(() => worker.stop())
     }
     let url: string | undefined
