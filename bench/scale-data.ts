@@ -47,6 +47,22 @@ export async function seedAudit(db: Db, orgId: string, from: number, to: number)
     from generate_series(${from}::int, ${to}::int) g`.execute(db)
 }
 
+/**
+ * Runs a bulk load with the table's secondary indexes dropped, then builds them again from their
+ * own definitions (`pg_indexes`): building an index once by sorting takes a fraction of the time of
+ * updating it row by row (the trigram GIN index most of all). Indexes behind constraints stay.
+ */
+export async function withIndexesRebuilt(db: Db, table: string, load: () => Promise<void>): Promise<void> {
+  const indexes = await sql<{ indexname: string; indexdef: string }>`
+    select indexname, indexdef from pg_indexes i
+    where schemaname = 'public' and tablename = ${table}
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(db)
+  for (const i of indexes.rows) await sql`drop index ${sql.id(i.indexname)}`.execute(db)
+  await load()
+  await sql`set maintenance_work_mem = '128MB'`.execute(db)
+  for (const i of indexes.rows) await sql.raw(i.indexdef).execute(db)
+}
+
 /** What autovacuum would do after a bulk load: statistics, and the trigram index's pending list merged. */
 export async function settle(db: Db, tables: string[]): Promise<void> {
   for (const table of tables) await sql`vacuum analyze ${sql.table(table)}`.execute(db)

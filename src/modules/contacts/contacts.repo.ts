@@ -121,12 +121,23 @@ export const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 
 export async function listContacts(db: Executor, scope: TenantScope, query: ContactListQuery & PageParams) {
   let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-  if (query.email !== undefined) q = q.where(sql<boolean>`lower(email) = lower(${query.email})`)
+  // Both lookups run first so that the planner sees values, not subqueries: an email is unique in
+  // the organization (a key lookup; as `lower(email) = …` the planner guessed 0.5% of the rows and
+  // read 1M contacts in list order, 3.3 s), and a tag's frequency is in the column's statistics.
+  if (query.email !== undefined) {
+    const id = await findContactIdBy(db, scope, 'email', query.email)
+    q = id === undefined ? q.where(sql<boolean>`false`) : q.where('id', '=', id)
+  }
   if (query.tag !== undefined) {
     // Tags are stored as the organization spells them; match the given name case-insensitively.
-    q = q.where(
-      sql<boolean>`tags @> array[(select t.name from tags t where t.org_id = ${scope.orgId} and t.livemode = ${scope.livemode} and lower(t.name) = lower(${query.tag}))]::text[]`,
-    )
+    const tag = await db
+      .selectFrom('tags')
+      .select('name')
+      .where('org_id', '=', scope.orgId)
+      .where('livemode', '=', scope.livemode)
+      .where(sql<boolean>`lower(name) = lower(${query.tag})`)
+      .executeTakeFirst()
+    q = tag === undefined ? q.where(sql<boolean>`false`) : q.where(sql<boolean>`tags @> array[${tag.name}]::text[]`)
   }
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.source !== undefined) q = q.where('source', '=', query.source)
