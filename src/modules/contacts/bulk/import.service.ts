@@ -38,6 +38,7 @@ export class ContactsImportService {
     await checkCsv(readCsv(csv), mapping)
     const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], errors_truncated: false }
     for await (const batch of readImportBatches(readCsv(csv), mapping)) {
+      if (signal?.aborted) break
       const written = await inTransaction(this.db, (tx) => writeImportBatch(tx, principal, batch))
       result.imported += written.created
       result.updated += written.updated
@@ -45,7 +46,6 @@ export class ContactsImportService {
       const room = IMPORT_MAX_ERRORS - result.errors.length
       result.errors.push(...written.errors.slice(0, room))
       if (written.errors.length > room) result.errors_truncated = true
-      if (signal?.aborted) break
       await yieldToOthers()
     }
     if (result.imported + result.updated > 0 || !signal?.aborted) {
