@@ -93,7 +93,10 @@ describe.skipIf(!reachable)(title, () => {
       }
       for (const s of servers) {
         await stop(s.child)
-        expect(await s.exited).toEqual({ code: 0, signal: null })
+        expect(await s.exited, `${s.stdout().split('\n').slice(-8).join('\n')}\n${s.stderr()}`).toEqual({
+          code: 0,
+          signal: null,
+        })
       }
     } finally {
       for (const s of servers) await stop(s.child, 'SIGKILL')
@@ -111,7 +114,8 @@ describe.skipIf(!reachable)(title, () => {
   test('a worker connects, starts webhook delivery, and stops on SIGTERM with exit code 0', async () => {
     const worker = spawnRapport(['worker'], { DATABASE_URL: await freshDatabase() })
     const started = await worker.waitForLog((l) => l.role === 'worker')
-    expect(started.msg).toMatch(/^Rapport worker running \(database: postgres at .+\/rapport_cli_\w+\)$/)
+    expect(started.msg).toMatch(/^Rapport worker running\n {2}Database {3}postgres at .+\/rapport_cli_\w+$/)
+    expect(started).toMatchObject({ engine: 'postgres' })
     expect(worker.stdout()).toContain('webhook worker started')
     await stop(worker.child)
     expect(worker.stdout()).toContain('webhook worker stopped')
