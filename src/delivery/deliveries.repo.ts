@@ -179,9 +179,23 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
   })
 }
 
-/** Deletes deliveries (and, by cascade, their attempts) older than `days`. */
+/**
+ * Deletes deliveries (and, by cascade, their attempts) older than `days`, in batches of 1,000,
+ * oldest first through the `created_at` index: each statement reads one index range of the
+ * expired head, whatever the table's size, and holds its locks briefly.
+ */
 export async function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
-  const result =
-    await sql`delete from webhook_deliveries where created_at < now() - make_interval(days => ${days})`.execute(db)
-  return Number(result.numAffectedRows ?? 0)
+  let total = 0
+  for (;;) {
+    const result = await sql`
+      delete from webhook_deliveries where id = any(array(
+        select id from webhook_deliveries
+        where created_at < now() - make_interval(days => ${days})
+        order by created_at
+        limit 1000
+      ))`.execute(db)
+    const n = Number(result.numAffectedRows ?? 0)
+    total += n
+    if (n < 1000) return total
+  }
 }
