@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { PLANS } from '../../config.js'
-import { ApiKey } from '../api-keys/api-keys.schemas.js'
 import { OwnerInput, SignInLink } from '../accounts/sign-in-links.schemas.js'
+import { ApiKey } from '../api-keys/api-keys.schemas.js'
 
 export const PlanSchema = Type.Enum([...PLANS], {
   description: 'Billing plan: it caps key scopes and rate limits',

@@ -2,10 +2,10 @@ import type { Plan } from '../../config.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { ApiError } from '../../http/errors.js'
 import { newId } from '../../lib/ids.js'
+import type { SignInLinks } from '../accounts/sign-in-links.service.js'
 import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
 import { insertDefaultPipeline } from '../pipelines/pipelines.repo.js'
 import { findOrg, insertOrg, listOrgs, type OrgRow, updateOrg } from './orgs.repo.js'
-import type { SignInLinks } from '../accounts/sign-in-links.service.js'
 import type { Org, OrgCreate, OrgCreated, OrgUpdate } from './orgs.schemas.js'
 
 export function toOrg(row: OrgRow): Org {
