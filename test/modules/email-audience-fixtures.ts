@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import type { Clock } from '../../src/lib/clock.js'
 import { type EmailWorker, startEmailWorker } from '../../src/modules/email/emails.worker.js'
 import { campaignRunnerFor } from '../../src/modules/email/index.js'
 import { type TestApp, testApp } from '../harness.js'
@@ -8,11 +9,12 @@ import { startSmtpSink } from './email-sink.js'
  * An app sending through a loopback SMTP sink, with a default sender, for the audience and
  * campaign tests. `cleanups` run after each test (the caller's afterEach).
  */
-export async function emailApp(cleanups: (() => Promise<void>)[], env: Record<string, string> = {}) {
+export async function emailApp(cleanups: (() => Promise<void>)[], env: Record<string, string> = {}, clock?: Clock) {
   const sink = await startSmtpSink()
   cleanups.push(sink.close)
   const h = await testApp({
     env: { RAPPORT_SMTP_URL: sink.url, RAPPORT_EMAIL_RETRY_SCHEDULE: '0,0', ...env },
+    ...(clock ? { clock } : {}),
   })
   cleanups.push(h.close)
   const sender = await h.api('POST', '/api/v1/senders', { email: 'news@acme.example', name: 'Acme News' })

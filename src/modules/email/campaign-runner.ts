@@ -141,7 +141,11 @@ export class CampaignRunner {
       ? { subject: campaign.subject || template.subject, html: template.html, text: template.text }
       : { subject: campaign.subject, html: campaign.html, text: campaign.text }
     const org = await tx.selectFrom('organizations').select('name').where('id', '=', scope.orgId).executeTakeFirst()
-    const render = this.composer.prepare(content, { id: scope.orgId, name: org?.name ?? null })
+    const render = this.composer.prepare(
+      content,
+      { id: scope.orgId, name: org?.name ?? null },
+      { opens: campaign.track_opens, clicks: campaign.track_clicks },
+    )
     const contacts = new Map(
       (
         await contactsById(

@@ -11,6 +11,7 @@ import { EmailsService } from './emails.service.js'
 import { emailLinkKey, LinkSigner } from './link-signer.js'
 import { listsRoutes } from './lists.routes.js'
 import { ListsService } from './lists.service.js'
+import { publicLinksRoutes } from './public-links.routes.js'
 import { segmentsRoutes } from './segments.routes.js'
 import { SegmentsService } from './segments.service.js'
 import { sendersRoutes } from './senders.routes.js'
@@ -20,6 +21,7 @@ import { EmailSettingsService } from './settings.service.js'
 import { SubscriptionsService } from './subscriptions.service.js'
 import { templatesRoutes } from './templates.routes.js'
 import { TemplatesService } from './templates.service.js'
+import { UnsubscribeService } from './unsubscribe.service.js'
 
 /** The routes of email: senders, messages, the development mailbox, templates and
  * the switches of Rapport's own messages, lists, segments and subscriptions. */
@@ -35,6 +37,7 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(listsRoutes(lists, new SubscriptionsService(deps.db)))
     await app.register(segmentsRoutes(new SegmentsService(deps.db)))
     await app.register(confirmRoutes(deps.db, links))
+    await app.register(publicLinksRoutes(deps.db, links, new UnsubscribeService(deps.db), deps.clock))
     await app.register(campaignsRoutes(new CampaignsService(deps.db, new CampaignComposer(links, deps.publicUrl))))
   }
 }

@@ -1,0 +1,115 @@
+import { sql } from 'kysely'
+import type { Db, Executor } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import { emit } from '../../events/emit.js'
+import { newId } from '../../lib/ids.js'
+import type { ClientInfo } from './user-agent.js'
+
+export interface TrackedEmail {
+  id: string
+  org_id: string
+  livemode: boolean
+  to_email: string
+  contact_id: string | null
+  campaign_id: string | null
+  campaign_send_id: string | null
+  sent_at: Date | null
+}
+
+export function findTrackedEmail(db: Executor, emailId: string): Promise<TrackedEmail | undefined> {
+  return db
+    .selectFrom('emails')
+    .select(['id', 'org_id', 'livemode', 'to_email', 'contact_id', 'campaign_id', 'campaign_send_id', 'sent_at'])
+    .where('id', '=', emailId)
+    .executeTakeFirst()
+}
+
+/**
+ * Records one open or click: the event row (user agent parsed, machine fetches labelled with the
+ * reason), the send's counters (first time, total, human), and `email.opened` / `email.clicked`,
+ * in one transaction.
+ */
+export async function recordTracking(
+  db: Db,
+  email: TrackedEmail,
+  hit: {
+    type: 'open' | 'click'
+    url: string | null
+    userAgent: string | null
+    client: ClientInfo
+    machineReason: string | null
+  },
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx
+      .insertInto('email_tracking_events')
+      .values({
+        id: newId('trackingEvent'),
+        org_id: email.org_id,
+        livemode: email.livemode,
+        email_id: email.id,
+        campaign_id: email.campaign_id,
+        type: hit.type,
+        url: hit.url,
+        user_agent: hit.userAgent?.slice(0, 1000) ?? null,
+        os: hit.client.os,
+        browser: hit.client.browser,
+        webmail: hit.client.webmail,
+        // Without a GeoIP database (none is read yet), country and region stay null.
+        country: null,
+        region: null,
+        machine: hit.machineReason !== null,
+        machine_reason: hit.machineReason,
+      })
+      .execute()
+    if (email.campaign_send_id) {
+      const human = hit.machineReason === null ? 1 : 0
+      const set =
+        hit.type === 'open'
+          ? {
+              first_opened_at: sql<Date>`coalesce(first_opened_at, now())`,
+              open_count: sql<number>`open_count + 1`,
+              human_open_count: sql<number>`human_open_count + ${human}`,
+            }
+          : {
+              first_clicked_at: sql<Date>`coalesce(first_clicked_at, now())`,
+              click_count: sql<number>`click_count + 1`,
+              human_click_count: sql<number>`human_click_count + ${human}`,
+            }
+      await tx.updateTable('email_campaign_sends').set(set).where('id', '=', email.campaign_send_id).execute()
+    }
+    const data = {
+      id: email.id,
+      email: email.to_email,
+      contact_id: email.contact_id,
+      campaign_id: email.campaign_id,
+      occurred_at: new Date().toISOString(),
+    }
+    const scope = { orgId: email.org_id, livemode: email.livemode }
+    if (hit.type === 'open') await emit(tx, scope, 'email.opened', data)
+    else await emit(tx, scope, 'email.clicked', { ...data, url: hit.url ?? '' })
+  })
+}
+
+/** Opens and clicks of one message, oldest first (for its page and the tests). */
+export function trackingEventsOf(db: Executor, emailId: string) {
+  return db.selectFrom('email_tracking_events').selectAll().where('email_id', '=', emailId).orderBy('id').execute()
+}
+
+export interface SendOwner {
+  id: string
+  org_id: string
+  livemode: boolean
+  contact_id: string | null
+  to_email: string
+  campaign_id: string
+  email_id: string | null
+}
+
+export function findSend(db: Executor, sendId: string): Promise<SendOwner | undefined> {
+  return db
+    .selectFrom('email_campaign_sends')
+    .select(['id', 'org_id', 'livemode', 'contact_id', 'to_email', 'campaign_id', 'email_id'])
+    .where('id', '=', sendId)
+    .executeTakeFirst()
+}
