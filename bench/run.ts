@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { CRM_SCENARIO_ID, runCrmBenchmark } from './crm.js'
 import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withDatabase } from './database.js'
+import { DEFAULT_CONFIG_SCENARIO_ID, runDefaultConfigBenchmark } from './default-config.js'
 import { type LoadOptions, type Measurement, runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
@@ -103,6 +104,8 @@ interface Settings extends RunSettings {
   slots: boolean
   /** Whether the scale benchmark (lists at 10k/100k/1M contacts; its own database and section) runs. */
   scale: boolean
+  /** Whether the default-configuration benchmark (`npm start` beside the tuned role; its own database) runs. */
+  defaultConfig: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -113,13 +116,15 @@ function readSettings(): Settings {
   const crm = !only || only.includes(CRM_SCENARIO_ID)
   const slots = !only || only.includes(SLOTS_SCENARIO_ID)
   const scale = !only || only.includes(SCALE_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale) {
+  const defaultConfig = !only || only.includes(DEFAULT_CONFIG_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale && !defaultConfig) {
     const ids = [
       ...SCENARIOS.map((s) => s.id),
       WEBHOOKS_SCENARIO_ID,
       CRM_SCENARIO_ID,
       SLOTS_SCENARIO_ID,
       SCALE_SCENARIO_ID,
+      DEFAULT_CONFIG_SCENARIO_ID,
     ]
     throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
@@ -135,6 +140,7 @@ function readSettings(): Settings {
     crm,
     slots,
     scale,
+    defaultConfig,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -207,6 +213,9 @@ async function main() {
   if (settings.crm) await runCrmBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
   if (settings.slots) runSlotsReport({ docsFile: DOCS_FILE })
   if (settings.scale) await runScaleBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
+  if (settings.defaultConfig) {
+    await runDefaultConfigBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
+  }
 }
 
 async function runApiOverhead(settings: Settings) {
