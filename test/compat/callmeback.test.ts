@@ -201,7 +201,7 @@ print(response.headers['X-Request-Id'])`
     const body = await invalid.json()
     expect(body).toMatchObject({
       error: 'Validation failed',
-      details: { 'form_data.email': ['must be a valid email'] },
+      details: { 'form_data.email': ['is invalid'] },
     })
     expect(body.request_id).toBe(invalid.headers.get('x-request-id'))
     // The free plan's 10 a minute (this file's other requests count too): the next ones are refused.

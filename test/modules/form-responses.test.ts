@@ -123,7 +123,7 @@ describe('POST /api/v1/form_responses', () => {
     expect(res.statusCode).toBe(422)
     expect(res.json()).toMatchObject({ error: 'Validation failed', code: 'validation_failed' })
     expect(Object.keys(res.json().details)).toEqual(expect.arrayContaining(['form_data.email', 'form_data.phone']))
-    expect(res.json().details['form_data.email']).toEqual(['must be a valid email'])
+    expect(res.json().details['form_data.email']).toEqual(['is invalid'])
     expect(res.json().request_id).toBe(res.headers['x-request-id'])
     expect(await h.eventTypes()).toEqual([])
   })

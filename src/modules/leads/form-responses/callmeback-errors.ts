@@ -27,9 +27,21 @@ export interface CallMeBackErrorBody {
   request_id: string
 }
 
-/** A native detail message in the dialect's style: "is required", "must be a valid email". */
+/**
+ * A native detail message in the dialect's words, which are Rails' (`is required`, `is invalid`,
+ * `is too long (maximum is 200 characters)`): clients written from the document match on them. The
+ * native sentence stays in `message`.
+ */
 function dialectMessage(message: string): string {
   if (/^(this field is required|required)$/i.test(message)) return 'is required'
+  if (/^must not be empty$/i.test(message)) return "can't be blank"
+  const tooLong = /^must be at most (\d+) characters$/i.exec(message)
+  if (tooLong) return `is too long (maximum is ${tooLong[1]} characters)`
+  const tooShort = /^must be at least (\d+) characters$/i.exec(message)
+  if (tooShort) return `is too short (minimum is ${tooShort[1]} characters)`
+  // The schema's own checks ("Must be a valid email", "Must be one of: …") are the document's "is
+  // invalid"; a message written for the case (how to add a missing domain) is kept, in lower case.
+  if (/^must /i.test(message)) return 'is invalid'
   return message.charAt(0).toLowerCase() + message.slice(1)
 }
 
@@ -141,7 +153,7 @@ export const CallMeBackErrors: Record<number, TSchema> = {
     error: 'Validation failed',
     code: 'validation_failed',
     message: 'form_data.email: Must be a valid email (and 1 more)',
-    details: { 'form_data.email': ['must be a valid email'], 'form_data.phone': ['is required'] },
+    details: { 'form_data.email': ['is invalid'], 'form_data.phone': ['is required'] },
     request_id: REQUEST_ID,
   }),
   429: errorSchema(429, {
