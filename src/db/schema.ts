@@ -140,6 +140,12 @@ export interface WebhookAttemptsTable {
   response_body: string | null
   error: string | null
   next_attempt_at: Timestamp | null
+  /** The headers Rapport sent (signatures included, never the secret); null if nothing was sent. */
+  request_headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>
+  /** The body sent, up to 64 KB. */
+  request_body: string | null
+  /** The receiver's response headers; null when no answer came. */
+  response_headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>
 }
 
 export interface UsersTable {

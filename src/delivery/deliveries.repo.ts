@@ -69,6 +69,9 @@ export interface AttemptRecord {
   error: string | null
   isSuccess: boolean
   nextAttemptAt: Date | null
+  /** What was sent; null when the attempt was refused before connecting. */
+  request: { headers: Record<string, string>; body: string } | null
+  responseHeaders: Record<string, string> | null
 }
 
 /**
@@ -95,8 +98,12 @@ export async function recordAttempts(
         ${column((i) => i.attempt.statusCode)}::integer[],
         ${column((i) => i.attempt.responseBody)}::text[],
         ${column((i) => i.attempt.error)}::text[],
-        ${column((i) => i.attempt.isSuccess)}::boolean[]
-      ) as t(delivery_id, attempt_id, status, next_attempt_at, started_at, duration_ms, status_code, response_body, error, is_success)
+        ${column((i) => i.attempt.isSuccess)}::boolean[],
+        ${column((i) => (i.attempt.request ? JSON.stringify(i.attempt.request.headers) : null))}::text[],
+        ${column((i) => i.attempt.request?.body ?? null)}::text[],
+        ${column((i) => (i.attempt.responseHeaders ? JSON.stringify(i.attempt.responseHeaders) : null))}::text[]
+      ) as t(delivery_id, attempt_id, status, next_attempt_at, started_at, duration_ms, status_code, response_body, error, is_success,
+        request_headers, request_body, response_headers)
     ), updated as (
       update webhook_deliveries d
       set status = i.status, attempt_count = d.attempt_count + 1,
@@ -108,8 +115,10 @@ export async function recordAttempts(
       where d.id = i.delivery_id and d.leased_by = ${workerId} and d.status = 'pending'
       returning d.id, d.endpoint_id, d.attempt_count
     ), attempts as (
-      insert into webhook_attempts (id, delivery_id, endpoint_id, attempt_number, started_at, duration_ms, status_code, response_body, error, next_attempt_at)
-      select i.attempt_id, u.id, u.endpoint_id, u.attempt_count, i.started_at, i.duration_ms, i.status_code, i.response_body, i.error, i.next_attempt_at
+      insert into webhook_attempts (id, delivery_id, endpoint_id, attempt_number, started_at, duration_ms, status_code, response_body, error, next_attempt_at,
+        request_headers, request_body, response_headers)
+      select i.attempt_id, u.id, u.endpoint_id, u.attempt_count, i.started_at, i.duration_ms, i.status_code, i.response_body, i.error, i.next_attempt_at,
+        i.request_headers::jsonb, i.request_body, i.response_headers::jsonb
       from updated u join input i on i.delivery_id = u.id
     )
     select id from updated`.execute(db)

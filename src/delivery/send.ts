@@ -2,13 +2,24 @@ import type { LookupFunction } from 'node:net'
 import { Agent, request } from 'undici'
 
 /** Response bodies are kept up to this size. */
-export const RESPONSE_EXCERPT_BYTES = 16 * 1024
+export const RESPONSE_EXCERPT_BYTES = 64 * 1024
+/** The body sent is kept with the attempt up to this size. */
+export const REQUEST_BODY_BYTES = 64 * 1024
+
+/** The first `maxBytes` bytes of a text (a character cut in two becomes U+FFFD). */
+export function excerpt(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes) return text
+  const bytes = Buffer.from(text, 'utf8')
+  return bytes.length <= maxBytes ? text : bytes.subarray(0, maxBytes).toString('utf8')
+}
 
 export interface AttemptOutcome {
   /** Present when the receiver answered. */
   statusCode?: number
-  /** Up to 16 KB of the response body. */
+  /** Up to 64 KB of the response body. */
   responseBody: string
+  /** The response headers (repeated ones joined with ", "); absent when no answer came. */
+  responseHeaders?: Record<string, string>
   /** Why there is no answer (timeout, refused, blocked address…), or why the answer is a failure. */
   error?: string
   retryAfter?: string
@@ -55,6 +66,7 @@ export function createSender(opts: { timeoutMs: number; lookup?: LookupFunction;
         return {
           statusCode,
           responseBody,
+          responseHeaders: flattenHeaders(res.headers),
           durationMs: elapsed(),
           isSuccess,
           ...(isSuccess
@@ -93,6 +105,14 @@ async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }):
     }
   }
   return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8')
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return flat
 }
 
 function describeFailure(err: unknown, timeoutMs: number): string {

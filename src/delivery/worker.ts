@@ -20,7 +20,7 @@ import {
 } from './deliveries.repo.js'
 import { renderDelivery } from './render.js'
 import { nextAttemptDelayMs, parseRetryAfter } from './schedule.js'
-import { createSender, type Sender } from './send.js'
+import { type AttemptOutcome, createSender, excerpt, REQUEST_BODY_BYTES, type Sender } from './send.js'
 import { signedHeaders } from './sign.js'
 
 export interface WorkerOptions {
@@ -140,7 +140,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     const headers = signedHeaders({ secrets, messageId: d.event_id, eventType: eventName, body, nowMs })
     const startedAt = new Date(nowMs)
     const refusal = opts.checkTarget?.(new URL(d.url))
-    const outcome = refusal
+    const outcome: AttemptOutcome = refusal
       ? { responseBody: '', durationMs: 0, isSuccess: false, error: `blocked address: ${refusal}` }
       : await sender.post(d.url, headers, body)
     onSent()
@@ -163,6 +163,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       error: outcome.error ?? null,
       isSuccess: outcome.isSuccess,
       nextAttemptAt: delayMs === null ? null : new Date(Date.now() + delayMs),
+      request: refusal ? null : { headers, body: excerpt(body, REQUEST_BODY_BYTES) },
+      responseHeaders: outcome.responseHeaders ?? null,
     })
     if (!kept || outcome.isSuccess) return
     const answer = outcome.statusCode ? `HTTP ${outcome.statusCode}` : (outcome.error ?? 'no answer')

@@ -226,6 +226,8 @@ describe('endpoint health', () => {
           started_at: new Date(Date.now() - 7 * day),
           status_code: 200,
           error: null,
+          request_headers: null,
+          response_headers: null,
         },
         {
           ...first!,
@@ -233,6 +235,8 @@ describe('endpoint health', () => {
           attempt_number: 91,
           started_at: new Date(Date.now() - 6 * day),
           status_code: 500,
+          request_headers: null,
+          response_headers: null,
         },
       ])
       .execute()

@@ -81,6 +81,9 @@ export async function attemptsOf(db: Executor, deliveryId: string) {
       'response_body',
       'error',
       'next_attempt_at',
+      'request_headers',
+      'request_body',
+      'response_headers',
     ])
     .where('delivery_id', '=', deliveryId)
     .orderBy('attempt_number')

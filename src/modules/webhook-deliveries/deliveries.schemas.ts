@@ -8,6 +8,8 @@ const DeliveryStatus = Type.Enum(['pending', 'succeeded', 'failed'], {
 const Timestamp = (description: string) => Type.String({ format: 'date-time', description })
 const NullableTimestamp = (description: string) => Type.Union([Timestamp(description), Type.Null()], { description })
 
+const Headers = Type.Record(Type.String(), Type.String(), { description: 'HTTP headers by name' })
+
 export const Attempt = Type.Object(
   {
     id: Type.String({ description: 'Attempt id', examples: ['wa_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
@@ -17,7 +19,32 @@ export const Attempt = Type.Object(
     status_code: Type.Union([Type.Integer(), Type.Null()], {
       description: 'HTTP status of the answer; null when none came',
     }),
-    response_body: Type.Union([Type.String(), Type.Null()], { description: 'The first 16 KB of the answer' }),
+    response_body: Type.Union([Type.String(), Type.Null()], {
+      description: 'The first 64 KB of the answer; empty or null when none came',
+      examples: ['{"received":true}'],
+    }),
+    response_headers: Type.Union([Headers, Type.Null()], {
+      description: 'The headers of the answer (lower-case names; repeated ones joined with ", "); null when none came',
+      examples: [{ 'content-type': 'application/json', 'content-length': '17' }],
+    }),
+    request_headers: Type.Union([Headers, Type.Null()], {
+      description:
+        'The headers Rapport sent, signatures included (never the signing secret); null when the attempt was refused before connecting, or recorded before this was kept',
+      examples: [
+        {
+          'content-type': 'application/json',
+          'user-agent': 'Rapport-Webhook/1.0',
+          'webhook-id': 'evt_01jd3k8m2x7q9v4b6n5t0w1y2z',
+          'webhook-timestamp': '1764000000',
+          'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+        },
+      ],
+    }),
+    request_body: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The body Rapport sent (the event as rendered for this endpoint), its first 64 KB; null as request_headers',
+      examples: ['{"id":"evt_01jd3k8m2x7q9v4b6n5t0w1y2z","type":"contact.created","data":{}}'],
+    }),
     error: Type.Union([Type.String(), Type.Null()], {
       description: 'Why the attempt failed: HTTP status, timeout, connection refused, blocked address…',
       examples: ['timeout after 15000 ms'],
