@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
+import { campaignRunnerFor } from '../../src/modules/email/index.js'
+import { claimDueEmails } from '../../src/modules/email/outbox.repo.js'
 import { eventually } from '../delivery/fixtures.js'
 import type { TestApp } from '../harness.js'
 import { emailApp, makeContacts } from './email-audience-fixtures.js'
@@ -213,5 +215,32 @@ describe('campaigns', () => {
     expect(mail.subject).toBe('[Test] Hello Jane')
     expect(sink.messages[0]!.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m)
     expect((await campaignOf(h, campaign.id)).status).toBe('draft')
+  })
+})
+
+describe('campaign crash safety', () => {
+  test('messages held by a worker that died are sent once after its lease expires; nobody is skipped or sent twice', async () => {
+    const { h, sink, start } = await emailApp(cleanups)
+    const { campaign } = await listCampaign(h, 12, 'crashy')
+    await h.api('POST', `/api/v1/campaigns/${campaign.id}/schedule`, {})
+    // A worker queues the ledger, then "dies" holding five messages under a short lease.
+    const runner = campaignRunnerFor(h.deps, h.app.log, [h.org.id])
+    await runner.tick()
+    await runner.tick()
+    const held = await claimDueEmails(h.deps.db, 'ew_dead', 5, 300, [h.org.id])
+    expect(held).toHaveLength(5)
+    await start()
+    await eventually(async () => (await campaignOf(h, campaign.id)).status === 'completed', 15_000, 'completed')
+    const recipients = sink.messages.flatMap((m) => m.to)
+    expect(recipients).toHaveLength(12)
+    expect(new Set(recipients).size).toBe(12)
+    const heldIds = new Set(held.map((e) => e.message_id))
+    const resent = (await Promise.all(sink.messages.map((m) => m.parse()))).filter((m) =>
+      heldIds.has(m.messageId ?? ''),
+    )
+    expect(resent).toHaveLength(5)
+    expect((await eventsOf(h, 'campaign.completed')).map((e) => e.data)).toEqual([
+      { id: campaign.id, name: 'crashy campaign', sent: 12, failed: 0 },
+    ])
   })
 })
