@@ -75,6 +75,31 @@ describe.runIf(hasChromium)('dashboard layout', () => {
     expect(tooWide).toEqual([])
   }, 180_000)
 
+  test('an opened delivery attempt, with its request and response, fits a 390 px screen', async () => {
+    const page = await context.newPage()
+    await open(page, `/app/webhooks/${endpointId}`)
+    const delivery = page.locator('.delivery').filter({ hasText: 'webhook.test' }).first()
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click()
+          return (await delivery.count()) > 0 && (await delivery.textContent())
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/attempt/)
+    await delivery.getByRole('button', { expanded: false }).click()
+    const attempt = delivery.locator('details.attempt').first()
+    await attempt.locator('summary').click()
+    await attempt.getByRole('heading', { name: 'Request headers' }).waitFor()
+    expect(await attempt.locator('dl.headers').first().textContent()).toContain('webhook-signature')
+    expect(await attempt.getByRole('heading', { name: 'Response' }).locator('xpath=..').textContent()).toContain(
+      'No answer',
+    )
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.close()
+  }, 60_000)
+
   test('no page scrolls on into blank space, at 390 or 1280 px', async () => {
     const blank: string[] = []
     for (const viewport of [

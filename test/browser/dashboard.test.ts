@@ -147,9 +147,24 @@ describe.runIf(hasChromium)('the dashboard in Chromium', () => {
       }, POLL)
       .toContain('succeeded')
     await delivery.getByRole('button', { expanded: false }).click()
-    const attempts = delivery.getByRole('table')
-    await attempts.waitFor()
-    expect(await attempts.getByRole('row').nth(1).textContent()).toContain('200')
+    // The attempt opens to the request sent and the response: what the receiver got, byte for byte.
+    const attempt = delivery.locator('details.attempt').first()
+    await attempt.waitFor()
+    expect(await attempt.locator('summary').textContent()).toContain('HTTP 200')
+    await attempt.locator('summary').click()
+    const requestHeaders = attempt
+      .getByRole('heading', { name: 'Request headers' })
+      .locator('xpath=following-sibling::dl[1]')
+    for (const name of ['webhook-id', 'webhook-signature', 'x-webhook-signature']) {
+      const row = requestHeaders
+        .locator('div')
+        .filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) })
+      expect(await row.locator('dd').textContent(), name).toBe(got!.headers[name])
+    }
+    expect(await attempt.locator('pre.exchange-body').first().textContent()).toBe(got!.body)
+    expect(await attempt.getByRole('heading', { name: 'Response' }).locator('xpath=..').textContent()).toContain(
+      'Status 200',
+    )
     await page.getByRole('button', { name: 'Hide' }).click()
     await screenshot(page, 'webhook-endpoint')
 

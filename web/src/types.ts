@@ -107,6 +107,9 @@ export interface Attempt {
   duration_ms: number
   status_code: number | null
   response_body: string | null
+  response_headers: Record<string, string> | null
+  request_headers: Record<string, string> | null
+  request_body: string | null
   error: string | null
   next_attempt_at: string | null
 }

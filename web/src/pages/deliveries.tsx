@@ -6,6 +6,8 @@ import type { Attempt, Delivery, DeliveryStatus } from '../types.js'
 import { Badge, ErrorNote, Field, Loading, Time, useLoad, useSubmit } from '../ui.js'
 
 const PENDING_REFRESH_MS = 3000
+/** The server keeps request and response bodies up to this size. */
+const BODY_KEPT_BYTES = 64 * 1024
 
 const STATUS_TONE: Record<DeliveryStatus, 'ok' | 'bad' | 'warn'> = { succeeded: 'ok', failed: 'bad', pending: 'warn' }
 
@@ -157,40 +159,92 @@ function Attempts(props: { delivery: Delivery; onRetried: () => void }) {
       <ErrorNote error={retry.error ?? detail.error} />
       {detail.data && detail.data.attempts.length === 0 && <p class="muted">No attempt yet.</p>}
       {detail.data && detail.data.attempts.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Attempts of delivery {d.id}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Started</th>
-                <th scope="col">Status code</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Response</th>
-                <th scope="col">Next retry</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.data.attempts.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.attempt_number}</td>
-                  <td>
-                    <Time iso={a.started_at} />
-                  </td>
-                  <td>{a.status_code ?? '—'}</td>
-                  <td>{a.duration_ms} ms</td>
-                  <td>
-                    {a.error && <div class="small">{a.error}</div>}
-                    {a.response_body && <pre class="excerpt">{a.response_body.slice(0, 500)}</pre>}
-                  </td>
-                  <td>
-                    <Time iso={a.next_attempt_at} empty="—" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ol class="attempts plain" aria-label={`Attempts of delivery ${d.id}`}>
+          {detail.data.attempts.map((a) => (
+            <li key={a.id}>
+              <AttemptDetail attempt={a} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  )
+}
+
+/** One attempt: a line that opens to the request sent (headers, body) and the response (status, headers, body). */
+function AttemptDetail(props: { attempt: Attempt }) {
+  const a = props.attempt
+  return (
+    <details class="attempt" data-attempt={a.attempt_number}>
+      <summary>
+        <span>Attempt {a.attempt_number}</span>
+        <Badge tone={a.status_code !== null && a.status_code < 300 ? 'ok' : 'bad'}>
+          {a.status_code !== null ? `HTTP ${a.status_code}` : 'no answer'}
+        </Badge>
+        <span class="muted small">
+          {a.duration_ms} ms · <Time iso={a.started_at} />
+          {a.next_attempt_at && (
+            <>
+              {' '}
+              · next retry <Time iso={a.next_attempt_at} />
+            </>
+          )}
+        </span>
+        {a.error && <span class="small">{a.error}</span>}
+      </summary>
+      <div class="exchange">
+        <section>
+          <h3>Request</h3>
+          {a.request_headers ? (
+            <>
+              <Headers title="Request headers" headers={a.request_headers} />
+              <Body title="Request body" body={a.request_body} />
+            </>
+          ) : (
+            <p class="muted small">Not kept: nothing was sent, or the attempt predates request logging.</p>
+          )}
+        </section>
+        <section>
+          <h3>Response</h3>
+          <p class="small">
+            {a.status_code !== null ? `Status ${a.status_code}` : `No answer${a.error ? `: ${a.error}` : ''}`}
+          </p>
+          {a.response_headers && <Headers title="Response headers" headers={a.response_headers} />}
+          {a.status_code !== null && <Body title="Response body" body={a.response_body} />}
+        </section>
+      </div>
+    </details>
+  )
+}
+
+function Headers(props: { title: string; headers: Record<string, string> }) {
+  const entries = Object.entries(props.headers)
+  return (
+    <>
+      <h4>{props.title}</h4>
+      {entries.length === 0 ? (
+        <p class="muted small">None</p>
+      ) : (
+        <dl class="headers">
+          {entries.map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </>
+  )
+}
+
+function Body(props: { title: string; body: string | null }) {
+  return (
+    <>
+      <h4>{props.title}</h4>
+      {props.body ? <pre class="exchange-body">{props.body}</pre> : <p class="muted small">Empty</p>}
+      {props.body && new TextEncoder().encode(props.body).length >= BODY_KEPT_BYTES && (
+        <p class="muted small">Cut at 64 KB.</p>
       )}
     </>
   )
