@@ -219,7 +219,8 @@ export interface Database
     SchedulingTables,
     LeadTables,
     AccountTables,
-    EmailTables, ImportTables {
+    EmailTables,
+    ImportTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
