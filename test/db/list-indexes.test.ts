@@ -116,15 +116,20 @@ function summaryOf(nodes: PlanNode[]): string {
   return nodes.map((n) => `${n['Node Type']}${n['Index Name'] ? `(${n['Index Name']})` : ''}`).join(' > ')
 }
 
-async function expectIndexOrder(url: string, index: string) {
+/**
+ * `indexes`: the index that serves the order; more than one when either is a fair choice, with an
+ * incremental sort (ties of the first key only) allowed then.
+ */
+async function expectIndexOrder(url: string, ...indexes: string[]) {
   const nodes = await pagePlan(url)
   const summary = summaryOf(nodes)
   expect(
-    nodes.some((n) => n['Index Name'] === index),
+    nodes.some((n) => indexes.includes(n['Index Name'] ?? '')),
     `${url}: ${summary}`,
   ).toBe(true)
+  const sorts = indexes.length > 1 ? /^Sort$/ : /Sort/
   expect(
-    nodes.some((n) => /Sort/.test(n['Node Type'])),
+    nodes.some((n) => sorts.test(n['Node Type'])),
     `${url} sorts: ${summary}`,
   ).toBe(false)
 }
@@ -175,6 +180,8 @@ describe('list queries read their index in order', () => {
       `/api/v1/webhook_endpoints/${endpointId}/deliveries?status=failed`,
       'webhook_deliveries_endpoint_status',
     )
-    await expectIndexOrder('/api/v1/audit_log', 'audit_log_org')
+    // Organization first, or the whole log in time order (the purge's index) when the planner
+    // judges this organization's rows to be most of it, as in a test database.
+    await expectIndexOrder('/api/v1/audit_log', 'audit_log_org', 'audit_log_occurred')
   })
 })
