@@ -104,7 +104,8 @@ async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }):
       break
     }
   }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8')
+  // PostgreSQL text cannot hold NUL: one in the answer would make the attempt unrecordable.
+  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8').replaceAll('\u0000', '\uFFFD')
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -86,3 +86,19 @@ describe('each attempt keeps the request sent and the response received', () => 
     expect(JSON.parse(attempt!.request_body!)).toMatchObject({ id: d!.event_id })
   })
 })
+
+describe('a response body PostgreSQL text cannot hold', () => {
+  test('a NUL byte in the answer is kept as U+FFFD and the attempt is still recorded', async () => {
+    const h = await webhookApp()
+    const rx = await startReceiver((_req, res) => res.writeHead(200).end('before\u0000after'))
+    cleanups.push(rx.close)
+    const w: Worker = await worker(h)
+    cleanups.push(() => w.stop(2000))
+    const { id } = await createEndpoint(h, { url: rx.url })
+    await h.api('POST', '/api/v1/contacts', { email: 'nul@example.com' })
+    await eventually(async () => (await deliveriesOf(h, id))[0]?.status === 'succeeded', 10_000)
+    const [d] = await deliveriesOf(h, id)
+    const [attempt]: Attempt[] = (await h.api('GET', `/api/v1/webhook_deliveries/${d!.id}`)).json().attempts
+    expect(attempt).toMatchObject({ status_code: 200, response_body: 'before\uFFFDafter' })
+  })
+})
