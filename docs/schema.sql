@@ -801,6 +801,9 @@ create table webhook_attempts (
   response_body text,
   error text,
   next_attempt_at timestamp with time zone,
+  request_headers jsonb,
+  request_body text,
+  response_headers jsonb,
   constraint webhook_attempts_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
   constraint webhook_attempts_pkey PRIMARY KEY (id)
 );
