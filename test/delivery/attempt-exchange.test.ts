@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import type { Worker } from '../../src/delivery/worker.js'
+import { startWorker, type Worker } from '../../src/delivery/worker.js'
 import { startReceiver } from '../receiver.js'
 import { createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'
 
@@ -84,6 +84,36 @@ describe('each attempt keeps the request sent and the response received', () => 
     expect(attempt).toMatchObject({ status_code: null, response_headers: null, error: 'connection refused' })
     expect(attempt!.request_headers).toMatchObject({ 'webhook-id': d!.event_id })
     expect(JSON.parse(attempt!.request_body!)).toMatchObject({ id: d!.event_id })
+  })
+})
+
+describe('an attempt refused before connecting', () => {
+  test('keeps no request, since nothing was sent, and says why', async () => {
+    const h = await webhookApp()
+    const rx = await startReceiver()
+    cleanups.push(rx.close)
+    const w = await startWorker({
+      db: h.deps.db,
+      config: h.deps.config,
+      secretBox: h.deps.secretBox,
+      log: h.app.log,
+      pollMs: 100,
+      checkTarget: () => 'private address',
+    })
+    cleanups.push(() => w.stop(2000))
+    const { id } = await createEndpoint(h, { url: rx.url })
+    await h.api('POST', '/api/v1/contacts', { email: 'blocked@example.com' })
+    await eventually(async () => (await deliveriesOf(h, id))[0]?.status === 'failed', 20_000)
+    const [d] = await deliveriesOf(h, id)
+    const [attempt]: Attempt[] = (await h.api('GET', `/api/v1/webhook_deliveries/${d!.id}`)).json().attempts
+    expect(attempt).toMatchObject({
+      status_code: null,
+      request_headers: null,
+      request_body: null,
+      response_headers: null,
+      error: 'blocked address: private address',
+    })
+    expect(rx.received).toEqual([])
   })
 })
 
