@@ -8,9 +8,9 @@ import { listenOnLoopback, pythonRequestsAvailable, runNode, runPython, type Swa
  * Swapped: the host, YOUR_API_KEY, and the placeholder domain id (for a hostname of a domain the
  * organization has, which the route accepts as well as an id). The document's text lost its
  * indentation; it is restored here, as a reader would type it. Two things the Node example takes
- * from its surroundings are provided before it runs: `axios` (not a dependency of Rapport: a
- * minimal stand-in over fetch with axios's post/response/error shapes) and `navigator` (a browser
- * global that Node 20 lacks). The PHP example is not run: no PHP on the test machines.
+ * from its surroundings: `axios` is the real library (a development dependency, so `require`
+ * finds it) and `navigator`, a browser global that Node 20 lacks, is defined before it runs. The
+ * PHP example is not run: no PHP on the test machines.
  * The organization is on the free plan: lead capture is on every plan.
  */
 
@@ -85,17 +85,8 @@ submitFormResponse({
   message: 'I\\'m interested in your services'
 });`
 
-/** What the Node example needs from its surroundings: axios.post (over fetch) and navigator. */
+/** What the Node example takes from a browser: `navigator` (Node 20 has none). */
 const NODE_SURROUNDINGS = `globalThis.navigator ??= { userAgent: 'Mozilla/5.0 (example)' };
-const axiosStandIn = {
-  async post(url, data, config = {}) {
-    const res = await fetch(url, { method: 'POST', headers: config.headers, body: JSON.stringify(data) });
-    const text = await res.text();
-    let body; try { body = JSON.parse(text) } catch { body = text }
-    if (res.status >= 400) throw Object.assign(new Error('Request failed with status code ' + res.status), { response: { status: res.status, data: body } });
-    return { status: res.status, data: body };
-  },
-};
 process.on('unhandledRejection', () => { process.exitCode = 1 });`
 
 describe('CallMeBack: the document’s examples', () => {
@@ -147,7 +138,7 @@ describe('CallMeBack: the document’s examples', () => {
   )
 
   test('the Node.js example stores the response and logs the 201 answer', async () => {
-    const code = NODE.replace("const axios = require('axios');", `${NODE_SURROUNDINGS}\nconst axios = axiosStandIn;`)
+    const code = `${NODE_SURROUNDINGS}\n${NODE}`
     const run = await runNode(code, swaps(), '', 'commonjs')
     expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)
@@ -182,7 +173,7 @@ print(response.headers['X-Request-Id'])`
   )
 
   test('a wrong key: the Node example logs the document’s 401 body, with a request id', async () => {
-    const code = NODE.replace("const axios = require('axios');", `${NODE_SURROUNDINGS}\nconst axios = axiosStandIn;`)
+    const code = `${NODE_SURROUNDINGS}\n${NODE}`
     const run = await runNode(code, swaps({ YOUR_API_KEY: 'rk_live_notavalidkeynotavalidkey0000' }), '', 'commonjs')
     expect(run.exitCode).toBe(1)
     expect(run.stderr).toMatch(/^Error submitting form: \{\n\s+error: 'Invalid API key',/)
