@@ -1,5 +1,6 @@
 -- Generated from src/db/migrations by npm run schema; do not edit by hand.
 
+create extension pg_trgm;
 
 create table activities (
   id text not null,
@@ -25,6 +26,7 @@ CREATE INDEX activities_contact ON activities USING btree (contact_id, occurred_
 CREATE INDEX activities_deal ON activities USING btree (deal_id, occurred_at DESC, id DESC) WHERE (deal_id IS NOT NULL);
 CREATE INDEX activities_occurred ON activities USING btree (org_id, livemode, occurred_at DESC, id DESC);
 CREATE UNIQUE INDEX activities_pkey ON activities USING btree (id);
+CREATE INDEX activities_type ON activities USING btree (org_id, livemode, type, occurred_at DESC, id DESC);
 
 create table api_keys (
   id text not null,
@@ -64,6 +66,7 @@ create table audit_log (
   duration_ms real not null,
   request_id text not null
 );
+CREATE INDEX audit_log_occurred_brin ON audit_log USING brin (occurred_at);
 CREATE INDEX audit_log_org ON audit_log USING btree (org_id, livemode, occurred_at DESC, id DESC);
 
 create table availabilities (
@@ -168,7 +171,12 @@ CREATE INDEX contacts_created ON contacts USING btree (org_id, livemode, created
 CREATE INDEX contacts_custom_fields ON contacts USING gin (custom_fields jsonb_path_ops);
 CREATE UNIQUE INDEX contacts_email ON contacts USING btree (org_id, livemode, lower(email)) WHERE (email IS NOT NULL);
 CREATE UNIQUE INDEX contacts_external_id ON contacts USING btree (org_id, livemode, external_id) WHERE (external_id IS NOT NULL);
+CREATE INDEX contacts_name_asc ON contacts USING btree (org_id, livemode, ((lower(name) IS NULL)), lower(name), id);
+CREATE INDEX contacts_name_desc ON contacts USING btree (org_id, livemode, ((lower(name) IS NOT NULL)), lower(name), id);
 CREATE UNIQUE INDEX contacts_pkey ON contacts USING btree (id);
+CREATE INDEX contacts_search ON contacts USING gin (name gin_trgm_ops, email gin_trgm_ops, phone gin_trgm_ops, company gin_trgm_ops);
+CREATE INDEX contacts_source ON contacts USING btree (org_id, livemode, source, created_at DESC, id DESC);
+CREATE INDEX contacts_status ON contacts USING btree (org_id, livemode, status, created_at DESC, id DESC);
 CREATE INDEX contacts_tags ON contacts USING gin (tags);
 CREATE INDEX contacts_updated ON contacts USING btree (org_id, livemode, updated_at DESC, id DESC);
 
@@ -208,6 +216,8 @@ CREATE INDEX deals_owner ON deals USING btree (owner_id) WHERE (owner_id IS NOT 
 CREATE INDEX deals_pipeline ON deals USING btree (pipeline_id);
 CREATE UNIQUE INDEX deals_pkey ON deals USING btree (id);
 CREATE INDEX deals_stage ON deals USING btree (stage_id);
+CREATE INDEX deals_title ON deals USING btree (org_id, livemode, lower(title), id);
+CREATE INDEX deals_updated ON deals USING btree (org_id, livemode, updated_at DESC, id DESC);
 
 create table domains (
   id text not null,
@@ -223,6 +233,68 @@ CREATE UNIQUE INDEX domains_hostname ON domains USING btree (org_id, livemode, h
 CREATE INDEX domains_org ON domains USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX domains_pkey ON domains USING btree (id);
 
+create table email_campaign_sends (
+  id text not null,
+  campaign_id text not null,
+  contact_id text,
+  org_id text not null,
+  livemode boolean not null,
+  to_email text not null,
+  status text not null,
+  skip_reason text,
+  email_id text,
+  first_opened_at timestamp with time zone,
+  open_count integer not null default 0,
+  human_open_count integer not null default 0,
+  first_clicked_at timestamp with time zone,
+  click_count integer not null default 0,
+  human_click_count integer not null default 0,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_campaign_sends_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES email_campaigns(id) ON DELETE CASCADE,
+  constraint email_campaign_sends_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL,
+  constraint email_campaign_sends_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE SET NULL,
+  constraint email_campaign_sends_pkey PRIMARY KEY (id),
+  constraint email_campaign_sends_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'queued'::text, 'sent'::text, 'delivered'::text, 'failed'::text, 'skipped'::text, 'cancelled'::text])))
+);
+CREATE INDEX email_campaign_sends_email ON email_campaign_sends USING btree (email_id) WHERE (email_id IS NOT NULL);
+CREATE INDEX email_campaign_sends_pending ON email_campaign_sends USING btree (campaign_id, id) WHERE (status = 'pending'::text);
+CREATE UNIQUE INDEX email_campaign_sends_pkey ON email_campaign_sends USING btree (id);
+CREATE UNIQUE INDEX email_campaign_sends_recipient ON email_campaign_sends USING btree (campaign_id, lower(to_email));
+CREATE INDEX email_campaign_sends_status ON email_campaign_sends USING btree (campaign_id, status);
+
+create table email_campaigns (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  name text not null,
+  subject text not null,
+  html text,
+  text text,
+  template_id text,
+  sender_id text,
+  list_ids text[] not null default '{}'::text[],
+  segment_ids text[] not null default '{}'::text[],
+  track_opens boolean not null default true,
+  track_clicks boolean not null default true,
+  status text not null default 'draft'::text,
+  scheduled_at timestamp with time zone,
+  started_at timestamp with time zone,
+  paused_at timestamp with time zone,
+  cancelled_at timestamp with time zone,
+  completed_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_campaigns_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_campaigns_pkey PRIMARY KEY (id),
+  constraint email_campaigns_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES email_senders(id) ON DELETE SET NULL,
+  constraint email_campaigns_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'scheduled'::text, 'sending'::text, 'paused'::text, 'cancelled'::text, 'completed'::text]))),
+  constraint email_campaigns_template_id_fkey FOREIGN KEY (template_id) REFERENCES email_templates(id) ON DELETE SET NULL
+);
+CREATE INDEX email_campaigns_active ON email_campaigns USING btree (status, scheduled_at) WHERE (status = ANY (ARRAY['scheduled'::text, 'sending'::text]));
+CREATE INDEX email_campaigns_org ON email_campaigns USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_campaigns_pkey ON email_campaigns USING btree (id);
+
 create table email_events (
   id text not null,
   email_id text not null,
@@ -234,6 +306,55 @@ create table email_events (
 );
 CREATE INDEX email_events_email ON email_events USING btree (email_id, created_at, id);
 CREATE UNIQUE INDEX email_events_pkey ON email_events USING btree (id);
+
+create table email_list_members (
+  list_id text not null,
+  contact_id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  status text not null,
+  confirmed_at timestamp with time zone,
+  unsubscribed_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_list_members_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE CASCADE,
+  constraint email_list_members_list_id_fkey FOREIGN KEY (list_id) REFERENCES email_lists(id) ON DELETE CASCADE,
+  constraint email_list_members_pkey PRIMARY KEY (list_id, contact_id),
+  constraint email_list_members_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'subscribed'::text, 'unsubscribed'::text])))
+);
+CREATE INDEX email_list_members_contact ON email_list_members USING btree (contact_id);
+CREATE INDEX email_list_members_page ON email_list_members USING btree (list_id, created_at, contact_id);
+CREATE UNIQUE INDEX email_list_members_pkey ON email_list_members USING btree (list_id, contact_id);
+
+create table email_lists (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  name text not null,
+  description text,
+  double_opt_in boolean not null default false,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_lists_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_lists_pkey PRIMARY KEY (id)
+);
+CREATE INDEX email_lists_org ON email_lists USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_lists_pkey ON email_lists USING btree (id);
+
+create table email_segments (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  name text not null,
+  description text,
+  filter jsonb not null,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint email_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_segments_pkey PRIMARY KEY (id)
+);
+CREATE INDEX email_segments_org ON email_segments USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_segments_pkey ON email_segments USING btree (id);
 
 create table email_senders (
   id text not null,
@@ -264,6 +385,21 @@ create table email_settings (
 );
 CREATE UNIQUE INDEX email_settings_pkey ON email_settings USING btree (org_id);
 
+create table email_subscriptions (
+  contact_id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  status text not null,
+  reason text,
+  updated_at timestamp with time zone not null default now(),
+  constraint email_subscriptions_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE CASCADE,
+  constraint email_subscriptions_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_subscriptions_pkey PRIMARY KEY (contact_id),
+  constraint email_subscriptions_status_check CHECK ((status = ANY (ARRAY['subscribed'::text, 'unsubscribed'::text, 'bounced'::text, 'complained'::text])))
+);
+CREATE INDEX email_subscriptions_org ON email_subscriptions USING btree (org_id, livemode, status);
+CREATE UNIQUE INDEX email_subscriptions_pkey ON email_subscriptions USING btree (contact_id);
+
 create table email_templates (
   id text not null,
   org_id text not null,
@@ -279,6 +415,32 @@ create table email_templates (
 );
 CREATE INDEX email_templates_org ON email_templates USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX email_templates_pkey ON email_templates USING btree (id);
+
+create table email_tracking_events (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  email_id text not null,
+  campaign_id text,
+  type text not null,
+  url text,
+  user_agent text,
+  os text,
+  browser text,
+  webmail text,
+  country text,
+  region text,
+  machine boolean not null default false,
+  machine_reason text,
+  created_at timestamp with time zone not null default now(),
+  constraint email_tracking_events_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES email_campaigns(id) ON DELETE CASCADE,
+  constraint email_tracking_events_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE CASCADE,
+  constraint email_tracking_events_pkey PRIMARY KEY (id),
+  constraint email_tracking_events_type_check CHECK ((type = ANY (ARRAY['open'::text, 'click'::text])))
+);
+CREATE INDEX email_tracking_events_campaign ON email_tracking_events USING btree (campaign_id, type) WHERE (campaign_id IS NOT NULL);
+CREATE INDEX email_tracking_events_email ON email_tracking_events USING btree (email_id, created_at);
+CREATE UNIQUE INDEX email_tracking_events_pkey ON email_tracking_events USING btree (id);
 
 create table emails (
   id text not null,
@@ -311,6 +473,10 @@ create table emails (
   failed_at timestamp with time zone,
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  campaign_id text,
+  campaign_send_id text,
+  constraint emails_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES email_campaigns(id) ON DELETE SET NULL,
+  constraint emails_campaign_send_id_fkey FOREIGN KEY (campaign_send_id) REFERENCES email_campaign_sends(id) ON DELETE SET NULL,
   constraint emails_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL,
   constraint emails_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint emails_pkey PRIMARY KEY (id),
@@ -750,9 +916,11 @@ CREATE INDEX tasks_contact ON tasks USING btree (contact_id, created_at DESC, id
 CREATE INDEX tasks_contact_completed ON tasks USING btree (contact_id, completed_at DESC, id DESC) WHERE ((contact_id IS NOT NULL) AND (completed_at IS NOT NULL));
 CREATE INDEX tasks_created ON tasks USING btree (org_id, livemode, created_at DESC, id DESC);
 CREATE INDEX tasks_deal ON tasks USING btree (deal_id, created_at DESC, id DESC) WHERE (deal_id IS NOT NULL);
-CREATE INDEX tasks_due ON tasks USING btree (org_id, livemode, due_at, id);
+CREATE INDEX tasks_due_asc ON tasks USING btree (org_id, livemode, ((due_at IS NULL)), due_at, id);
+CREATE INDEX tasks_due_desc ON tasks USING btree (org_id, livemode, ((due_at IS NOT NULL)), due_at, id);
 CREATE UNIQUE INDEX tasks_pkey ON tasks USING btree (id);
 CREATE INDEX tasks_status_due ON tasks USING btree (org_id, livemode, status, due_at, id);
+CREATE INDEX tasks_updated ON tasks USING btree (org_id, livemode, updated_at DESC, id DESC);
 
 create table teams (
   id text not null,
@@ -839,7 +1007,9 @@ create table webhook_deliveries (
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries USING btree (created_at);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries USING btree (next_attempt_at) WHERE (status = 'pending'::text);
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries USING btree (endpoint_id, created_at DESC, id DESC);
+CREATE INDEX webhook_deliveries_endpoint_event ON webhook_deliveries USING btree (endpoint_id, event_type, created_at DESC, id DESC);
 CREATE UNIQUE INDEX webhook_deliveries_endpoint_id_event_id_key ON webhook_deliveries USING btree (endpoint_id, event_id);
+CREATE INDEX webhook_deliveries_endpoint_status ON webhook_deliveries USING btree (endpoint_id, status, created_at DESC, id DESC);
 CREATE UNIQUE INDEX webhook_deliveries_pkey ON webhook_deliveries USING btree (id);
 
 create table webhook_endpoints (
@@ -890,4 +1060,5 @@ create table work_orders (
 CREATE INDEX work_orders_contact ON work_orders USING btree (contact_id) WHERE (contact_id IS NOT NULL);
 CREATE INDEX work_orders_created ON work_orders USING btree (org_id, livemode, created_at DESC, id DESC);
 CREATE UNIQUE INDEX work_orders_pkey ON work_orders USING btree (id);
-CREATE INDEX work_orders_scheduled ON work_orders USING btree (org_id, livemode, scheduled_at, id);
+CREATE INDEX work_orders_scheduled_asc ON work_orders USING btree (org_id, livemode, ((scheduled_at IS NULL)), scheduled_at, id);
+CREATE INDEX work_orders_scheduled_desc ON work_orders USING btree (org_id, livemode, ((scheduled_at IS NOT NULL)), scheduled_at, id);
