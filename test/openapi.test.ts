@@ -123,9 +123,11 @@ describe('the OpenAPI document', () => {
       'GET /api/v1/invites/preview',
       'GET /api/v1/session',
       'GET /api/v1/setup',
+      'GET /api/v1/sign-in-links/preview',
       'POST /api/v1/invites/accept',
       'POST /api/v1/session',
       'POST /api/v1/setup',
+      'POST /api/v1/sign-in-links/redeem',
     ])
     for (const { where, op } of operations(document).filter(({ where }) => where.includes(' /api/v1/'))) {
       if (equal(op.security, publishable) || equal(op.security, [])) continue
@@ -186,11 +188,18 @@ describe('the OpenAPI document', () => {
       expect(statuses, where).toEqual(expect.arrayContaining(['400', '404', '500']))
       for (const status of statuses.filter((s) => Number(s) >= 400)) {
         const content = resolve(document, (op.responses as Node)[status]).content as Node
-        // The /v1 compatibility routes answer the same codes in their product's body (docs/compatibility.md).
-        const schema = where.includes(' /v1/') ? 'SarbacaneError' : 'Error'
-        expect(content['application/json'], `${where} ${status}`).toEqual({
-          schema: { $ref: `#/components/schemas/${schema}` },
-        })
+        if (where === 'POST /api/v1/form_responses') {
+          // The one native route with another dialect (docs/compatibility.md): the CallMeBack body,
+          // with the native code, message and request id beside it.
+          const schema = (content['application/json'] as Node).schema as Node
+          expect(schema.required, `${where} ${status}`).toEqual(['error', 'code', 'message', 'request_id'])
+        } else {
+          // The /v1 compatibility routes answer the same codes in their product's body (docs/compatibility.md).
+          const schema = where.includes(' /v1/') ? 'SarbacaneError' : 'Error'
+          expect(content['application/json'], `${where} ${status}`).toEqual({
+            schema: { $ref: `#/components/schemas/${schema}` },
+          })
+        }
         for (const code of ERROR_STATUS_BY_STATUS.get(Number(status)) ?? []) {
           expect((op.responses as Node)[status], `${where} ${status} names ${code}`).toMatchObject({
             description: expect.stringContaining(code),
@@ -235,9 +244,10 @@ describe('GET /docs', () => {
       expect(res.statusCode, asset).toBe(200)
       expect(res.rawPayload.length, asset).toBeGreaterThan(0)
     }
-    // The page loads the document from ./json, next to itself.
+    // The page loads its copy of the document from ./json, next to itself: OpenAPI 3.0, which
+    // swagger-ui resolves several times faster (the canonical 3.1 document is /api/v1/openapi.json).
     const json = await h.app.inject({ method: 'GET', url: '/docs/json' })
     expect(json.statusCode).toBe(200)
-    expect(json.json()).toMatchObject({ openapi: '3.1.0' })
+    expect(json.json()).toMatchObject({ openapi: '3.0.3' })
   })
 })

@@ -188,6 +188,14 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'api keys', description: 'Secret and publishable keys of the organization' },
         { name: 'webhook endpoints', description: 'URLs that receive events, and their signing secrets' },
         {
+          name: 'v1 compatibility: webhooks',
+          description: 'Webhook subscriptions at /v1 in the Sarbacane shapes (docs/compatibility.md)',
+        },
+        {
+          name: 'v1 compatibility: forms',
+          description: 'Forms and their teams at /v1 in the Sarbacane shapes (docs/compatibility.md)',
+        },
+        {
           name: 'webhooks (compatibility)',
           description: 'The same endpoints in the webhook shape of other email and form tools',
         },
@@ -195,6 +203,11 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'event types', description: 'The events Rapport emits and delivers to webhook endpoints' },
         { name: 'audit log', description: 'Every API call and webhook attempt, and usage per day' },
         { name: 'accounts', description: 'Dashboard sign-in: first-run setup, sessions and invites' },
+        {
+          name: 'email',
+          description:
+            'Senders, transactional email, templates, lists, segments, campaigns and the development mailbox',
+        },
         { name: 'provisioning', description: 'Operator API, enabled by RAPPORT_ADMIN_TOKEN' },
       ],
       components: {

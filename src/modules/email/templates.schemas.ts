@@ -95,7 +95,11 @@ const RenderInput = {
   ),
 }
 
-export const TemplatePreviewInput = Type.Object(RenderInput, { additionalProperties: false })
+export const TemplatePreviewInput = Type.Object(RenderInput, {
+  additionalProperties: false,
+  description: 'Whom to render the template for, and its `data`',
+  examples: [{ contact_id: CONTACT_ID, data: { quote_url: 'https://acme.example/q/42' } }],
+})
 export type TemplatePreviewInput = Static<typeof TemplatePreviewInput>
 
 export const DraftPreviewInput = Type.Object(

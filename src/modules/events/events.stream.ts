@@ -59,7 +59,6 @@ export function eventsStreamRoutes(db: Db) {
             'Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Used by `rapport listen`.',
           tags: ['events'],
           querystring: StreamQuery,
-          produces: ['text/event-stream'],
           response: {
             200: {
               description: 'The event stream; it stays open until the client or the server closes it',
