@@ -22,6 +22,7 @@ import { authFailureGuard, registerRateLimit } from './http/rate-limit.js'
 import { requestIdOf } from './http/request-id.js'
 import { registerTextGuard } from './http/text-guard.js'
 import { validatorCompiler } from './http/validation.js'
+import { reachableHost } from './lib/public-url.js'
 import { accountsRoutes } from './modules/accounts/accounts.routes.js'
 import { AccountsService } from './modules/accounts/accounts.service.js'
 import { Sessions } from './modules/accounts/sessions.js'
@@ -93,6 +94,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(handleError)
+  // Links handed out (invites, sign-in links) name the address this app listens at unless
+  // RAPPORT_PUBLIC_URL says otherwise, whoever made it listen (the CLI, a test, an embedder).
+  app.addHook('onListen', (done) => {
+    const address = app.server.address()
+    if (address && typeof address === 'object') {
+      deps.publicUrl.setListenAddress(`http://${reachableHost(address.address)}:${address.port}`)
+    }
+    done()
+  })
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)

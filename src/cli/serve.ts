@@ -90,7 +90,6 @@ async function listen(app: FastifyInstance, config: Config, deps: Deps, closers:
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address() as AddressInfo
   const url = `http://${hostOf(address.address)}:${address.port}`
-  deps.publicUrl.setListenAddress(`http://${reachableHost(address.address)}:${address.port}`)
   if (token) {
     writeControlFile(config.dataDir, {
       pid: process.pid,

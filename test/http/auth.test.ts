@@ -164,7 +164,7 @@ describe('API keys', () => {
 })
 
 describe('plans cap scopes', () => {
-  test('free keys read only, pro keys read and write, teams keys also admin', async () => {
+  test('free keys read only, pro keys read and write, teams keys also admin; managing keys on every plan', async () => {
     const free = await testApp({ plan: 'free' })
     expect((await free.api('GET', '/api/v1/contacts')).statusCode).toBe(200)
     const write = await free.api('POST', '/api/v1/contacts', { email: 'a@example.com' })
@@ -179,9 +179,19 @@ describe('plans cap scopes', () => {
       { authorization: `Bearer ${pro.key}` },
     )
     expect(proPost.statusCode).toBe(201)
+    const proAdmin = await free.api(
+      'POST',
+      '/api/v1/pipelines',
+      { name: 'Renewals' },
+      { authorization: `Bearer ${pro.key}` },
+    )
+    expect(proAdmin.statusCode).toBe(403)
+    expect(proAdmin.json().error.code).toBe('plan_limit')
+    // The keys scope (an organization's own keys) belongs to every plan, the free one included.
+    expect((await free.api('GET', '/api/v1/api_keys')).statusCode).toBe(200)
     expect(
       (await free.api('GET', '/api/v1/api_keys', undefined, { authorization: `Bearer ${pro.key}` })).statusCode,
-    ).toBe(403)
+    ).toBe(200)
   })
 
   test('a key created with fewer scopes than its plan allows gets insufficient_scope', async () => {
@@ -212,7 +222,7 @@ describe('plans cap scopes', () => {
 
   test('a plan downgrade narrows existing keys within a second', async () => {
     const h = await testApp({ plan: 'teams' })
-    expect((await h.api('GET', '/api/v1/api_keys')).statusCode).toBe(200)
+    expect((await h.api('GET', '/api/v1/webhook_endpoints')).statusCode).toBe(200)
     const patch = await h.app.inject({
       method: 'PATCH',
       url: `/admin/v1/orgs/${h.org.id}`,
@@ -221,8 +231,9 @@ describe('plans cap scopes', () => {
     })
     expect(patch.json().plan).toBe('free')
     await new Promise((r) => setTimeout(r, h.deps.config.keyCacheMs + 50))
-    expect((await h.api('GET', '/api/v1/api_keys')).statusCode).toBe(403)
+    expect((await h.api('GET', '/api/v1/webhook_endpoints')).statusCode).toBe(403)
     expect((await h.api('POST', '/api/v1/contacts', { email: 'x@example.com' })).statusCode).toBe(403)
+    expect((await h.api('GET', '/api/v1/api_keys')).statusCode).toBe(200)
     expect((await h.api('GET', '/api/v1/contacts')).statusCode).toBe(200)
   })
 })
