@@ -42,7 +42,7 @@ describe('provisioning API (/admin/v1)', () => {
     const { org, api_key } = created.json()
     expect(org).toMatchObject({ name: 'Acme', plan: 'teams' })
     expect(org.id).toMatch(/^org_/)
-    expect(api_key).toMatchObject({ mode: 'live', scopes: ['read', 'write', 'admin', 'webhooks'] })
+    expect(api_key).toMatchObject({ mode: 'live', scopes: ['read', 'write', 'admin', 'webhooks', 'leads', 'keys'] })
     expect(api_key.id).toMatch(/^key_/)
     expect(api_key.key).toMatch(/^rk_live_/)
     const use = await h.app.inject({
