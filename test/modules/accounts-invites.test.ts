@@ -120,7 +120,8 @@ describe('an invite never grants more than its creator holds', () => {
     const ownerKey = withKey(h, await keyOf(h, owner))
     const made = await ownerKey('POST', '/api/v1/invites', { email: `o.${unique()}@acme.example`, role: 'owner' })
     expect(made.statusCode, made.body).toBe(201)
-    expect(made.json().invited_by).toBeNull()
+    // *_by names the person: the user who created the key.
+    expect(made.json().invited_by).toBe(owner.body.user.id)
 
     const provisioned = await h.app.inject({
       method: 'POST',
@@ -135,6 +136,7 @@ describe('an invite never grants more than its creator holds', () => {
       role: 'owner',
     })
     expect(byOperator.statusCode, byOperator.body).toBe(201)
+    expect(byOperator.json().invited_by).toBeNull()
     expect(signedIn(await acceptInvite(h, tokenOf(byOperator.json().accept_url))).body.user.role).toBe('owner')
 
     // A key whose creator is now a member gives no role at all.

@@ -124,7 +124,8 @@ export const Invite = Type.Object(
     role: InviteRole,
     status: Type.Enum(['pending', 'accepted', 'expired', 'revoked'], { description: 'Where the invite stands' }),
     invited_by: Type.Union([Type.String(), Type.Null()], {
-      description: 'The user who invited; null when invited with an API key',
+      description:
+        'The person who invited: the signed-in user, or the user who created the API key used; null for an operator key',
     }),
     created_at: DateTime('When the invite was made'),
     expires_at: DateTime('When the link stops working'),

@@ -7,7 +7,7 @@ import { type ListResult, type PageParams, paginate } from '../../http/paginatio
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
-import type { Principal, Role } from '../api-keys/principal.js'
+import { actingUserId, type Principal, type Role } from '../api-keys/principal.js'
 import { NEWEST_FIRST } from '../leads/schema-parts.js'
 import {
   type Authority,
@@ -72,7 +72,7 @@ export class InvitesService {
         email: input.email,
         role: input.role,
         token_hash: sha256Hex(token),
-        invited_by: principal.userId ?? null,
+        invited_by: actingUserId(principal) ?? null,
         ...creatorOf(authority),
         created_at: new Date(now),
         expires_at: new Date(now + this.config.inviteTtlHours * 3_600_000),
