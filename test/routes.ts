@@ -3,6 +3,7 @@ import type { TestApp } from './harness.js'
 import { BILLING_ROUTES } from './route-tables/billing.js'
 import { BULK_ROUTES } from './route-tables/bulk.js'
 import { DEALS_ROUTES } from './route-tables/deals.js'
+import { EMAIL_ROUTES } from './route-tables/email.js'
 import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
 import { SCHEDULING_ROUTES } from './route-tables/scheduling.js'
@@ -53,6 +54,7 @@ export const ROUTES: RouteContract[] = [
   { method: 'DELETE', path: '/api/v1/contacts/:id', scope: 'write', create: newContact },
   { method: 'GET', path: '/api/v1/events', scope: 'read' },
   { method: 'GET', path: '/api/v1/events/:id', scope: 'read', create: someEvent },
+  { method: 'GET', path: '/api/v1/events/stream', scope: 'read' },
   { method: 'GET', path: '/api/v1/api_keys', scope: 'keys' },
   { method: 'POST', path: '/api/v1/api_keys', scope: 'keys', body: { name: 'contract' } },
   { method: 'DELETE', path: '/api/v1/api_keys/:id', scope: 'keys', create: newKey },
@@ -113,6 +115,7 @@ export const ROUTES: RouteContract[] = [
   ...BILLING_ROUTES,
   ...BULK_ROUTES,
   ...IMPORTS_ROUTES,
+  ...EMAIL_ROUTES,
   ...SCHEDULING_ROUTES,
   ...LEADS_ROUTES,
 ]
