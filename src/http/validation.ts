@@ -62,13 +62,29 @@ const bodyAjv = makeAjv(false)
 const textAjv = makeAjv(true)
 
 /**
+ * Compiled validators by the schema's text. Ajv caches by schema object, and each app built gets
+ * its own copies of the route schemas, so without this every app built in one process (tests build
+ * hundreds) compiled and kept every schema again, until a test worker ran out of memory.
+ */
+const compiled = new Map<string, ReturnType<Ajv['compile']>>()
+function compileOnce(ajv: Ajv, part: string, schema: object): ReturnType<Ajv['compile']> {
+  const key = `${part}\n${JSON.stringify(schema)}`
+  let validate = compiled.get(key)
+  if (!validate) {
+    validate = ajv.compile(schema)
+    compiled.set(key, validate)
+  }
+  return validate
+}
+
+/**
  * Bodies are first checked for arrays over their `maxItems` and objects with more unknown fields than
  * an error lists: those fail at once with a few details, instead of Ajv reporting (and the answer
  * listing) every item of a 100,000-item array, which took seconds.
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  if (httpPart !== 'body') return textAjv.compile(schema as object)
-  const validate = bodyAjv.compile(schema as object)
+  if (httpPart !== 'body') return compileOnce(textAjv, 'text', schema as object)
+  const validate = compileOnce(bodyAjv, 'body', schema as object)
   const checked = Object.assign(
     (data: unknown, context?: unknown) => {
       const oversized = firstOversized(schema, data)
