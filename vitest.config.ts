@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two test files at a time.
     maxWorkers: 2,
+    // Files that build hundreds of apps (the route contract) need more than V8's default heap.
+    execArgv: ['--max-old-space-size=6144'],
   },
 })
