@@ -189,9 +189,9 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
 }
 
 /**
- * Deletes deliveries (and, by cascade, their attempts) older than `days`, in batches of 1,000,
- * oldest first through the `created_at` index: each statement reads one index range of the
- * expired head, whatever the table's size, and holds its locks briefly.
+ * Deletes deliveries (and, by cascade, their attempts) older than `days`, in batches of 1,000
+ * found through the BRIN index on `created_at` (migration 0022): each statement reads the block
+ * ranges of the expired head, whatever the table's size, and holds its locks briefly.
  */
 export async function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
   let total = 0
@@ -200,7 +200,6 @@ export async function purgeOldDeliveries(db: Executor, days: number): Promise<nu
       delete from webhook_deliveries where id = any(array(
         select id from webhook_deliveries
         where created_at < now() - make_interval(days => ${days})
-        order by created_at
         limit 1000
       ))`.execute(db)
     const n = Number(result.numAffectedRows ?? 0)

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { DatabaseHandle } from '../../src/db/database.js'
 import { OrgsService } from '../../src/modules/orgs/orgs.service.js'
-import { testDatabase } from '../harness.js'
+import { ownPostgresDatabase } from '../own-postgres.js'
 import { startReceiver } from '../receiver.js'
 import { spawnRapport } from './rapport-process.js'
 
@@ -13,12 +14,19 @@ import { spawnRapport } from './rapport-process.js'
 const databaseUrl = process.env.DATABASE_URL
 
 describe.skipIf(!databaseUrl)('rapport start on PostgreSQL: where the worker runs', () => {
+  // A database of its own: the process's worker would otherwise take other files' work.
+  let database: { url: string; handle: DatabaseHandle }
+  beforeAll(async () => {
+    database = await ownPostgresDatabase('rapport_thread')
+    return database.drop
+  })
+
   async function deliversAndStops(env: Record<string, string>) {
     const masterKey = randomBytes(32).toString('base64')
-    const created = await new OrgsService((await testDatabase()).db).create({ name: 'Thread', plan: 'teams' })
+    const created = await new OrgsService(database.handle.db).create({ name: 'Thread', plan: 'teams' })
     const receiver = await startReceiver()
     const proc = spawnRapport(['start'], {
-      DATABASE_URL: databaseUrl!,
+      DATABASE_URL: database.url,
       RAPPORT_MASTER_KEY: masterKey,
       RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1',
       ...env,

@@ -1,9 +1,11 @@
 import { sql } from 'kysely'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { DatabaseHandle } from '../../src/db/database.js'
 import { newId } from '../../src/lib/ids.js'
+import { OrgsService } from '../../src/modules/orgs/orgs.service.js'
 import { spawnRapport, stop } from '../cli/rapport-process.js'
 import { eventually } from '../delivery/fixtures.js'
-import { testApp } from '../harness.js'
+import { ownPostgresDatabase } from '../own-postgres.js'
 import { startSmtpSink } from './email-sink.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -18,22 +20,30 @@ const RECIPIENTS = 2000
  * one is killed with SIGKILL in the middle of a run of queued messages, another takes over.
  */
 describe.skipIf(!process.env.DATABASE_URL)('email worker processes (PostgreSQL)', () => {
+  let database: { url: string; handle: DatabaseHandle }
+  beforeAll(async () => {
+    const own = await ownPostgresDatabase('rapport_email_crash')
+    database = own
+    return own.drop
+  })
+
   test('after kill -9 mid-run, every recipient gets the message; only those in flight may get it twice, with the same Message-ID', async () => {
     const sink = await startSmtpSink()
     cleanups.push(sink.close)
-    const h = await testApp()
-    const domain = `crash-${h.org.id.slice(-8)}.example`
+    const db = database.handle.db
+    const { org } = await new OrgsService(db).create({ name: 'Crash', plan: 'teams' })
+    const domain = `crash-${org.id.slice(-8)}.example`
     const rows = Array.from({ length: RECIPIENTS }, (_, i) => {
       const id = newId('email')
       return { id, to: `r${i}@${domain}`, messageId: `<${id}@acme.example>` }
     })
     await sql`
       insert into emails (id, org_id, livemode, to_email, from_email, subject, text, category, message_id)
-      select t.id, ${h.org.id}, true, t.to_email, 'hello@acme.example', 'Hello', 'Hello there', 'api', t.message_id
+      select t.id, ${org.id}, true, t.to_email, 'hello@acme.example', 'Hello', 'Hello there', 'api', t.message_id
       from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.to)}::text[], ${rows.map((r) => r.messageId)}::text[])
-        as t(id, to_email, message_id)`.execute(h.deps.db)
+        as t(id, to_email, message_id)`.execute(db)
     const env = {
-      DATABASE_URL: process.env.DATABASE_URL!,
+      DATABASE_URL: database.url,
       RAPPORT_SMTP_URL: sink.url,
       RAPPORT_EMAIL_RETRY_SCHEDULE: '0',
     }
@@ -48,16 +58,16 @@ describe.skipIf(!process.env.DATABASE_URL)('email worker processes (PostgreSQL)'
     expect(sentBeforeKill).toBeLessThan(RECIPIENTS)
     // Time passes for the dead worker's leases (120 s): move them to the past instead of waiting.
     await sql`update emails set lease_expires_at = now() - interval '1 second'
-      where org_id = ${h.org.id} and status = 'queued' and leased_by is not null`.execute(h.deps.db)
+      where org_id = ${org.id} and status = 'queued' and leased_by is not null`.execute(db)
 
     const second = spawnRapport(['worker'], env)
     cleanups.push(() => stop(second.child, 'SIGTERM').then(() => undefined))
     await eventually(
       async () => {
-        const left = await h.deps.db
+        const left = await db
           .selectFrom('emails')
           .select(sql<number>`count(*)::int`.as('n'))
-          .where('org_id', '=', h.org.id)
+          .where('org_id', '=', org.id)
           .where('status', '=', 'queued')
           .executeTakeFirstOrThrow()
         return left.n === 0
@@ -80,10 +90,10 @@ describe.skipIf(!process.env.DATABASE_URL)('email worker processes (PostgreSQL)'
       expect(ids[0], to).toBe(ids[1])
     }
     for (const r of rows) expect(byRecipient.get(r.to)?.[0]).toBe(r.messageId)
-    const statuses = await h.deps.db
+    const statuses = await db
       .selectFrom('emails')
       .select(['status', sql<number>`count(*)::int`.as('n')])
-      .where('org_id', '=', h.org.id)
+      .where('org_id', '=', org.id)
       .groupBy('status')
       .execute()
     expect(statuses).toEqual([{ status: 'delivered', n: RECIPIENTS }])

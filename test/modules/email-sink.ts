@@ -52,6 +52,12 @@ export async function startSmtpSink() {
       })
     },
   })
+  // A client that dies mid-session (a worker killed with SIGKILL) resets its connection: that is
+  // the sender's event, not the sink's failure. Any other server error stays visible.
+  const errors: Error[] = []
+  server.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== 'ECONNRESET') errors.push(err)
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.server.address() as AddressInfo
   return {
@@ -76,6 +82,10 @@ export async function startSmtpSink() {
         })
       })
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Stops the server; fails if it saw an error other than a client's reset. */
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      if (errors.length > 0) throw new Error(`SMTP sink errors: ${errors.map((e) => e.message).join('; ')}`)
+    },
   }
 }
