@@ -61,6 +61,19 @@ export async function findUsableLink(executor: Executor, tokenHash: string, now:
   return q.executeTakeFirst()
 }
 
+/**
+ * Deletes the links that can no longer sign anyone in (used, replaced or expired by `now`); returns
+ * how many. Run by the worker's housekeeping. A link is only ever looked up while usable, and every
+ * unusable link gets the same answer, so nothing needs the ended rows.
+ */
+export async function purgeEndedSignInLinks(db: Executor, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('sign_in_links')
+    .where((eb) => eb.or([eb('used_at', 'is not', null), eb('expires_at', '<=', now)]))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 export async function markLinkUsed(tx: Executor, linkId: string, now: Date): Promise<void> {
   await tx.updateTable('sign_in_links').set({ used_at: now }).where('id', '=', linkId).execute()
 }

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest'
+import { purgeEndedSignInLinks } from '../../src/modules/accounts/sign-in-links.repo.js'
+import { SignInLinks } from '../../src/modules/accounts/sign-in-links.service.js'
+import { testApp } from '../harness.js'
+
+const TTL_HOURS = 72
+
+/** A clock the test moves by hand. */
+function manualClock(start = Date.parse('2025-04-01T09:00:00Z')) {
+  let now = start
+  return { nowMs: () => now, advance: (ms: number) => (now += ms) }
+}
+
+const unique = () => Math.random().toString(36).slice(2, 10)
+const tokenOf = (url: string) => new URL(url).hash.replace(/^#token=/, '')
+
+describe('the sign-in link purge', () => {
+  test('deletes used, replaced and expired links and keeps the ones that still sign someone in', async () => {
+    const clock = manualClock()
+    const h = await testApp({ clock })
+    const links = new SignInLinks(h.deps.db, clock, h.deps.publicUrl, TTL_HOURS)
+    const invite = (email: string) => links.invite({ org: h.org.id, email, role: 'member' })
+    const [replacedThenExpired, expired, live, used] = ['a', 'b', 'c', 'd'].map((n) => `${n}.${unique()}@acme.example`)
+
+    await invite(replacedThenExpired!) // replaced by the next one
+    await invite(replacedThenExpired!) // then expires
+    await invite(expired!)
+    clock.advance(TTL_HOURS * 3_600_000 + 1)
+    const liveLink = await invite(live!)
+    const usedLink = await invite(used!)
+    const redeemed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/sign-in-links/redeem',
+      payload: { token: tokenOf(usedLink.url), password: 'correct horse battery staple' },
+    })
+    expect(redeemed.statusCode).toBe(201)
+
+    const rowsOf = async () =>
+      h.deps.db
+        .selectFrom('sign_in_links as l')
+        .innerJoin('users as u', 'u.id', 'l.user_id')
+        .select(['u.email'])
+        .where('u.email', 'in', [replacedThenExpired!, expired!, live!, used!])
+        .execute()
+    expect(await rowsOf()).toHaveLength(5)
+
+    const purged = await purgeEndedSignInLinks(h.deps.db, new Date(clock.nowMs()))
+    expect(purged).toBeGreaterThanOrEqual(4)
+    expect((await rowsOf()).map((r) => r.email)).toEqual([live])
+    const preview = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/sign-in-links/preview?token=${tokenOf(liveLink.url)}`,
+    })
+    expect(preview.statusCode, preview.body).toBe(200)
+  })
+})
