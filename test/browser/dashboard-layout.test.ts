@@ -61,7 +61,12 @@ describe.runIf(hasChromium)('dashboard layout', () => {
   async function open(page: Page, path: string) {
     await page.goto(`${site.origin}${path}`)
     await page.getByRole('heading', { level: 1 }).first().waitFor()
-    await page.waitForLoadState('networkidle')
+    // Not 'networkidle': a workspace screen keeps its live-update stream open.
+    await page.waitForLoadState('load')
+    await page
+      .getByText(/^Loading /)
+      .first()
+      .waitFor({ state: 'detached' })
   }
 
   test('no page is wider than a 390 px screen', async () => {

@@ -1,69 +1,60 @@
-/** The API objects the dashboard shows (see docs/openapi.json for every field). */
+/**
+ * The API objects the dashboard shows, taken from the types generated from docs/openapi.json
+ * (`npm run web:types` writes api-types.ts): a field renamed in the API fails the dashboard's type
+ * check instead of a page at run time.
+ */
+import type { operations } from './api-types.js'
 
-export type Role = 'owner' | 'admin' | 'member'
-
-export interface SessionView {
-  object: 'session'
-  user: { id: string; name: string; email: string; role: Role }
-  organization: { id: string; name: string; plan: string }
-  csrf_token: string
-  expires_at: string
+type Content<R> = R extends { content: { 'application/json': infer T } } ? T : never
+/** The JSON body of an operation's success answer (200, else 201, else 202). */
+export type Ok<Op extends keyof operations> = operations[Op]['responses'] extends infer R
+  ? R extends { 200: infer A }
+    ? Content<A>
+    : R extends { 201: infer A }
+      ? Content<A>
+      : R extends { 202: infer A }
+        ? Content<A>
+        : never
+  : never
+/** The JSON body an operation takes. */
+export type Body<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { 'application/json': infer T } }
 }
+  ? T
+  : never
+/** One item of a list operation's `data`. */
+export type Item<Op extends keyof operations> = Ok<Op> extends { data: (infer T)[] } ? T : never
 
-export type Scope = 'read' | 'write' | 'admin' | 'webhooks' | 'leads' | 'keys'
+export type SessionView = Ok<'getSession'>
+export type Role = SessionView['user']['role']
+export type ApiKey = Ok<'createApiKey'>
+export type Scope = ApiKey['scopes'][number]
+export type WebhookEndpoint = Ok<'createWebhookEndpoint'>
+export type EndpointStats = Ok<'getWebhookEndpointStats'>
+export type EndpointSecret = Ok<'getWebhookEndpointSecret'>
+export type Delivery = Item<'listWebhookDeliveries'>
+export type DeliveryStatus = Delivery['status']
+export type Attempt = Ok<'getWebhookDelivery'> extends { attempts: (infer A)[] } ? A : never
+export type User = Item<'listUsers'>
+export type Invite = Ok<'createInvite'>
+export type InvitePreview = Ok<'previewInvite'>
+export type SignInLinkPreview = Ok<'previewSignInLink'>
+export type Form = Item<'listForms'>
+export type BookingEventType = Item<'listBookingEventTypes'>
+export type AuditEntry = Item<'listAuditLog'>
+export type Usage = Ok<'getUsage'>
 
-export interface ApiKey {
-  id: string
-  object: 'api_key'
-  name: string
-  type: 'secret' | 'publishable'
-  mode: 'live' | 'test'
-  prefix: string
-  scopes: string[]
-  allowed_origins: string[]
-  created_at: string
-  last_used_at: string | null
-  created_by_user_id: string | null
-  expires_at: string | null
-  key?: string
-}
+export type Contact = Ok<'getContact'>
+export type Deal = Ok<'getDeal'>
+export type Task = Ok<'getTask'>
+export type Note = Ok<'getNote'>
+export type Pipeline = Ok<'getPipeline'>
+export type Booking = Item<'listBookings'>
+export type TimelineItem = Item<'getContactTimeline'>
+export type Notification = Item<'listNotifications'>
+export type FormResponse = Item<'listFormResponses'>
 
-export interface WebhookEndpoint {
-  id: string
-  object: 'webhook_endpoint'
-  url: string
-  description: string | null
-  events: string[]
-  enabled: boolean
-  disabled_reason: string | null
-  disabled_at: string | null
-  created_at: string
-  updated_at: string
-  secret?: string
-}
-
-export interface DeliveryCounts {
-  succeeded: number
-  failed: number
-  pending: number
-}
-
-export interface EndpointStats {
-  endpoint_id: string
-  state: 'enabled' | 'disabled'
-  disabled_reason: string | null
-  last_24h: DeliveryCounts
-  last_7d: DeliveryCounts
-  last_success_at: string | null
-  last_failure_at: string | null
-}
-
-export interface EndpointSecret {
-  secret: string
-  previous_secret: string | null
-  previous_secret_expires_at: string | null
-}
-
+/** The event catalog's entries (GET /api/v1/event-types is not in the OpenAPI document's JSON types). */
 export interface EventType {
   name: string
   description: string
@@ -71,6 +62,7 @@ export interface EventType {
   aliases: string[]
 }
 
+/** A JSON Schema as the event catalog publishes it. */
 export interface JsonSchema {
   type?: string | string[]
   properties?: Record<string, JsonSchema>
@@ -81,107 +73,4 @@ export interface JsonSchema {
   format?: string
   examples?: unknown[]
   [keyword: string]: unknown
-}
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed'
-
-export interface Delivery {
-  id: string
-  object: 'webhook_delivery'
-  endpoint_id: string
-  event_id: string
-  event_type: string
-  status: DeliveryStatus
-  attempt_count: number
-  next_attempt_at: string | null
-  last_attempt_at: string | null
-  last_status_code: number | null
-  last_error: string | null
-  created_at: string
-}
-
-export interface Attempt {
-  id: string
-  attempt_number: number
-  started_at: string
-  duration_ms: number
-  status_code: number | null
-  response_body: string | null
-  response_headers: Record<string, string> | null
-  request_headers: Record<string, string> | null
-  request_body: string | null
-  error: string | null
-  next_attempt_at: string | null
-}
-
-export interface User {
-  id: string
-  name: string
-  email: string
-  username: string
-  role: Role
-  created_at: string
-}
-
-export interface Invite {
-  id: string
-  object: 'invite'
-  email: string
-  role: 'admin' | 'member'
-  created_at: string
-  expires_at: string
-  accept_url?: string
-  token?: string
-}
-
-export interface InvitePreview {
-  email: string
-  role: Role
-  organization: { name: string }
-}
-
-export interface SignInLinkPreview {
-  purpose: 'activate' | 'reset_password'
-  email: string
-  name: string
-  organization: { name: string }
-  expires_at: string
-}
-
-export interface Form {
-  id: string
-  name: string
-  fields: { key: string; label: string }[]
-  created_at: string
-}
-
-export interface BookingEventType {
-  id: string
-  user_id: string
-  slug: string
-  title: string
-  active: boolean
-}
-
-export interface AuditEntry {
-  id: string
-  kind: 'api_call' | 'webhook_attempt'
-  occurred_at: string
-  method: string | null
-  path: string | null
-  status: number | null
-  key_id: string | null
-  user_id: string | null
-  ip: string | null
-  duration_ms: number | null
-  request_id: string | null
-  endpoint_id: string | null
-  delivery_id: string | null
-  event_type: string | null
-}
-
-export interface Usage {
-  object: 'usage'
-  days: { date: string; key_id: string | null; user_id: string | null; calls: number; rate_limited: number }[]
-  keys: { id: string; name: string; mode: 'live' | 'test' }[]
 }
