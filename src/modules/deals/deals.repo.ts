@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
-import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { DealListQuery, DealStatus } from './deals.schemas.js'
 
 export interface DealRow {
@@ -20,14 +20,18 @@ export interface DealRow {
   expected_close_date: string | null
   status: DealStatus
   lost_reason: string | null
+  won_reason: string | null
   won_at: Date | null
   lost_at: Date | null
   created_at: Date
   updated_at: Date
+  /** Computed on reads (see `lastActivityAt`); a write's returned row has neither. */
+  last_activity_at?: Date
+  rotting?: boolean
 }
 
 /** The columns a deal's write sets; `value` is decimal text. */
-export type DealValues = Omit<DealRow, 'id' | 'stage' | 'created_at' | 'updated_at'>
+export type DealValues = Omit<DealRow, 'id' | 'stage' | 'created_at' | 'updated_at' | 'last_activity_at' | 'rotting'>
 
 const DEAL_COLUMNS = [
   'deals.id',
@@ -41,10 +45,30 @@ const DEAL_COLUMNS = [
   'deals.expected_close_date',
   'deals.status',
   'deals.lost_reason',
+  'deals.won_reason',
   'deals.won_at',
   'deals.lost_at',
   'deals.created_at',
   'deals.updated_at',
+] as const
+
+/**
+ * A deal's last activity: its own last change, or the latest activity (not in the future), note or
+ * completed task linked to it. Each subquery reads one index (activities_deal, notes_deal, tasks_deal).
+ */
+const lastActivityAt = sql<Date>`greatest(
+  deals.updated_at,
+  (select max(a.occurred_at) from activities a where a.deal_id = deals.id and a.occurred_at <= now()),
+  (select max(n.created_at) from notes n where n.deal_id = deals.id),
+  (select max(t.completed_at) from tasks t where t.deal_id = deals.id))`
+
+/** Read columns: the stored ones, the stage's name, the last activity and whether the deal is rotting. */
+const READ_COLUMNS = [
+  ...DEAL_COLUMNS,
+  'stages.name as stage',
+  lastActivityAt.as('last_activity_at'),
+  sql<boolean>`(deals.status = 'open' and stages.rotting_days is not null
+    and ${lastActivityAt} < now() - make_interval(days => stages.rotting_days))`.as('rotting'),
 ] as const
 
 function dealsWithStage(db: Executor, scope: TenantScope) {
@@ -61,9 +85,7 @@ export async function findDeal(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<DealRow | undefined> {
-  let q = dealsWithStage(db, scope)
-    .select([...DEAL_COLUMNS, 'stages.name as stage'])
-    .where('deals.id', '=', id)
+  let q = dealsWithStage(db, scope).select(READ_COLUMNS).where('deals.id', '=', id)
   if (opts.forUpdate) q = q.forUpdate('deals')
   return q.executeTakeFirst() as Promise<DealRow | undefined>
 }
@@ -71,10 +93,7 @@ export async function findDeal(
 /** The deals of the given ids (any order; unknown ids are left out). */
 export async function findDeals(db: Executor, scope: TenantScope, ids: string[]): Promise<DealRow[]> {
   if (ids.length === 0) return []
-  return dealsWithStage(db, scope)
-    .select([...DEAL_COLUMNS, 'stages.name as stage'])
-    .where('deals.id', 'in', ids)
-    .execute() as Promise<DealRow[]>
+  return dealsWithStage(db, scope).select(READ_COLUMNS).where('deals.id', 'in', ids).execute() as Promise<DealRow[]>
 }
 
 export async function insertDeal(
@@ -160,12 +179,6 @@ export async function listDeals(db: Executor, scope: TenantScope, query: DealLis
   const sortKey = query.sort ?? '-created_at'
   const name = sortKey.replace(/^-/, '')
   const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
-  const page = await paginate(
-    q,
-    (qb) => qb.select([...DEAL_COLUMNS, 'stages.name as stage']),
-    sql<string>`deals.id`,
-    sort,
-    query,
-  )
+  const page = await paginate(q, (qb) => qb.select(READ_COLUMNS), sql<string>`deals.id`, sort, query)
   return page as { data: DealRow[]; pagination: typeof page.pagination }
 }

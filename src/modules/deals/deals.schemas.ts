@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const
 export type DealStatus = (typeof DEAL_STATUSES)[number]
@@ -49,6 +49,18 @@ const LostReason = Type.String({
   description: 'Why the deal was lost; only a lost deal has one',
   examples: ['Went with a competitor'],
 })
+const WonReason = Type.String({
+  minLength: 1,
+  maxLength: 500,
+  description: 'Why the deal was won; only a won deal has one',
+  examples: ['Best fit for their workflow'],
+})
+const ClosedAt = Type.String({
+  format: 'date-time',
+  description:
+    'When the deal was won or lost (with `status` won/lost or a move into a won/lost stage); defaults to now. Sets `won_at` or `lost_at`',
+  examples: ['2025-03-28T16:00:00.000Z'],
+})
 const Id = (description: string, example: string) => Type.String({ maxLength: 64, description, examples: [example] })
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T, description: string) =>
   Type.Union([s, Type.Null()], { description })
@@ -73,6 +85,7 @@ export const Deal = Type.Object(
     owner_id: Nullable(Id('The user who owns the deal', USER_ID), 'The user who owns the deal; null when none'),
     expected_close_date: Nullable(ExpectedCloseDate, 'When the deal is expected to close; null if unknown'),
     lost_reason: Nullable(LostReason, 'Why the deal was lost; null unless lost'),
+    won_reason: Nullable(WonReason, 'Why the deal was won; null unless won'),
     won_at: Type.Union([Timestamp('When the deal was won'), Type.Null()], {
       description: 'When the deal was won; null unless won',
     }),
@@ -81,6 +94,14 @@ export const Deal = Type.Object(
     }),
     created_at: Timestamp('When the deal was created'),
     updated_at: Timestamp('When the deal last changed'),
+    last_activity_at: Timestamp(
+      'The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)',
+    ),
+    rotting: Type.Boolean({
+      description:
+        'True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)',
+      examples: [false],
+    }),
   },
   {
     description: 'A sales opportunity moving through a pipeline',
@@ -99,10 +120,13 @@ export const Deal = Type.Object(
         owner_id: null,
         expected_close_date: '2025-03-31',
         lost_reason: null,
+        won_reason: null,
         won_at: null,
         lost_at: null,
         created_at: '2025-01-15T09:30:00.000Z',
         updated_at: '2025-01-15T09:30:00.000Z',
+        last_activity_at: '2025-01-15T09:30:00.000Z',
+        rotting: false,
       },
     ],
   },
@@ -169,6 +193,8 @@ export const DealUpdate = Type.Object(
     owner_id: Type.Optional(Nullable(Id('A user', USER_ID), 'A user of the organization; null clears')),
     expected_close_date: Type.Optional(Nullable(ExpectedCloseDate, 'Expected close date; null clears')),
     lost_reason: Type.Optional(Nullable(LostReason, 'Why the deal was lost (lost deals only); null clears')),
+    won_reason: Type.Optional(Nullable(WonReason, 'Why the deal was won (won deals only); null clears')),
+    closed_at: Type.Optional(ClosedAt),
   },
   {
     additionalProperties: false,
@@ -178,6 +204,7 @@ export const DealUpdate = Type.Object(
       { stage_id: STAGE_ID },
       { stage: 'proposal' },
       { status: 'lost', lost_reason: 'Went with a competitor' },
+      { stage_id: STAGE_ID, won_reason: 'Best fit for their workflow', closed_at: '2025-03-28T16:00:00.000Z' },
     ],
   },
 )

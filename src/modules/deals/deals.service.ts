@@ -1,13 +1,13 @@
+import { ApiError, invalidField } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import { assertLinked } from '../../db/links.js'
 import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
-import { ApiError, invalidField } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
-import type { PageParams } from '../../http/pagination.js'
 import { normalizeCurrency } from '../../lib/currency.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit } from '../../outbox/emit.js'
 import { findPipeline, findStage, listStages, type StageRow } from '../pipelines/pipelines.repo.js'
 import { ensureDefaultPipeline } from '../pipelines/pipelines.service.js'
 import {
@@ -38,10 +38,14 @@ export function toDeal(row: DealRow): Deal {
     owner_id: row.owner_id,
     expected_close_date: row.expected_close_date,
     lost_reason: row.lost_reason,
+    won_reason: row.won_reason,
     won_at: row.won_at?.toISOString() ?? null,
     lost_at: row.lost_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    // A row just written has no computed columns: the write itself is the last activity.
+    last_activity_at: (row.last_activity_at ?? row.updated_at).toISOString(),
+    rotting: row.rotting ?? false,
   }
 }
 
@@ -181,25 +185,50 @@ async function assertOwner(tx: Executor, scope: TenantScope, id: string | null |
   if (id) await assertLinked(tx, scope, 'users', id, 'owner_id')
 }
 
-/** won_at / lost_at / lost_reason for a deal entering `status` (or staying in it). */
+/** What a write says about closing: the reasons, and when (`closed_at`, else now). */
+interface ClosingInput {
+  lost_reason?: string | null
+  won_reason?: string | null
+  closed_at?: string
+}
+
+/**
+ * won_at / lost_at and the reasons for a deal entering `status` (or staying in it). A deal staying
+ * won (lost) keeps its date and reason unless the write gives new ones.
+ */
 function closingFields(
   status: DealStatus,
-  previous: Pick<DealRow, 'status' | 'won_at' | 'lost_at' | 'lost_reason'> | undefined,
-  lostReason: string | null | undefined,
+  previous: Pick<DealRow, 'status' | 'won_at' | 'lost_at' | 'lost_reason' | 'won_reason'> | undefined,
+  input: ClosingInput,
   now: Date,
-): Pick<DealValues, 'won_at' | 'lost_at' | 'lost_reason'> {
-  if (lostReason && status !== 'lost') throw invalidField('lost_reason', 'Only a lost deal has a lost reason')
+): Pick<DealValues, 'won_at' | 'lost_at' | 'lost_reason' | 'won_reason'> {
+  if (input.lost_reason && status !== 'lost') throw invalidField('lost_reason', 'Only a lost deal has a lost reason')
+  if (input.won_reason && status !== 'won') throw invalidField('won_reason', 'Only a won deal has a won reason')
+  if (input.closed_at !== undefined && status === 'open') {
+    throw invalidField('closed_at', 'Only a won or lost deal has a closing date')
+  }
   const same = previous?.status === status
-  if (status === 'won') return { won_at: same ? previous.won_at : now, lost_at: null, lost_reason: null }
-  if (status === 'lost') {
+  const closedAt = input.closed_at !== undefined ? new Date(input.closed_at) : undefined
+  const open = { won_at: null, lost_at: null, lost_reason: null, won_reason: null }
+  if (status === 'won') {
     return {
-      won_at: null,
-      lost_at: same ? previous.lost_at : now,
-      lost_reason: lostReason !== undefined ? lostReason : same ? previous.lost_reason : null,
+      ...open,
+      won_at: closedAt ?? (same ? previous.won_at : now),
+      won_reason: input.won_reason !== undefined ? input.won_reason : same ? previous.won_reason : null,
     }
   }
-  return { won_at: null, lost_at: null, lost_reason: null }
+  if (status === 'lost') {
+    return {
+      ...open,
+      lost_at: closedAt ?? (same ? previous.lost_at : now),
+      lost_reason: input.lost_reason !== undefined ? input.lost_reason : same ? previous.lost_reason : null,
+    }
+  }
+  return open
 }
+
+/** Computed on reads: never a change of their own. */
+const READ_ONLY = new Set<keyof Deal>(['last_activity_at', 'rotting'])
 
 export class DealsService {
   constructor(private readonly db: Db) {}
@@ -229,7 +258,7 @@ export class DealsService {
         owner_id: input.owner_id ?? null,
         expected_close_date: input.expected_close_date ?? null,
         status,
-        ...closingFields(status, undefined, input.lost_reason, new Date()),
+        ...closingFields(status, undefined, { lost_reason: input.lost_reason }, new Date()),
       }
       const row = { ...(await insertDeal(tx, scope, newId('deal'), values)), stage: stage.name }
       const deal = toDeal(row)
@@ -296,11 +325,15 @@ export class DealsService {
         owner_id: input.owner_id !== undefined ? input.owner_id : current.owner_id,
         expected_close_date:
           input.expected_close_date !== undefined ? input.expected_close_date : current.expected_close_date,
-        ...closingFields(placement.status, current, input.lost_reason, new Date()),
+        ...closingFields(placement.status, current, input, new Date()),
       }
       const after = toDeal(next)
       const changed = (Object.keys(after) as (keyof Deal)[]).filter(
-        (k) => k !== 'stage' && k !== 'updated_at' && JSON.stringify(after[k]) !== JSON.stringify(before[k]),
+        (k) =>
+          !READ_ONLY.has(k) &&
+          k !== 'stage' &&
+          k !== 'updated_at' &&
+          JSON.stringify(after[k]) !== JSON.stringify(before[k]),
       )
       if (changed.length === 0) return before
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { StageKind } from './pipelines.schemas.js'
 
 export interface PipelineRow {
@@ -20,12 +20,22 @@ export interface StageRow {
   name: string
   position: number
   kind: StageKind
+  rotting_days: number | null
   created_at: Date
   updated_at: Date
 }
 
 const PIPELINE_COLUMNS = ['id', 'name', 'position', 'is_default', 'created_at', 'updated_at'] as const
-const STAGE_COLUMNS = ['id', 'pipeline_id', 'name', 'position', 'kind', 'created_at', 'updated_at'] as const
+const STAGE_COLUMNS = [
+  'id',
+  'pipeline_id',
+  'name',
+  'position',
+  'kind',
+  'rotting_days',
+  'created_at',
+  'updated_at',
+] as const
 
 export const DEFAULT_PIPELINE_NAME = 'Sales pipeline'
 export const DEFAULT_STAGES: readonly { name: string; kind: StageKind }[] = [
@@ -161,7 +171,7 @@ export async function insertStages(
   db: Executor,
   scope: TenantScope,
   pipelineId: string,
-  stages: { name: string; kind: StageKind; position: number }[],
+  stages: { name: string; kind: StageKind; position: number; rotting_days?: number | null }[],
 ): Promise<StageRow[]> {
   return db
     .insertInto('stages')
@@ -209,7 +219,7 @@ export async function updateStage(
   db: Executor,
   scope: TenantScope,
   id: string,
-  values: { name?: string; kind?: StageKind },
+  values: { name?: string; kind?: StageKind; rotting_days?: number | null },
 ): Promise<void> {
   await db
     .updateTable('stages')

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 export const STAGE_KINDS = ['open', 'won', 'lost'] as const
 export type StageKind = (typeof STAGE_KINDS)[number]
@@ -26,6 +26,11 @@ const PipelineName = Type.String({
   description: 'Pipeline name, unique within the organization and mode (case-insensitive)',
   examples: ['Enterprise sales'],
 })
+const RottingDays = Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
+  description:
+    'Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never',
+  examples: [14],
+})
 const Position = (what: string) =>
   Type.Integer({
     minimum: 0,
@@ -44,6 +49,7 @@ export const Stage = Type.Object(
     name: StageName,
     position: Type.Integer({ description: 'Zero-based place in the pipeline', examples: [1] }),
     kind: Kind,
+    rotting_days: RottingDays,
     created_at: Timestamp('When the stage was created'),
     updated_at: Timestamp('When the stage last changed'),
   },
@@ -81,6 +87,7 @@ export const Pipeline = Type.Object(
             name: 'Lead',
             position: 0,
             kind: 'open',
+            rotting_days: 14,
             created_at: '2025-01-15T09:30:00.000Z',
             updated_at: '2025-01-15T09:30:00.000Z',
           },
@@ -94,7 +101,7 @@ export const Pipeline = Type.Object(
 export type Pipeline = Static<typeof Pipeline>
 
 const NewStage = Type.Object(
-  { name: StageName, kind: Type.Optional(Kind) },
+  { name: StageName, kind: Type.Optional(Kind), rotting_days: Type.Optional(RottingDays) },
   { additionalProperties: false, description: 'A stage of a new pipeline; `kind` defaults to `open`' },
 )
 
@@ -164,11 +171,12 @@ export const StageCreate = Type.Object(
     name: StageName,
     kind: Type.Optional(Kind),
     position: Type.Optional(Position('stage')),
+    rotting_days: Type.Optional(RottingDays),
   },
   {
     additionalProperties: false,
     description: 'A new stage; added last unless `position` says otherwise',
-    examples: [{ name: 'Demo', position: 2 }],
+    examples: [{ name: 'Demo', position: 2, rotting_days: 7 }],
   },
 )
 export type StageCreate = Static<typeof StageCreate>
@@ -178,12 +186,13 @@ export const StageUpdate = Type.Object(
     name: Type.Optional(StageName),
     kind: Type.Optional(Kind),
     position: Type.Optional(Position('stage')),
+    rotting_days: Type.Optional(RottingDays),
   },
   {
     additionalProperties: false,
     minProperties: 1,
     description: 'Fields to change; `kind` can change only while the stage holds no deals',
-    examples: [{ name: 'Discovery', position: 1 }],
+    examples: [{ name: 'Discovery', position: 1 }, { rotting_days: 10 }],
   },
 )
 export type StageUpdate = Static<typeof StageUpdate>

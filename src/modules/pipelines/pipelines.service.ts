@@ -1,9 +1,9 @@
+import { ApiError, invalidField } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError, invalidField } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
-import type { PageParams } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import {
   clearDefaultPipeline,
   DEFAULT_STAGES,
@@ -44,6 +44,7 @@ export function toStage(row: StageRow): Stage {
     name: row.name,
     position: row.position,
     kind: row.kind,
+    rotting_days: row.rotting_days,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   }
@@ -126,7 +127,12 @@ export class PipelinesService {
 
   /** Creates a pipeline (with the standard stages unless given), placed last unless `position` says otherwise. */
   async create(scope: TenantScope, input: PipelineCreate): Promise<Pipeline> {
-    const stages = input.stages?.map((s) => ({ name: s.name.trim(), kind: s.kind ?? 'open' })) ?? [...DEFAULT_STAGES]
+    const stages =
+      input.stages?.map((s) => ({
+        name: s.name.trim(),
+        kind: s.kind ?? 'open',
+        rotting_days: s.rotting_days ?? null,
+      })) ?? DEFAULT_STAGES.map((s) => ({ ...s, rotting_days: null }))
     assertStageSet(stages)
     return inTransaction(this.db, async (tx) => {
       await ensureDefaultPipeline(tx, scope)
@@ -224,7 +230,7 @@ export class PipelinesService {
       const kind = input.kind ?? 'open'
       assertNoOtherClosingStage(pipeline, kind)
       const [row] = await insertStages(tx, scope, pipelineId, [
-        { name: input.name.trim(), kind, position: pipeline.stages.length },
+        { name: input.name.trim(), kind, position: pipeline.stages.length, rotting_days: input.rotting_days ?? null },
       ])
       if (input.position !== undefined) {
         const ids = [...pipeline.stages.map((s) => s.id), row!.id]
@@ -243,8 +249,11 @@ export class PipelinesService {
       if (!stage) throw stageNotFound(id)
       assertIfMatch(opts.ifMatch, toStage(stage))
       const pipeline = await this.load(tx, scope, stage.pipeline_id)
-      const values: { name?: string; kind?: StageKind } = {}
+      const values: { name?: string; kind?: StageKind; rotting_days?: number | null } = {}
       if (input.name !== undefined && input.name.trim() !== stage.name) values.name = input.name.trim()
+      if (input.rotting_days !== undefined && input.rotting_days !== stage.rotting_days) {
+        values.rotting_days = input.rotting_days
+      }
       if (input.kind !== undefined && input.kind !== stage.kind) {
         if (await holdsDeals(tx, { stageId: id })) {
           throw new ApiError('conflict', `Stage ${id} holds deals: its kind cannot change; move them first`)
