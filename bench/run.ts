@@ -10,6 +10,7 @@ import { Redis } from 'ioredis'
 import { CRM_SCENARIO_ID, runCrmBenchmark } from './crm.js'
 import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withDatabase } from './database.js'
 import { DEFAULT_CONFIG_SCENARIO_ID, runDefaultConfigBenchmark } from './default-config.js'
+import { DOCS_PAGE_SCENARIO_ID, runDocsPageBenchmark } from './docs-page.js'
 import { type LoadOptions, type Measurement, runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, oneMinuteLoad, type ScenarioResult, writeSection } from './report.js'
@@ -106,6 +107,8 @@ interface Settings extends RunSettings {
   scale: boolean
   /** Whether the default-configuration benchmark (`npm start` beside the tuned role; its own database) runs. */
   defaultConfig: boolean
+  /** Whether the /docs page benchmark (headless Chromium, in-memory PGlite; its own section) runs. */
+  docsPage: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -117,7 +120,8 @@ function readSettings(): Settings {
   const slots = !only || only.includes(SLOTS_SCENARIO_ID)
   const scale = !only || only.includes(SCALE_SCENARIO_ID)
   const defaultConfig = !only || only.includes(DEFAULT_CONFIG_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale && !defaultConfig) {
+  const docsPage = !only || only.includes(DOCS_PAGE_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale && !defaultConfig && !docsPage) {
     const ids = [
       ...SCENARIOS.map((s) => s.id),
       WEBHOOKS_SCENARIO_ID,
@@ -125,6 +129,7 @@ function readSettings(): Settings {
       SLOTS_SCENARIO_ID,
       SCALE_SCENARIO_ID,
       DEFAULT_CONFIG_SCENARIO_ID,
+      DOCS_PAGE_SCENARIO_ID,
     ]
     throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
@@ -141,6 +146,7 @@ function readSettings(): Settings {
     slots,
     scale,
     defaultConfig,
+    docsPage,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -216,6 +222,7 @@ async function main() {
   if (settings.defaultConfig) {
     await runDefaultConfigBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
   }
+  if (settings.docsPage) await runDocsPageBenchmark({ docsFile: DOCS_FILE })
 }
 
 async function runApiOverhead(settings: Settings) {
