@@ -6,7 +6,7 @@
  * writes its section of docs/benchmarks.md); `npx tsx bench/slots.ts` prints the figures as JSON.
  */
 import { fileURLToPath } from 'node:url'
-import { computeSlots, type ExistingBooking, type SchedulingInput } from '../src/scheduling/index.js'
+import { computeSlots, type ExistingBooking, type SchedulingInput } from '../src/slot-engine/index.js'
 import { describeMachine, machineList, oneMinuteLoad, writeSection } from './report.js'
 
 export const SLOTS_SCENARIO_ID = 'slots'

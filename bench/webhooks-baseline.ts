@@ -9,8 +9,8 @@
  * In: `{ type: 'run', … }` → `{ type: 'done', … }`; `{ type: 'close' }` → exit.
  */
 import { Agent, request } from 'undici'
-import { signedHeaders } from '../src/delivery/sign.js'
 import { newId } from '../src/lib/ids.js'
+import { signedHeaders } from '../src/webhook-worker/sign.js'
 
 export interface BaselineRun {
   type: 'run'

@@ -125,7 +125,7 @@ export async function enqueueContactEvents(db: Db, org: BenchOrg, count: number,
   return { count, ms }
 }
 
-/** One queued event, as the worker will send it (the envelope of src/delivery/worker.ts). */
+/** One queued event, as the worker will send it (the envelope of src/webhook-worker/worker.ts). */
 export async function sampleEnvelope(db: Db, orgId: string): Promise<Record<string, unknown>> {
   const ev = await db
     .selectFrom('events')

@@ -5,7 +5,7 @@ import type { CpuShare } from './webhooks-children.js'
 /** The figures and their targets. */
 export const WEBHOOK_PLAN = {
   deliveries: 20_000,
-  /** The worker's default `concurrency` (src/delivery/worker.ts), given to the baseline too. */
+  /** The worker's default `concurrency` (src/webhook-worker/worker.ts), given to the baseline too. */
   concurrency: 32,
   /** Unmeasured POSTs the baseline makes first. */
   baselineWarmup: 2_000,

@@ -2,16 +2,10 @@ import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import { ApiError, errorBody } from './core/errors.js'
 import type { Deps } from './deps.js'
 import { assertScope, registerAuth } from './http/auth.js'
-import {
-  ApiError,
-  errorBody,
-  frameworkErrorHandler,
-  handleClientError,
-  handleError,
-  MAX_PATH_PARAM_LENGTH,
-} from './http/errors.js'
+import { frameworkErrorHandler, handleClientError, handleError, MAX_PATH_PARAM_LENGTH } from './http/error-handler.js'
 import { registerEtags } from './http/etag.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { BODY_LIMIT_BYTES, registerJsonBody } from './http/json-body.js'
@@ -48,6 +42,8 @@ import { OrgsService } from './modules/orgs/orgs.service.js'
 import { registerSarbacane } from './modules/sarbacane/index.js'
 import { sarbacaneErrorHandler } from './modules/sarbacane/sarbacane.errors.js'
 import { SarbacaneError } from './modules/sarbacane/sarbacane.schemas.js'
+import { savedViewsRoutes } from './modules/saved-views/saved-views.routes.js'
+import { SavedViewsService } from './modules/saved-views/saved-views.service.js'
 import { schedulingModule } from './modules/scheduling/index.js'
 import { timelineModule } from './modules/timeline/index.js'
 import { usersRoutes } from './modules/users/users.routes.js'
@@ -167,6 +163,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(importsModule(deps))
   await app.register(dealsModule(deps))
   await app.register(timelineModule(deps))
+  await app.register(savedViewsRoutes(new SavedViewsService(deps.db)))
   await app.register(billingModule(deps))
   await app.register(schedulingModule(deps))
   await app.register(leadsModule(deps))

@@ -1,10 +1,7 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { DEFAULT_PLAN_SCOPES, PLANS, type Plan, SCOPES, type Scope } from './core/tenancy.js'
 import type { DatabaseTarget } from './db/database.js'
-import { DEFAULT_PLAN_SCOPES, SCOPES, type Scope } from './modules/api-keys/principal.js'
-
-export type Plan = 'free' | 'pro' | 'teams' | 'enterprise'
-export const PLANS: readonly Plan[] = ['free', 'pro', 'teams', 'enterprise']
 
 /** A plan's request budgets per API key: per sliding minute and per sliding hour; null: no such window. */
 export interface PlanRateLimits {

@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   try {
     const { loadConfig } = await import('./config.js')
     const config = loadConfig(process.env)
-    const { usePlanScopes } = await import('./modules/api-keys/principal.js')
+    const { usePlanScopes } = await import('./core/tenancy.js')
     usePlanScopes(config.planScopes)
     if (parsed.kind === 'server') {
       // Loaded only here: operator commands do not need the HTTP stack.

@@ -1,5 +1,5 @@
 import { expect, onTestFinished, test } from 'vitest'
-import { SCOPES, type Scope } from '../src/modules/api-keys/principal.js'
+import { SCOPES, type Scope } from '../src/core/tenancy.js'
 import { type TestApp, testApp } from './harness.js'
 
 export interface RouteContract {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, test } from 'vitest'
-import { ERROR_STATUS } from '../src/http/errors.js'
+import { ERROR_STATUS } from '../src/core/errors.js'
 
 const ERRORS_DOC = new URL('../docs/errors.md', import.meta.url)
 
@@ -25,7 +25,7 @@ describe('docs/errors.md', () => {
     const rows = await documentedCodes()
     const documented = Object.fromEntries(rows.map((r) => [r.code, r.status]))
     expect(rows.length, 'a code is documented twice').toBe(Object.keys(documented).length)
-    expect(documented, 'docs/errors.md and ERROR_STATUS in src/http/errors.ts disagree').toEqual(ERROR_STATUS)
+    expect(documented, 'docs/errors.md and ERROR_STATUS in src/core/errors.ts disagree').toEqual(ERROR_STATUS)
   })
 
   test('says, for every code, when it happens and what the client should do', async () => {

@@ -16,10 +16,19 @@ declare module 'vitest' {
 /**
  * With DATABASE_URL (CI's PostgreSQL pass), start every run from an empty schema and migrate it
  * once; test files then share that database, each working in organizations of its own. Without it,
- * every test file opens its own in-memory PGlite from one migrated snapshot made here (about three
- * times faster than initdb and migrations in every file).
+ * every test worker opens its own in-memory PGlite from one migrated snapshot made here (about three
+ * times faster than initdb and migrations), shared by the files it runs as the one PostgreSQL is.
  */
 export default async function setup(project: TestProject) {
+  // The integration and isolated projects both name this setup: prepare once per run.
+  const state = globalThis as { rapportTestSetup?: Promise<{ snapshot: string; teardown(): void }> }
+  state.rapportTestSetup ??= prepare()
+  const { snapshot, teardown } = await state.rapportTestSetup
+  project.provide('pgliteSnapshot', snapshot)
+  return teardown
+}
+
+async function prepare(): Promise<{ snapshot: string; teardown(): void }> {
   const url = process.env.DATABASE_URL
   if (url) {
     const handle = await openDatabase({ url })
@@ -30,12 +39,10 @@ export default async function setup(project: TestProject) {
     } finally {
       await handle.close()
     }
-    project.provide('pgliteSnapshot', '')
-    return
+    return { snapshot: '', teardown: () => {} }
   }
   const file = path.join(tmpdir(), `rapport-test-snapshot-${process.pid}.tar`)
   const dump = await dumpEmbedded((db) => migrate(db))
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
-  project.provide('pgliteSnapshot', file)
-  return () => rmSync(file, { force: true })
+  return { snapshot: file, teardown: () => rmSync(file, { force: true }) }
 }

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, inject } from 'vitest'
 import { buildApp } from '../src/app.js'
-import type { Plan } from '../src/config.js'
 import { type Config, loadConfig } from '../src/config.js'
+import type { Plan } from '../src/core/tenancy.js'
+import { type Scope, usePlanScopes } from '../src/core/tenancy.js'
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
 import { createDeps, type Deps } from '../src/deps.js'
 import type { Clock } from '../src/lib/clock.js'
-import type { Scope } from '../src/modules/api-keys/principal.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
@@ -18,8 +18,10 @@ const TEST_MASTER_KEY = Buffer.alloc(32, 1).toString('base64')
 let shared: Promise<DatabaseHandle> | undefined
 
 /**
- * The database of this test file: the CI PostgreSQL (already migrated by the global setup) when
- * DATABASE_URL is set, otherwise one in-memory PGlite per file. Closed after the file's tests.
+ * The database of the test files of this worker: the CI PostgreSQL (already migrated by the global
+ * setup) when DATABASE_URL is set, otherwise one in-memory PGlite per worker process, from the
+ * migrated snapshot. Files share it as every file shares the one CI PostgreSQL: each works in
+ * organizations of its own. Open until the worker exits.
  */
 export function testDatabase(): Promise<DatabaseHandle> {
   if (!shared) {
@@ -33,18 +35,9 @@ export function testDatabase(): Promise<DatabaseHandle> {
       if (!snapshot) await migrate(handle.db)
       return handle
     })()
-    afterAll(async () => {
-      const handle = await shared
-      shared = undefined
-      await handle?.close()
-    })
   }
   return shared
 }
-
-// Open the file's database before its first test, under the hook timeout: on a busy machine
-// starting PGlite takes seconds, which belong to no test.
-beforeAll(() => testDatabase().then(() => undefined))
 
 /**
  * A database of its own (in-memory PGlite from the migrated snapshot), even in the PostgreSQL
@@ -110,39 +103,127 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+/** What makes two test apps differ: the configuration (environment and overrides) and the clock. */
+export interface TestAppOptions {
+  plan?: Plan
+  env?: Record<string, string>
+  clock?: Clock
+  config?: Partial<Config>
+  /**
+   * An app of its own, shared with no other call: for a test that needs what the file's shared
+   * app may already hold (per-address rate-limit counters, a blocked address, buffered audit rows).
+   */
+  fresh?: boolean
+}
+
+/** One app and its dependencies, shared by the calls of this file that ask for the same options. */
+interface BuiltApp {
+  app: FastifyInstance
+  deps: Deps
+  orgs: OrgsService
+  close(): Promise<void>
+}
+
+/** The running file's apps by options key; a closed or listening app leaves the cache (see testApp). */
+const builtApps = new Map<string, Promise<BuiltApp>>()
+/** Every app the running file built: closed after it (test/setup.ts). */
+const allApps: Promise<BuiltApp>[] = []
+/** Identities of the clocks handed to testApp: apps with different clock objects are never shared. */
+const clockIds = new WeakMap<Clock, number>()
+let clocksSeen = 0
+
 /**
- * The real app on this file's database, with a fresh organization (teams plan unless said). Every
- * app is closed after the file's tests; a test may close it earlier.
+ * Closes every app the running test file built; the next file builds its own. Called by the
+ * setup file after each file's own afterAll hooks.
  */
-export async function testApp(
-  opts: { plan?: Plan; env?: Record<string, string>; clock?: Clock; config?: Partial<Config> } = {},
-): Promise<TestApp> {
-  const database = await testDatabase()
-  const config = {
-    ...loadConfig({
-      ...process.env,
-      RAPPORT_ADMIN_TOKEN: ADMIN_TOKEN,
-      RAPPORT_MASTER_KEY: TEST_MASTER_KEY,
-      ...opts.env,
-    }),
-    ...opts.config,
+export async function closeFileApps(): Promise<void> {
+  const apps = allApps.splice(0)
+  builtApps.clear()
+  for (const built of apps) await (await built).close()
+}
+
+/**
+ * The cache key of an app: the whole environment it was configured from, the config overrides and
+ * the clock's identity; undefined (no sharing) when an override is not plain data.
+ */
+function appKey(env: Record<string, string | undefined>, opts: TestAppOptions): string | undefined {
+  let plain = true
+  const text = JSON.stringify({ env, config: opts.config ?? {} }, (_k, v) => {
+    if (v === undefined) return { undefined: true }
+    if (
+      typeof v === 'function' ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype)
+    )
+      plain = false
+    return v
+  })
+  if (!plain) return undefined
+  let clock = 0
+  if (opts.clock) {
+    if (!clockIds.has(opts.clock)) clockIds.set(opts.clock, ++clocksSeen)
+    clock = clockIds.get(opts.clock)!
   }
-  const deps = await createDeps(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) })
+  return `${clock} ${text}`
+}
+
+async function buildTestApp(database: DatabaseHandle, config: Config, clock: Clock | undefined): Promise<BuiltApp> {
+  const deps = await createDeps(config, { database, ...(clock ? { clock } : {}) })
   const app = await buildApp(deps, { logger: false })
-  const orgs = new OrgsService(database.db)
+  let closing: Promise<void> | undefined
+  return {
+    app,
+    deps,
+    orgs: new OrgsService(database.db),
+    close: () => {
+      closing ??= (async () => {
+        await app.close()
+        await deps.close()
+      })()
+      return closing
+    },
+  }
+}
+
+/**
+ * The real app on this file's database, with a fresh organization (teams plan unless said). Calls
+ * with the same configuration and clock share one app per file (building one costs far more than a
+ * test), each with an organization of its own and the app's metrics reset; `fresh: true` gives an
+ * app of its own. An app that a test closed or made listen is not handed out again. Every app is
+ * closed after the file's tests; a test may close it earlier (`close()` closes the shared app).
+ */
+export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const database = await testDatabase()
+  const env = { ...process.env, RAPPORT_ADMIN_TOKEN: ADMIN_TOKEN, RAPPORT_MASTER_KEY: TEST_MASTER_KEY, ...opts.env }
+  const config = { ...loadConfig(env), ...opts.config }
+  const key = opts.fresh ? undefined : appKey(env, opts)
+  let pending = key === undefined ? undefined : builtApps.get(key)
+  if (pending) {
+    const cached = await pending
+    if (cached.app.server.listening) {
+      builtApps.delete(key!)
+      pending = undefined
+    } else {
+      // What building the app did for this configuration, and zeroed counters as a new app has.
+      usePlanScopes(config.planScopes)
+      cached.deps.metrics.registry.resetMetrics()
+    }
+  }
+  if (!pending) {
+    pending = buildTestApp(database, config, opts.clock)
+    allApps.push(pending)
+    if (key !== undefined) builtApps.set(key, pending)
+  }
+  const built = await pending
+  const { app, deps, orgs } = built
   const newOrg = async (plan: Plan = 'teams'): Promise<TestOrg> => {
     const created = await orgs.create({ name: `Org ${Math.random().toString(36).slice(2, 8)}`, plan })
     return { id: created.org.id, plan, key: created.api_key.key!, keyId: created.api_key.id }
   }
   const org = await newOrg(opts.plan ?? 'teams')
-  let closed = false
   const close = async () => {
-    if (closed) return
-    closed = true
-    await app.close()
-    await deps.close()
+    if (key !== undefined && builtApps.get(key) === pending) builtApps.delete(key)
+    await built.close()
   }
-  afterAll(close)
   return {
     app,
     deps,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { validate } from '@readme/openapi-parser'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { GENERATED_NOTE, generateOpenApi, OPENAPI_PATH } from '../scripts/write-openapi.js'
-import { ERROR_STATUS } from '../src/http/errors.js'
+import { ERROR_STATUS } from '../src/core/errors.js'
 import { type TestApp, testApp, testDatabase } from './harness.js'
 
 type Node = Record<string, unknown>

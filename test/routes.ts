@@ -6,6 +6,7 @@ import { DEALS_ROUTES } from './route-tables/deals.js'
 import { EMAIL_ROUTES } from './route-tables/email.js'
 import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
+import { SAVED_VIEWS_ROUTES } from './route-tables/saved-views.js'
 import { SCHEDULING_ROUTES } from './route-tables/scheduling.js'
 import { TIMELINE_ROUTES } from './route-tables/timeline.js'
 
@@ -118,4 +119,5 @@ export const ROUTES: RouteContract[] = [
   ...EMAIL_ROUTES,
   ...SCHEDULING_ROUTES,
   ...LEADS_ROUTES,
+  ...SAVED_VIEWS_ROUTES,
 ]

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { ApiError } from '../http/errors.js'
+import { ApiError } from '../core/errors.js'
 import { safeEqual } from '../lib/crypto.js'
 import { CONTROL_PATH } from './control-file.js'
 import { COMMAND_NAMES, type OperationContext, type OperationRequest, runOperation } from './operations.js'

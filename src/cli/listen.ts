@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../config.js'
-import { signedHeaders } from '../delivery/sign.js'
 import { reachableHost } from '../lib/public-url.js'
+import { signedHeaders } from '../webhook-worker/sign.js'
 import { CliError } from './output.js'
 import type { ListenOptions } from './parse-command.js'
 

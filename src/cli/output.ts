@@ -1,5 +1,5 @@
 import { ConfigError } from '../config.js'
-import { ApiError } from '../http/errors.js'
+import { ApiError } from '../core/errors.js'
 import type { SignInLink } from '../modules/accounts/sign-in-links.schemas.js'
 import type { ApiKeyView } from '../modules/api-keys/api-keys.service.js'
 import type { Org, OrgCreated } from '../modules/orgs/orgs.schemas.js'

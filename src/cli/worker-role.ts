@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { startWorker as startDeliveryWorker } from '../delivery/worker.js'
 import type { Deps } from '../deps.js'
 import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
 import { startEmailWorker } from '../modules/email/emails.worker.js'
 import { campaignRunnerFor } from '../modules/email/index.js'
 import { startImportWorker } from '../modules/imports/import-worker.js'
+import { startWorker as startDeliveryWorker } from '../webhook-worker/worker.js'
 
 export interface RunningWorker {
   stop(): Promise<void>

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
-import { invalidField } from '../http/errors.js'
-import type { TenantScope } from '../modules/api-keys/principal.js'
+import { invalidField } from '../core/errors.js'
+import type { TenantScope } from '../core/tenancy.js'
 import type { Executor } from './schema.js'
 
 /** Tables another object may link to, with the noun their errors use. Users belong to both modes. */

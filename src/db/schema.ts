@@ -4,6 +4,7 @@ import type { BillingTables } from './schema-billing.js'
 import type { EmailTables } from './schema-email.js'
 import type { ImportTables } from './schema-imports.js'
 import type { LeadTables } from './schema-leads.js'
+import type { SavedViewTables } from './schema-saved-views.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
 
@@ -181,6 +182,7 @@ export interface StagesTable {
   name: string
   position: number
   kind: ColumnType<'open' | 'won' | 'lost', 'open' | 'won' | 'lost' | undefined>
+  rotting_days: number | null
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -199,6 +201,7 @@ export interface DealsTable {
   expected_close_date: CalendarDate | null
   status: ColumnType<'open' | 'won' | 'lost', 'open' | 'won' | 'lost' | undefined>
   lost_reason: string | null
+  won_reason: string | null
   won_at: Timestamp | null
   lost_at: Timestamp | null
   created_at: Timestamp
@@ -220,7 +223,8 @@ export interface Database
     LeadTables,
     AccountTables,
     EmailTables,
-    ImportTables {
+    ImportTables,
+    SavedViewTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable

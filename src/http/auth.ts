@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError } from '../core/errors.js'
+import type { Principal, Scope } from '../core/tenancy.js'
+import { effectiveScopes, planScopes, ROLE_SCOPES } from '../core/tenancy.js'
 import { assertCsrf, type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
 import { type KeyVerifier, SecretKeyInPage } from '../modules/api-keys/api-keys.service.js'
-import type { Principal, Scope } from '../modules/api-keys/principal.js'
-import { effectiveScopes, planScopes, ROLE_SCOPES } from '../modules/api-keys/principal.js'
 import { readCredential, readPublishableKey } from './credentials.js'
-import { ApiError } from './errors.js'
 import type { AuthFailureGuard } from './rate-limit.js'
 
 declare module 'fastify' {

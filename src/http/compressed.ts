@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ifNoneMatchHolds } from './etag.js'
+import { ifNoneMatchHolds } from '../core/preconditions.js'
 
 /** A response body kept in memory with its gzip and brotli forms, made once. */
 export interface CompressedFile {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError } from '../core/errors.js'
 import type { Db } from '../db/schema.js'
 import { sha256Hex } from '../lib/crypto.js'
 import { claimKey, completeKey, releaseKey } from '../modules/idempotency/idempotency.repo.js'
-import { ApiError } from './errors.js'
 import { hooksOf } from './route-hooks.js'
 
 declare module 'fastify' {

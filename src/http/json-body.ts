@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer'
 import type { FastifyInstance } from 'fastify'
 import sjson from 'secure-json-parse'
-import { ApiError } from './errors.js'
-import { textProblem } from './text-guard.js'
+import { ApiError } from '../core/errors.js'
+import { textProblem } from '../core/text.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 /** No request schema nests anywhere near this deep; deeper bodies are refused before they are parsed. */

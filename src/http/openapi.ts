@@ -1,9 +1,9 @@
 import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
+import { ERROR_STATUS } from '../core/errors.js'
+import { ErrorResponse } from '../core/schemas.js'
 import { openApiWebhooks } from '../modules/webhooks/event-types.schemas.js'
 import { openApiDocumentRoute, registerDocsPage } from './docs-page.js'
-import { ERROR_STATUS } from './errors.js'
-import { ErrorResponse } from './shared-schemas.js'
 
 export const OPENAPI_INFO = {
   title: 'Rapport API',
@@ -163,6 +163,10 @@ export async function registerOpenApi(app: FastifyInstance) {
       tags: [
         { name: 'contacts', description: 'People the organization works with' },
         { name: 'imports', description: 'CSV imports of contacts run as jobs, with progress and error reports' },
+        {
+          name: 'saved views',
+          description: 'Columns, sort, filter and search of a workspace list, saved per person or shared',
+        },
         { name: 'users', description: 'People of the organization: owners, assignees, booking hosts' },
         { name: 'pipelines', description: 'Sales pipelines and their ordered stages' },
         { name: 'deals', description: 'Opportunities moving through a pipeline' },

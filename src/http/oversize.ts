@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv'
 import type { FastifyInstance } from 'fastify'
-import { MAX_ERROR_DETAILS } from './errors.js'
+import { MAX_ERROR_DETAILS } from '../core/errors.js'
 
 /** The cap of a request array whose schema sets none; most set a smaller one of their own. */
 export const DEFAULT_MAX_ITEMS = 1000

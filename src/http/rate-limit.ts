@@ -1,8 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DEFAULT_PUBLIC_RATE_LIMITS, type Plan, type PlanRateLimits, type PublicRateClass } from '../config.js'
+import { DEFAULT_PUBLIC_RATE_LIMITS, type PlanRateLimits, type PublicRateClass } from '../config.js'
+import { ApiError } from '../core/errors.js'
+import type { Plan } from '../core/tenancy.js'
 import type { RateLimiter, RateLimitResult } from '../ratelimit/limiter.js'
-import { ApiError } from './errors.js'
 import type { Metrics } from './metrics.js'
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-import { invalidField } from '../http/errors.js'
+import { invalidField } from '../core/errors.js'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 const minorDigitsCache = new Map<string, number>()

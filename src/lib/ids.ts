@@ -45,6 +45,7 @@ export const ID_PREFIXES = {
   campaign: 'cmp',
   campaignSend: 'cms',
   trackingEvent: 'etr',
+  savedView: 'sv',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -15,7 +15,7 @@ const databaseUrl = process.env.DATABASE_URL
 
 describe.skipIf(!databaseUrl)('rapport start on PostgreSQL: where the worker runs', () => {
   // A database of its own: the process's worker would otherwise take other files' work.
-  let database: { url: string; handle: DatabaseHandle }
+  let database: { url: string; handle: DatabaseHandle; drop(): Promise<void> }
   beforeAll(async () => {
     database = await ownPostgresDatabase('rapport_thread')
     return database.drop

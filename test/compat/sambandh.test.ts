@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Worker } from '../../src/delivery/worker.js'
+import type { Worker } from '../../src/webhook-worker/worker.js'
 import { worker } from '../delivery/fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
 import { startReceiver } from '../receiver.js'

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { startWorker, type Worker } from '../../src/delivery/worker.js'
+import { startWorker, type Worker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'
 

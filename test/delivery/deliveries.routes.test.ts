@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import type { Worker } from '../../src/delivery/worker.js'
+import type { Worker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { attemptsOf, createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'
 

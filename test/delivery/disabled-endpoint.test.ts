@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { claimDueDeliveries } from '../../src/delivery/deliveries.repo.js'
-import type { Worker } from '../../src/delivery/worker.js'
+import { claimDueDeliveries } from '../../src/webhook-worker/queue.repo.js'
+import type { Worker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { attemptsOf, createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { startWorker, type Worker } from '../../src/delivery/worker.js'
 import { newId } from '../../src/lib/ids.js'
+import { startWorker, type Worker } from '../../src/webhook-worker/worker.js'
 import type { TestApp, TestOrg } from '../harness.js'
 import { testApp } from '../harness.js'
 

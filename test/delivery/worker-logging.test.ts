@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { afterAll, describe, expect, test } from 'vitest'
-import { startWorker } from '../../src/delivery/worker.js'
+import { startWorker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { createEndpoint, eventually, webhookApp } from './fixtures.js'
 

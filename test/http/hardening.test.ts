@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ERROR_STATUS, MAX_ERROR_DETAILS } from '../../src/http/errors.js'
+import { ERROR_STATUS, MAX_ERROR_DETAILS } from '../../src/core/errors.js'
 import { MAX_BODY_DEPTH } from '../../src/http/json-body.js'
 import { arraySchemas } from '../../src/http/oversize.js'
 import { testApp } from '../harness.js'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { emit } from '../../src/events/emit.js'
+import { emit } from '../../src/outbox/emit.js'
 import { testApp } from '../harness.js'
 
 describe('operations endpoints', () => {

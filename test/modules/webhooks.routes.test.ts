@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { EVENT_CATALOG, EVENT_TYPE_NAMES } from '../../src/events/catalog.js'
 import type { Clock } from '../../src/lib/clock.js'
+import { EVENT_CATALOG, EVENT_TYPE_NAMES } from '../../src/outbox/catalog.js'
 import { type TestApp, testApp } from '../harness.js'
 
 /** A fixed master key: the tests write no key file. */

@@ -1,7 +1,7 @@
 import Fastify, { type InjectOptions, type LightMyRequestResponse } from 'fastify'
 import { describe, expect, test } from 'vitest'
 import { ConfigError, loadConfig, parsePublicRateLimits, parseTrustProxy } from '../../src/config.js'
-import { handleError } from '../../src/http/errors.js'
+import { handleError } from '../../src/http/error-handler.js'
 import { createMetrics } from '../../src/http/metrics.js'
 import { clientAddressKey, registerRateLimit } from '../../src/http/rate-limit.js'
 import { memoryLimiter } from '../../src/ratelimit/memory.js'

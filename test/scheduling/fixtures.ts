@@ -1,5 +1,5 @@
-import type { Availability, EventTypeSettings, SlotQuery } from '../../src/scheduling/availability.js'
-import type { ExistingBooking, SchedulingInput, SlotsResult } from '../../src/scheduling/slots.js'
+import type { Availability, EventTypeSettings, SlotQuery } from '../../src/slot-engine/availability.js'
+import type { ExistingBooking, SchedulingInput, SlotsResult } from '../../src/slot-engine/slots.js'
 
 export const MON_TO_FRI_9_TO_5: Availability = {
   weekly: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, start: '09:00', end: '17:00' })),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { calendarDate, localDateOf, localDays, wallTimeToMs } from '../../src/scheduling/local-time.js'
+import { calendarDate, localDateOf, localDays, wallTimeToMs } from '../../src/slot-engine/local-time.js'
 
 const at = (date: string, hhmm: string, zone: string) => {
   const [h, m] = hhmm.split(':').map(Number)

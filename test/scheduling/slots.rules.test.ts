@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bookingLoadSpan, computeSlots, isSlotOffered } from '../../src/scheduling/slots.js'
+import { bookingLoadSpan, computeSlots, isSlotOffered } from '../../src/slot-engine/slots.js'
 import { booking, query, schedulingInput, startsOf, timesOn } from './fixtures.js'
 
 // 2026-03-02 is a Monday. The default host works 09:00-17:00 UTC on weekdays; meetings last 30 minutes.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { computeSlots, type ExistingBooking } from '../../src/scheduling/slots.js'
+import { computeSlots, type ExistingBooking } from '../../src/slot-engine/slots.js'
 import { query, schedulingInput, startsOf } from './fixtures.js'
 
 /** A small deterministic generator, so a failure reproduces. */

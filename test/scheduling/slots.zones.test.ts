@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { computeSlots } from '../../src/scheduling/slots.js'
+import { computeSlots } from '../../src/slot-engine/slots.js'
 import { query, schedulingInput, startsOf } from './fixtures.js'
 
 /** A host in `zone` available only on Sundays from `start` to `end`, `minutes`-long meetings. */

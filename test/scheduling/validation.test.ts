@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { ApiError } from '../../src/http/errors.js'
+import { ApiError } from '../../src/core/errors.js'
 import {
   assertNoErrors,
   isValidTimeZone,
   validateAvailability,
   validateEventTypeSettings,
   validateSlotQuery,
-} from '../../src/scheduling/availability.js'
+} from '../../src/slot-engine/availability.js'
 
 const fields = (details: { field: string }[]) => details.map((d) => d.field)
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
+import { ApiError } from '../../core/errors.js'
 import type { Executor } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
 import { randomBase62 } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from '../../http/errors.js'
+import { ApiError } from '../../core/errors.js'
 import type { PublicUrl } from '../../lib/public-url.js'
 import { LoginInput, SessionView, SetupInput, SetupState } from './accounts.schemas.js'
 import { type AccountsService, toSessionView } from './accounts.service.js'

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { PLANS } from '../../config.js'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
+import { PLANS } from '../../core/tenancy.js'
 import { DateTime } from '../leads/schema-parts.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
+import type { Role } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import type { Role } from '../api-keys/principal.js'
 import type { Invite } from './accounts.schemas.js'
 
 export type InviteRow = {

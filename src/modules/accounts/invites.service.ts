@@ -1,13 +1,13 @@
 import { sql } from 'kysely'
 import type { Config } from '../../config.js'
+import { ApiError, invalidField } from '../../core/errors.js'
+import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
+import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError, invalidField } from '../../http/errors.js'
-import { type ListResult, type PageParams, paginate } from '../../http/pagination.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
-import { actingUserId, type Principal, type Role } from '../api-keys/principal.js'
 import { NEWEST_FIRST } from '../leads/schema-parts.js'
 import {
   type Authority,

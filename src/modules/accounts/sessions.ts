@@ -1,13 +1,12 @@
 import type {} from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
-import type { Plan } from '../../config.js'
+import { ApiError } from '../../core/errors.js'
+import type { Plan, Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, safeEqual, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
-import type { Role } from '../api-keys/principal.js'
 
 export const SESSION_COOKIE = 'rapport_session'
 /** A session's `last_seen_at` is written at most this often (sign-in lists, idle clean-up). */

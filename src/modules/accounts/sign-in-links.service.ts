@@ -1,6 +1,6 @@
+import { ApiError } from '../../core/errors.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError } from '../../http/errors.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import type { PublicUrl } from '../../lib/public-url.js'

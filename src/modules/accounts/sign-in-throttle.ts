@@ -1,5 +1,5 @@
 import type { LoginRateClass } from '../../config.js'
-import { ApiError } from '../../http/errors.js'
+import { ApiError } from '../../core/errors.js'
 import { clientAddressKey } from '../../http/rate-limit.js'
 import { sha256Hex } from '../../lib/crypto.js'
 import type { RateLimiter } from '../../ratelimit/limiter.js'

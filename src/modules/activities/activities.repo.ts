@@ -1,8 +1,8 @@
 import { type Selectable, sql, type Updateable } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { ActivitiesTable } from '../../db/schema-timeline.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { ActivityListQuery } from './activities.schemas.js'
 
 export type ActivityRow = Omit<Selectable<ActivitiesTable>, 'org_id' | 'livemode'>

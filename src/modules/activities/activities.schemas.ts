@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
-import { ContactIdField, DateTime, DealIdField, nullableLink } from '../timeline/link-schemas.js'
+import { ContactIdField, DateTime, DealIdField, nullableLink } from '../../core/link-schemas.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'sms', 'note', 'other'] as const
 

@@ -1,11 +1,11 @@
+import { ApiError } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit, updatedData } from '../../events/emit.js'
-import { ApiError } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
-import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
 import {
   type ActivityRow,

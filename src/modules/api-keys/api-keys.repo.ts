@@ -1,4 +1,4 @@
-import type { Plan } from '../../config.js'
+import type { Plan } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 
 export interface ApiKeyRow {

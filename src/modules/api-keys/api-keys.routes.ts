@@ -1,15 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { ApiError } from '../../core/errors.js'
+import { offsetPage } from '../../core/offset-page.js'
+import { Deleted } from '../../core/schemas.js'
+import { actingUserId, type Principal } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
 import { ifMatchOf } from '../../http/etag.js'
-import { offsetPage } from '../../http/offset-page.js'
-import { Deleted } from '../../http/shared-schemas.js'
 import type { OrgsService } from '../orgs/orgs.service.js'
 import { ApiKey, ApiKeyCreate, ApiKeyIdParams, ApiKeyList, ApiKeyListQuery, ApiKeyUpdate } from './api-keys.schemas.js'
 import { updateOrgKey } from './api-keys.service.js'
-import { actingUserId, type Principal } from './principal.js'
 
 /** A live key manages every key of its organization; a test key, like all test-mode access, only test keys. */
 function testModeOnly(p: Principal): { livemode?: boolean } {

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
-import { SCOPES } from './principal.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
+import { SCOPES } from '../../core/tenancy.js'
 
 const Origins = Type.Array(
   Type.String({

@@ -1,8 +1,9 @@
-import type { Plan } from '../../config.js'
+import { ApiError } from '../../core/errors.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { Plan } from '../../core/tenancy.js'
+import { effectiveScopes, type Principal, planScopes, SCOPES, type Scope } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
@@ -16,7 +17,6 @@ import {
   touchKey,
   updateKey,
 } from './api-keys.repo.js'
-import { effectiveScopes, type Principal, planScopes, SCOPES, type Scope } from './principal.js'
 
 export interface NewKeyInput {
   name?: string

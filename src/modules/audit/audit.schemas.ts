@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { DateTime } from '../leads/schema-parts.js'
 
 const nullableString = (description: string, example: string) =>

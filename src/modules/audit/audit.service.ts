@@ -1,9 +1,9 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
+import { type ListResult, narrowBranch, paginate } from '../../core/pagination.js'
+import type { Principal } from '../../core/tenancy.js'
 import { prefixPattern } from '../../db/like.js'
 import type { Db, Executor } from '../../db/schema.js'
-import { type ListResult, narrowBranch, paginate } from '../../http/pagination.js'
 import type { Clock } from '../../lib/clock.js'
-import type { Principal } from '../api-keys/principal.js'
 import type { AuditEntry, AuditQuery, Usage } from './audit.schemas.js'
 
 const NEWEST_FIRST = {

@@ -1,6 +1,6 @@
+import { invalidField } from '../../core/errors.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { invalidField } from '../../http/errors.js'
-import type { TenantScope } from '../api-keys/principal.js'
 
 /**
  * Checks that the contact a work order or invoice links to exists in the caller's organization and

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ifNoneMatchHolds } from '../../http/etag.js'
+import { ifNoneMatchHolds } from '../../core/preconditions.js'
 import { onceRetrying } from '../../lib/once.js'
 
 /** One built file, served from memory (text from esbuild, bytes from Vite). */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { ApiError } from '../../http/errors.js'
+import { ApiError } from '../../core/errors.js'
 import type { BookingsService } from '../scheduling/bookings.service.js'
 import { bookingAssets, sendAsset } from './assets.js'
 import { manageHtml } from './booking-manage.html.js'

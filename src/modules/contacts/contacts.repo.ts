@@ -1,10 +1,10 @@
 import { CompiledQuery, sql } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
-import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../events/emit.js'
-import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../outbox/emit.js'
 import { toTag } from '../tags/tags.service.js'
 import type { ContactListQuery } from './contacts.schemas.js'
 

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 export const CONTACT_STATUSES = ['lead', 'prospect', 'customer', 'churned'] as const
 export const CONTACT_SOURCES = ['manual', 'api', 'form', 'import', 'booking', 'lead_capture'] as const

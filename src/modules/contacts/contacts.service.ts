@@ -1,11 +1,11 @@
+import { ApiError, invalidField } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
-import { ApiError, invalidField } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
-import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit } from '../../outbox/emit.js'
 import { searchContacts } from './bulk/search.repo.js'
 import {
   type ContactRow,

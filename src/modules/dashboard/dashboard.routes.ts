@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError } from '../../http/errors.js'
+import { ApiError } from '../../core/errors.js'
 import { sendBuilt } from '../booking-page/assets.js'
 import { type DashboardFile, dashboardBuild } from './dashboard.build.js'
 

@@ -1,4 +1,4 @@
-import { invalidField } from '../../http/errors.js'
+import { invalidField } from '../../core/errors.js'
 import { minorDigitsOf } from '../../lib/currency.js'
 
 /** Integer digits the `numeric(20, 4)` column holds. */

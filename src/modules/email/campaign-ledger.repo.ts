@@ -1,9 +1,9 @@
 import { type Insertable, type RawBuilder, sql } from 'kysely'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor, Tx } from '../../db/schema.js'
 import type { EmailsTable } from '../../db/schema-email.js'
-import { emit } from '../../events/emit.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit } from '../../outbox/emit.js'
 import type { ContactRow } from '../contacts/contacts.repo.js'
 import type { CampaignRow } from './campaigns.repo.js'
 

@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { type Insertable, sql } from 'kysely'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Tx } from '../../db/schema.js'
 import type { EmailsTable } from '../../db/schema-email.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit } from '../../outbox/emit.js'
 import { compileFilter } from '../contacts/bulk/search-filter.js'
 import {
   claimPendingSends,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { DateTime, EmailAddress, IdParams, nullable, SENDER_ID, TEMPLATE_ID } from './email.schema-parts.js'
 import { LIST_ID } from './lists.schemas.js'
 import { SEGMENT_ID } from './segments.schemas.js'

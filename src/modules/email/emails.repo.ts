@@ -1,9 +1,9 @@
 import { type Insertable, type Selectable, sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailEventsTable, EmailsTable } from '../../db/schema-email.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 import type { EmailListQuery, MailboxListQuery } from './emails.schemas.js'
 

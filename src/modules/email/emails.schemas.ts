@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { CONTACT_ID, DateTime, EMAIL_ID, EmailAddress, IdParams, nullable, TEMPLATE_ID } from './email.schema-parts.js'
 
 export const EMAIL_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const

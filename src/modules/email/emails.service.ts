@@ -1,10 +1,10 @@
+import { ApiError, invalidField } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError, invalidField } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import { isoOrNull as iso } from '../../lib/clock.js'
 import { isIdOf } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { findContact, findContactIdBy } from '../contacts/contacts.repo.js'
 import {
   type EmailEventRow,

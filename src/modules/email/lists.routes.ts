@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { Deleted } from '../../http/shared-schemas.js'
+import { Deleted } from '../../core/schemas.js'
 import {
   ContactIdParams,
   EmailList,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { CONTACT_ID, DateTime, IdParams, nullable } from './email.schema-parts.js'
 
 export const LIST_ID = 'lst_01jd3k8m2x7q9v4b6n5t0w1y2z'

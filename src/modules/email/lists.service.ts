@@ -1,10 +1,10 @@
+import { ApiError } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
 import type { PublicUrl } from '../../lib/public-url.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { LinkSigner } from './link-signer.js'
 import { renderTemplate } from './liquid.js'
 import {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit } from '../../outbox/emit.js'
 import { completeIfDone, recordLedgerOutcome } from './campaign-ledger.repo.js'
 import { type EmailRow, insertEmailEvent } from './emails.repo.js'
 

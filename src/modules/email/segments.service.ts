@@ -1,8 +1,8 @@
+import { ApiError } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { compileFilter } from '../contacts/bulk/search-filter.js'
 import {
   countSegment,

@@ -1,8 +1,8 @@
 import { type Selectable, sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailSendersTable } from '../../db/schema-email.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type SenderRow = Omit<Selectable<EmailSendersTable>, 'org_id' | 'livemode'>

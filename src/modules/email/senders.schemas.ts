@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { DateTime, EmailAddress, IdParams, nullable, SENDER_ID } from './email.schema-parts.js'
 
 const Name = Type.String({

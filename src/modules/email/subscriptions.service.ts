@@ -1,8 +1,8 @@
+import { ApiError } from '../../core/errors.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Tx } from '../../db/schema.js'
 import type { SubscriptionStatus } from '../../db/schema-email.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError } from '../../http/errors.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { findContacts, findSubscription, listsOfContact, setMemberStatus, setSubscription } from './lists.repo.js'
 import type { EmailSubscription, EmailSubscriptionUpdate } from './lists.schemas.js'
 

@@ -1,5 +1,5 @@
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import { type EmailDraft, queueEmail } from './queue.js'
 import { findDefaultSender } from './senders.repo.js'
 import { findSettings } from './settings.repo.js'

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
 import { newId } from '../../lib/ids.js'
+import { emit } from '../../outbox/emit.js'
 import type { ClientInfo } from './user-agent.js'
 
 export interface TrackedEmail {

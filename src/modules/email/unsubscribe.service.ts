@@ -1,6 +1,6 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
+import { emit } from '../../outbox/emit.js'
 import { listsOfContact } from './lists.repo.js'
 import { leaveLists, setStatus, subscriptionStatusOf } from './subscriptions.service.js'
 import { findSend, type SendOwner } from './tracking.repo.js'

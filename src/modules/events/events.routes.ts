@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import Type from 'typebox'
+import { ApiError } from '../../core/errors.js'
+import { ListOf, PageQuery, paginate } from '../../core/pagination.js'
 import type { Db } from '../../db/schema.js'
-import { EVENT_TYPE_NAMES } from '../../events/catalog.js'
-import { ApiError } from '../../http/errors.js'
-import { ListOf, PageQuery, paginate } from '../../http/pagination.js'
+import { EVENT_TYPE_NAMES } from '../../outbox/catalog.js'
 
 export const Event = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import type { TenantScope } from '../api-keys/principal.js'
 
 export interface IdempotencyRecord {
   request_hash: string

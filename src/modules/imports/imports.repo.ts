@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
+import type { PageParams } from '../../core/pagination.js'
+import { paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { ImportsTable } from '../../db/schema-imports.js'
-import type { PageParams } from '../../http/pagination.js'
-import { paginate } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 
 export type ImportRow = Omit<
   ImportsTable,

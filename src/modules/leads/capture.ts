@@ -1,8 +1,8 @@
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
-import { emit } from '../../events/emit.js'
 import { newId } from '../../lib/ids.js'
+import { emit } from '../../outbox/emit.js'
 import { insertActivity } from '../activities/activities.repo.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import {
   type ContactByEmailFields,
   type UpsertByEmailResult,

@@ -1,8 +1,8 @@
 import { type Selectable, sql, type Updateable } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { NotesTable } from '../../db/schema-timeline.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { NoteListQuery } from './notes.schemas.js'
 
 export type NoteRow = Omit<Selectable<NotesTable>, 'org_id' | 'livemode'>

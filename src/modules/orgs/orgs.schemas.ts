@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { PLANS } from '../../config.js'
+import { PLANS } from '../../core/tenancy.js'
 import { OwnerInput, SignInLink } from '../accounts/sign-in-links.schemas.js'
 import { ApiKey } from '../api-keys/api-keys.schemas.js'
 

@@ -1,6 +1,6 @@
-import type { Plan } from '../../config.js'
+import { ApiError } from '../../core/errors.js'
+import type { Plan } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
 import { newId } from '../../lib/ids.js'
 import type { SignInLinks } from '../accounts/sign-in-links.service.js'
 import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'

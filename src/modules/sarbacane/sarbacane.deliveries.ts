@@ -2,7 +2,7 @@ import Type from 'typebox'
 
 /**
  * The flat envelope that webhooks made with `kinds` (`/v1/webhooks`, `/api/v1/webhooks`) receive for
- * form submissions, as the form tool's document shows it (see src/delivery/render.ts).
+ * form submissions, as the form tool's document shows it (see src/webhook-worker/render.ts).
  */
 const FormEnvelope = (refused: boolean) =>
   Type.Object(

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { ERROR_STATUS } from '../../http/errors.js'
+import { ERROR_STATUS } from '../../core/errors.js'
 import { FORMS_MAX_LIMIT } from '../leads/forms/forms.schemas.js'
 
 /**

@@ -1,5 +1,5 @@
-import { invalidField } from '../../http/errors.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { invalidField } from '../../core/errors.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { FormsService } from '../leads/forms/forms.service.js'
 import type { SarbacaneForm, SarbacaneFormListQuery } from './sarbacane.schemas.js'
 

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify'
 import { ifMatchOf } from '../../http/etag.js'
 import { validatorCompiler } from '../../http/validation.js'
-import { Availability } from '../../scheduling/index.js'
+import { Availability } from '../../slot-engine/index.js'
 import { type AvailabilityService, HostAvailability } from './availability.service.js'
 import { HostIdParams } from './event-types.schemas.js'
 

@@ -1,17 +1,17 @@
 import { sql } from 'kysely'
 import Type, { type Static } from 'typebox'
+import { ApiError } from '../../core/errors.js'
+import { assertIfMatch } from '../../core/preconditions.js'
+import type { Principal } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { ApiError } from '../../http/errors.js'
-import { assertIfMatch } from '../../http/etag.js'
 import {
   type Availability,
   assertNoErrors,
   DateOverride,
   validateAvailability,
   WeeklyRule,
-} from '../../scheduling/index.js'
-import type { Principal } from '../api-keys/principal.js'
+} from '../../slot-engine/index.js'
 import { assertLive } from './event-types.service.js'
 
 export const HostAvailability = Type.Object(

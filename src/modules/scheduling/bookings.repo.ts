@@ -1,8 +1,8 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Database, Executor } from '../../db/schema.js'
 import type { BookingsTable } from '../../db/schema-scheduling.js'
-import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { BookingListQuery } from './bookings.schemas.js'
 
 export type BookingRow = Omit<Selectable<BookingsTable>, 'org_id' | 'livemode'> & {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { LOCATION_TYPES, Location } from './event-types.schemas.js'
 
 const Instant = (description: string) =>

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
+import { ApiError } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { Principal, TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
-import { ApiError } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, safeEqual, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
+import { emit } from '../../outbox/emit.js'
 import {
   assertNoErrors,
   bookingLoadSpan,
@@ -16,9 +17,8 @@ import {
   type SlotsResult,
   validateSlotQuery,
   validateTimeZone,
-} from '../../scheduling/index.js'
+} from '../../slot-engine/index.js'
 import { insertActivity } from '../activities/activities.repo.js'
-import type { Principal, TenantScope } from '../api-keys/principal.js'
 import { upsertContactByEmail } from '../contacts/upsert-by-email.js'
 import type { BookingEmails } from '../email/booking-emails.js'
 import { loadAvailability } from './availability.service.js'

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 /** The same rule as a contact's `tags` items (contacts.schemas.ts), so any tag can be put on a contact. */
 const Name = Type.String({

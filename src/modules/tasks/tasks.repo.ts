@@ -1,8 +1,8 @@
 import { type Selectable, sql, type Updateable } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { TasksTable } from '../../db/schema-timeline.js'
-import { type PageParams, paginate, type SortSpec } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
 import type { TaskListQuery } from './tasks.schemas.js'
 
 export type TaskRow = Omit<Selectable<TasksTable>, 'org_id' | 'livemode'>

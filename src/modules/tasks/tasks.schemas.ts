@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
-import { ContactIdField, DateTime, DealIdField, nullableLink, UserIdField } from '../timeline/link-schemas.js'
+import { ContactIdField, DateTime, DealIdField, nullableLink, UserIdField } from '../../core/link-schemas.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 
 export const TASK_STATUSES = ['open', 'completed'] as const
 

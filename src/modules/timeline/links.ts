@@ -1,6 +1,6 @@
+import type { TenantScope } from '../../core/tenancy.js'
 import { assertLinked } from '../../db/links.js'
 import type { Executor } from '../../db/schema.js'
-import type { TenantScope } from '../api-keys/principal.js'
 
 /** Ids a task, activity or note links to; undefined or null means "no link given". */
 export interface Links {

@@ -1,11 +1,11 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { DateTime } from '../../core/link-schemas.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import { Activity } from '../activities/activities.schemas.js'
 import { Deal } from '../deals/deals.schemas.js'
 import { FormResponse } from '../leads/form-responses/form-responses.schemas.js'
 import { Note } from '../notes/notes.schemas.js'
 import { Task } from '../tasks/tasks.schemas.js'
-import { DateTime } from './link-schemas.js'
 
 export const TIMELINE_ITEM_TYPES = [
   'activity',

@@ -1,6 +1,6 @@
+import { ApiError } from '../../core/errors.js'
+import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { ApiError } from '../../http/errors.js'
-import { actingUserId, type Principal, type Role } from '../api-keys/principal.js'
 
 /**
  * Who stands behind a change of roles (making, changing or removing a user, inviting one): an

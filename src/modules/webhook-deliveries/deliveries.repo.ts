@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { DELIVERIES_CHANNEL } from '../../events/emit.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { DELIVERIES_CHANNEL } from '../../outbox/emit.js'
 
 const DELIVERY_COLUMNS = [
   'id',

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { EVENT_TYPE_NAMES } from '../../events/catalog.js'
-import { ListOf, PageQuery } from '../../http/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
+import { EVENT_TYPE_NAMES } from '../../outbox/catalog.js'
 
 const DeliveryStatus = Type.Enum(['pending', 'succeeded', 'failed'], {
   description: 'pending (queued or between retries), succeeded, or failed (retries spent)',

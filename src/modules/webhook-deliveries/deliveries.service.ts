@@ -1,10 +1,10 @@
+import { ApiError } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { emit } from '../../events/emit.js'
-import { ApiError } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import { isoOrNull as iso } from '../../lib/clock.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { emit } from '../../outbox/emit.js'
 import { findEndpoint } from '../webhooks/webhooks.repo.js'
 import {
   attemptsOf,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import type { EventType } from '../../events/catalog.js'
+import type { EventType } from '../../outbox/catalog.js'
 
 /**
  * The event kinds of the compatibility shape (`/api/v1/webhooks`, as other email and form tools

@@ -1,4 +1,4 @@
-import type { TenantScope } from '../api-keys/principal.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import { type CompatWebhook, type CompatWebhookCreate, KIND_EVENTS, KINDS, type Kind } from './compat.schemas.js'
 import type { EndpointRow } from './webhooks.repo.js'
 import type { WebhookEndpointsService } from './webhooks.service.js'

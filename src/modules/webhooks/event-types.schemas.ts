@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { EVENT_CATALOG, EVENT_TYPE_NAMES, type EventDefinition } from '../../events/catalog.js'
+import { EVENT_CATALOG, EVENT_TYPE_NAMES, type EventDefinition } from '../../outbox/catalog.js'
 import { kindWebhooks } from '../sarbacane/sarbacane.deliveries.js'
 
 export const EventType = Type.Object(

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { type PageParams, paginate } from '../../http/pagination.js'
 import { newId } from '../../lib/ids.js'
-import type { TenantScope } from '../api-keys/principal.js'
 
 export interface EndpointRow {
   id: string

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
+import { ApiError, type ErrorDetail, invalidField } from '../../core/errors.js'
+import type { PageParams } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
-import { catalogNamesOf, EVENT_CATALOG } from '../../events/catalog.js'
-import { ApiError, type ErrorDetail, invalidField } from '../../http/errors.js'
-import type { PageParams } from '../../http/pagination.js'
 import { type CreationCheckOptions, checkUrlAtCreation } from '../../lib/address-policy.js'
 import type { Clock } from '../../lib/clock.js'
 import type { SecretBox } from '../../lib/secret-box.js'
-import type { TenantScope } from '../api-keys/principal.js'
+import { catalogNamesOf, EVENT_CATALOG } from '../../outbox/catalog.js'
 import {
   DISABLED_BY_REQUEST,
   deleteEndpoint,

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../../core/pagination.js'
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import type { StoredLineItem } from '../../../db/schema-billing.js'
-import { type PageParams, paginate, type SortSpec } from '../../../http/pagination.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import type { InvoiceListQuery, InvoiceStatus } from './invoices.schemas.js'
 
 export interface InvoiceRow {

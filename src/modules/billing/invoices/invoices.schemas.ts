@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { ListOf, PageQuery } from '../../../http/pagination.js'
+import { ListOf, PageQuery } from '../../../core/pagination.js'
 import { MAX_AMOUNT } from './money.js'
 
 export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void'] as const

@@ -1,5 +1,5 @@
+import { invalidField } from '../../../core/errors.js'
 import type { StoredLineItem } from '../../../db/schema-billing.js'
-import { invalidField } from '../../../http/errors.js'
 
 /**
  * The largest amount, in minor units, that any line or total may reach: 2^53 - 1, the largest

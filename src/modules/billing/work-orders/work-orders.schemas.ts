@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { ListOf, PageQuery } from '../../../http/pagination.js'
+import { ListOf, PageQuery } from '../../../core/pagination.js'
 
 export const WORK_ORDER_STATUSES = ['scheduled', 'in_progress', 'completed', 'cancelled'] as const
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number]

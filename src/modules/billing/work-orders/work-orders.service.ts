@@ -1,12 +1,12 @@
+import { ApiError } from '../../../core/errors.js'
+import type { PageParams } from '../../../core/pagination.js'
+import { assertIfMatch } from '../../../core/preconditions.js'
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Db, Executor } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
-import { emit } from '../../../events/emit.js'
-import { ApiError } from '../../../http/errors.js'
-import { assertIfMatch } from '../../../http/etag.js'
-import type { PageParams } from '../../../http/pagination.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
-import type { TenantScope } from '../../api-keys/principal.js'
+import { emit } from '../../../outbox/emit.js'
 import { lockLinkedContact } from '../links.repo.js'
 import {
   deleteWorkOrder,

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { ERROR_STATUS } from '../../../http/errors.js'
-import { PageQuery } from '../../../http/pagination.js'
+import { ERROR_STATUS } from '../../../core/errors.js'
+import { PageQuery } from '../../../core/pagination.js'
 import { CONTACT_SORTS, ContactCreate } from '../contacts.schemas.js'
 
 // ---- CSV import -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { setImmediate as yieldToOthers } from 'node:timers/promises'
 import { parse } from 'csv-parse'
-import { ApiError } from '../../../http/errors.js'
+import { ApiError } from '../../../core/errors.js'
 import {
   buildRow,
   type ColumnTarget,

@@ -3,7 +3,7 @@
  * (the same schema as `POST /api/v1/contacts`, so an import accepts exactly what the API does).
  */
 import type { ValidateFunction } from 'ajv'
-import { invalidField } from '../../../http/errors.js'
+import { invalidField } from '../../../core/errors.js'
 import { validationDetails, validatorCompiler } from '../../../http/validation.js'
 import { ContactCreate, CUSTOM_FIELDS_MAX_BYTES } from '../contacts.schemas.js'
 

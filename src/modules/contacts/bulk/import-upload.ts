@@ -7,7 +7,7 @@ import { type Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ApiError } from '../../../http/errors.js'
+import { ApiError } from '../../../core/errors.js'
 
 const MB = 1024 * 1024
 /** The largest CSV `POST /api/v1/contacts/import` takes and imports while the client waits. */

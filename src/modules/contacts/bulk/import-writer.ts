@@ -1,5 +1,5 @@
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import { registerTags } from '../contacts.repo.js'
 import { upsertImportBatch } from './import.repo.js'
 import type { ImportBatch } from './import-reader.js'

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import { newId } from '../../../lib/ids.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import type { ImportRow } from './import-rows.js'
 
 export interface BatchOutcome {

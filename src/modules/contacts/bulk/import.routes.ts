@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from '../../../http/errors.js'
+import { ApiError } from '../../../core/errors.js'
 import { validatorCompiler } from '../../../http/validation.js'
 import { ImportBody, ImportQuery, ImportResult } from './bulk.schemas.js'
 import type { ContactsImportService } from './import.service.js'

@@ -6,9 +6,9 @@
  * match" rather than SQL's three-valued logic.
  */
 import { type RawBuilder, sql } from 'kysely'
+import { invalidField } from '../../../core/errors.js'
+import type { TenantScope } from '../../../core/tenancy.js'
 import { likePattern } from '../../../db/like.js'
-import { invalidField } from '../../../http/errors.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import { CONTACT_SOURCES, CONTACT_STATUSES } from '../contacts.schemas.js'
 
 export const FILTER_OPS = ['eq', 'neq', 'lt', 'gt', 'contains', 'in', 'exists'] as const

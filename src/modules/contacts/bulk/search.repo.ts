@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate, type SortSpec } from '../../../core/pagination.js'
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
-import { type PageParams, paginate, type SortSpec } from '../../../http/pagination.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import { COLUMNS, SORTS } from '../contacts.repo.js'
 import { compileFilter } from './search-filter.js'
 

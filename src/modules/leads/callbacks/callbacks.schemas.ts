@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../../http/pagination.js'
+import { ListOf, PageQuery } from '../../../core/pagination.js'
 import { CreatedRange, DateTime, IdParams, nullable } from '../schema-parts.js'
 
 const Id = (description: string, example: string) => Type.String({ description, examples: [example] })

@@ -1,5 +1,5 @@
+import { ApiError, type ErrorDetail } from '../../../core/errors.js'
 import type { FormFieldValue } from '../../../db/schema-leads.js'
-import { ApiError, type ErrorDetail } from '../../../http/errors.js'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const PHONE = /^\+?[0-9 ().-]+( ?(x|ext\.?) ?[0-9]+)?$/

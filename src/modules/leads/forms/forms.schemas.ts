@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf } from '../../../http/pagination.js'
+import { ListOf } from '../../../core/pagination.js'
 import { CreatedRange, DateTime, IdParams, nullable } from '../schema-parts.js'
 
 export const FORM_FIELD_TYPES = ['text', 'email', 'phone', 'textarea', 'select', 'checkbox', 'consent'] as const

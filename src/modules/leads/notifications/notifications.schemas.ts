@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ListOf, PageQuery } from '../../../http/pagination.js'
+import { ListOf, PageQuery } from '../../../core/pagination.js'
 import { DateTime, IdParams, nullable } from '../schema-parts.js'
 
 export const NOTIFICATION_TYPES = ['lead.captured', 'form_response.created', 'callback.scheduled'] as const

@@ -1,10 +1,10 @@
 import { type Selectable, sql } from 'kysely'
+import { ApiError } from '../../../core/errors.js'
+import { type PageParams, paginate } from '../../../core/pagination.js'
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Db, Executor } from '../../../db/schema.js'
 import type { NotificationsTable } from '../../../db/schema-leads.js'
-import { ApiError } from '../../../http/errors.js'
-import { type PageParams, paginate } from '../../../http/pagination.js'
 import { newId } from '../../../lib/ids.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
 import type { Notification, NotificationListQuery } from './notifications.schemas.js'
 

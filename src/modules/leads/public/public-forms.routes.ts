@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError } from '../../../core/errors.js'
 import { allowOrigin, PUBLIC_ALLOW_HEADERS } from '../../../http/auth.js'
-import { ApiError, handleError, toApiError } from '../../../http/errors.js'
+import { handleError, toApiError } from '../../../http/error-handler.js'
 import {
   PublicForm,
   PublicFormParams,

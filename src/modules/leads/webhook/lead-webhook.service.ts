@@ -1,6 +1,6 @@
+import type { TenantScope } from '../../../core/tenancy.js'
 import type { Db } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
-import type { TenantScope } from '../../api-keys/principal.js'
 import { assertCustomFieldsSize, toContact } from '../../contacts/contacts.service.js'
 import { captureLead, displayName } from '../capture.js'
 import type { CapturedLead, LeadCapture } from './lead-webhook.schemas.js'
