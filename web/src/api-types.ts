@@ -672,6 +672,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/saved_views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved views
+         * @description The views the caller saved and the ones shared in the organization (and mode), by name; `resource` keeps one list’s views. Paged.
+         */
+        get: operations["listSavedViews"];
+        put?: never;
+        /**
+         * Save a view
+         * @description Saves columns, sort, filter and search of a list for the caller (the user of a dashboard session, or the API key); `shared: true` shows it to everyone in the organization. The filter is checked as the search checks it (a 422 naming the failing part). Needs only `read`: a view changes no data.
+         */
+        post: operations["createSavedView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved_views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a saved view
+         * @description One view the caller saved or that is shared; another person’s private view is a 404. Answers with an `ETag`.
+         */
+        get: operations["getSavedView"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved view
+         * @description Deletes the view; the same rule as for changing it applies.
+         */
+        delete: operations["deleteSavedView"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a saved view
+         * @description Changes the given fields. Only the view’s owner may change it, or for a shared view also an owner or admin (otherwise 403 `insufficient_scope`). With `If-Match`, applies only if the view still has that ETag (else 412).
+         */
+        patch: operations["updateSavedView"];
+        trace?: never;
+    };
     "/api/v1/work_orders": {
         parameters: {
             query?: never;
@@ -8921,6 +8973,11 @@ export interface operations {
                                  */
                                 kind: "open" | "won" | "lost";
                                 /**
+                                 * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                                 * @example 14
+                                 */
+                                rotting_days: number | null;
+                                /**
                                  * Format: date-time
                                  * @description When the stage was created
                                  * @example 2025-01-15T09:30:00.000Z
@@ -9126,6 +9183,11 @@ export interface operations {
                          * @enum {unknown}
                          */
                         kind?: "open" | "won" | "lost";
+                        /**
+                         * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                         * @example 14
+                         */
+                        rotting_days?: number | null;
                     }[];
                 };
             };
@@ -9159,6 +9221,7 @@ export interface operations {
                      *           "name": "Lead",
                      *           "position": 0,
                      *           "kind": "open",
+                     *           "rotting_days": 14,
                      *           "created_at": "2025-01-15T09:30:00.000Z",
                      *           "updated_at": "2025-01-15T09:30:00.000Z"
                      *         }
@@ -9223,6 +9286,11 @@ export interface operations {
                              * @enum {unknown}
                              */
                             kind: "open" | "won" | "lost";
+                            /**
+                             * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                             * @example 14
+                             */
+                            rotting_days: number | null;
                             /**
                              * Format: date-time
                              * @description When the stage was created
@@ -9444,6 +9512,7 @@ export interface operations {
                      *           "name": "Lead",
                      *           "position": 0,
                      *           "kind": "open",
+                     *           "rotting_days": 14,
                      *           "created_at": "2025-01-15T09:30:00.000Z",
                      *           "updated_at": "2025-01-15T09:30:00.000Z"
                      *         }
@@ -9508,6 +9577,11 @@ export interface operations {
                              * @enum {unknown}
                              */
                             kind: "open" | "won" | "lost";
+                            /**
+                             * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                             * @example 14
+                             */
+                            rotting_days: number | null;
                             /**
                              * Format: date-time
                              * @description When the stage was created
@@ -9838,6 +9912,7 @@ export interface operations {
                      *           "name": "Lead",
                      *           "position": 0,
                      *           "kind": "open",
+                     *           "rotting_days": 14,
                      *           "created_at": "2025-01-15T09:30:00.000Z",
                      *           "updated_at": "2025-01-15T09:30:00.000Z"
                      *         }
@@ -9902,6 +9977,11 @@ export interface operations {
                              * @enum {unknown}
                              */
                             kind: "open" | "won" | "lost";
+                            /**
+                             * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                             * @example 14
+                             */
+                            rotting_days: number | null;
                             /**
                              * Format: date-time
                              * @description When the stage was created
@@ -10102,7 +10182,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "name": "Demo",
-                 *       "position": 2
+                 *       "position": 2,
+                 *       "rotting_days": 7
                  *     }
                  */
                 "application/json": {
@@ -10122,6 +10203,11 @@ export interface operations {
                      * @example 1
                      */
                     position?: number;
+                    /**
+                     * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                     * @example 14
+                     */
+                    rotting_days?: number | null;
                 };
             };
         };
@@ -10171,6 +10257,11 @@ export interface operations {
                          * @enum {unknown}
                          */
                         kind: "open" | "won" | "lost";
+                        /**
+                         * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                         * @example 14
+                         */
+                        rotting_days: number | null;
                         /**
                          * Format: date-time
                          * @description When the stage was created
@@ -10396,6 +10487,11 @@ export interface operations {
                          * @enum {unknown}
                          */
                         kind: "open" | "won" | "lost";
+                        /**
+                         * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                         * @example 14
+                         */
+                        rotting_days: number | null;
                         /**
                          * Format: date-time
                          * @description When the stage was created
@@ -10652,12 +10748,6 @@ export interface operations {
         /** @description Fields to change; `kind` can change only while the stage holds no deals */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "name": "Discovery",
-                 *       "position": 1
-                 *     }
-                 */
                 "application/json": {
                     /**
                      * @description Stage name, unique within its pipeline (case-insensitive); events name stages by it
@@ -10675,6 +10765,11 @@ export interface operations {
                      * @example 1
                      */
                     position?: number;
+                    /**
+                     * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                     * @example 14
+                     */
+                    rotting_days?: number | null;
                 };
             };
         };
@@ -10723,6 +10818,11 @@ export interface operations {
                          * @enum {unknown}
                          */
                         kind: "open" | "won" | "lost";
+                        /**
+                         * @description Days without activity after which an open deal in this stage is rotting (the deal board shows it red); null: never
+                         * @example 14
+                         */
+                        rotting_days: number | null;
                         /**
                          * Format: date-time
                          * @description When the stage was created
@@ -11044,6 +11144,8 @@ export interface operations {
                             expected_close_date: string | null;
                             /** @description Why the deal was lost; null unless lost */
                             lost_reason: string | null;
+                            /** @description Why the deal was won; null unless won */
+                            won_reason: string | null;
                             /** @description When the deal was won; null unless won */
                             won_at: string | null;
                             /** @description When the deal was lost; null unless lost */
@@ -11060,6 +11162,17 @@ export interface operations {
                              * @example 2025-01-15T09:30:00.000Z
                              */
                             updated_at: string;
+                            /**
+                             * Format: date-time
+                             * @description The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            last_activity_at: string;
+                            /**
+                             * @description True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)
+                             * @example false
+                             */
+                            rotting: boolean;
                         }[];
                         /** @description Where this page sits in the list */
                         pagination: {
@@ -11281,10 +11394,13 @@ export interface operations {
                      *       "owner_id": null,
                      *       "expected_close_date": "2025-03-31",
                      *       "lost_reason": null,
+                     *       "won_reason": null,
                      *       "won_at": null,
                      *       "lost_at": null,
                      *       "created_at": "2025-01-15T09:30:00.000Z",
-                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *       "updated_at": "2025-01-15T09:30:00.000Z",
+                     *       "last_activity_at": "2025-01-15T09:30:00.000Z",
+                     *       "rotting": false
                      *     }
                      */
                     "application/json": {
@@ -11342,6 +11458,8 @@ export interface operations {
                         expected_close_date: string | null;
                         /** @description Why the deal was lost; null unless lost */
                         lost_reason: string | null;
+                        /** @description Why the deal was won; null unless won */
+                        won_reason: string | null;
                         /** @description When the deal was won; null unless won */
                         won_at: string | null;
                         /** @description When the deal was lost; null unless lost */
@@ -11358,6 +11476,17 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         updated_at: string;
+                        /**
+                         * Format: date-time
+                         * @description The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        last_activity_at: string;
+                        /**
+                         * @description True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)
+                         * @example false
+                         */
+                        rotting: boolean;
                     };
                 };
             };
@@ -11554,10 +11683,13 @@ export interface operations {
                      *       "owner_id": null,
                      *       "expected_close_date": "2025-03-31",
                      *       "lost_reason": null,
+                     *       "won_reason": null,
                      *       "won_at": null,
                      *       "lost_at": null,
                      *       "created_at": "2025-01-15T09:30:00.000Z",
-                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *       "updated_at": "2025-01-15T09:30:00.000Z",
+                     *       "last_activity_at": "2025-01-15T09:30:00.000Z",
+                     *       "rotting": false
                      *     }
                      */
                     "application/json": {
@@ -11615,6 +11747,8 @@ export interface operations {
                         expected_close_date: string | null;
                         /** @description Why the deal was lost; null unless lost */
                         lost_reason: string | null;
+                        /** @description Why the deal was won; null unless won */
+                        won_reason: string | null;
                         /** @description When the deal was won; null unless won */
                         won_at: string | null;
                         /** @description When the deal was lost; null unless lost */
@@ -11631,6 +11765,17 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         updated_at: string;
+                        /**
+                         * Format: date-time
+                         * @description The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        last_activity_at: string;
+                        /**
+                         * @description True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)
+                         * @example false
+                         */
+                        rotting: boolean;
                     };
                 };
             };
@@ -11920,6 +12065,14 @@ export interface operations {
                     expected_close_date?: string | null;
                     /** @description Why the deal was lost (lost deals only); null clears */
                     lost_reason?: string | null;
+                    /** @description Why the deal was won (won deals only); null clears */
+                    won_reason?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When the deal was won or lost (with `status` won/lost or a move into a won/lost stage); defaults to now. Sets `won_at` or `lost_at`
+                     * @example 2025-03-28T16:00:00.000Z
+                     */
+                    closed_at?: string;
                 };
             };
         };
@@ -11951,10 +12104,13 @@ export interface operations {
                      *       "owner_id": null,
                      *       "expected_close_date": "2025-03-31",
                      *       "lost_reason": null,
+                     *       "won_reason": null,
                      *       "won_at": null,
                      *       "lost_at": null,
                      *       "created_at": "2025-01-15T09:30:00.000Z",
-                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *       "updated_at": "2025-01-15T09:30:00.000Z",
+                     *       "last_activity_at": "2025-01-15T09:30:00.000Z",
+                     *       "rotting": false
                      *     }
                      */
                     "application/json": {
@@ -12012,6 +12168,8 @@ export interface operations {
                         expected_close_date: string | null;
                         /** @description Why the deal was lost; null unless lost */
                         lost_reason: string | null;
+                        /** @description Why the deal was won; null unless won */
+                        won_reason: string | null;
                         /** @description When the deal was won; null unless won */
                         won_at: string | null;
                         /** @description When the deal was lost; null unless lost */
@@ -12028,6 +12186,17 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         updated_at: string;
+                        /**
+                         * Format: date-time
+                         * @description The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        last_activity_at: string;
+                        /**
+                         * @description True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)
+                         * @example false
+                         */
+                        rotting: boolean;
                     };
                 };
             };
@@ -16885,10 +17054,13 @@ export interface operations {
                              *       "owner_id": null,
                              *       "expected_close_date": "2025-03-31",
                              *       "lost_reason": null,
+                             *       "won_reason": null,
                              *       "won_at": null,
                              *       "lost_at": null,
                              *       "created_at": "2025-01-15T09:30:00.000Z",
-                             *       "updated_at": "2025-01-15T09:30:00.000Z"
+                             *       "updated_at": "2025-01-15T09:30:00.000Z",
+                             *       "last_activity_at": "2025-01-15T09:30:00.000Z",
+                             *       "rotting": false
                              *     }
                              */
                             object: {
@@ -16946,6 +17118,8 @@ export interface operations {
                                 expected_close_date: string | null;
                                 /** @description Why the deal was lost; null unless lost */
                                 lost_reason: string | null;
+                                /** @description Why the deal was won; null unless won */
+                                won_reason: string | null;
                                 /** @description When the deal was won; null unless won */
                                 won_at: string | null;
                                 /** @description When the deal was lost; null unless lost */
@@ -16962,6 +17136,17 @@ export interface operations {
                                  * @example 2025-01-15T09:30:00.000Z
                                  */
                                 updated_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description The latest of: the deal’s last change, its latest activity, note, or completed task (read-only)
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                last_activity_at: string;
+                                /**
+                                 * @description True when the deal is open and has had no activity for more than its stage’s `rotting_days` (read-only)
+                                 * @example false
+                                 */
+                                rotting: boolean;
                             };
                         } | {
                             /**
@@ -17215,6 +17400,1230 @@ export interface operations {
             };
             /** @description Error: `not_found`, `route_not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSavedViews: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor` */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
+                cursor?: string;
+                /**
+                 * @description The list the view is of
+                 * @example contacts
+                 */
+                resource?: "contacts";
+            };
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The items of this page, in list order */
+                        data: {
+                            /**
+                             * @description Saved view id
+                             * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            id: string;
+                            /**
+                             * @description Always `saved_view`
+                             * @enum {string}
+                             */
+                            object: "saved_view";
+                            /**
+                             * @description The list the view is of
+                             * @example contacts
+                             * @enum {unknown}
+                             */
+                            resource: "contacts";
+                            /**
+                             * @description What the view is called in the workspace
+                             * @example Hot leads in Berlin
+                             */
+                            name: string;
+                            /**
+                             * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                             * @example true
+                             */
+                            shared: boolean;
+                            /**
+                             * @description Who saved it: the user (dashboard session) or the API key
+                             * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            owner_id: string;
+                            /**
+                             * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                             * @example [
+                             *       "name",
+                             *       "email",
+                             *       "status",
+                             *       "tags",
+                             *       "custom_fields.city"
+                             *     ]
+                             */
+                            columns: string[];
+                            /** @description The sort; null for the list default */
+                            sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                            /** @description The filter; null for none */
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The full-text search; null for none */
+                            q: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the view was saved
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description When the view last changed
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        }[];
+                        /** @description Where this page sits in the list */
+                        pagination: {
+                            /** @description The page returned; null when paging by cursor */
+                            page: number | null;
+                            /**
+                             * @description The page size used
+                             * @example 50
+                             */
+                            limit: number;
+                            /**
+                             * @description Items matching the filters, across all pages: exact up to 10,000, then 10,000 (see `total_is_exact`)
+                             * @example 123
+                             */
+                            total: number;
+                            /**
+                             * @description False when more than 10,000 items match: `total` is then a lower bound
+                             * @example true
+                             */
+                            total_is_exact: boolean;
+                            /** @description Whether more items follow this page */
+                            has_more: boolean;
+                            /** @description Pass as `cursor` for the next page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A view to save */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "contacts",
+                 *       "name": "VIP leads",
+                 *       "shared": true,
+                 *       "columns": [
+                 *         "name",
+                 *         "email",
+                 *         "tags"
+                 *       ],
+                 *       "sort": "name",
+                 *       "filter": {
+                 *         "field": "tags",
+                 *         "op": "contains",
+                 *         "value": "vip"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The list the view is of
+                     * @example contacts
+                     * @enum {unknown}
+                     */
+                    resource: "contacts";
+                    /**
+                     * @description What the view is called in the workspace
+                     * @example Hot leads in Berlin
+                     */
+                    name: string;
+                    /**
+                     * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                     * @default false
+                     * @example true
+                     */
+                    shared?: boolean;
+                    /**
+                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                     * @example [
+                     *       "name",
+                     *       "email",
+                     *       "status",
+                     *       "tags",
+                     *       "custom_fields.city"
+                     *     ]
+                     */
+                    columns: string[];
+                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    q?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sv_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "saved_view",
+                     *       "resource": "contacts",
+                     *       "name": "VIP leads",
+                     *       "shared": true,
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "columns": [
+                     *         "name",
+                     *         "email",
+                     *         "status",
+                     *         "tags"
+                     *       ],
+                     *       "sort": "name",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "status",
+                     *             "op": "eq",
+                     *             "value": "lead"
+                     *           },
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "q": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z",
+                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Saved view id
+                         * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `saved_view`
+                         * @enum {string}
+                         */
+                        object: "saved_view";
+                        /**
+                         * @description The list the view is of
+                         * @example contacts
+                         * @enum {unknown}
+                         */
+                        resource: "contacts";
+                        /**
+                         * @description What the view is called in the workspace
+                         * @example Hot leads in Berlin
+                         */
+                        name: string;
+                        /**
+                         * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                         * @example true
+                         */
+                        shared: boolean;
+                        /**
+                         * @description Who saved it: the user (dashboard session) or the API key
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string;
+                        /**
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "status",
+                         *       "tags",
+                         *       "custom_fields.city"
+                         *     ]
+                         */
+                        columns: string[];
+                        /** @description The sort; null for the list default */
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        /** @description The filter; null for none */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The full-text search; null for none */
+                        q: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the view was saved
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description When the view last changed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Saved view id
+                 * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sv_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "saved_view",
+                     *       "resource": "contacts",
+                     *       "name": "VIP leads",
+                     *       "shared": true,
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "columns": [
+                     *         "name",
+                     *         "email",
+                     *         "status",
+                     *         "tags"
+                     *       ],
+                     *       "sort": "name",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "status",
+                     *             "op": "eq",
+                     *             "value": "lead"
+                     *           },
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "q": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z",
+                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Saved view id
+                         * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `saved_view`
+                         * @enum {string}
+                         */
+                        object: "saved_view";
+                        /**
+                         * @description The list the view is of
+                         * @example contacts
+                         * @enum {unknown}
+                         */
+                        resource: "contacts";
+                        /**
+                         * @description What the view is called in the workspace
+                         * @example Hot leads in Berlin
+                         */
+                        name: string;
+                        /**
+                         * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                         * @example true
+                         */
+                        shared: boolean;
+                        /**
+                         * @description Who saved it: the user (dashboard session) or the API key
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string;
+                        /**
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "status",
+                         *       "tags",
+                         *       "custom_fields.city"
+                         *     ]
+                         */
+                        columns: string[];
+                        /** @description The sort; null for the list default */
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        /** @description The filter; null for none */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The full-text search; null for none */
+                        q: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the view was saved
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description When the view last changed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Saved view id
+                 * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Id of the deleted object */
+                        id: string;
+                        /**
+                         * @description The type of the deleted object
+                         * @enum {string}
+                         */
+                        object: "saved_view";
+                        /**
+                         * @description Always true: the object no longer exists
+                         * @enum {boolean}
+                         */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Saved view id
+                 * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "VIP leads (Berlin)",
+                 *       "columns": [
+                 *         "name",
+                 *         "email",
+                 *         "custom_fields.city"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description What the view is called in the workspace
+                     * @example Hot leads in Berlin
+                     */
+                    name?: string;
+                    /**
+                     * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                     * @example true
+                     */
+                    shared?: boolean;
+                    /**
+                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                     * @example [
+                     *       "name",
+                     *       "email",
+                     *       "status",
+                     *       "tags",
+                     *       "custom_fields.city"
+                     *     ]
+                     */
+                    columns?: string[];
+                    /** @description The sort; null for the list default */
+                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                    /** @description The filter; null removes it */
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /** @description The search; null removes it */
+                    q?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sv_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "saved_view",
+                     *       "resource": "contacts",
+                     *       "name": "VIP leads",
+                     *       "shared": true,
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "columns": [
+                     *         "name",
+                     *         "email",
+                     *         "status",
+                     *         "tags"
+                     *       ],
+                     *       "sort": "name",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "status",
+                     *             "op": "eq",
+                     *             "value": "lead"
+                     *           },
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "q": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z",
+                     *       "updated_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Saved view id
+                         * @example sv_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `saved_view`
+                         * @enum {string}
+                         */
+                        object: "saved_view";
+                        /**
+                         * @description The list the view is of
+                         * @example contacts
+                         * @enum {unknown}
+                         */
+                        resource: "contacts";
+                        /**
+                         * @description What the view is called in the workspace
+                         * @example Hot leads in Berlin
+                         */
+                        name: string;
+                        /**
+                         * @description Whether everyone in the organization (and mode) sees the view; otherwise only its owner does
+                         * @example true
+                         */
+                        shared: boolean;
+                        /**
+                         * @description Who saved it: the user (dashboard session) or the API key
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string;
+                        /**
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @example [
+                         *       "name",
+                         *       "email",
+                         *       "status",
+                         *       "tags",
+                         *       "custom_fields.city"
+                         *     ]
+                         */
+                        columns: string[];
+                        /** @description The sort; null for the list default */
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        /** @description The filter; null for none */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The full-text search; null for none */
+                        q: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the view was saved
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description When the view last changed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

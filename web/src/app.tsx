@@ -43,6 +43,20 @@ const ROUTES: Route[] = [
     load: () => import('./pages/workspace-a/contact.js').then((m) => m.ContactPage),
   },
   {
+    path: '/app/deals',
+    label: 'Deals',
+    group: 'workspace',
+    goKey: 'd',
+    load: () => import('./pages/workspace-b/deals.js').then((m) => m.DealsPage),
+  },
+  {
+    path: '/app/tasks',
+    label: 'Tasks',
+    group: 'workspace',
+    goKey: 't',
+    load: () => import('./pages/workspace-b/tasks.js').then((m) => m.TasksPage),
+  },
+  {
     path: '/app/lead-capture',
     label: 'Lead capture',
     group: 'workspace',

@@ -1,0 +1,182 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { hasChromium, launchChromium, requireChromiumInCi } from './chromium.js'
+import { type Workspace, workspace } from './workspace-a-host.js'
+import { pageOverflowPx, seriousAxeViolations, workspaceShot } from './workspace-b-axe.js'
+
+/*
+ * The deal board, tasks, import, lead capture and team screens in headless Chromium, as a member
+ * (Team as the owner): cards dragged to Won with a reason by mouse and by keyboard, a task completed
+ * in one click, axe-core on every screen, screenshots at 1280 and 390 px.
+ */
+
+requireChromiumInCi()
+
+type StageView = { id: string; name: string; kind: string }
+type DealView = { id: string; stage_id: string; status: string; won_reason: string | null }
+
+describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', () => {
+  let browser: Browser
+  let ws: Workspace
+  let page: Page
+  let stages: Record<string, StageView>
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+    ws = await workspace(browser)
+    page = ws.member
+    const pipeline = (await ws.callApi<{ data: { stages: StageView[] }[] }>('GET', '/api/v1/pipelines')).body.data[0]!
+    stages = Object.fromEntries(pipeline.stages.map((s) => [s.name, s]))
+  }, 120_000)
+  afterAll(async () => {
+    await ws?.close()
+    await browser?.close()
+  })
+
+  const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name })
+  const newDeal = async (title: string, extra: Record<string, unknown> = {}) => {
+    const res = await ws.callApi<DealView>('POST', '/api/v1/deals', { title, value: 1500, ...extra })
+    expect(res.status).toBe(201)
+    return res.body
+  }
+  const getDeal = async (id: string) => (await ws.callApi<DealView>('GET', `/api/v1/deals/${id}`)).body
+  const card = (title: string) => page.locator('li.deal-card', { hasText: title })
+  const column = (name: string) => page.locator('section.deal-column', { has: page.getByRole('heading', { name }) })
+
+  test('the board shows a column per stage with its count and total, and a rotting deal in red', async () => {
+    const contact = await ws.callApi<{ id: string }>('POST', '/api/v1/contacts', {
+      email: 'ada@buyer.example',
+      name: 'Ada Buyer',
+    })
+    // Stages are an admin's to configure (the board's settings show to owners and admins).
+    await ws.site.deps.db.updateTable('stages').set({ rotting_days: 5 }).where('id', '=', stages.Qualified!.id).execute()
+    const stale = await newDeal('Stale renewal', { stage_id: stages.Qualified!.id, contact_id: contact.body.id })
+    // Nothing happened on it for 30 days, as the database sees it.
+    await ws.site.deps.db
+      .updateTable('deals')
+      .set({ updated_at: new Date(Date.now() - 30 * 86_400_000) })
+      .where('id', '=', stale.id)
+      .execute()
+    await newDeal('Fresh lead', { stage_id: stages.Lead!.id, owner_id: ws.memberId })
+    await page.goto(`${ws.site.origin}/app/deals`)
+    await heading('Deals').waitFor()
+    await card('Fresh lead').waitFor()
+    expect(await column('Lead').locator('header').innerText()).toMatch(/1 deal · \$1,500\.00/)
+    await expect.poll(() => card('Stale renewal').getAttribute('class')).toContain('rotting')
+    expect(await card('Stale renewal').innerText()).toContain('Ada Buyer')
+    expect(await card('Stale renewal').innerText()).toMatch(/No activity for over 5 days/)
+    await workspaceShot(page, 'deals')
+    expect(await seriousAxeViolations(page)).toEqual([])
+  })
+
+  test('dragging a card with the mouse to Won asks why and when, then the deal is won with that reason', async () => {
+    const deal = await newDeal('Mouse deal', { stage_id: stages.Proposal!.id })
+    await page.goto(`${ws.site.origin}/app/deals`)
+    await card('Mouse deal').waitFor()
+    const from = await card('Mouse deal').locator('.deal-value').boundingBox()
+    await column('Won').scrollIntoViewIfNeeded()
+    const to = await column('Won').locator('ul.deal-cards').boundingBox()
+    // Re-measure the card: scrolling the board may have moved it.
+    const start = (await card('Mouse deal').locator('.deal-value').boundingBox()) ?? from!
+    await page.mouse.move(start.x + 5, start.y + 5)
+    await page.mouse.down()
+    await page.mouse.move(start.x + 20, start.y + 20, { steps: 5 })
+    await page.mouse.move(to!.x + to!.width / 2, to!.y + 20, { steps: 20 })
+    await page.mouse.up()
+    const dialog = page.getByRole('dialog', { name: /Mark “Mouse deal” as won/ })
+    await dialog.waitFor()
+    await dialog.getByLabel('Why was it won?').fill('Best fit for their workflow')
+    await dialog.getByRole('button', { name: 'Move to Won' }).click()
+    await expect.poll(async () => (await getDeal(deal.id)).status).toBe('won')
+    expect(await getDeal(deal.id)).toMatchObject({
+      stage_id: stages.Won!.id,
+      won_reason: 'Best fit for their workflow',
+    })
+    await column('Won').locator('li.deal-card', { hasText: 'Mouse deal' }).waitFor()
+    expect(await page.getByTestId('board-announcer').innerText()).toBe('Mouse deal moved from Proposal to Won.')
+  })
+
+  test('moving a card with the keyboard to Won, announced at each step, then asked for the reason', async () => {
+    const deal = await newDeal('Keyboard deal', { stage_id: stages.Negotiation!.id })
+    await page.goto(`${ws.site.origin}/app/deals`)
+    const move = card('Keyboard deal').getByRole('button', { name: 'Move Keyboard deal' })
+    await move.focus()
+    await page.keyboard.press('Enter')
+    const announcer = page.getByTestId('board-announcer')
+    await expect.poll(() => announcer.innerText()).toMatch(/^Picked up Keyboard deal, in Negotiation/)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => announcer.innerText()).toBe('Over Won.')
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: /Mark “Keyboard deal” as won/ })
+    await dialog.waitFor()
+    // Focus is in the dialog: type the reason and submit with the keyboard alone.
+    await page.keyboard.type('Signed after the pilot')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await getDeal(deal.id)).status).toBe('won')
+    expect((await getDeal(deal.id)).won_reason).toBe('Signed after the pilot')
+    await expect.poll(() => announcer.innerText()).toBe('Keyboard deal moved from Negotiation to Won.')
+  })
+
+  test('the owner filter and the table view show the same deals as a table', async () => {
+    await page.goto(`${ws.site.origin}/app/deals`)
+    await card('Fresh lead').waitFor()
+    await page.getByLabel('Owner').selectOption({ label: 'Me' })
+    await expect.poll(() => page.locator('li.deal-card').count()).toBe(1)
+    await page.getByRole('button', { name: 'Table' }).click()
+    const rows = page.locator('table tbody tr')
+    await expect.poll(() => rows.count()).toBe(1)
+    expect(await rows.first().innerText()).toContain('Fresh lead')
+    expect(await seriousAxeViolations(page)).toEqual([])
+  })
+
+  test('at 390 px the board scrolls by column inside itself, never the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.goto(`${ws.site.origin}/app/deals`)
+      await card('Fresh lead').waitFor()
+      expect(await pageOverflowPx(page)).toBe(0)
+      const board = page.locator('.deal-board')
+      expect(await board.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true)
+      await workspaceShot(page, 'deals')
+      expect(await seriousAxeViolations(page)).toEqual([])
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 })
+    }
+  })
+
+  test('tasks: a task due today is completed in one click, and a new one is created with a due date and contact', async () => {
+    const noon = new Date()
+    noon.setHours(12, 0, 0, 0)
+    const due = await ws.callApi<{ id: string }>('POST', '/api/v1/tasks', {
+      title: 'Call Ada back',
+      assignee_id: ws.memberId,
+      due_at: noon.toISOString(),
+    })
+    expect(due.status).toBe(201)
+    await page.goto(`${ws.site.origin}/app/tasks`)
+    await heading('Tasks').waitFor()
+    const row = page.locator('li.task-row', { hasText: 'Call Ada back' })
+    await row.waitFor()
+    await workspaceShot(page, 'tasks')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await row.getByRole('button', { name: 'Complete Call Ada back' }).click()
+    await expect.poll(() => row.count()).toBe(0)
+    expect((await ws.callApi<{ status: string }>('GET', `/api/v1/tasks/${due.body.id}`)).body.status).toBe('completed')
+    expect(await page.getByTestId('tasks-announcer').innerText()).toBe('Completed: Call Ada back.')
+
+    await page.getByText('New task').click()
+    await page.getByLabel('Title', { exact: true }).fill('Send the proposal')
+    const tomorrow = new Date(noon.getTime() + 86_400_000)
+    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T09:30`
+    await page.getByLabel('Due', { exact: true }).fill(local)
+    await page.getByLabel('Find a contact', { exact: true }).fill('Ada')
+    await expect.poll(() => page.getByLabel('Contact', { exact: true }).locator('option').count()).toBe(2)
+    await page.getByRole('button', { name: 'Create task' }).click()
+    await page.getByRole('button', { name: 'Upcoming' }).click()
+    const created = page.locator('li.task-row', { hasText: 'Send the proposal' })
+    await created.waitFor()
+    expect(await created.innerText()).toContain('Ada Buyer')
+  })
+})
