@@ -92,7 +92,7 @@ describe('the README quick start', () => {
       expect(commands.slice(0, 3)).toEqual([
         'npm ci',
         'npm start',
-        'npm run -s rapport -- org create --name Acme --plan teams --owner-email you@example.com',
+        './rapport org create --name Acme --plan teams --owner-email you@example.com',
       ])
       let env = envOf({})
       let origin = ''
