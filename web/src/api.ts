@@ -91,7 +91,20 @@ export function query(params: Record<string, string | number | undefined | null>
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' }
+  return (await apiWithEtag<T>(method, path, body)).data
+}
+
+/**
+ * As api(), also giving the answer's `ETag` and sending `extraHeaders` (an `If-Match` with the ETag
+ * read, so that a change made meanwhile by someone else is a 412 instead of being overwritten).
+ */
+export async function apiWithEtag<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ data: T; etag: string | null }> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders }
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (STATE_CHANGING.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken
   if (mode === 'test') headers['rapport-mode'] = 'test'
@@ -110,7 +123,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       undefined,
     )
   }
-  if (res.status === 204) return undefined as T
+  if (res.status === 204) return { data: undefined as T, etag: null }
   const text = await res.text()
   let parsed: unknown
   try {
@@ -118,7 +131,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   } catch {
     parsed = undefined
   }
-  if (res.ok) return parsed as T
+  if (res.ok) return { data: parsed as T, etag: res.headers.get('etag') }
   const error = (parsed as { error?: ErrorBody } | undefined)?.error ?? {
     code: 'http_error',
     message: `The server answered ${res.status} ${res.statusText}`.trim(),
