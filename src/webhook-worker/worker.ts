@@ -5,6 +5,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
 import type { SecretBox } from '../lib/secret-box.js'
 import { purgeExpiredSessions } from '../modules/accounts/sessions.js'
+import { purgeEndedSignInLinks } from '../modules/accounts/sign-in-links.repo.js'
 import { purgeOldAuditRows } from '../modules/audit/audit.service.js'
 import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
 import { DELIVERIES_CHANNEL } from '../outbox/emit.js'
@@ -202,8 +203,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       const keys = await purgeExpiredKeys(db)
       const auditRows = await purgeOldAuditRows(db, config.auditRetentionDays)
       const sessions = await purgeExpiredSessions(db)
-      if (deliveries || keys || auditRows || sessions) {
-        log.info({ deliveries, idempotency_keys: keys, audit_rows: auditRows, sessions }, 'purged expired rows')
+      const signInLinks = await purgeEndedSignInLinks(db, new Date())
+      if (deliveries || keys || auditRows || sessions || signInLinks) {
+        log.info(
+          { deliveries, idempotency_keys: keys, audit_rows: auditRows, sessions, sign_in_links: signInLinks },
+          'purged expired rows',
+        )
       }
     } catch (err) {
       log.error({ err }, 'maintenance failed')

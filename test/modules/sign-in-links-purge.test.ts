@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { purgeEndedSignInLinks } from '../../src/modules/accounts/sign-in-links.repo.js'
 import { SignInLinks } from '../../src/modules/accounts/sign-in-links.service.js'
+import { startWorker } from '../../src/webhook-worker/worker.js'
 import { testApp } from '../harness.js'
 
 const TTL_HOURS = 72
@@ -52,5 +53,35 @@ describe('the sign-in link purge', () => {
       url: `/api/v1/sign-in-links/preview?token=${tokenOf(liveLink.url)}`,
     })
     expect(preview.statusCode, preview.body).toBe(200)
+  })
+
+  test('runs in the worker’s housekeeping: a used link is gone once a worker has started', async () => {
+    const h = await testApp()
+    const links = new SignInLinks(h.deps.db, h.deps.clock, h.deps.publicUrl, TTL_HOURS)
+    const link = await links.invite({ org: h.org.id, email: `e.${unique()}@acme.example`, role: 'member' })
+    const redeemed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/sign-in-links/redeem',
+      payload: { token: tokenOf(link.url), password: 'correct horse battery staple' },
+    })
+    expect(redeemed.statusCode).toBe(201)
+    const userId = redeemed.json().user.id as string
+    const linksOf = () => h.deps.db.selectFrom('sign_in_links').select('id').where('user_id', '=', userId).execute()
+    expect(await linksOf()).toHaveLength(1)
+    const worker = await startWorker({
+      db: h.deps.db,
+      config: h.deps.config,
+      secretBox: h.deps.secretBox,
+      log: h.app.log,
+      listen: h.deps.listen,
+      pollMs: 50,
+    })
+    try {
+      const deadline = Date.now() + 30_000
+      while ((await linksOf()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      expect(await linksOf()).toEqual([])
+    } finally {
+      await worker.stop(0) // nothing is in flight; a grace period would leave its timer running
+    }
   })
 })
