@@ -111,6 +111,8 @@ export const ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/users/:id', scope: 'read' },
   { method: 'PATCH', path: '/api/v1/users/:id', scope: 'admin', body: { name: 'Renamed' } },
   { method: 'DELETE', path: '/api/v1/users/:id', scope: 'admin' },
+  // The organization's name (PATCH /api/v1/me is session-only: team-profile.routes.test.ts checks it).
+  { method: 'PATCH', path: '/api/v1/organization', scope: 'admin', body: { name: 'Contract Co' } },
   ...DEALS_ROUTES,
   ...TIMELINE_ROUTES,
   ...BILLING_ROUTES,

@@ -1,9 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { ifMatchOf } from '../../core/preconditions.js'
 import { Deleted } from '../../core/schemas.js'
-import { ifMatchOf } from '../../http/etag.js'
-import { User, UserCreate, UserIdParams, UserList, UserListQuery, UserUpdate } from './users.schemas.js'
+import {
+  User,
+  UserCreate,
+  UserDeleteQuery,
+  UserIdParams,
+  UserList,
+  UserListQuery,
+  UserUpdate,
+} from './users.schemas.js'
 import type { UsersService } from './users.service.js'
 
 export function usersRoutes(users: UsersService) {
@@ -85,14 +93,18 @@ export function usersRoutes(users: UsersService) {
         schema: {
           operationId: 'deleteUser',
           summary: 'Remove a user',
-          description: `Removes the user; deals and tasks they owned keep existing with the owner cleared. Their event types, availability and past bookings go with them (the guests' contacts and meeting activities stay). The last owner cannot be removed, nor a host of upcoming confirmed bookings until those are cancelled (409).${shared}`,
+          description: `Removes the user; deals and tasks they owned go to \`reassign_to\` when given, else keep existing with the owner cleared. Their event types, availability and past bookings go with them (the guests' contacts and meeting activities stay). The last owner cannot be removed, nor a host of upcoming confirmed bookings until those are cancelled (409).${shared}`,
           tags,
           params: UserIdParams,
+          querystring: UserDeleteQuery,
           response: { 200: Deleted(Type.Literal('user')) },
         },
       },
       async (req) => {
-        const user = await users.remove(req.principal, req.params.id, { ifMatch: ifMatchOf(req) })
+        const user = await users.remove(req.principal, req.params.id, {
+          ifMatch: ifMatchOf(req),
+          reassignTo: req.query.reassign_to,
+        })
         return { id: user.id, object: 'user' as const, deleted: true as const }
       },
     )

@@ -81,6 +81,21 @@ export const UserIdParams = Type.Object({
   id: Type.String({ maxLength: 64, description: 'User id', examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
 })
 
+export const UserDeleteQuery = Type.Object(
+  {
+    reassign_to: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          'Another user of the organization who takes over the removed user’s deals (as owner) and tasks (as assignee), in both modes, each change emitting `deal.updated` / `task.updated`. Without it the deals and tasks stay with no owner or assignee',
+        examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2a'],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type UserDeleteQuery = Static<typeof UserDeleteQuery>
+
 export const UserListQuery = Type.Object(
   {
     ...PageQuery,

@@ -9,8 +9,11 @@ import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { type Clock, systemClock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
+import { emit } from '../../outbox/emit.js'
 import { emailHasAccount } from '../accounts/accounts.service.js'
+import { dealUpdated } from '../deals/deals.events.js'
 import { countUpcomingBookings } from '../scheduling/bookings.repo.js'
+import { taskUpdated } from '../tasks/tasks.events.js'
 import { assertAuthorityOver, authorityOf } from './authority.js'
 import type { User, UserCreate, UserListQuery, UserUpdate } from './users.schemas.js'
 
@@ -159,8 +162,11 @@ export class UsersService {
     }).catch(asDuplicate)
   }
 
-  /** Removes the user; deals and tasks they owned keep existing with the link cleared. */
-  async remove(principal: Principal, id: string, opts: { ifMatch?: string } = {}): Promise<User> {
+  /**
+   * Removes the user; deals and tasks they owned go to `reassignTo` (with their events), or keep
+   * existing with the link cleared.
+   */
+  async remove(principal: Principal, id: string, opts: { ifMatch?: string; reassignTo?: string } = {}): Promise<User> {
     this.assertLive(principal)
     return inTransaction(this.db, async (tx) => {
       const current = await this.find(tx, principal.orgId, id, true)
@@ -177,9 +183,47 @@ export class UsersService {
           `This user hosts ${upcoming} upcoming confirmed booking(s): cancel them first (POST /api/v1/bookings/{id}/cancel)`,
         )
       }
+      if (opts.reassignTo !== undefined) await reassignRecords(tx, principal.orgId, id, opts.reassignTo)
       await tx.deleteFrom('users').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
       return toUser(current)
     })
+  }
+}
+
+/**
+ * Gives the deals `fromId` owns and the tasks assigned to them, in both modes, to `toId` (another
+ * user of the organization), each with its `*.updated` event in the caller's transaction.
+ */
+async function reassignRecords(tx: Executor, orgId: string, fromId: string, toId: string) {
+  const target = await tx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', toId)
+    .executeTakeFirst()
+  if (!target || toId === fromId) {
+    throw invalidField('reassign_to', 'Must be another user of the organization')
+  }
+  const bump = sql<Date>`greatest(now(), updated_at + interval '1 microsecond')`
+  const deals = await tx
+    .updateTable('deals')
+    .set({ owner_id: toId, updated_at: bump })
+    .where('org_id', '=', orgId)
+    .where('owner_id', '=', fromId)
+    .returning(['id', 'livemode'])
+    .execute()
+  for (const d of deals) {
+    await emit(tx, { orgId, livemode: d.livemode }, dealUpdated, { id: d.id, changes: { owner_id: toId } })
+  }
+  const tasks = await tx
+    .updateTable('tasks')
+    .set({ assignee_id: toId, updated_at: bump })
+    .where('org_id', '=', orgId)
+    .where('assignee_id', '=', fromId)
+    .returning(['id', 'livemode'])
+    .execute()
+  for (const t of tasks) {
+    await emit(tx, { orgId, livemode: t.livemode }, taskUpdated, { id: t.id, changes: { assignee_id: toId } })
   }
 }
 
