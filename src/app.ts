@@ -32,7 +32,9 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
+import { AccountEmails } from './modules/email/account-emails.js'
 import { emailModule } from './modules/email/index.js'
+import { PasswordResets, passwordResetRoutes } from './modules/email/password-reset.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { eventsStreamRoutes } from './modules/events/events.stream.js'
 import { importsModule } from './modules/imports/index.js'
@@ -170,15 +172,17 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(emailModule(deps))
   await app.register(bookingPageModule(deps))
   await app.register(dashboardModule(deps))
+  const accountEmails = new AccountEmails(deps.publicUrl, deps.config.email.from)
   await app.register(
     accountsRoutes(
-      new AccountsService(deps.db, deps.clock, sessions, deps.limiter, deps.config.accounts),
+      new AccountsService(deps.db, deps.clock, sessions, deps.limiter, deps.config.accounts, accountEmails),
       sessions,
       deps.publicUrl,
     ),
   )
   const signInLinks = new SignInLinks(deps.db, deps.clock, deps.publicUrl, deps.config.accounts.inviteTtlHours)
   await app.register(signInLinksRoutes(signInLinks, sessions))
+  await app.register(passwordResetRoutes(new PasswordResets(deps.db, signInLinks, accountEmails, deps.limiter)))
   await app.register(eventsRoutes(deps.db))
   await app.register(eventsStreamRoutes(deps.db))
   const orgs = new OrgsService(deps.db, signInLinks)

@@ -92,6 +92,7 @@ export interface EmailSettingsTable {
   booking_emails: Generated<boolean>
   invite_emails: Generated<boolean>
   lead_notification_emails: Generated<boolean>
+  password_reset_emails: Generated<boolean>
   updated_at: Timestamp
 }
 

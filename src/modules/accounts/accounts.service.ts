@@ -5,6 +5,7 @@ import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import type { RateLimiter } from '../../ratelimit/limiter.js'
+import type { AccountEmails } from '../email/account-emails.js'
 import { createOrganization } from '../orgs/orgs.service.js'
 import { assertEmailFree, findLoginAccount, insertAccount } from './accounts.repo.js'
 import type { LoginInput, SessionView, SetupInput } from './accounts.schemas.js'
@@ -48,8 +49,9 @@ export class AccountsService {
     private readonly sessions: Sessions,
     limiter: RateLimiter,
     private readonly config: Config['accounts'],
+    emails?: AccountEmails,
   ) {
-    this.invites = new InvitesService(db, clock, sessions, config)
+    this.invites = new InvitesService(db, clock, sessions, config, emails)
     this.throttle = new SignInThrottle(limiter, config.loginLimits)
   }
 

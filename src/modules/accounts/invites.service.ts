@@ -6,6 +6,7 @@ import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
+import type { AccountEmails } from '../email/account-emails.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import { NEWEST_FIRST } from '../leads/schema-parts.js'
@@ -49,6 +50,8 @@ export class InvitesService {
     private readonly clock: Clock,
     private readonly sessions: Sessions,
     private readonly config: Config['accounts'],
+    /** Emails the link to the invitee (unless the organization turned invite emails off). */
+    private readonly emails?: AccountEmails,
   ) {}
 
   /** Makes an invite; the answer carries the link to send (`accept_url`), once. */
@@ -66,7 +69,7 @@ export class InvitesService {
         })
       }
       if (listed) assertMayActivate(authority, listed.role, input.role)
-      return insertInvite(tx, {
+      const invite = await insertInvite(tx, {
         id: newId('invite'),
         org_id: principal.orgId,
         email: input.email,
@@ -77,6 +80,15 @@ export class InvitesService {
         created_at: new Date(now),
         expires_at: new Date(now + this.config.inviteTtlHours * 3_600_000),
       })
+      const acceptUrl = `${baseUrl}/app/invite#token=${token}`
+      await this.emails?.invite(tx, {
+        orgId: principal.orgId,
+        to: input.email,
+        role: input.role,
+        acceptUrl,
+        expiresAt: invite.expires_at,
+      })
+      return invite
     })
     return { ...toInvite(row, now), accept_url: `${baseUrl}/app/invite#token=${token}` }
   }

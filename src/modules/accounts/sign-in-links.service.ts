@@ -93,6 +93,16 @@ export class SignInLinks {
     })
   }
 
+  /**
+   * A reset link for the user who signs in with this email, made in the caller's transaction (so the
+   * message that carries it commits with it); null when no one does. Ends the user's previous link.
+   */
+  async resetLinkIn(tx: Executor, email: string, mayIssue: (orgId: string) => Promise<boolean>) {
+    const user = await findAccountByEmail(tx, email)
+    if (!user || !(await mayIssue(user.org_id))) return null
+    return this.issue(tx, user, 'reset_password')
+  }
+
   async preview(token: string): Promise<SignInLinkPreview> {
     const link = await this.findUsable(this.db, token)
     return {

@@ -14,7 +14,10 @@ export const EmailSettings = Type.Object(
       'Booking confirmations, cancellations and reschedules to the guest and the host, with the .ics attached',
     ),
     invite_emails: Switch('Team invites sent to the invited address'),
-    lead_notification_emails: Switch('Reserved for lead notifications by email (not sent yet)'),
+    lead_notification_emails: Switch(
+      'A new lead (form response or lead webhook) emailed to the organization’s people who sign in',
+    ),
+    password_reset_emails: Switch('Password reset links asked for on the sign-in page ("Forgot your password?")'),
     updated_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       description: 'When they last changed; null while every message is on by default',
     }),
@@ -28,6 +31,7 @@ export const EmailSettings = Type.Object(
         booking_emails: true,
         invite_emails: true,
         lead_notification_emails: true,
+        password_reset_emails: true,
         updated_at: null,
       },
     ],
@@ -40,6 +44,7 @@ export const EmailSettingsUpdate = Type.Object(
     booking_emails: Type.Optional(Switch('Send booking emails')),
     invite_emails: Type.Optional(Switch('Send invite emails')),
     lead_notification_emails: Type.Optional(Switch('Send lead notification emails')),
+    password_reset_emails: Type.Optional(Switch('Send password reset emails')),
   },
   { additionalProperties: false, examples: [{ booking_emails: false }] },
 )

@@ -9,6 +9,7 @@ const toSettings = (row: SettingsRow, transport: EmailSettings['transport']): Em
   booking_emails: row.booking_emails,
   invite_emails: row.invite_emails,
   lead_notification_emails: row.lead_notification_emails,
+  password_reset_emails: row.password_reset_emails,
   updated_at: isoOrNull(row.updated_at),
 })
 

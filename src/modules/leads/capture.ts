@@ -3,6 +3,7 @@ import type { Tx } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import { insertActivity } from '../activities/activities.repo.js'
+import type { AccountEmails } from '../email/account-emails.js'
 import {
   type ContactByEmailFields,
   type UpsertByEmailResult,
@@ -22,13 +23,15 @@ export interface CaptureRecord {
 /**
  * What every captured lead does, in the caller's transaction: the contact (created with source
  * `lead_capture`, or completed when the email is known: `contact.created` or `lead.updated`), an
- * `other` activity on its timeline (`activity.created`) and an in-app notification.
+ * `other` activity on its timeline (`activity.created`), an in-app notification and, given `emails`,
+ * its email to the organization's people (unless turned off).
  */
 export async function captureLead(
   tx: Tx,
   scope: TenantScope,
   person: ContactByEmailFields,
   record: CaptureRecord,
+  emails?: AccountEmails,
 ): Promise<UpsertByEmailResult> {
   const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: 'lead.updated' })
   const now = new Date()
@@ -56,6 +59,11 @@ export async function captureLead(
     body: record.message,
     contact_id: result.contact.id,
     subject_id: record.notification.subjectId,
+  })
+  await emails?.lead(tx, scope, {
+    title: record.notification.title,
+    body: record.message,
+    contactId: result.contact.id,
   })
   return result
 }

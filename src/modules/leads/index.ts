@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Deps } from '../../deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
+import { AccountEmails } from '../email/account-emails.js'
 import { callbacksRoutes } from './callbacks/callbacks.routes.js'
 import { CallbacksService } from './callbacks/callbacks.service.js'
 import { domainsRoutes } from './domains/domains.routes.js'
@@ -29,13 +30,14 @@ export function leadsModule(deps: Deps): FastifyPluginAsync {
     await app.register(teamsRoutes(new TeamsService(deps.db)))
     await app.register(domainsRoutes(new DomainsService(deps.db)))
     await app.register(formsRoutes(new FormsService(deps.db)))
-    const formResponses = new FormResponsesService(deps.db)
+    const leadEmails = new AccountEmails(deps.publicUrl, deps.config.email.from)
+    const formResponses = new FormResponsesService(deps.db, leadEmails)
     await app.register(formResponsesRoutes(formResponses))
     const tokens = new FormTokens(() => formTokenKey(loadMasterKey(deps.config.masterKey, deps.config.dataDir)))
     await app.register(
       publicFormsRoutes(new PublicFormsService(deps.db, formResponses, tokens, deps.clock, deps.config.formMinFillMs)),
     )
-    await app.register(leadWebhookRoutes(new LeadWebhookService(deps.db)))
+    await app.register(leadWebhookRoutes(new LeadWebhookService(deps.db, leadEmails)))
     await app.register(notificationsRoutes(new NotificationsService(deps.db)))
     await app.register(callbacksRoutes(new CallbacksService(deps.db)))
     await app.register(formWidgetRoutes())

@@ -8,6 +8,7 @@ import { inTransaction } from '../../../db/transaction.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
 import { scheduleCallback } from '../callbacks/callbacks.service.js'
+import type { AccountEmails } from '../../email/account-emails.js'
 import { captureLead, displayName } from '../capture.js'
 import { resolveDomainId } from '../domains/domains.service.js'
 import { findForm } from '../forms/forms.service.js'
@@ -75,7 +76,10 @@ const titleOf = (formType: string | undefined) =>
   formType ? formType.charAt(0).toUpperCase() + formType.slice(1).replace(/[_-]+/g, ' ') : 'Form'
 
 export class FormResponsesService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly emails?: AccountEmails,
+  ) {}
 
   /**
    * Stores a submission and turns it into a lead, in one transaction: the contact (created or
@@ -117,6 +121,7 @@ export class FormResponsesService {
           message: data.message ?? null,
           notification: { type: 'form_response.created', title: `New form response from ${who}`, subjectId: id },
         },
+        this.emails,
       )
       const row = await tx
         .insertInto('form_responses')

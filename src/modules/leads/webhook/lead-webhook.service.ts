@@ -2,11 +2,15 @@ import type { TenantScope } from '../../../core/tenancy.js'
 import type { Db } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { assertCustomFieldsSize, toContact } from '../../contacts/contacts.service.js'
+import type { AccountEmails } from '../../email/account-emails.js'
 import { captureLead, displayName } from '../capture.js'
 import type { CapturedLead, LeadCapture } from './lead-webhook.schemas.js'
 
 export class LeadWebhookService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly emails?: AccountEmails,
+  ) {}
 
   /** Captures a lead: the contact (created or completed), a timeline activity, a notification, the events. */
   async capture(scope: TenantScope, input: LeadCapture): Promise<CapturedLead> {
@@ -27,6 +31,7 @@ export class LeadWebhookService {
           message: input.message ?? null,
           notification: { type: 'lead.captured', title: `New lead: ${displayName(input)}`, subjectId: null },
         },
+        this.emails,
       )
       return { ...toContact(contact), created }
     })
