@@ -4,6 +4,7 @@ import { ApiFailure, api, query } from '../api.js'
 import { navigate } from '../router.js'
 import type { InvitePreview, SessionView } from '../types.js'
 import { ErrorNote, Field, Loading, useSubmit } from '../ui.js'
+import { ForgotPassword } from './email/forgot-password.js'
 
 /** First run, sign-in and invite acceptance: the pages before a session exists. */
 
@@ -163,10 +164,7 @@ export function LoginPage(props: { onDone: (s: SessionView) => void }) {
         </button>
       </form>
       <p class="muted small">No account? Ask an admin of your organization for an invite.</p>
-      <p class="muted small">
-        Forgot your password? Whoever runs this installation can make you a reset link with{' '}
-        <code>rapport user reset-password --email you@example.com</code>.
-      </p>
+      <ForgotPassword email={email} />
     </AuthCard>
   )
 }
