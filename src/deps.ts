@@ -10,25 +10,17 @@ import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
 import { mailboxTransport } from './modules/email/mailbox.transport.js'
 import { smtpTransport } from './modules/email/smtp.transport.js'
 import type { MailTransport } from './modules/email/transport.js'
+import type { ModuleDeps } from './modules/module-deps.js'
 import type { RateLimiter } from './ratelimit/limiter.js'
 import { memoryLimiter } from './ratelimit/memory.js'
 import { redisLimiter } from './ratelimit/redis.js'
 
 /** Everything the app needs from outside, wired in one place. */
-export interface Deps {
-  config: Config
-  db: Db
+export interface Deps extends ModuleDeps {
   dbEngine: DatabaseHandle['engine']
   listen: DatabaseHandle['listen']
-  clock: Clock
   limiter: RateLimiter
   metrics: Metrics
-  /** Seals and opens webhook signing secrets with the master key. */
-  secretBox: SecretBox
-  /** Builds the links handed to people (invites, sign-in and reset links): never from a Host header. */
-  publicUrl: PublicUrl
-  /** Where outgoing email goes: the SMTP server of RAPPORT_SMTP_URL, else the development mailbox. */
-  mailer: MailTransport
   /** Called when the rate-limit store fails (the request is let through). */
   onLimiterError: (err: unknown) => void
   close(): Promise<void>

@@ -48,3 +48,9 @@ export function ifNoneMatchHolds(header: string | string[] | undefined, etag: st
   const tags = parseTags(Array.isArray(header) ? header.join(',') : header)
   return tags === '*' || tags.some((t) => t.replace(/^W\//, '') === etag)
 }
+
+/** The request's If-Match header, if any (a repeated header is joined, as HTTP allows). */
+export function ifMatchOf(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const h = req.headers['if-match']
+  return Array.isArray(h) ? h.join(',') : h
+}

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { Timestamp } from './schema.js'
+import type { Timestamp } from './columns.js'
 
 export interface SessionsTable {
   id: string

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { CalendarDate, Json, Timestamp } from './schema.js'
+import type { CalendarDate, Json, Timestamp } from './columns.js'
 
 /** A `bigint` column holding minor units or a count: read as a JS number (every value is ≤ 2^53 - 1). */
 type Int8 = ColumnType<number, number, number>

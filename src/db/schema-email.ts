@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
-import type { Json, Timestamp } from './schema.js'
+import type { Json, Timestamp } from './columns.js'
 
 export interface EmailSendersTable {
   id: string

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
-import type { Timestamp } from './schema.js'
+import type { Timestamp } from './columns.js'
 
 export type ImportStatus = 'receiving' | 'queued' | 'running' | 'completed' | 'failed'
 

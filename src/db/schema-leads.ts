@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { Json, Timestamp } from './schema.js'
+import type { Json, Timestamp } from './columns.js'
 
 export type FormFieldType = 'text' | 'email' | 'phone' | 'textarea' | 'select' | 'checkbox' | 'consent'
 

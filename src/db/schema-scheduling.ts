@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { Json, Timestamp } from './schema.js'
+import type { Json, Timestamp } from './columns.js'
 
 /** Where a meeting happens: a video link, a phone number, an address or free text. */
 export interface EventLocation {

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { Timestamp } from './schema.js'
+import type { Timestamp } from './columns.js'
 
 export type TaskStatus = 'open' | 'completed'
 export type ActivityType = 'call' | 'email' | 'meeting' | 'sms' | 'note' | 'other'

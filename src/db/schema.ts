@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
+import type { CalendarDate, Json, Timestamp } from './columns.js'
 import type { AccountTables } from './schema-accounts.js'
 import type { BillingTables } from './schema-billing.js'
 import type { EmailTables } from './schema-email.js'
@@ -8,10 +9,7 @@ import type { SavedViewTables } from './schema-saved-views.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
 
-export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-export type Json<T = unknown> = ColumnType<T, string, string>
-/** A `date` column: 'YYYY-MM-DD' strings both ways (see the type parsers in database.ts). */
-export type CalendarDate = string
+export type { CalendarDate, Json, Timestamp }
 /** A `numeric` column: read as an exact decimal string. */
 export type Decimal = ColumnType<string, string | number, string | number>
 

@@ -4,6 +4,7 @@ import type { Principal, Scope } from '../core/tenancy.js'
 import { effectiveScopes, planScopes, ROLE_SCOPES } from '../core/tenancy.js'
 import { assertCsrf, type SessionContext, type Sessions, sessionTokenOf } from '../modules/accounts/sessions.js'
 import { type KeyVerifier, SecretKeyInPage } from '../modules/api-keys/api-keys.service.js'
+import { allowOrigin } from '../modules/leads/public/cors.js'
 import { readCredential, readPublishableKey } from './credentials.js'
 import type { AuthFailureGuard } from './rate-limit.js'
 
@@ -111,18 +112,6 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply, ses
   }
   req.log = req.log.child({ org_id: org.id, user_id: user.id, livemode: req.principal.livemode })
   reply.log = req.log
-}
-
-/** Headers a browser may send to the public form routes, and read from their answers. */
-export const PUBLIC_ALLOW_HEADERS = 'content-type, x-api-key, idempotency-key'
-export const PUBLIC_EXPOSE_HEADERS = 'retry-after, idempotent-replayed, x-request-id, ratelimit, ratelimit-policy'
-
-/** Lets `origin` read the answer (a CORS response header set), varying caches on Origin. */
-export function allowOrigin(reply: FastifyReply, origin: string) {
-  reply
-    .header('access-control-allow-origin', origin)
-    .header('access-control-expose-headers', PUBLIC_EXPOSE_HEADERS)
-    .header('vary', 'Origin')
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon'
 import Type, { type Static } from 'typebox'
 import { ApiError, type ErrorDetail } from '../core/errors.js'
-import { isStorableDate } from '../http/validation.js'
+import { isStorableDate } from '../core/validation.js'
 
 /**
  * The shapes the slot engine reads, and the checks that JSON Schema cannot express (ranges in

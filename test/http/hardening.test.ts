@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { ERROR_STATUS, MAX_ERROR_DETAILS } from '../../src/core/errors.js'
-import { MAX_BODY_DEPTH } from '../../src/http/json-body.js'
-import { arraySchemas } from '../../src/http/oversize.js'
+import { MAX_BODY_DEPTH } from '../../src/core/json-body.js'
+import { arraySchemas } from '../../src/core/oversize.js'
 import { testApp } from '../harness.js'
 
 type H = Awaited<ReturnType<typeof testApp>>

@@ -1,6 +1,6 @@
 import type { LoginRateClass } from '../../config.js'
 import { ApiError } from '../../core/errors.js'
-import { clientAddressKey } from '../../http/rate-limit.js'
+import { clientAddressKey } from '../../lib/client-address.js'
 import { sha256Hex } from '../../lib/crypto.js'
 import type { RateLimiter } from '../../ratelimit/limiter.js'
 

@@ -17,6 +17,7 @@ import {
   updateActivity,
 } from './activities.repo.js'
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityUpdate } from './activities.schemas.js'
+import { activityCreated, activityDeleted, activityUpdated } from './activities.events.js'
 
 export function toActivity(row: ActivityRow): Activity {
   return {
@@ -56,7 +57,7 @@ export class ActivitiesService {
           updated_at: now,
         }),
       )
-      await emit(tx, scope, 'activity.created', {
+      await emit(tx, scope, activityCreated, {
         id: activity.id,
         type: activity.type,
         contact_id: activity.contact_id,
@@ -112,7 +113,7 @@ export class ActivitiesService {
       }
       if (Object.keys(patch).length === 0) return before
       const activity = toActivity(await updateActivity(tx, scope, id, patch as ActivityValues))
-      await emit(tx, scope, 'activity.updated', updatedData(id, patch, activity))
+      await emit(tx, scope, activityUpdated, updatedData(id, patch, activity))
       return activity
     })
   }
@@ -128,7 +129,7 @@ export class ActivitiesService {
       const row = await deleteActivity(tx, scope, id)
       if (!row) throw notFound(id)
       const activity = toActivity(row)
-      await emit(tx, scope, 'activity.deleted', activity)
+      await emit(tx, scope, activityDeleted, activity)
       return activity
     })
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { auditRoutes } from './audit.routes.js'
 import { AuditService } from './audit.service.js'
 import { AuditRecorder } from './recorder.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { invoicesRoutes } from './invoices/invoices.routes.js'
 import { InvoicesService } from './invoices/invoices.service.js'
 import { workOrdersRoutes } from './work-orders/work-orders.routes.js'

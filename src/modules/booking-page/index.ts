@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { BookingsService } from '../scheduling/bookings.service.js'
 import { bookingPageRoutes } from './booking-page.routes.js'
 

@@ -24,6 +24,7 @@ import {
   type ContactUpdate,
   CUSTOM_FIELDS_MAX_BYTES,
 } from './contacts.schemas.js'
+import { contactDeleted, contactUpdated } from './contacts.events.js'
 
 export function toContact(row: ContactRow): Contact {
   return {
@@ -165,7 +166,7 @@ export class ContactsService {
       }
       if (Object.keys(changes).length === 0) return toContact(current)
       const contact = toContact(await updateContact(tx, scope, id, changes as Partial<ContactValues>))
-      await emit(tx, scope, 'contact.updated', { id, changes })
+      await emit(tx, scope, contactUpdated, { id, changes })
       return contact
     }).catch((err) => asDuplicate(err, input))
   }
@@ -180,7 +181,7 @@ export class ContactsService {
       const row = await deleteContact(tx, scope, id)
       if (!row) throw notFound(id)
       const contact = toContact(row)
-      await emit(tx, scope, 'contact.deleted', contact)
+      await emit(tx, scope, contactDeleted, contact)
       return contact
     })
   }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { dashboardBuild } from './dashboard.build.js'
 import { dashboardRoutes } from './dashboard.routes.js'
 

@@ -1,3 +1,4 @@
+import { normalizeCurrency } from '../../core/currency.js'
 import { ApiError, invalidField } from '../../core/errors.js'
 import type { PageParams } from '../../core/pagination.js'
 import { assertIfMatch } from '../../core/preconditions.js'
@@ -5,7 +6,6 @@ import type { TenantScope } from '../../core/tenancy.js'
 import { assertLinked } from '../../db/links.js'
 import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { normalizeCurrency } from '../../lib/currency.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import { findPipeline, findStage, listStages, type StageRow } from '../pipelines/pipelines.repo.js'
@@ -22,6 +22,7 @@ import {
 } from './deals.repo.js'
 import type { Deal, DealCreate, DealListQuery, DealStatus, DealUpdate } from './deals.schemas.js'
 import { formatAmount, parseAmount } from './money.js'
+import { dealCreated, dealDeleted, dealLost, dealStageChanged, dealUpdated, dealWon } from './deals.events.js'
 
 export function toDeal(row: DealRow): Deal {
   return {
@@ -262,7 +263,7 @@ export class DealsService {
       }
       const row = { ...(await insertDeal(tx, scope, newId('deal'), values)), stage: stage.name }
       const deal = toDeal(row)
-      await emit(tx, scope, 'deal.created', {
+      await emit(tx, scope, dealCreated, {
         id: deal.id,
         title: deal.title,
         value: Number(deal.value),
@@ -343,13 +344,13 @@ export class DealsService {
       // Money in events is a number in major units, with its currency beside it.
       const changes: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, deal[k]]))
       if (changes.value !== undefined) changes.value = Number(deal.value)
-      await emit(tx, scope, 'deal.updated', {
+      await emit(tx, scope, dealUpdated, {
         id,
         changes,
         ...(changes.value !== undefined ? { currency: deal.currency } : {}),
       })
       if (deal.stage_id !== before.stage_id) {
-        await emit(tx, scope, 'deal.stage_changed', {
+        await emit(tx, scope, dealStageChanged, {
           id,
           previous_stage: before.stage,
           new_stage: deal.stage,
@@ -371,7 +372,7 @@ export class DealsService {
       }
       const row = await deleteDeal(tx, scope, id)
       if (!row) throw notFound(id)
-      await emit(tx, scope, 'deal.deleted', { id: row.id, title: row.title })
+      await emit(tx, scope, dealDeleted, { id: row.id, title: row.title })
       return row
     })
   }
@@ -381,15 +382,15 @@ export class DealsService {
 async function emitClosing(tx: Tx, scope: TenantScope, deal: Deal, previous: DealStatus | undefined) {
   if (deal.status === previous) return
   if (deal.status === 'won') {
-    await emit(tx, scope, 'deal.won', {
+    await emit(tx, scope, dealWon, {
       id: deal.id,
       title: deal.title,
       value: Number(deal.value),
       currency: deal.currency,
-      won_at: deal.won_at,
+      won_at: deal.won_at!,
     })
   } else if (deal.status === 'lost') {
-    await emit(tx, scope, 'deal.lost', { id: deal.id, title: deal.title, reason: deal.lost_reason })
+    await emit(tx, scope, dealLost, { id: deal.id, title: deal.title, reason: deal.lost_reason })
   }
 }
 

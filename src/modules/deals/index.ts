@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { pipelinesRoutes } from '../pipelines/pipelines.routes.js'
 import { PipelinesService } from '../pipelines/pipelines.service.js'
 import { dealsRoutes } from './deals.routes.js'

@@ -1,5 +1,5 @@
+import { minorDigitsOf } from '../../core/currency.js'
 import { invalidField } from '../../core/errors.js'
-import { minorDigitsOf } from '../../lib/currency.js'
 
 /** Integer digits the `numeric(20, 4)` column holds. */
 const MAX_INTEGER_DIGITS = 16

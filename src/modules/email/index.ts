@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
 import { CampaignComposer } from './campaign-message.js'
 import { CampaignRunner } from './campaign-runner.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
 import { AccountEmails } from '../email/account-emails.js'
 import { callbacksRoutes } from './callbacks/callbacks.routes.js'

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { ifMatchOf } from '../../core/preconditions.js'
 import { Deleted } from '../../core/schemas.js'
-import { ifMatchOf } from '../../http/etag.js'
 import { Note, NoteCreate, NoteIdParams, NoteList, NoteListQuery, NoteUpdate } from './notes.schemas.js'
 import type { NotesService } from './notes.service.js'
 

@@ -9,6 +9,7 @@ import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
 import { deleteNote, findNote, insertNote, listNotes, type NoteRow, type NoteValues, updateNote } from './notes.repo.js'
 import type { Note, NoteCreate, NoteListQuery, NoteUpdate } from './notes.schemas.js'
+import { noteCreated, noteDeleted, noteUpdated } from './notes.events.js'
 
 export function toNote(row: NoteRow): Note {
   return {
@@ -40,9 +41,10 @@ export class NotesService {
           updated_at: now,
         }),
       )
-      await emit(tx, scope, 'note.created', {
+      await emit(tx, scope, noteCreated, {
         id: note.id,
-        contact_id: note.contact_id,
+        // A note is created on a contact: contact_id is null only once that contact is deleted.
+        contact_id: note.contact_id!,
         deal_id: note.deal_id,
         body: note.body,
       })
@@ -80,7 +82,7 @@ export class NotesService {
       }
       if (Object.keys(patch).length === 0) return before
       const note = toNote(await updateNote(tx, scope, id, patch as NoteValues))
-      await emit(tx, scope, 'note.updated', updatedData(id, patch, note))
+      await emit(tx, scope, noteUpdated, updatedData(id, patch, note))
       return note
     })
   }
@@ -96,7 +98,7 @@ export class NotesService {
       const row = await deleteNote(tx, scope, id)
       if (!row) throw notFound(id)
       const note = toNote(row)
-      await emit(tx, scope, 'note.deleted', note)
+      await emit(tx, scope, noteDeleted, note)
       return note
     })
   }

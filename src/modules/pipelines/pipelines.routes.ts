@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { ifMatchOf } from '../../core/preconditions.js'
 import { Deleted } from '../../core/schemas.js'
-import { ifMatchOf } from '../../http/etag.js'
 import {
   Pipeline,
   PipelineCreate,

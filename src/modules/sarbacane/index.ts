@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { FormsService } from '../leads/forms/forms.service.js'
 import type { WebhooksCompatService } from '../webhooks/compat.service.js'
 import { registerSarbacaneRoutes } from './sarbacane.routes.js'

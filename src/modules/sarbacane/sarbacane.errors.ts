@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { toApiError } from '../../core/error-reply.js'
 import { ApiError } from '../../core/errors.js'
-import { toApiError } from '../../http/error-handler.js'
 import type { SarbacaneError } from './sarbacane.schemas.js'
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError } from '../../core/errors.js'
-import { parseJsonBody } from '../../http/json-body.js'
+import { parseJsonBody } from '../../core/json-body.js'
 import { FormTeams } from '../leads/forms/forms.schemas.js'
 import type { FormsService } from '../leads/forms/forms.service.js'
 import { CompatWebhook, CompatWebhookCreate, CompatWebhookList } from '../webhooks/compat.schemas.js'

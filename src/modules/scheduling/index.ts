@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { BookingEmails } from '../email/booking-emails.js'
 import { availabilityRoutes } from './availability.routes.js'
 import { AvailabilityService } from './availability.service.js'

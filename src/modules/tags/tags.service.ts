@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.js'
 import { emit, updatedData } from '../../outbox/emit.js'
 import { deleteTag, findTag, findTagByName, insertTag, listTags, renameTag, type TagRow } from './tags.repo.js'
 import type { Tag, TagCreate, TagListQuery, TagUpdate } from './tags.schemas.js'
+import { tagCreated, tagDeleted, tagUpdated } from './tags.events.js'
 
 export function toTag(row: TagRow): Tag {
   return {
@@ -57,7 +58,7 @@ export class TagsService {
       const row = await insertTag(tx, scope, { id: newId('tag'), name })
       if (!row) throw nameTaken(name)
       const tag = toTag(row)
-      await emit(tx, scope, 'tag.created', tag)
+      await emit(tx, scope, tagCreated, tag)
       return tag
     })
   }
@@ -77,7 +78,7 @@ export class TagsService {
       if (await findTagByName(tx, scope, name, id)) throw nameTaken(name)
       await renameTag(tx, scope, id, current.name, name)
       const tag = toTag((await findTag(tx, scope, id))!)
-      await emit(tx, scope, 'tag.updated', updatedData(id, { name }, tag))
+      await emit(tx, scope, tagUpdated, updatedData(id, { name }, tag))
       return tag
     }).catch((err) => asNameTaken(err, name))
   }
@@ -93,7 +94,7 @@ export class TagsService {
       assertIfMatch(opts.ifMatch, toTag(current))
       await deleteTag(tx, scope, id, current.name)
       const tag = toTag(current)
-      await emit(tx, scope, 'tag.deleted', tag)
+      await emit(tx, scope, tagDeleted, tag)
       return tag
     })
   }

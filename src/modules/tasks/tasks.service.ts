@@ -11,6 +11,7 @@ import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
 import { deleteTask, findTask, insertTask, listTasks, type TaskRow, type TaskValues, updateTask } from './tasks.repo.js'
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './tasks.schemas.js'
+import { taskCompleted, taskCreated, taskDeleted, taskUpdated } from './tasks.events.js'
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -32,7 +33,7 @@ export function toTask(row: TaskRow): Task {
 
 /** Emits `task.completed` for a task that has just become completed. */
 function emitCompleted(tx: Executor, scope: TenantScope, task: Task) {
-  return emit(tx, scope, 'task.completed', { id: task.id, title: task.title, completed_by: task.completed_by })
+  return emit(tx, scope, taskCompleted, { id: task.id, title: task.title, completed_by: task.completed_by })
 }
 
 export class TasksService {
@@ -59,7 +60,7 @@ export class TasksService {
         updated_at: now,
       })
       const task = toTask(row)
-      await emit(tx, principal, 'task.created', {
+      await emit(tx, principal, taskCreated, {
         id: task.id,
         title: task.title,
         due_at: task.due_at,
@@ -121,7 +122,7 @@ export class TasksService {
       }
       if (Object.keys(patch).length === 0) return before
       const task = toTask(await updateTask(tx, principal, id, patch as TaskValues))
-      await emit(tx, principal, 'task.updated', updatedData(id, patch, task))
+      await emit(tx, principal, taskUpdated, updatedData(id, patch, task))
       if (patch.status === 'completed') await emitCompleted(tx, principal, task)
       return task
     })
@@ -143,7 +144,7 @@ export class TasksService {
       const row = await deleteTask(tx, scope, id)
       if (!row) throw notFound(id)
       const task = toTask(row)
-      await emit(tx, scope, 'task.deleted', task)
+      await emit(tx, scope, taskDeleted, task)
       return task
     })
   }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../deps.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { activitiesRoutes } from '../activities/activities.routes.js'
 import { ActivitiesService } from '../activities/activities.service.js'
 import { notesRoutes } from '../notes/notes.routes.js'

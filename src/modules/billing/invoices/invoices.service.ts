@@ -1,3 +1,4 @@
+import { minorToMajor, normalizeCurrency } from '../../../core/currency.js'
 import { ApiError } from '../../../core/errors.js'
 import type { PageParams } from '../../../core/pagination.js'
 import { assertIfMatch } from '../../../core/preconditions.js'
@@ -6,7 +7,6 @@ import { assertLinked } from '../../../db/links.js'
 import type { Db, Executor } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
-import { minorToMajor, normalizeCurrency } from '../../../lib/currency.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
 import { lockLinkedContact } from '../links.repo.js'
@@ -23,6 +23,7 @@ import {
 } from './invoices.repo.js'
 import type { Invoice, InvoiceCreate, InvoiceListQuery, InvoiceStatus, InvoiceUpdate } from './invoices.schemas.js'
 import { formatInvoiceNumber, priceLineItems } from './money.js'
+import { invoicePaid, invoiceSent, invoiceVoided } from '../billing.events.js'
 
 export function toInvoice(row: InvoiceRow): Invoice {
   return {
@@ -165,12 +166,12 @@ export class InvoicesService {
         })
       }
       const invoice = toInvoice(await updateInvoice(tx, scope, id, { status: 'sent', sent_at: new Date() }))
-      await emit(tx, scope, 'invoice.sent', {
+      await emit(tx, scope, invoiceSent, {
         id: invoice.id,
         number: invoice.number,
         total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
-        sent_at: invoice.sent_at,
+        sent_at: invoice.sent_at!,
       })
       return invoice
     })
@@ -182,12 +183,12 @@ export class InvoicesService {
       const current = await this.lockForChange(tx, scope, id, opts.ifMatch)
       assertStatus(current, ['sent'], 'marked paid')
       const invoice = toInvoice(await updateInvoice(tx, scope, id, { status: 'paid', paid_at: new Date() }))
-      await emit(tx, scope, 'invoice.paid', {
+      await emit(tx, scope, invoicePaid, {
         id: invoice.id,
         number: invoice.number,
         total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
-        paid_at: invoice.paid_at,
+        paid_at: invoice.paid_at!,
       })
       return invoice
     })
@@ -199,12 +200,12 @@ export class InvoicesService {
       const current = await this.lockForChange(tx, scope, id, opts.ifMatch)
       assertStatus(current, ['draft', 'sent'], 'voided')
       const invoice = toInvoice(await updateInvoice(tx, scope, id, { status: 'void', voided_at: new Date() }))
-      await emit(tx, scope, 'invoice.voided', {
+      await emit(tx, scope, invoiceVoided, {
         id: invoice.id,
         number: invoice.number,
         total: minorToMajor(invoice.total, invoice.currency),
         currency: invoice.currency,
-        voided_at: invoice.voided_at,
+        voided_at: invoice.voided_at!,
       })
       return invoice
     })

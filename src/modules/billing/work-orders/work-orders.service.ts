@@ -24,6 +24,7 @@ import type {
   WorkOrderStatus,
   WorkOrderUpdate,
 } from './work-orders.schemas.js'
+import { workOrderCancelled, workOrderCompleted, workOrderCreated } from '../billing.events.js'
 
 /**
  * The legal status moves. `completed` and `cancelled` are final; a job started by mistake can go
@@ -80,7 +81,7 @@ export class WorkOrdersService {
         cancelled_at: null,
       })
       const workOrder = toWorkOrder(row)
-      await emit(tx, scope, 'work_order.created', {
+      await emit(tx, scope, workOrderCreated, {
         id: workOrder.id,
         title: workOrder.title,
         contact_id: workOrder.contact_id,
@@ -163,17 +164,17 @@ export class WorkOrdersService {
   private async write(tx: Executor, scope: TenantScope, id: string, patch: Partial<WorkOrderValues>) {
     const workOrder = toWorkOrder(await updateWorkOrder(tx, scope, id, patch))
     if (patch.status === 'completed') {
-      await emit(tx, scope, 'work_order.completed', {
+      await emit(tx, scope, workOrderCompleted, {
         id: workOrder.id,
         title: workOrder.title,
-        completed_at: workOrder.completed_at,
+        completed_at: workOrder.completed_at!,
       })
     }
     if (patch.status === 'cancelled') {
-      await emit(tx, scope, 'work_order.cancelled', {
+      await emit(tx, scope, workOrderCancelled, {
         id: workOrder.id,
         title: workOrder.title,
-        cancelled_at: workOrder.cancelled_at,
+        cancelled_at: workOrder.cancelled_at!,
       })
     }
     return workOrder

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify'
-import { validatorCompiler } from '../../../http/validation.js'
+import { validatorCompiler } from '../../../core/validation.js'
 import { ContactList } from '../contacts.schemas.js'
 import type { ContactsService } from '../contacts.service.js'
 import type { ContactsBatchService } from './batch.service.js'

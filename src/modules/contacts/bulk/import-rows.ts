@@ -4,7 +4,7 @@
  */
 import type { ValidateFunction } from 'ajv'
 import { invalidField } from '../../../core/errors.js'
-import { validationDetails, validatorCompiler } from '../../../http/validation.js'
+import { validationDetails, validatorCompiler } from '../../../core/validation.js'
 import { ContactCreate, CUSTOM_FIELDS_MAX_BYTES } from '../contacts.schemas.js'
 
 /** Columns that map onto contact fields without a mapping (matched case-insensitively). */

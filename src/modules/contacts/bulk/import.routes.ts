@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../../../core/errors.js'
-import { validatorCompiler } from '../../../http/validation.js'
+import { validatorCompiler } from '../../../core/validation.js'
 import { ImportBody, ImportQuery, ImportResult } from './bulk.schemas.js'
 import type { ContactsImportService } from './import.service.js'
 import { acceptCsvUploads, IMPORT_SYNC_LIMIT_BYTES, type SpooledCsv } from './import-upload.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Deps } from '../../../deps.js'
+import type { ModuleDeps as Deps } from '../../module-deps.js'
 import { ContactsService } from '../contacts.service.js'
 import { ContactsBatchService } from './batch.service.js'
 import { contactsBulkRoutes } from './bulk.routes.js'

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type TSchema } from 'typebox'
+import { toApiError } from '../../../core/error-reply.js'
 import { type ApiError, ERROR_STATUS, type ErrorCode } from '../../../core/errors.js'
-import { toApiError } from '../../../http/error-handler.js'
 
 /**
  * Errors of `POST /api/v1/form_responses` in the dialect of the CallMeBack documents, the one native

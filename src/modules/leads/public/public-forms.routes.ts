@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { handleError, toApiError } from '../../../core/error-reply.js'
 import { ApiError } from '../../../core/errors.js'
-import { allowOrigin, PUBLIC_ALLOW_HEADERS } from '../../../http/auth.js'
-import { handleError, toApiError } from '../../../http/error-handler.js'
+import { allowOrigin, PUBLIC_ALLOW_HEADERS } from './cors.js'
 import {
   PublicForm,
   PublicFormParams,

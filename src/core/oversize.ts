@@ -1,6 +1,5 @@
 import type { ErrorObject } from 'ajv'
-import type { FastifyInstance } from 'fastify'
-import { MAX_ERROR_DETAILS } from '../core/errors.js'
+import { MAX_ERROR_DETAILS } from './errors.js'
 
 /** The cap of a request array whose schema sets none; most set a smaller one of their own. */
 export const DEFAULT_MAX_ITEMS = 1000
@@ -32,21 +31,6 @@ export function arraySchemas(schema: unknown, seen = new Set<Schema>()): Schema[
   seen.add(schema)
   const own = schema.type === 'array' || 'items' in schema ? [schema] : []
   return [...own, ...subschemas(schema).flatMap((s) => arraySchemas(s, seen))]
-}
-
-/**
- * Gives every array of a route's body, query and path schemas a `maxItems` (`DEFAULT_MAX_ITEMS`
- * when its schema has none), at registration, so that validation and the OpenAPI document both
- * carry it: no request array is unbounded, whoever writes the next route.
- */
-export function registerArrayCaps(app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    const schema = route.schema as Record<string, unknown> | undefined
-    if (!schema) return
-    for (const part of [schema.body, schema.querystring, schema.params]) {
-      for (const array of arraySchemas(part)) if (array.maxItems === undefined) array.maxItems = DEFAULT_MAX_ITEMS
-    }
-  })
 }
 
 function jsonTypeOf(data: unknown): string {

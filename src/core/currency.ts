@@ -1,4 +1,4 @@
-import { invalidField } from '../core/errors.js'
+import { invalidField } from './errors.js'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 const minorDigitsCache = new Map<string, number>()

@@ -1,8 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
-import type { ErrorDetail } from '../core/errors.js'
-import { MAX_ERROR_DETAILS } from '../core/errors.js'
+import type { ErrorDetail } from './errors.js'
+import { MAX_ERROR_DETAILS } from './errors.js'
 import { firstOversized } from './oversize.js'
 
 /**
