@@ -9,12 +9,6 @@ declare module 'fastify' {
   }
 }
 
-/** The request's If-Match header, if any (a repeated header is joined, as HTTP allows). */
-export function ifMatchOf(req: FastifyRequest): string | undefined {
-  const h = req.headers['if-match']
-  return Array.isArray(h) ? h.join(',') : h
-}
-
 /** Sets ETag on the routes marked `config: { etag: true }`, and answers 304 to a fresh If-None-Match. */
 export function registerEtags(app: FastifyInstance): void {
   // Attached to the routes marked `etag: true` only.
