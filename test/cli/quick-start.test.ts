@@ -136,7 +136,7 @@ describe('the README quick start', () => {
         await page.getByRole('heading', { level: 1, name: 'Welcome to Acme' }).waitFor()
         await page.getByLabel('Password').fill('correct horse battery staple')
         await page.getByRole('button', { name: 'Set password and sign in' }).click()
-        await page.getByRole('heading', { level: 1, name: 'Quick start' }).waitFor()
+        await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor()
         expect(new URL(page.url()).pathname).toBe('/app')
         const session = await page.evaluate(async () => (await fetch('/api/v1/session')).json())
         expect(session).toMatchObject({
