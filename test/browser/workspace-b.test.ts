@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { startImportWorker } from '../../src/modules/imports/import-worker.js'
 import { hasChromium, launchChromium, requireChromiumInCi } from './chromium.js'
 import { type Workspace, workspace } from './workspace-a-host.js'
 import { pageOverflowPx, seriousAxeViolations, workspaceShot } from './workspace-b-axe.js'
@@ -49,7 +50,11 @@ describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', (
       name: 'Ada Buyer',
     })
     // Stages are an admin's to configure (the board's settings show to owners and admins).
-    await ws.site.deps.db.updateTable('stages').set({ rotting_days: 5 }).where('id', '=', stages.Qualified!.id).execute()
+    await ws.site.deps.db
+      .updateTable('stages')
+      .set({ rotting_days: 5 })
+      .where('id', '=', stages.Qualified!.id)
+      .execute()
     const stale = await newDeal('Stale renewal', { stage_id: stages.Qualified!.id, contact_id: contact.body.id })
     // Nothing happened on it for 30 days, as the database sees it.
     await ws.site.deps.db
@@ -179,4 +184,84 @@ describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', (
     await created.waitFor()
     expect(await created.innerText()).toContain('Ada Buyer')
   })
+
+  test('team, as the owner: a member’s role changes from the list, and their accepted invite is not pending', async () => {
+    const owner = ws.owner
+    await owner.goto(`${ws.site.origin}/app/members`)
+    await owner.getByRole('heading', { level: 1, name: 'Team' }).waitFor()
+    const role = owner.getByLabel('Role of Sam Seller')
+    await role.waitFor()
+    expect(await owner.getByText('No pending invites.').isVisible()).toBe(true)
+    await workspaceShot(owner, 'team')
+    expect(await seriousAxeViolations(owner)).toEqual([])
+    await role.selectOption('admin')
+    await expect
+      .poll(() => owner.getByRole('status').filter({ hasText: 'Sam Seller is now an admin.' }).count())
+      .toBe(1)
+    const user = await ws.callApi<{ role: string }>('GET', `/api/v1/users/${ws.memberId}`)
+    expect(user.body.role).toBe('admin')
+    await role.selectOption('member')
+    await expect
+      .poll(async () => (await ws.callApi<{ role: string }>('GET', `/api/v1/users/${ws.memberId}`)).body.role)
+      .toBe('member')
+    await owner.setViewportSize({ width: 390, height: 844 })
+    try {
+      await owner.reload()
+      await role.waitFor()
+      expect(await pageOverflowPx(owner)).toBe(0)
+      await workspaceShot(owner, 'team')
+    } finally {
+      await owner.setViewportSize({ width: 1280, height: 800 })
+    }
+  })
+
+  test('import: a CSV of 5,000 rows is previewed, mapped and imported as a job, its progress followed to the end', async () => {
+    // The installation runs webhook deliveries only; imports need their worker (as `rapport worker` runs it).
+    const importWorker = await startImportWorker({
+      db: ws.site.deps.db,
+      clock: ws.site.deps.clock,
+      log: ws.site.app.log,
+      listen: ws.site.deps.listen,
+      pollMs: 100,
+      batchRows: 250,
+    })
+    try {
+      const lines = ['Full Name,E-mail,Company,Favourite Colour']
+      for (let i = 1; i <= 5000; i++) lines.push(`Person ${i},person${i}@import.example,Acme ${i % 7},blue`)
+      lines.push('Nobody,not-an-email,Acme,red')
+      await page.goto(`${ws.site.origin}/app/import`)
+      await heading('Import contacts').waitFor()
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'people.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(lines.join('\n')),
+      })
+      await page.getByRole('table').getByText('person1@import.example').waitFor()
+      // Suggested from the headers; the unknown one becomes a custom field.
+      expect(await page.getByLabel('Column “Full Name”').inputValue()).toBe('name')
+      expect(await page.getByLabel('Column “E-mail”').inputValue()).toBe('email')
+      expect(await page.getByLabel('Column “Favourite Colour”').inputValue()).toBe('custom')
+      await page.getByLabel('Column “Company”').selectOption('company')
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await page.getByRole('button', { name: 'Import people.csv' }).click()
+      const bar = page.locator('progress#import-bar')
+      await bar.waitFor()
+      await expect.poll(() => page.getByTestId('import-status').innerText(), { timeout: 120_000 }).toMatch(/finished/)
+      expect(await page.getByTestId('import-status').innerText()).toBe(
+        '5,000 created · 0 updated · 1 skipped · finished',
+      )
+      expect(await bar.evaluate((el: HTMLProgressElement) => [el.value, el.max])).toEqual([5001, 5001])
+      await workspaceShot(page, 'import')
+      const download = page.waitForEvent('download')
+      await page.getByRole('button', { name: 'Download the skipped rows (CSV)' }).click()
+      expect((await download).suggestedFilename()).toMatch(/^imp_.*-errors\.csv$/)
+      const contact = await ws.callApi<{ data: { company: string; custom_fields: Record<string, string> }[] }>(
+        'GET',
+        '/api/v1/contacts?email=person42@import.example',
+      )
+      expect(contact.body.data[0]).toMatchObject({ company: 'Acme 0', custom_fields: { favourite_colour: 'blue' } })
+    } finally {
+      await importWorker.stop()
+    }
+  }, 180_000)
 })

@@ -136,7 +136,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a user
-         * @description Removes the user; deals and tasks they owned keep existing with the owner cleared. Their event types, availability and past bookings go with them (the guests' contacts and meeting activities stay). The last owner cannot be removed, nor a host of upcoming confirmed bookings until those are cancelled (409). Users belong to the organization and are the same in live and test mode; only live keys change them.
+         * @description Removes the user; deals and tasks they owned go to `reassign_to` when given, else keep existing with the owner cleared. Their event types, availability and past bookings go with them (the guests' contacts and meeting activities stay). The last owner cannot be removed, nor a host of upcoming confirmed bookings until those are cancelled (409). Users belong to the organization and are the same in live and test mode; only live keys change them.
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -2458,6 +2458,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/password-resets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset email
+         * @description Public. Emails a single-use link (valid one hour) to choose a new password, to the person who signs in with this email, unless their organization turned `password_reset_emails` off. Always 202 with the same body, whether or not the email has an account. Limited per client address (429 with `Retry-After`) and per email (further requests send nothing).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change my name or password
+         * @description The signed-in person’s own name, or password (with `current_password`; a wrong one is 422 on that field). A new password signs their other sessions out. Dashboard sessions only: an API key is 403.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename the organization
+         * @description Owners and admins (or a key with the `admin` scope). Both modes see the new name at once.
+         */
+        patch: operations["updateOrganization"];
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -3942,6 +4002,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "email.unsubscribed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * email.unsubscribed
+         * @description An email recipient unsubscribed. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
+         */
+        post: operations["event_email_unsubscribed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "email.soft_bounced": {
         parameters: {
             query?: never;
@@ -3953,7 +4033,7 @@ export interface webhooks {
         put?: never;
         /**
          * email.soft_bounced
-         * @description An email bounced temporarily. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
+         * @description An email bounced temporarily: a 4xx reply, a timeout, a full mailbox (5.2.2), or a policy rejection (5.7.x, DMARC: category `policy`, which never suppresses the address). Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
          */
         post: operations["event_email_soft_bounced"];
         delete?: never;
@@ -3973,7 +4053,7 @@ export interface webhooks {
         put?: never;
         /**
          * email.hard_bounced
-         * @description An email bounced permanently. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
+         * @description An email bounced permanently (RFC 3463 5.1.x: no such mailbox or domain); the address is suppressed. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
          */
         post: operations["event_email_hard_bounced"];
         delete?: never;
@@ -3993,7 +4073,7 @@ export interface webhooks {
         put?: never;
         /**
          * email.complained
-         * @description An email was reported as spam. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
+         * @description An email was reported as spam (a feedback report or a relay’s complaint); the address is suppressed and unsubscribed. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
          */
         post: operations["event_email_complained"];
         delete?: never;
@@ -4002,7 +4082,7 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
-    "email.unsubscribed": {
+    "email.suppressed": {
         parameters: {
             query?: never;
             header?: never;
@@ -4012,10 +4092,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * email.unsubscribed
-         * @description An email recipient unsubscribed. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before). Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
+         * email.suppressed
+         * @description An address was suppressed: no marketing email goes to it, and transactional email to it is refused unless forced. Sent to every enabled endpoint subscribed to it (or to `*`), signed as docs/webhooks.md describes.
          */
-        post: operations["event_email_unsubscribed"];
+        post: operations["event_email_suppressed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6667,7 +6747,13 @@ export interface operations {
     };
     deleteUser: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Another user of the organization who takes over the removed user’s deals (as owner) and tasks (as assignee), in both modes, each change emitting `deal.updated` / `task.updated`. Without it the deals and tasks stay with no owner or assignee
+                 * @example user_01jd3k8m2x7q9v4b6n5t0w1y2a
+                 */
+                reassign_to?: string;
+            };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -17725,10 +17811,13 @@ export interface operations {
                      *     ]
                      */
                     columns: string[];
+                    /** @description The sort; null or absent for the list default */
                     sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                    /** @description The filter; null or absent for none */
                     filter?: {
                         [key: string]: unknown;
                     } | null;
+                    /** @description The full-text search; null or absent for none */
                     q?: string | null;
                 };
             };
@@ -31769,7 +31858,7 @@ export interface operations {
                  * @description Only this type
                  * @example lead.captured
                  */
-                type?: "lead.captured" | "form_response.created" | "callback.scheduled";
+                type?: "lead.captured" | "form_response.created" | "callback.scheduled" | "campaign.paused";
             };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
@@ -31810,7 +31899,7 @@ export interface operations {
                              * @example form_response.created
                              * @enum {unknown}
                              */
-                            type: "lead.captured" | "form_response.created" | "callback.scheduled";
+                            type: "lead.captured" | "form_response.created" | "callback.scheduled" | "campaign.paused";
                             /**
                              * @description One line for a person
                              * @example New form response from John Doe
@@ -32023,7 +32112,7 @@ export interface operations {
                          * @example form_response.created
                          * @enum {unknown}
                          */
-                        type: "lead.captured" | "form_response.created" | "callback.scheduled";
+                        type: "lead.captured" | "form_response.created" | "callback.scheduled" | "campaign.paused";
                         /**
                          * @description One line for a person
                          * @example New form response from John Doe
@@ -37080,6 +37169,7 @@ export interface operations {
                      *       "booking_emails": true,
                      *       "invite_emails": true,
                      *       "lead_notification_emails": true,
+                     *       "password_reset_emails": true,
                      *       "updated_at": null
                      *     }
                      */
@@ -37106,10 +37196,15 @@ export interface operations {
                          */
                         invite_emails: boolean;
                         /**
-                         * @description Reserved for lead notifications by email (not sent yet)
+                         * @description A new lead (form response or lead webhook) emailed to the organization’s people who sign in
                          * @example true
                          */
                         lead_notification_emails: boolean;
+                        /**
+                         * @description Password reset links asked for on the sign-in page ("Forgot your password?")
+                         * @example true
+                         */
+                        password_reset_emails: boolean;
                         /** @description When they last changed; null while every message is on by default */
                         updated_at: string | null;
                     };
@@ -37236,6 +37331,11 @@ export interface operations {
                      * @example true
                      */
                     lead_notification_emails?: boolean;
+                    /**
+                     * @description Send password reset emails
+                     * @example true
+                     */
+                    password_reset_emails?: boolean;
                 };
             };
         };
@@ -37259,6 +37359,7 @@ export interface operations {
                      *       "booking_emails": true,
                      *       "invite_emails": true,
                      *       "lead_notification_emails": true,
+                     *       "password_reset_emails": true,
                      *       "updated_at": null
                      *     }
                      */
@@ -37285,10 +37386,15 @@ export interface operations {
                          */
                         invite_emails: boolean;
                         /**
-                         * @description Reserved for lead notifications by email (not sent yet)
+                         * @description A new lead (form response or lead webhook) emailed to the organization’s people who sign in
                          * @example true
                          */
                         lead_notification_emails: boolean;
+                        /**
+                         * @description Password reset links asked for on the sign-in page ("Forgot your password?")
+                         * @example true
+                         */
+                        password_reset_emails: boolean;
                         /** @description When they last changed; null while every message is on by default */
                         updated_at: string | null;
                     };
@@ -45819,6 +45925,551 @@ export interface operations {
             };
         };
     };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "jane@acme.example"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The email the person signs in with
+                     * @example jane@acme.example
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "password_reset_request",
+                     *       "status": "accepted"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `password_reset_request`
+                         * @enum {string}
+                         */
+                        object: "password_reset_request";
+                        /**
+                         * @description Always `accepted`, whether or not the email signs in here
+                         * @enum {string}
+                         */
+                        status: "accepted";
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in person’s own name, or a new password (with the present one) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Full name
+                     * @example Jane Doe
+                     */
+                    name?: string;
+                    /**
+                     * @description Password, 10 to 200 characters
+                     * @example correct horse battery staple
+                     */
+                    password?: string;
+                    /** @description The present password; required with `password` */
+                    current_password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description User id
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `profile`
+                         * @enum {string}
+                         */
+                        object: "profile";
+                        /**
+                         * @description Full name
+                         * @example Jane Doe
+                         */
+                        name: string;
+                        /**
+                         * @description Sign-in email
+                         * @example sam@acme.example
+                         */
+                        email: string;
+                        /**
+                         * @description Role in the organization
+                         * @example member
+                         * @enum {unknown}
+                         */
+                        role: "owner" | "admin" | "member";
+                        /** @description Whether this request changed the password (the person’s other sessions are then signed out) */
+                        password_changed: boolean;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Sales"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Organization name, as the dashboard and emails show it
+                     * @example Acme Sales
+                     */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Organization id
+                         * @example org_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `organization`
+                         * @enum {string}
+                         */
+                        object: "organization";
+                        /**
+                         * @description Organization name, as the dashboard and emails show it
+                         * @example Acme Sales
+                         */
+                        name: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -45829,7 +46480,7 @@ export interface operations {
                 /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
                 cursor?: string;
                 /** @description Only events of this type */
-                type?: "contact.created" | "contact.updated" | "contact.deleted" | "contact.imported" | "import.completed" | "import.failed" | "deal.created" | "deal.updated" | "deal.stage_changed" | "deal.won" | "deal.lost" | "deal.deleted" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "note.created" | "note.updated" | "note.deleted" | "tag.created" | "tag.updated" | "tag.deleted" | "booking.created" | "booking.rescheduled" | "booking.cancelled" | "form_response.created" | "form_response.rejected" | "lead.updated" | "callback.scheduled" | "callback.completed" | "work_order.created" | "work_order.completed" | "work_order.cancelled" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "campaign.started" | "campaign.paused" | "campaign.completed" | "email.sent" | "email.delivered" | "email.opened" | "email.clicked" | "email.soft_bounced" | "email.hard_bounced" | "email.complained" | "email.unsubscribed" | "webhook_endpoint.disabled" | "webhook.test";
+                type?: "contact.created" | "contact.updated" | "contact.deleted" | "contact.imported" | "import.completed" | "import.failed" | "deal.created" | "deal.updated" | "deal.stage_changed" | "deal.won" | "deal.lost" | "deal.deleted" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "note.created" | "note.updated" | "note.deleted" | "tag.created" | "tag.updated" | "tag.deleted" | "booking.created" | "booking.rescheduled" | "booking.cancelled" | "form_response.created" | "form_response.rejected" | "lead.updated" | "callback.scheduled" | "callback.completed" | "work_order.created" | "work_order.completed" | "work_order.cancelled" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "campaign.started" | "campaign.paused" | "campaign.completed" | "email.sent" | "email.delivered" | "email.opened" | "email.clicked" | "email.unsubscribed" | "email.soft_bounced" | "email.hard_bounced" | "email.complained" | "email.suppressed" | "webhook_endpoint.disabled" | "webhook.test";
             };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
@@ -51140,7 +51791,7 @@ export interface operations {
                 /** @description pending (queued or between retries), succeeded, or failed (retries spent) */
                 status?: "pending" | "succeeded" | "failed";
                 /** @description Only deliveries of this event type */
-                event?: "contact.created" | "contact.updated" | "contact.deleted" | "contact.imported" | "import.completed" | "import.failed" | "deal.created" | "deal.updated" | "deal.stage_changed" | "deal.won" | "deal.lost" | "deal.deleted" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "note.created" | "note.updated" | "note.deleted" | "tag.created" | "tag.updated" | "tag.deleted" | "booking.created" | "booking.rescheduled" | "booking.cancelled" | "form_response.created" | "form_response.rejected" | "lead.updated" | "callback.scheduled" | "callback.completed" | "work_order.created" | "work_order.completed" | "work_order.cancelled" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "campaign.started" | "campaign.paused" | "campaign.completed" | "email.sent" | "email.delivered" | "email.opened" | "email.clicked" | "email.soft_bounced" | "email.hard_bounced" | "email.complained" | "email.unsubscribed" | "webhook_endpoint.disabled" | "webhook.test";
+                event?: "contact.created" | "contact.updated" | "contact.deleted" | "contact.imported" | "import.completed" | "import.failed" | "deal.created" | "deal.updated" | "deal.stage_changed" | "deal.won" | "deal.lost" | "deal.deleted" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "note.created" | "note.updated" | "note.deleted" | "tag.created" | "tag.updated" | "tag.deleted" | "booking.created" | "booking.rescheduled" | "booking.cancelled" | "form_response.created" | "form_response.rejected" | "lead.updated" | "callback.scheduled" | "callback.completed" | "work_order.created" | "work_order.completed" | "work_order.cancelled" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "campaign.started" | "campaign.paused" | "campaign.completed" | "email.sent" | "email.delivered" | "email.opened" | "email.clicked" | "email.unsubscribed" | "email.soft_bounced" | "email.hard_bounced" | "email.complained" | "email.suppressed" | "webhook_endpoint.disabled" | "webhook.test";
             };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
@@ -56211,6 +56862,11 @@ export interface operations {
                          * @example 583
                          */
                         pending: number;
+                        /**
+                         * @description `manual` when a person paused it; `hard_bounce_rate` or `complaint_rate` when the deliverability breaker did (docs/deliverability.md)
+                         * @example manual
+                         */
+                        reason: string;
                     };
                 };
             };
@@ -56513,176 +57169,6 @@ export interface operations {
             };
         };
     };
-    event_email_soft_bounced: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The event envelope */
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description Event id; the same in every retry (also the `webhook-id` header)
-                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
-                     */
-                    id: string;
-                    /**
-                     * @description The event name
-                     * @constant
-                     */
-                    event: "email.soft_bounced";
-                    /**
-                     * Format: date-time
-                     * @description When the change was committed
-                     */
-                    timestamp: string;
-                    /** @description The payload of email.soft_bounced */
-                    data: {
-                        /**
-                         * @description Id of the email message
-                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
-                         */
-                        id: string;
-                        /** @description Recipient address */
-                        email: string;
-                        contact_id: string | null;
-                        campaign_id: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When it happened
-                         */
-                        occurred_at: string;
-                        reason: string | null;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    event_email_hard_bounced: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The event envelope */
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description Event id; the same in every retry (also the `webhook-id` header)
-                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
-                     */
-                    id: string;
-                    /**
-                     * @description The event name
-                     * @constant
-                     */
-                    event: "email.hard_bounced";
-                    /**
-                     * Format: date-time
-                     * @description When the change was committed
-                     */
-                    timestamp: string;
-                    /** @description The payload of email.hard_bounced */
-                    data: {
-                        /**
-                         * @description Id of the email message
-                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
-                         */
-                        id: string;
-                        /** @description Recipient address */
-                        email: string;
-                        contact_id: string | null;
-                        campaign_id: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When it happened
-                         */
-                        occurred_at: string;
-                        reason: string | null;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    event_email_complained: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The event envelope */
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description Event id; the same in every retry (also the `webhook-id` header)
-                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
-                     */
-                    id: string;
-                    /**
-                     * @description The event name
-                     * @constant
-                     */
-                    event: "email.complained";
-                    /**
-                     * Format: date-time
-                     * @description When the change was committed
-                     */
-                    timestamp: string;
-                    /** @description The payload of email.complained */
-                    data: {
-                        /**
-                         * @description Id of the email message
-                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
-                         */
-                        id: string;
-                        /** @description Recipient address */
-                        email: string;
-                        contact_id: string | null;
-                        campaign_id: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When it happened
-                         */
-                        occurred_at: string;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     event_email_unsubscribed: {
         parameters: {
             query?: never;
@@ -56723,6 +57209,351 @@ export interface operations {
                         /**
                          * Format: date-time
                          * @description When it happened
+                         */
+                        occurred_at: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_email_soft_bounced: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Event id; the same in every retry (also the `webhook-id` header)
+                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    id: string;
+                    /**
+                     * @description The event name
+                     * @constant
+                     */
+                    event: "email.soft_bounced";
+                    /**
+                     * Format: date-time
+                     * @description When the change was committed
+                     */
+                    timestamp: string;
+                    /**
+                     * @description The payload of email.soft_bounced
+                     * @example {
+                     *       "id": "em_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "email": "jane@example.com",
+                     *       "contact_id": "c_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "campaign_id": "cmp_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "occurred_at": "2025-05-05T12:34:50.631Z",
+                     *       "reason": "552 5.2.2 mailbox full",
+                     *       "smtp_description": "552 5.2.2 mailbox full",
+                     *       "category": "mailbox_full",
+                     *       "return_code": 552,
+                     *       "enhanced_code": "5.2.2",
+                     *       "source": "smtp",
+                     *       "subject": "March news",
+                     *       "from": "hello@acme.example"
+                     *     }
+                     */
+                    data: {
+                        /**
+                         * @description Id of the email message
+                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /** @description Recipient address */
+                        email: string;
+                        contact_id: string | null;
+                        campaign_id: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it happened
+                         */
+                        occurred_at: string;
+                        reason: string | null;
+                        smtp_description: string | null;
+                        /**
+                         * @description `bad_mailbox`, `bad_domain`, `mailbox_full`, `policy`, `transient`, `timeout`, `other` or `complaint` (docs/deliverability.md)
+                         * @example bad_mailbox
+                         */
+                        category: string;
+                        return_code: number | null;
+                        enhanced_code: string | null;
+                        /**
+                         * @description Where it was learnt: `smtp` (the reply at send time), `dsn`, `arf`, or the relay’s name
+                         * @example smtp
+                         */
+                        source: string;
+                        subject: string | null;
+                        from: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_email_hard_bounced: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Event id; the same in every retry (also the `webhook-id` header)
+                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    id: string;
+                    /**
+                     * @description The event name
+                     * @constant
+                     */
+                    event: "email.hard_bounced";
+                    /**
+                     * Format: date-time
+                     * @description When the change was committed
+                     */
+                    timestamp: string;
+                    /**
+                     * @description The payload of email.hard_bounced
+                     * @example {
+                     *       "id": "em_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "email": "jane@example.com",
+                     *       "contact_id": "c_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "campaign_id": "cmp_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "occurred_at": "2025-05-05T12:34:50.631Z",
+                     *       "reason": "550 5.1.1 no such user",
+                     *       "smtp_description": "550 5.1.1 no such user",
+                     *       "category": "bad_mailbox",
+                     *       "return_code": 550,
+                     *       "enhanced_code": "5.1.1",
+                     *       "source": "smtp",
+                     *       "subject": "March news",
+                     *       "from": "hello@acme.example"
+                     *     }
+                     */
+                    data: {
+                        /**
+                         * @description Id of the email message
+                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /** @description Recipient address */
+                        email: string;
+                        contact_id: string | null;
+                        campaign_id: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it happened
+                         */
+                        occurred_at: string;
+                        reason: string | null;
+                        smtp_description: string | null;
+                        /**
+                         * @description `bad_mailbox`, `bad_domain`, `mailbox_full`, `policy`, `transient`, `timeout`, `other` or `complaint` (docs/deliverability.md)
+                         * @example bad_mailbox
+                         */
+                        category: string;
+                        return_code: number | null;
+                        enhanced_code: string | null;
+                        /**
+                         * @description Where it was learnt: `smtp` (the reply at send time), `dsn`, `arf`, or the relay’s name
+                         * @example smtp
+                         */
+                        source: string;
+                        subject: string | null;
+                        from: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_email_complained: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Event id; the same in every retry (also the `webhook-id` header)
+                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    id: string;
+                    /**
+                     * @description The event name
+                     * @constant
+                     */
+                    event: "email.complained";
+                    /**
+                     * Format: date-time
+                     * @description When the change was committed
+                     */
+                    timestamp: string;
+                    /**
+                     * @description The payload of email.complained
+                     * @example {
+                     *       "id": "em_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "email": "jane@example.com",
+                     *       "contact_id": "c_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "campaign_id": "cmp_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "occurred_at": "2025-05-05T12:34:50.631Z",
+                     *       "reason": "abuse",
+                     *       "smtp_description": "abuse",
+                     *       "category": "complaint",
+                     *       "return_code": null,
+                     *       "enhanced_code": null,
+                     *       "source": "arf",
+                     *       "subject": "March news",
+                     *       "from": "hello@acme.example"
+                     *     }
+                     */
+                    data: {
+                        /**
+                         * @description Id of the email message
+                         * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /** @description Recipient address */
+                        email: string;
+                        contact_id: string | null;
+                        campaign_id: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it happened
+                         */
+                        occurred_at: string;
+                        reason: string | null;
+                        smtp_description: string | null;
+                        /**
+                         * @description `bad_mailbox`, `bad_domain`, `mailbox_full`, `policy`, `transient`, `timeout`, `other` or `complaint` (docs/deliverability.md)
+                         * @example bad_mailbox
+                         */
+                        category: string;
+                        return_code: number | null;
+                        enhanced_code: string | null;
+                        /**
+                         * @description Where it was learnt: `smtp` (the reply at send time), `dsn`, `arf`, or the relay’s name
+                         * @example smtp
+                         */
+                        source: string;
+                        subject: string | null;
+                        from: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery; anything else (or no answer) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_email_suppressed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Event id; the same in every retry (also the `webhook-id` header)
+                     * @example evt_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    id: string;
+                    /**
+                     * @description The event name
+                     * @constant
+                     */
+                    event: "email.suppressed";
+                    /**
+                     * Format: date-time
+                     * @description When the change was committed
+                     */
+                    timestamp: string;
+                    /**
+                     * @description The payload of email.suppressed
+                     * @example {
+                     *       "id": "sup_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "email": "jane@example.com",
+                     *       "reason": "hard_bounce",
+                     *       "evidence": {
+                     *         "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *         "smtp_description": "550 5.1.1 no such user"
+                     *       },
+                     *       "occurred_at": "2025-05-05T12:34:50.631Z"
+                     *     }
+                     */
+                    data: {
+                        /**
+                         * @description The suppression
+                         * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description The suppressed address
+                         * @example jane@example.com
+                         */
+                        email: string;
+                        /**
+                         * @description `hard_bounce`, `soft_bounces` (too many in the last sends), `complaint` or `manual`
+                         * @example hard_bounce
+                         */
+                        reason: string;
+                        /** @description What decided it: the bounce, its reply, the counts, or a person’s note */
+                        evidence: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When
                          */
                         occurred_at: string;
                     };

@@ -57,6 +57,12 @@ const ROUTES: Route[] = [
     load: () => import('./pages/workspace-b/tasks.js').then((m) => m.TasksPage),
   },
   {
+    path: '/app/import',
+    label: 'Import',
+    group: 'workspace',
+    load: () => import('./pages/workspace-b/import.js').then((m) => m.ImportPage),
+  },
+  {
     path: '/app/lead-capture',
     label: 'Lead capture',
     group: 'workspace',
@@ -64,7 +70,7 @@ const ROUTES: Route[] = [
   },
   {
     path: '/app/members',
-    label: 'Members',
+    label: 'Team',
     group: 'workspace',
     load: () => import('./pages/members.js').then((m) => m.MembersPage),
   },

@@ -3,6 +3,7 @@ import { api, type List } from '../api.js'
 import { useSession } from '../session.js'
 import type { Invite, User } from '../types.js'
 import { ConfirmButton, CopyButton, ErrorNote, Field, Loading, Page, Time, useLoad, useSubmit } from '../ui.js'
+import { MyProfile, OrganizationName, RemoveMember, RoleSelect } from './workspace-b/team-forms.js'
 
 const ROLES = {
   owner: 'Everything, including API keys, webhooks and members',
@@ -14,12 +15,18 @@ export function MembersPage() {
   const { session, isAdmin } = useSession()
   const users = useLoad(() => api<List<User>>('GET', '/api/v1/users?limit=100&sort=name'), [])
   const invites = useLoad(
-    () => (isAdmin ? api<List<Invite>>('GET', '/api/v1/invites?limit=100') : Promise.resolve(undefined)),
+    // Accepted, revoked and expired invites are history, not pending.
+    () => (isAdmin ? api<List<Invite>>('GET', '/api/v1/invites?status=pending&limit=100') : Promise.resolve(undefined)),
     [isAdmin],
   )
   const org = session.organization
+  const [notice, setNotice] = useState('')
+  const changed = (message: string) => {
+    setNotice(message)
+    users.reload()
+  }
   return (
-    <Page title="Members" intro="The people of your organization and what their role lets them do.">
+    <Page title="Team" intro="The people of your organization, what their role lets them do, and your own account.">
       <dl class="stats">
         <div>
           <dt>Organization</dt>
@@ -36,8 +43,13 @@ export function MembersPage() {
           </dd>
         </div>
       </dl>
+      {isAdmin && <OrganizationName />}
+      <MyProfile />
       {isAdmin && <InviteForm onInvited={invites.reload} />}
       <h2>People</h2>
+      <p role="status" class="muted small">
+        {notice}
+      </p>
       <ErrorNote error={users.error} />
       {!users.data && !users.error && <Loading what="members" />}
       {users.data && (
@@ -49,6 +61,11 @@ export function MembersPage() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Since</th>
+                {isAdmin && (
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -60,11 +77,23 @@ export function MembersPage() {
                   </th>
                   <td>{u.email}</td>
                   <td>
-                    {u.role} <div class="muted small">{ROLES[u.role]}</div>
+                    {isAdmin && u.id !== session.user.id ? <RoleSelect user={u} onChanged={changed} /> : u.role}{' '}
+                    <div class="muted small">{ROLES[u.role]}</div>
                   </td>
                   <td>
                     <Time iso={u.created_at} />
                   </td>
+                  {isAdmin && (
+                    <td>
+                      {u.id !== session.user.id && (
+                        <RemoveMember
+                          user={u}
+                          others={users.data!.data.filter((o) => o.id !== u.id)}
+                          onRemoved={changed}
+                        />
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
