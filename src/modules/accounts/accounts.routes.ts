@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../../core/errors.js'
 import type { PublicUrl } from '../../lib/public-url.js'
 import { LoginInput, SessionView, SetupInput, SetupState } from './accounts.schemas.js'
-import { type AccountsService, toSessionView } from './accounts.service.js'
+import type { AccountsService } from './accounts.service.js'
 import { invitesRoutes } from './invites.routes.js'
 import { metaOf, NO_STORE, sendOpened } from './session-replies.js'
-import { assertCsrf, clearSessionCookie, type Sessions } from './sessions.js'
+import { assertCsrf, clearSessionCookie, type Sessions, toSessionView } from './sessions.js'
 
 export { metaOf, NO_STORE, sendOpened } from './session-replies.js'
 

@@ -8,31 +8,14 @@ import type { RateLimiter } from '../../ratelimit/limiter.js'
 import type { AccountEmails } from '../email/account-emails.js'
 import { createOrganization } from '../orgs/orgs.service.js'
 import { assertEmailFree, findLoginAccount, insertAccount } from './accounts.repo.js'
-import type { LoginInput, SessionView, SetupInput } from './accounts.schemas.js'
+import type { LoginInput, SetupInput } from './accounts.schemas.js'
 import { InvitesService } from './invites.service.js'
 import { hashPassword, verifyPassword } from './passwords.js'
-import type { OpenedSession, SessionContext, Sessions } from './sessions.js'
+import type { ClientMeta, OpenedSession, SessionContext, Sessions } from './sessions.js'
 import { SignInThrottle } from './sign-in-throttle.js'
-
-export { emailHasAccount, insertAccount } from './accounts.repo.js'
 
 /** Any constant: serializes first-run setups so that two browsers cannot both create "the first" organization. */
 const SETUP_LOCK = 7_461_001
-
-export interface ClientMeta {
-  ip: string | null
-  userAgent: string | null
-}
-
-export function toSessionView(ctx: SessionContext): SessionView {
-  return {
-    object: 'session',
-    user: ctx.user,
-    organization: ctx.org,
-    csrf_token: ctx.csrfToken,
-    expires_at: ctx.expiresAt.toISOString(),
-  }
-}
 
 /**
  * Dashboard accounts: first-run setup, sign-in and sign-out, and (through `invites`) invitations.

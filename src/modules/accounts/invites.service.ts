@@ -6,9 +6,9 @@ import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
-import type { AccountEmails } from '../email/account-emails.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
+import type { AccountEmails } from '../email/account-emails.js'
 import { NEWEST_FIRST } from '../leads/schema-parts.js'
 import {
   type Authority,
@@ -20,7 +20,6 @@ import {
 } from '../users/authority.js'
 import { assertEmailFree, insertAccount } from './accounts.repo.js'
 import type { Invite, InviteAccept, InviteCreate, InviteListQuery } from './accounts.schemas.js'
-import type { ClientMeta } from './accounts.service.js'
 import {
   activateUser,
   findOpenInvite,
@@ -35,7 +34,7 @@ import {
   markRevoked,
 } from './invites.repo.js'
 import { hashPassword } from './passwords.js'
-import type { OpenedSession, SessionContext, Sessions } from './sessions.js'
+import type { ClientMeta, OpenedSession, SessionContext, Sessions } from './sessions.js'
 
 /**
  * Invitations. An invite never grants more than its creator holds: its role (and the role of the

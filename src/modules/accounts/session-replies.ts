@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type ClientMeta, toSessionView } from './accounts.service.js'
-import { type OpenedSession, setSessionCookie } from './sessions.js'
+import { type ClientMeta, type OpenedSession, setSessionCookie, toSessionView } from './sessions.js'
 
 export const metaOf = (req: FastifyRequest): ClientMeta => ({
   ip: req.ip ?? null,

@@ -7,6 +7,7 @@ import type { Db, Executor } from '../../db/schema.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, safeEqual, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
+import type { SessionView } from './accounts.schemas.js'
 
 export const SESSION_COOKIE = 'rapport_session'
 /** A session's `last_seen_at` is written at most this often (sign-in lists, idle clean-up). */
@@ -170,4 +171,20 @@ export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, opene
 
 export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply) {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' })
+}
+
+/** Where a sign-in came from, kept with its session. */
+export interface ClientMeta {
+  ip: string | null
+  userAgent: string | null
+}
+
+export function toSessionView(ctx: SessionContext): SessionView {
+  return {
+    object: 'session',
+    user: ctx.user,
+    organization: ctx.org,
+    csrf_token: ctx.csrfToken,
+    expires_at: ctx.expiresAt.toISOString(),
+  }
 }

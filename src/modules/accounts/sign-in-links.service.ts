@@ -4,9 +4,9 @@ import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import type { PublicUrl } from '../../lib/public-url.js'
-import { type ClientMeta, emailHasAccount, insertAccount } from './accounts.service.js'
+import { emailHasAccount, insertAccount } from './accounts.repo.js'
 import { hashPassword } from './passwords.js'
-import type { OpenedSession, Sessions } from './sessions.js'
+import type { ClientMeta, OpenedSession, Sessions } from './sessions.js'
 import {
   findAccountByEmail,
   findUsableLink,
