@@ -34,7 +34,8 @@ export const ApiKey = Type.Object(
       examples: ['live'],
     }),
     prefix: Type.String({
-      description: 'The first characters of the key, to recognise it',
+      description:
+        'The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters',
       examples: ['rk_live_4f9Q'],
     }),
     scopes: Type.Array(Type.String({ description: SCOPE_LIST }), {

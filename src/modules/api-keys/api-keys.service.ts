@@ -188,7 +188,9 @@ export async function createKey(
     type,
     livemode: mode === 'live',
     key_hash: sha256Hex(secret),
-    prefix: secret.slice(0, 12),
+    // A publishable key is public (it ships in web pages' HTML): kept whole, so the dashboard can
+    // put it in embed snippets. A secret key keeps only what recognises it.
+    prefix: type === 'publishable' ? secret : secret.slice(0, 12),
     scopes,
     allowed_origins: origins,
     expires_at: expiresAt,

@@ -19,8 +19,9 @@ export function LeadCapturePage() {
   const publishable = (keys.data?.data ?? []).filter((k) => k.type === 'publishable' && k.mode === mode)
   const [keyId, setKeyId] = useState('')
   const chosen = publishable.find((k) => k.id === keyId) ?? publishable[0]
-  // The list shows only a key's prefix: the full key was shown once, when it was created.
-  const keyText = chosen ? `${chosen.prefix}…` : `pk_${mode}_…`
+  // A publishable key is public, so the API lists it whole; keys made before it did show 12 characters.
+  const isWhole = (k: { prefix: string }) => k.prefix.length > 12
+  const keyText = chosen ? (isWhole(chosen) ? chosen.prefix : `${chosen.prefix}…`) : `pk_${mode}_…`
   return (
     <Page title="Lead capture" intro="Put your forms and booking pages on your websites with one script tag each.">
       <section aria-labelledby="pk-title" class="panel">
@@ -63,9 +64,12 @@ export function LeadCapturePage() {
             )}
           </Field>
         )}
-        <p class="muted small">
-          Replace <code>{keyText}</code> with the full publishable key you copied when you created it.
-        </p>
+        {chosen && !isWhole(chosen) && (
+          <p class="muted small">
+            This key was created before Rapport kept publishable keys whole: replace <code>{keyText}</code> with the key
+            you copied when you created it, or create a new publishable key.
+          </p>
+        )}
         <ErrorNote error={forms.error} />
         {!forms.data && !forms.error && <Loading what="forms" />}
         {forms.data?.data.length === 0 && (
