@@ -37,6 +37,7 @@ import { dealsModule } from './modules/deals/index.js'
 import { AccountEmails } from './modules/email/account-emails.js'
 import { emailModule } from './modules/email/index.js'
 import { PasswordResets, passwordResetRoutes } from './modules/email/password-reset.js'
+import { deliverabilityModule } from './modules/deliverability/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { eventsStreamRoutes } from './modules/events/events.stream.js'
 import { importsModule } from './modules/imports/index.js'
@@ -181,6 +182,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       sessions,
       deps.publicUrl,
     ),
+  await app.register(deliverabilityModule(deps))
   )
   const signInLinks = new SignInLinks(deps.db, deps.clock, deps.publicUrl, deps.config.accounts.inviteTtlHours)
   await app.register(signInLinksRoutes(signInLinks, sessions))

@@ -179,6 +179,8 @@ export interface EmailCampaignsTable {
   scheduled_at: Timestamp | null
   started_at: Timestamp | null
   paused_at: Timestamp | null
+  /** What paused it when no person did (migration 0029). */
+  paused_reason: ColumnType<string | null, string | null | undefined, string | null>
   cancelled_at: Timestamp | null
   completed_at: Timestamp | null
   created_at: Timestamp

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { CalendarDate, Json, Timestamp } from './columns.js'
 import type { AccountTables } from './schema-accounts.js'
 import type { BillingTables } from './schema-billing.js'
+import type { DeliverabilityTables } from './schema-deliverability.js'
 import type { EmailTables } from './schema-email.js'
 import type { ImportTables } from './schema-imports.js'
 import type { LeadTables } from './schema-leads.js'
@@ -222,7 +223,8 @@ export interface Database
     AccountTables,
     EmailTables,
     ImportTables,
-    SavedViewTables {
+    SavedViewTables,
+    DeliverabilityTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable

@@ -46,6 +46,8 @@ export const ID_PREFIXES = {
   campaignSend: 'cms',
   trackingEvent: 'etr',
   savedView: 'sv',
+  emailBounce: 'bnc',
+  suppression: 'sup',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

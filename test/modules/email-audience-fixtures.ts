@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { Clock } from '../../src/lib/clock.js'
-import { type EmailWorker, startEmailWorker } from '../../src/modules/email/emails.worker.js'
+import { type EmailWorker, type EmailWorkerOptions, startEmailWorker } from '../../src/modules/email/emails.worker.js'
 import { campaignRunnerFor } from '../../src/modules/email/index.js'
 import { type TestApp, testApp } from '../harness.js'
 import { startSmtpSink } from './email-sink.js'
@@ -19,7 +19,7 @@ export async function emailApp(cleanups: (() => Promise<void>)[], env: Record<st
   cleanups.push(h.close)
   const sender = await h.api('POST', '/api/v1/senders', { email: 'news@acme.example', name: 'Acme News' })
   expect(sender.statusCode).toBe(201)
-  const start = async (opts: { concurrency?: number } = {}): Promise<EmailWorker> => {
+  const start = async (opts: Partial<EmailWorkerOptions> = {}): Promise<EmailWorker> => {
     const w = await startEmailWorker({
       db: h.deps.db,
       mailer: h.deps.mailer,

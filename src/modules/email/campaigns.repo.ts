@@ -23,6 +23,7 @@ type Writable = Partial<
     | 'scheduled_at'
     | 'started_at'
     | 'paused_at'
+    | 'paused_reason'
     | 'cancelled_at'
     | 'completed_at'
   >

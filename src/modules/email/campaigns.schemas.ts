@@ -81,6 +81,14 @@ export const Campaign = Type.Object(
     scheduled_at: nullable(DateTime('When it starts (or started) sending'), 'null: not scheduled'),
     started_at: nullable(DateTime('When its send ledger was written'), 'null: not started'),
     paused_at: nullable(DateTime('When it was last paused'), 'null: never'),
+    paused_reason: nullable(
+      Type.String({
+        description:
+          'What paused it when no person did: `hard_bounce_rate` or `complaint_rate` (the deliverability breaker, docs/deliverability.md)',
+        examples: ['hard_bounce_rate'],
+      }),
+      'null: not paused, or paused by a person',
+    ),
     cancelled_at: nullable(DateTime('When it was cancelled'), 'null: not cancelled'),
     completed_at: nullable(DateTime('When no recipient was left to send'), 'null: not completed'),
     stats: Stats,

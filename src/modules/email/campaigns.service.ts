@@ -27,11 +27,35 @@ import type {
   CampaignTestSend,
   CampaignUpdate,
 } from './campaigns.schemas.js'
+import { campaignPaused } from './email.events.js'
 import { resolveSender } from './emails.service.js'
 import { checkTemplate, TemplateError } from './liquid.js'
 import { queueEmail } from './queue.js'
 import { findSegments } from './segments.repo.js'
 import { findTemplate } from './templates.repo.js'
+
+/**
+ * Pauses a campaign the caller has locked (`for update`) and found sending or scheduled, with
+ * `campaign.paused {reason}`: `manual` when a person paused it, else what paused it (the
+ * deliverability breaker). Messages no worker has taken yet are taken back.
+ */
+export async function pauseLockedCampaign(tx: Tx, scope: TenantScope, c: CampaignRow, reason: string): Promise<void> {
+  await withdrawUnclaimed(tx, c.id, 'pending')
+  await updateCampaign(tx, scope, c.id, {
+    status: 'paused',
+    paused_at: new Date(),
+    paused_reason: reason === 'manual' ? null : reason,
+  })
+  const counts = (await campaignCounts(tx, [c.id])).get(c.id) ?? EMPTY
+  const n = (s: string) => counts.byStatus[s] ?? 0
+  await emit(tx, scope, campaignPaused, {
+    id: c.id,
+    name: c.name,
+    sent: n('sent') + n('delivered'),
+    pending: n('pending') + n('queued'),
+    reason,
+  })
+}
 
 const EMPTY: CampaignCounts = {
   byStatus: {},
@@ -65,6 +89,7 @@ export function toCampaign(row: CampaignRow, counts: CampaignCounts = EMPTY): Ca
     scheduled_at: iso(row.scheduled_at),
     started_at: iso(row.started_at),
     paused_at: iso(row.paused_at),
+    paused_reason: row.paused_reason,
     cancelled_at: iso(row.cancelled_at),
     completed_at: iso(row.completed_at),
     stats: {
@@ -165,16 +190,7 @@ export class CampaignsService {
     await inTransaction(this.db, async (tx) => {
       const c = await this.locked(tx, scope, id)
       assertStatus(c, ['sending', 'scheduled'], 'paused')
-      await withdrawUnclaimed(tx, id, 'pending')
-      await updateCampaign(tx, scope, id, { status: 'paused', paused_at: new Date() })
-      const counts = (await campaignCounts(tx, [id])).get(id) ?? EMPTY
-      const n = (s: string) => counts.byStatus[s] ?? 0
-      await emit(tx, scope, 'campaign.paused', {
-        id,
-        name: c.name,
-        sent: n('sent') + n('delivered'),
-        pending: n('pending') + n('queued'),
-      })
+      await pauseLockedCampaign(tx, scope, c, 'manual')
     })
     return this.get(scope, id)
   }
@@ -184,7 +200,7 @@ export class CampaignsService {
     await inTransaction(this.db, async (tx) => {
       const c = await this.locked(tx, scope, id)
       assertStatus(c, ['paused'], 'resumed')
-      await updateCampaign(tx, scope, id, { status: c.started_at ? 'sending' : 'scheduled' })
+      await updateCampaign(tx, scope, id, { status: c.started_at ? 'sending' : 'scheduled', paused_reason: null })
     })
     return this.get(scope, id)
   }

@@ -65,6 +65,13 @@ export const EmailCreate = Type.Object(
       }),
     ),
     reply_to: Type.Optional(EmailAddress('Reply-To for this message; default: the sender’s', 'support@acme.example')),
+    force: Type.Optional(
+      Type.Boolean({
+        description:
+          'Send even when the address is suppressed (it bounced for good or complained; see GET /api/v1/suppressions). Without it such a message is a 422 naming `to`',
+        examples: [false],
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -6,6 +6,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { isoOrNull as iso } from '../../lib/clock.js'
 import { isIdOf } from '../../lib/ids.js'
 import { findContact, findContactIdBy } from '../contacts/contacts.repo.js'
+import { assertNotSuppressed } from '../deliverability/suppressions.service.js'
 import {
   type EmailEventRow,
   type EmailRow,
@@ -121,6 +122,7 @@ export class EmailsService {
     }
     return inTransaction(this.db, async (tx) => {
       const to = await resolveRecipient(tx, scope, input.to, input.to_name)
+      await assertNotSuppressed(tx, scope, to.email, input.force === true)
       const sender = await resolveSender(tx, scope, input.from)
       const content =
         input.template_id !== undefined

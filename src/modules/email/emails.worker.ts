@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../../db/schema.js'
+import { recordBounce } from '../deliverability/bounces.js'
+import { checkCampaignBreaker } from '../deliverability/breaker.js'
+import { type BounceClassification, classifySendFailure } from '../deliverability/classify.js'
+import type { DeliverabilityPolicy } from '../deliverability/policy.js'
 import type { CampaignRunner } from './campaign-runner.js'
 import { composeMessage } from './compose.js'
 import type { EmailRow } from './emails.repo.js'
@@ -28,6 +32,8 @@ export interface EmailWorkerOptions {
   campaigns?: CampaignRunner
   /** Time between campaign ticks. Default 200 ms. */
   campaignTickMs?: number
+  /** When soft bounces suppress an address, and when a campaign pauses itself (deliverability defaults). */
+  deliverability?: DeliverabilityPolicy
 }
 
 export interface EmailWorker {
@@ -62,20 +68,41 @@ export async function startEmailWorker(opts: EmailWorkerOptions): Promise<EmailW
   async function send(email: EmailRow): Promise<void> {
     const transport = email.livemode ? opts.mailer : sandbox
     let record: SendRecord
+    let bounce: BounceClassification | undefined
     try {
       const outcome = await transport.send(composeMessage(email))
       record = { kind: 'sent', transport: transport.kind, isDelivered: outcome.isDelivered, response: outcome.response }
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
-      const isPermanent = err instanceof MailSendError && err.isPermanent
+      // Classified by the reply's enhanced status code (deliverability/classify.ts): retried only
+      // when trying again can help, and recorded as a bounce when the message is given up.
+      const failure =
+        err instanceof MailSendError ? classifySendFailure({ response: error, ...err.details }) : undefined
       const delaySec = opts.retryScheduleSec[email.attempt_count]
+      const isRetryable = failure ? failure.isRetryable : true
       record =
-        isPermanent || delaySec === undefined
+        !isRetryable || delaySec === undefined
           ? { kind: 'failed', error }
           : { kind: 'deferred', error, nextAttemptAt: new Date(Date.now() + delaySec * 1000) }
-      log.warn({ email_id: email.id, err: error, outcome: record.kind }, 'email not sent')
+      if (record.kind === 'failed') bounce = failure
+      log.warn({ email_id: email.id, err: error, outcome: record.kind, bounce: failure?.category }, 'email not sent')
     }
-    await recordSend(db, id, email, record)
+    const policy = opts.deliverability
+    const recorded = await recordSend(
+      db,
+      id,
+      email,
+      record,
+      bounce ? (tx) => recordBounce(tx, email, bounce, 'smtp', policy?.softBounces) : undefined,
+    )
+    if (recorded && bounce?.kind === 'hard' && email.campaign_id) {
+      await checkCampaignBreaker(
+        db,
+        { orgId: email.org_id, livemode: email.livemode },
+        email.campaign_id,
+        policy?.breaker,
+      )
+    }
   }
 
   async function loop() {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, Executor } from '../../db/schema.js'
+import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
 import { emit } from '../../outbox/emit.js'
 import { completeIfDone, recordLedgerOutcome } from './campaign-ledger.repo.js'
@@ -64,7 +64,14 @@ const eventData = (email: EmailRow, occurredAt: Date) => ({
  * holds the lease, so a worker whose lease ran out never overwrites the one that took over.
  * Returns false when the lease was lost.
  */
-export async function recordSend(db: Db, workerId: string, email: EmailRow, record: SendRecord): Promise<boolean> {
+export async function recordSend(
+  db: Db,
+  workerId: string,
+  email: EmailRow,
+  record: SendRecord,
+  /** More to write in the same transaction once the outcome is recorded (a bounce: deliverability). */
+  alsoRecord?: (tx: Tx) => Promise<unknown>,
+): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const now = new Date()
     const base = tx
@@ -122,6 +129,7 @@ export async function recordSend(db: Db, workerId: string, email: EmailRow, reco
       await insertEmailEvent(tx, email.id, record.kind, record.error)
     }
     // After the events of the message: `campaign.completed` comes after the last `email.sent`.
+    await alsoRecord?.(tx)
     if (email.campaign_id && email.campaign_send_id && record.kind !== 'deferred') {
       await completeIfDone(tx, email.campaign_id)
     }

@@ -31,9 +31,16 @@ export function smtpTransport(url: string, options: SmtpOptions = {}): MailTrans
       try {
         info = await transporter.sendMail(message.options)
       } catch (err) {
-        const e = err as { responseCode?: number; response?: string; message?: string }
+        const e = err as { responseCode?: number; response?: string; message?: string; code?: string }
         const code = e.responseCode
-        throw new MailSendError(e.response ?? e.message ?? String(err), code !== undefined && code >= 500 && code < 600)
+        throw new MailSendError(
+          e.response ?? e.message ?? String(err),
+          code !== undefined && code >= 500 && code < 600,
+          {
+            responseCode: code,
+            errorCode: e.code,
+          },
+        )
       }
       if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
         throw new MailSendError(`recipient refused: ${info.response ?? 'no answer'}`, true)

@@ -19,6 +19,8 @@ export class MailSendError extends Error {
   constructor(
     message: string,
     readonly isPermanent: boolean,
+    /** The SMTP reply code and the network error code, when known (deliverability classifies by them). */
+    readonly details: { responseCode?: number | undefined; errorCode?: string | undefined } = {},
   ) {
     super(message)
   }

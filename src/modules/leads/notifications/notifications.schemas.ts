@@ -2,7 +2,12 @@ import Type, { type Static } from 'typebox'
 import { ListOf, PageQuery } from '../../../core/pagination.js'
 import { DateTime, IdParams, nullable } from '../schema-parts.js'
 
-export const NOTIFICATION_TYPES = ['lead.captured', 'form_response.created', 'callback.scheduled'] as const
+export const NOTIFICATION_TYPES = [
+  'lead.captured',
+  'form_response.created',
+  'callback.scheduled',
+  'campaign.paused',
+] as const
 
 export const Notification = Type.Object(
   {
