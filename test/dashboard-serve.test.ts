@@ -105,14 +105,15 @@ describe('the built dashboard', () => {
     expect(gzippedBytes).toBeLessThan(BUDGET_GZIPPED_BYTES)
   })
 
-  test('is one production script: no JSX debug info, no source paths, no eval', async () => {
+  test('is production scripts (an entry and lazily loaded pages): no JSX debug info, no source paths, no eval', async () => {
     const { assets } = await dashboardBuild()
     const js = [...assets].filter(([n]) => n.endsWith('.js')).map(([, f]) => f.body.toString())
-    expect(js).toHaveLength(1)
-    const [bundle] = js as [string]
+    expect(js.length).toBeGreaterThan(1)
     // (Preact itself mentions innerHTML, for dangerouslySetInnerHTML, which the sources never use: see below.)
-    for (const banned of ['eval(', 'new Function(', '<style', 'fileName:', 'lineNumber:', webSourceDir()]) {
-      expect(bundle.includes(banned), banned).toBe(false)
+    for (const bundle of js) {
+      for (const banned of ['eval(', 'new Function(', '<style', 'fileName:', 'lineNumber:', webSourceDir()]) {
+        expect(bundle.includes(banned), banned).toBe(false)
+      }
     }
   })
 
@@ -122,7 +123,9 @@ describe('the built dashboard', () => {
     expect(sources.length).toBeGreaterThan(5)
     for (const file of sources) {
       const text = readFileSync(path.join(webSourceDir(), 'src', file), 'utf8')
-      expect(text, file).not.toMatch(/\sstyle=|\.style\b|setAttribute\(\s*['"]style|dangerouslySetInnerHTML/)
+      // An object `style={{…}}` is applied by Preact through the CSSOM (element.style), which the CSP
+      // allows (the virtualized tables position rows so); a style attribute in markup it would block.
+      expect(text, file).not.toMatch(/\sstyle=(?!\{\{)|setAttribute\(\s*['"]style|dangerouslySetInnerHTML/)
     }
   })
 })

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
@@ -85,6 +86,30 @@ describe.runIf(hasChromium)('the workspace as a member', () => {
     await page.getByRole('heading', { name: 'Overdue (1)' }).waitFor()
     expect(await page.getByRole('link', { name: 'Call Jane back' }).isVisible()).toBe(true)
     await checkScreen('home')
+  })
+
+  test('the first screen (Home) loads under 80 KB of gzipped JavaScript; other pages load when opened', async () => {
+    // A fresh browser cache with the member's session: every script of the first screen is fetched.
+    const context = await browser.newContext({ storageState: await page.context().storageState() })
+    const fresh = await context.newPage()
+    const scripts = new Map<string, number>()
+    fresh.on('response', async (res) => {
+      if (!res.url().endsWith('.js')) return
+      scripts.set(res.url(), gzipSync(await res.body(), { level: 9 }).length)
+    })
+    await fresh.goto(`${ws.site.origin}/app`)
+    await fresh.getByRole('heading', { level: 1, name: 'Home' }).waitFor()
+    await fresh.waitForTimeout(300)
+    const firstScreen = [...scripts.values()].reduce((a, b) => a + b, 0)
+    console.info(`first screen: ${scripts.size} scripts, ${(firstScreen / 1024).toFixed(1)} KB gzipped`)
+    expect(firstScreen).toBeGreaterThan(1024)
+    expect(firstScreen).toBeLessThan(80 * 1024)
+    // The contacts table's code (TanStack Table and Virtual) is not part of it: it comes on opening Contacts.
+    const before = scripts.size
+    await fresh.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Contacts' }).click()
+    await fresh.getByRole('heading', { level: 1, name: 'Contacts' }).waitFor()
+    await expect.poll(() => scripts.size).toBeGreaterThan(before)
+    await context.close()
   })
 
   test('finds a contact through the command palette (Ctrl+K) and opens it', async () => {
