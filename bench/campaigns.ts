@@ -1,14 +1,15 @@
 /**
- * Campaign throughput (`BENCH_CAMPAIGNS=1 npx tsx bench/campaigns.ts`): a campaign to N contacts
- * sent by one email worker to a loopback SMTP sink (smtp-server), against a bare loop of pooled
- * nodemailer sending the same number of messages of the same size to the same sink in the same run.
- * Also samples the heap while the campaign sends (flat means the ledger is streamed, not held).
- * Writes its section of docs/benchmarks.md. `BENCH_CAMPAIGN_RECIPIENTS` (default 3000) sets N;
- * `DATABASE_URL` runs it on PostgreSQL (that database's schema is dropped first), else embedded PGlite.
+ * Campaign throughput (`BENCH_SCENARIOS=campaigns npm run bench`): a campaign to N contacts sent by
+ * one email worker to a loopback SMTP sink (smtp-server), against a bare loop of pooled nodemailer
+ * sending the same number of messages of the same size to the same sink in the same run. Also
+ * samples the process's RSS and heap while the campaign sends (flat means the ledger is streamed,
+ * not held). Writes its section of docs/benchmarks.md. `BENCH_CAMPAIGN_RECIPIENTS` (default 3000)
+ * sets N; it runs on PostgreSQL, in a database of its own (`rapport_bench_campaigns`, recreated).
  */
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import nodemailer from 'nodemailer'
+import pg from 'pg'
 import { pino } from 'pino'
 import { SMTPServer } from 'smtp-server'
 import { loadConfig } from '../src/config.js'
@@ -18,7 +19,11 @@ import { createDeps } from '../src/deps.js'
 import { startEmailWorker } from '../src/modules/email/emails.worker.js'
 import { campaignRunnerFor } from '../src/modules/email/index.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
+import { withDatabase } from './database.js'
 import { oneMinuteLoad, writeSection } from './report.js'
+
+export const CAMPAIGNS_SCENARIO_ID = 'campaigns'
+const DATABASE_NAME = 'rapport_bench_campaigns'
 
 const DOCS_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
 const N = Number(process.env.BENCH_CAMPAIGN_RECIPIENTS ?? 3000)
@@ -99,13 +104,23 @@ async function bareNodemailer(url: string, n: number): Promise<number> {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`)
 
-async function main() {
-  if (process.env.BENCH_CAMPAIGNS !== '1') throw new Error('Set BENCH_CAMPAIGNS=1 to run this benchmark')
+async function recreate(baseUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: baseUrl })
+  await admin.connect()
+  try {
+    await admin.query(`drop database if exists ${DATABASE_NAME} with (force)`)
+    await admin.query(`create database ${DATABASE_NAME}`)
+  } finally {
+    await admin.end()
+  }
+  return withDatabase(baseUrl, DATABASE_NAME)
+}
+
+export async function runCampaignsBenchmark(settings: { databaseUrl: string; docsFile?: string }): Promise<void> {
   const sink = await startSink()
-  progress('migrating…')
-  const url = process.env.DATABASE_URL
-  const database = await openDatabase(url ? { url } : { memory: true })
-  if (url) await sql`drop schema public cascade; create schema public`.execute(database.db).catch(() => {})
+  progress(`campaigns: recreating database ${DATABASE_NAME}, migrating…`)
+  const url = await recreate(settings.databaseUrl)
+  const database = await openDatabase({ url })
   await migrate(database.db)
   const config = loadConfig({
     ...process.env,
@@ -139,7 +154,12 @@ async function main() {
   sink.reset()
 
   const heap: number[] = []
-  const sampler = setInterval(() => heap.push(process.memoryUsage().heapUsed / 2 ** 20), 250)
+  const rss: number[] = []
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage()
+    heap.push(m.heapUsed / 2 ** 20)
+    rss.push(m.rss / 2 ** 20)
+  }, 250)
   const started = performance.now()
   const worker = await startEmailWorker({
     db: database.db,
@@ -166,15 +186,19 @@ async function main() {
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
   const heapFirst = avg(heap.slice(0, quarter))
   const heapLast = avg(heap.slice(-quarter))
+  const rssFirst = avg(rss.slice(0, quarter))
+  const rssLast = avg(rss.slice(-quarter))
+  const rssMax = Math.max(...rss)
   const ratio = rapport / baseline
-  const engine = url ? 'PostgreSQL' : 'PGlite (embedded)'
+  const engine = 'PostgreSQL'
   const body = `## Email campaigns
 
 A campaign to ${N.toLocaleString('en')} list members (send ledger written at start, queued into the email
 outbox in batches, sent by one email worker with ${CONCURRENCY} sends in flight over a pool of 5 SMTP
 connections) to a loopback \`smtp-server\` sink, against a bare loop of pooled nodemailer sending the
 same number of messages of the same size to the same sink in the same run. ${engine}; rates set high
-so that only the machine limits. Run: \`BENCH_CAMPAIGNS=1 npx tsx bench/campaigns.ts\`.
+so that only the machine limits. Run: \`BENCH_SCENARIOS=campaigns npm run bench\`
+(\`BENCH_CAMPAIGN_RECIPIENTS\` sets the number of recipients).
 
 | | messages/s |
 |---|---|
@@ -182,19 +206,25 @@ so that only the machine limits. Run: \`BENCH_CAMPAIGNS=1 npx tsx bench/campaign
 | Rapport campaign (ledger → outbox → SMTP, with events and tracking links) | ${rapport.toFixed(0)} |
 | ratio (target ≥ 0.5, and > 100 msg/s) | ${ratio.toFixed(2)} |
 
-Heap used while sending: ${heapFirst.toFixed(0)} MiB averaged over the first quarter of the run,
-${heapLast.toFixed(0)} MiB over the last quarter (${heap.length} samples, every 250 ms). Campaign
+Memory of the process (worker, sink and baseline in one) while sending, sampled every 250 ms
+(${rss.length} samples): RSS ${rssFirst.toFixed(0)} MiB averaged over the first quarter of the run,
+${rssLast.toFixed(0)} MiB over the last quarter, ${rssMax.toFixed(0)} MiB at most; heap used
+${heapFirst.toFixed(0)} MiB, then ${heapLast.toFixed(0)} MiB. Campaign
 status at the end: \`${status.rows[0]?.status}\`. One-minute load average at the end: ${oneMinuteLoad()}
 (a shared machine: other work ran at the same time). Measured ${new Date().toISOString().slice(0, 10)}.
 `
-  writeSection(DOCS_FILE, 'Benchmarks', 'bench-email-campaigns', body)
+  writeSection(settings.docsFile ?? DOCS_FILE, 'Benchmarks', 'bench-email-campaigns', body)
   process.stdout.write(body)
   await deps.close()
   await database.close()
   await sink.close()
 }
 
-main().catch((err) => {
-  console.error(err)
-  process.exit(1)
-})
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runCampaignsBenchmark({
+    databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  }).catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
+import { CAMPAIGNS_SCENARIO_ID, runCampaignsBenchmark } from './campaigns.js'
 import { CRM_SCENARIO_ID, runCrmBenchmark } from './crm.js'
 import { BENCH_DATABASE_NAME, recreateDatabase, type Seeded, seedDatabase, withDatabase } from './database.js'
 import { DEFAULT_CONFIG_SCENARIO_ID, runDefaultConfigBenchmark } from './default-config.js'
@@ -109,6 +110,8 @@ interface Settings extends RunSettings {
   defaultConfig: boolean
   /** Whether the /docs page benchmark (headless Chromium, in-memory PGlite; its own section) runs. */
   docsPage: boolean
+  /** Whether the email campaign benchmark (its own database and section) runs. */
+  campaigns: boolean
   cpuProfileDir: string | undefined
 }
 
@@ -121,7 +124,8 @@ function readSettings(): Settings {
   const scale = !only || only.includes(SCALE_SCENARIO_ID)
   const defaultConfig = !only || only.includes(DEFAULT_CONFIG_SCENARIO_ID)
   const docsPage = !only || only.includes(DOCS_PAGE_SCENARIO_ID)
-  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale && !defaultConfig && !docsPage) {
+  const campaigns = !only || only.includes(CAMPAIGNS_SCENARIO_ID)
+  if (scenarios.length === 0 && !webhooks && !crm && !slots && !scale && !defaultConfig && !docsPage && !campaigns) {
     const ids = [
       ...SCENARIOS.map((s) => s.id),
       WEBHOOKS_SCENARIO_ID,
@@ -130,6 +134,7 @@ function readSettings(): Settings {
       SCALE_SCENARIO_ID,
       DEFAULT_CONFIG_SCENARIO_ID,
       DOCS_PAGE_SCENARIO_ID,
+      CAMPAIGNS_SCENARIO_ID,
     ]
     throw new Error(`BENCH_SCENARIOS: choose from ${ids.join(', ')}`)
   }
@@ -147,6 +152,7 @@ function readSettings(): Settings {
     scale,
     defaultConfig,
     docsPage,
+    campaigns,
     cpuProfileDir: process.env.BENCH_CPU_PROF || undefined,
   }
 }
@@ -223,6 +229,7 @@ async function main() {
     await runDefaultConfigBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
   }
   if (settings.docsPage) await runDocsPageBenchmark({ docsFile: DOCS_FILE })
+  if (settings.campaigns) await runCampaignsBenchmark({ databaseUrl: settings.databaseUrl, docsFile: DOCS_FILE })
 }
 
 async function runApiOverhead(settings: Settings) {

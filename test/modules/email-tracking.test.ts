@@ -156,6 +156,43 @@ describe('open and click tracking', () => {
     const types = await h.eventTypes()
     expect(types.filter((t) => t === 'email.opened')).toHaveLength(3)
     expect(types.filter((t) => t === 'email.clicked')).toHaveLength(2)
+    const labelled = await h.deps.db
+      .selectFrom('events')
+      .select(['type', 'data'])
+      .where('org_id', '=', h.org.id)
+      .where('type', 'in', ['email.opened', 'email.clicked'])
+      .orderBy('id')
+      .execute()
+    expect(labelled.map((e) => [e.type, e.data.machine, e.data.machine_reason])).toEqual([
+      ['email.opened', true, 'image_proxy_prefetch'],
+      ['email.clicked', true, 'link_scanner'],
+      ['email.opened', false, null],
+      ['email.clicked', false, null],
+      ['email.opened', true, 'apple_mail_privacy_protection'],
+    ])
+
+    // Clicks per link, people and machines apart, for the campaign and for the one message.
+    const links = (await h.api('GET', `/api/v1/campaigns/${campaign.id}/links`)).json()
+    expect(links.data).toEqual([
+      expect.objectContaining({
+        url: 'https://acme.example/news?a=1&b=2',
+        clicks: 2,
+        human_clicks: 1,
+        unique_clicks: 1,
+        unique_human_clicks: 1,
+      }),
+    ])
+    const emailId = (
+      await h.deps.db.selectFrom('emails').select('id').where('campaign_id', '=', campaign.id).executeTakeFirstOrThrow()
+    ).id
+    expect((await h.api('GET', `/api/v1/emails/${emailId}/links`)).json().data).toEqual(links.data)
+    const otherOrg = await h.newOrg()
+    const foreign = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/campaigns/${campaign.id}/links`,
+      headers: { authorization: `Bearer ${otherOrg.key}` },
+    })
+    expect(foreign.statusCode).toBe(404)
 
     // A changed destination or signature is a 404, never a redirect.
     const evil = click.replace(

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
-import type { ModuleDeps as Deps } from '../module-deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { CampaignComposer } from './campaign-message.js'
 import { CampaignRunner } from './campaign-runner.js'
 import { campaignsRoutes } from './campaigns.routes.js'
@@ -9,6 +9,7 @@ import { confirmRoutes } from './confirm.routes.js'
 import { emailsRoutes } from './emails.routes.js'
 import { EmailsService } from './emails.service.js'
 import { emailLinkKey, LinkSigner } from './link-signer.js'
+import { linkStatsRoutes } from './link-stats.routes.js'
 import { listsRoutes } from './lists.routes.js'
 import { ListsService } from './lists.service.js'
 import { publicLinksRoutes } from './public-links.routes.js'
@@ -38,6 +39,7 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(segmentsRoutes(new SegmentsService(deps.db)))
     await app.register(confirmRoutes(deps.db, links))
     await app.register(publicLinksRoutes(deps.db, links, new UnsubscribeService(deps.db), deps.clock))
+    await app.register(linkStatsRoutes(deps.db))
     await app.register(campaignsRoutes(new CampaignsService(deps.db, new CampaignComposer(links, deps.publicUrl))))
   }
 }

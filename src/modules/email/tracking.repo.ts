@@ -84,6 +84,8 @@ export async function recordTracking(
       contact_id: email.contact_id,
       campaign_id: email.campaign_id,
       occurred_at: new Date().toISOString(),
+      machine: hit.machineReason !== null,
+      machine_reason: hit.machineReason,
     }
     const scope = { orgId: email.org_id, livemode: email.livemode }
     if (hit.type === 'open') await emit(tx, scope, 'email.opened', data)
