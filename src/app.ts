@@ -7,6 +7,7 @@ import { ApiError, errorBody } from './core/errors.js'
 import { BODY_LIMIT_BYTES } from './core/json-body.js'
 import { validatorCompiler } from './core/validation.js'
 import type { Deps } from './deps.js'
+import { eventCatalog } from './event-catalog.js'
 import { registerArrayCaps } from './http/array-caps.js'
 import { assertScope, registerAuth } from './http/auth.js'
 import { frameworkErrorHandler, handleClientError } from './http/error-handler.js'
@@ -21,6 +22,8 @@ import { registerTextGuard } from './http/text-guard.js'
 import { reachableHost } from './lib/public-url.js'
 import { accountsRoutes } from './modules/accounts/accounts.routes.js'
 import { AccountsService } from './modules/accounts/accounts.service.js'
+import { profileRoutes } from './modules/accounts/profile.routes.js'
+import { ProfileService } from './modules/accounts/profile.service.js'
 import { Sessions } from './modules/accounts/sessions.js'
 import { signInLinksRoutes } from './modules/accounts/sign-in-links.routes.js'
 import { SignInLinks } from './modules/accounts/sign-in-links.service.js'
@@ -34,10 +37,10 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
+import { deliverabilityModule } from './modules/deliverability/index.js'
 import { AccountEmails } from './modules/email/account-emails.js'
 import { emailModule } from './modules/email/index.js'
 import { PasswordResets, passwordResetRoutes } from './modules/email/password-reset.js'
-import { deliverabilityModule } from './modules/deliverability/index.js'
 import { eventsRoutes } from './modules/events/events.routes.js'
 import { eventsStreamRoutes } from './modules/events/events.stream.js'
 import { importsModule } from './modules/imports/index.js'
@@ -58,6 +61,7 @@ import { DeliveriesService } from './modules/webhook-deliveries/deliveries.servi
 import { webhooksCompatRoutes } from './modules/webhooks/compat.routes.js'
 import { WebhooksCompatService } from './modules/webhooks/compat.service.js'
 import { eventTypesRoutes } from './modules/webhooks/event-types.routes.js'
+import { openApiWebhooks } from './modules/webhooks/event-types.schemas.js'
 import { webhookEndpointsRoutes } from './modules/webhooks/webhooks.routes.js'
 import { WebhookEndpointsService } from './modules/webhooks/webhooks.service.js'
 
@@ -126,7 +130,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   // Shared schemas go in before any plugin: one added later is copied into every child context,
   // which then rebuilds its validator with Fastify's default compiler instead of ours.
   app.addSchema(SarbacaneError)
-  await registerOpenApi(app)
+  await registerOpenApi(app, openApiWebhooks(eventCatalog))
 
   const verifier = new KeyVerifier(deps.db, deps.clock, deps.config.keyCacheMs, (err) =>
     app.log.warn({ err }, 'could not record API key use'),
@@ -134,7 +138,12 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   // No parsing hook: only the session lookup reads the Cookie header (API calls never pay for it).
   await app.register(fastifyCookie, { hook: false })
   const sessions = new Sessions(deps.db, deps.clock, deps.config.accounts.sessionTtlHours)
-  registerAuth(app, verifier, sessions, authFailureGuard(deps.limiter, deps.config.authFailureLimit, deps.metrics))
+  registerAuth(
+    app,
+    verifier,
+    sessions,
+    authFailureGuard(deps.limiter, deps.config.authFailureLimit, deps.metrics, deps.clock),
+  )
   await registerAuditLog(app, deps)
   registerRateLimit(app, deps.limiter, deps.config.rateLimits, deps.metrics, deps.config.publicRateLimits)
   // A callback hook, not an async one: no promise per request on the hot path.
@@ -173,6 +182,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(schedulingModule(deps))
   await app.register(leadsModule(deps))
   await app.register(emailModule(deps))
+  await app.register(deliverabilityModule(deps))
   await app.register(bookingPageModule(deps))
   await app.register(dashboardModule(deps))
   const accountEmails = new AccountEmails(deps.publicUrl, deps.config.email.from)
@@ -182,25 +192,31 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       sessions,
       deps.publicUrl,
     ),
-  await app.register(deliverabilityModule(deps))
   )
   const signInLinks = new SignInLinks(deps.db, deps.clock, deps.publicUrl, deps.config.accounts.inviteTtlHours)
   await app.register(signInLinksRoutes(signInLinks, sessions))
   await app.register(passwordResetRoutes(new PasswordResets(deps.db, signInLinks, accountEmails, deps.limiter)))
-  await app.register(eventsRoutes(deps.db))
+  await app.register(profileRoutes(new ProfileService(deps.db)))
+  await app.register(eventsRoutes(deps.db, eventCatalog))
   await app.register(eventsStreamRoutes(deps.db))
   const orgs = new OrgsService(deps.db, signInLinks)
   await app.register(apiKeysRoutes(orgs))
   await app.register(apiKeyUpdateRoutes(deps.db))
-  const webhookEndpoints = new WebhookEndpointsService(deps.db, deps.secretBox, deps.clock, {
-    allowPrivate: deps.config.webhooks.allowPrivate,
-  })
+  const webhookEndpoints = new WebhookEndpointsService(
+    deps.db,
+    deps.secretBox,
+    deps.clock,
+    {
+      allowPrivate: deps.config.webhooks.allowPrivate,
+    },
+    eventCatalog,
+  )
   await app.register(webhookEndpointsRoutes(webhookEndpoints))
   const webhooksCompat = new WebhooksCompatService(webhookEndpoints)
   await app.register(webhooksCompatRoutes(webhooksCompat))
   await registerSarbacane(app, deps, webhooksCompat)
-  await app.register(eventTypesRoutes())
-  await app.register(deliveriesRoutes(new DeliveriesService(deps.db)))
+  await app.register(eventTypesRoutes(eventCatalog))
+  await app.register(deliveriesRoutes(new DeliveriesService(deps.db), eventCatalog))
   if (deps.config.adminToken) await app.register(adminRoutes(orgs, deps.config.adminToken))
   return app
 }

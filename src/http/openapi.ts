@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import { ERROR_STATUS } from '../core/errors.js'
 import { ErrorResponse } from '../core/schemas.js'
-import { openApiWebhooks } from '../modules/webhooks/event-types.schemas.js'
 import { openApiDocumentRoute, registerDocsPage } from './docs-page.js'
 
 export const OPENAPI_INFO = {
@@ -147,7 +146,11 @@ function addCrossCuttingHeaders(document: Json): Json {
  * Generates the OpenAPI 3.1 document from the route schemas, and serves it at
  * `/api/v1/openapi.json` and a reference page at `/docs` (docs-page.ts; assets served locally: no internet needed).
  */
-export async function registerOpenApi(app: FastifyInstance) {
+/**
+ * Registers the OpenAPI document. `webhooks` is its OpenAPI 3.1 `webhooks` section, composed by
+ * app.ts from the event catalog (http/ does not import modules).
+ */
+export async function registerOpenApi(app: FastifyInstance, webhooks: Record<string, unknown>) {
   app.addSchema(ErrorResponse)
   await app.register(swagger, {
     openapi: {
@@ -248,7 +251,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }, { sessionCookie: [] }],
       // OpenAPI 3.1: what Rapport POSTs to subscriber URLs, one operation per catalog event. Plain
       // JSON Schemas, which the swagger types cannot check: hence the cast.
-      webhooks: openApiWebhooks() as Record<string, never>,
+      webhooks: webhooks as Record<string, never>,
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
     transform: ({ schema, url, route }) => {

@@ -3,7 +3,7 @@ import type { TenantScope } from '../core/tenancy.js'
 import type { Db, Executor } from '../db/schema.js'
 import { onCommit } from '../db/transaction.js'
 import { newId } from '../lib/ids.js'
-import type { EventType } from './catalog.js'
+import type { EventData, EventDefinition } from './define.js'
 
 export interface EventEnvelope {
   id: string
@@ -60,13 +60,14 @@ export function wakeWorkers(db: Db): void {
  * transaction, in one round trip. A delivery's id is its event's and its endpoint's ids together,
  * so it sorts by event and one event can never reach one endpoint twice.
  */
-export function outboxCtes(
+export function outboxCtes<D extends EventDefinition>(
   scope: TenantScope,
-  type: EventType,
-  data: Record<string, unknown>,
+  definition: D,
+  data: EventData<D>,
   options: EmitOptions = {},
 ) {
   const { orgId, livemode } = scope
+  const type = definition.name
   const subscribed = options.onlyEndpointId
     ? sql`e.id = ${options.onlyEndpointId}`
     : sql`e.events && array['*', ${type}]::text[]`
@@ -98,23 +99,28 @@ export async function afterOutbox(executor: Executor, deliveries: number): Promi
 }
 
 /**
- * Appends an event to the outbox and fans it out to its deliveries, in the caller's transaction (or
+ * Appends an event, declared with `defineEvent` by the module that owns it, to the outbox and fans it out to its deliveries, in the caller's transaction (or
  * as one statement of its own): the event and its deliveries commit or roll back with the change
  * they describe. Workers are woken after commit.
  */
-export async function emit(
+export async function emit<D extends EventDefinition>(
   executor: Executor,
   scope: TenantScope,
-  type: EventType,
-  data: Record<string, unknown>,
+  definition: D,
+  data: EventData<D>,
   options: EmitOptions = {},
 ): Promise<EventEnvelope> {
   const result = await sql<{ event_id: string; event_created_at: Date; deliveries: number }>`
-    with ${outboxCtes(scope, type, data, options)}
+    with ${outboxCtes(scope, definition, data, options)}
     select ${OUTBOX_RESULT}`.execute(executor)
   const row = result.rows[0]!
   await afterOutbox(executor, row.deliveries)
-  return { id: row.event_id, event: type, timestamp: row.event_created_at.toISOString(), data }
+  return {
+    id: row.event_id,
+    event: definition.name,
+    timestamp: row.event_created_at.toISOString(),
+    data: data as Record<string, unknown>,
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db, Executor } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
 import { newId } from '../lib/ids.js'
 import { emit } from '../outbox/emit.js'
+import { webhookEndpointDisabled } from './worker.events.js'
 
 export interface ClaimedDelivery {
   id: string
@@ -178,11 +179,11 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
       .where('endpoint_id', '=', endpointId)
       .where('status', '=', 'pending')
       .execute()
-    await emit(tx, { orgId: endpoint.org_id, livemode: endpoint.livemode }, 'webhook_endpoint.disabled', {
+    await emit(tx, { orgId: endpoint.org_id, livemode: endpoint.livemode }, webhookEndpointDisabled, {
       id: endpoint.id,
       url: endpoint.url,
       reason,
-      disabled_at: endpoint.disabled_at?.toISOString(),
+      disabled_at: endpoint.disabled_at!.toISOString(),
     })
     return true
   })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { contactCreated } from '../../src/modules/contacts/contacts.events.js'
 import { emit } from '../../src/outbox/emit.js'
 import { testApp } from '../harness.js'
 
@@ -51,14 +52,27 @@ describe('GET /api/v1/events', () => {
   test('an emitted event rolls back with the transaction that wrote it', async () => {
     const h = await testApp()
     const scope = { orgId: h.org.id, livemode: true }
+    const contact = (id: string) => ({
+      id,
+      name: null,
+      email: null,
+      phone: null,
+      company: null,
+      status: 'lead',
+      source: 'api',
+      tags: [],
+      custom_fields: {},
+      created_at: '2025-01-15T09:30:00.000Z',
+      updated_at: '2025-01-15T09:30:00.000Z',
+    })
     await expect(
       h.deps.db.transaction().execute(async (tx) => {
-        await emit(tx, scope, 'contact.created', { id: 'c_x' })
+        await emit(tx, scope, contactCreated, contact('c_x'))
         throw new Error('the change failed after the event was written')
       }),
     ).rejects.toThrow('the change failed')
     expect(await h.eventTypes()).toEqual([])
-    await h.deps.db.transaction().execute((tx) => emit(tx, scope, 'contact.created', { id: 'c_y' }))
+    await h.deps.db.transaction().execute((tx) => emit(tx, scope, contactCreated, contact('c_y')))
     expect(await h.eventTypes()).toEqual(['contact.created'])
   })
 })

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { eventCatalog } from '../../src/event-catalog.js'
 import type { Clock } from '../../src/lib/clock.js'
-import { EVENT_CATALOG, EVENT_TYPE_NAMES } from '../../src/outbox/catalog.js'
+import { dealWon } from '../../src/modules/deals/deals.events.js'
 import { type TestApp, testApp } from '../harness.js'
 
 /** A fixed master key: the tests write no key file. */
@@ -313,14 +314,14 @@ describe('GET /api/v1/event_types', () => {
     const res = await h.api('GET', '/api/v1/event_types')
     expect(res.statusCode).toBe(200)
     const { data } = res.json()
-    expect(data.map((t: { name: string }) => t.name)).toEqual(EVENT_TYPE_NAMES)
+    expect(data.map((t: { name: string }) => t.name)).toEqual(eventCatalog.names)
     for (const type of data) {
-      const definition = EVENT_CATALOG[type.name as keyof typeof EVENT_CATALOG]
+      const definition = eventCatalog.definitionOf(type.name)!
       expect(type).toEqual({
         name: type.name,
         description: definition.description,
         schema: JSON.parse(JSON.stringify(definition.data)),
-        aliases: 'aliases' in definition ? definition.aliases : [],
+        aliases: definition.aliases,
       })
     }
     expect(data.find((t: { name: string }) => t.name === 'contact.created').aliases).toEqual(['client_created'])
@@ -332,7 +333,7 @@ describe('GET /api/v1/event_types', () => {
     await h.app.ready()
     const webhooks = (h.app.swagger() as { webhooks: Record<string, { post: Record<string, unknown> }> }).webhooks
     // …and, after them, the flat envelopes that webhooks made with kinds receive for form submissions.
-    expect(Object.keys(webhooks)).toEqual([...EVENT_TYPE_NAMES, 'FORM_SUBMIT', 'CAPTCHA'])
+    expect(Object.keys(webhooks)).toEqual([...eventCatalog.names, 'FORM_SUBMIT', 'CAPTCHA'])
     const envelope = (webhooks['deal.won']!.post.requestBody as { content: Record<string, { schema: unknown }> })
       .content['application/json']!.schema
     expect(envelope).toMatchObject({
@@ -340,7 +341,7 @@ describe('GET /api/v1/event_types', () => {
       required: ['id', 'event', 'timestamp', 'data'],
       properties: {
         event: { const: 'deal.won' },
-        data: { ...JSON.parse(JSON.stringify(EVENT_CATALOG['deal.won'].data)), description: expect.any(String) },
+        data: { ...JSON.parse(JSON.stringify(dealWon.data)), description: expect.any(String) },
       },
     })
   })

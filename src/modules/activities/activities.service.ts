@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
+import { activityCreated, activityDeleted, activityUpdated } from './activities.events.js'
 import {
   type ActivityRow,
   type ActivityValues,
@@ -17,7 +18,6 @@ import {
   updateActivity,
 } from './activities.repo.js'
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityUpdate } from './activities.schemas.js'
-import { activityCreated, activityDeleted, activityUpdated } from './activities.events.js'
 
 export function toActivity(row: ActivityRow): Activity {
   return {

@@ -4,8 +4,11 @@ import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
+import type { EventData } from '../../outbox/define.js'
 import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../outbox/emit.js'
+import { tagCreated } from '../tags/tags.events.js'
 import { toTag } from '../tags/tags.service.js'
+import { contactCreated } from './contacts.events.js'
 import type { ContactListQuery } from './contacts.schemas.js'
 
 export interface ContactRow {
@@ -52,7 +55,7 @@ export async function insertContactWithEvent(
   db: Executor,
   scope: TenantScope,
   row: ContactRow,
-  eventData: Record<string, unknown>,
+  eventData: EventData<typeof contactCreated>,
 ): Promise<void> {
   const result = await sql<{ deliveries: number }>`
     with contact as (
@@ -60,7 +63,7 @@ export async function insertContactWithEvent(
       values (${row.id}, ${scope.orgId}, ${scope.livemode}, ${row.name}, ${row.email}, ${row.phone}, ${row.company},
         ${row.status}, ${row.source}, ${row.external_id}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
       returning id
-    ), ${outboxCtes(scope, 'contact.created', eventData)}
+    ), ${outboxCtes(scope, contactCreated, eventData)}
     select ${OUTBOX_RESULT} from contact`.execute(db)
   await afterOutbox(db, result.rows[0]!.deliveries)
 }
@@ -179,7 +182,7 @@ export async function registerTags(db: Executor, scope: TenantScope, names: stri
     returning id, name, created_at`.execute(db)
   // A first use creates the tag: announced like an explicit creation, in the caller's transaction.
   for (const t of created.rows) {
-    await emit(db, scope, 'tag.created', toTag({ ...t, contact_count: 0 }))
+    await emit(db, scope, tagCreated, toTag({ ...t, contact_count: 0 }))
   }
   const rows = await db
     .selectFrom('tags')

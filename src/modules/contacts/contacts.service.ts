@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import { searchContacts } from './bulk/search.repo.js'
+import { contactDeleted, contactUpdated } from './contacts.events.js'
 import {
   type ContactRow,
   type ContactValues,
@@ -24,7 +25,6 @@ import {
   type ContactUpdate,
   CUSTOM_FIELDS_MAX_BYTES,
 } from './contacts.schemas.js'
-import { contactDeleted, contactUpdated } from './contacts.events.js'
 
 export function toContact(row: ContactRow): Contact {
   return {

@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
+import type { UpdatedEvent } from '../../outbox/define.js'
 import { emit } from '../../outbox/emit.js'
+import { contactCreated, contactUpdated } from './contacts.events.js'
 import { COLUMNS, type ContactRow } from './contacts.repo.js'
 import type { Contact } from './contacts.schemas.js'
 import { toContact } from './contacts.service.js'
@@ -24,7 +26,7 @@ export interface UpsertByEmailOptions {
    * The event for a matched contact: `contact.updated` (only when a field changed, as any edit) or
    * `lead.updated` (always: each capture of a known person is an event, `changes` possibly empty).
    */
-  updateEvent: 'contact.updated' | 'lead.updated'
+  updateEvent: UpdatedEvent
 }
 
 export interface UpsertByEmailResult {
@@ -63,7 +65,7 @@ export async function upsertContactByEmail(
       returning ${sql.raw(COLUMNS.join(', '))}`.execute(tx)
     const row = inserted.rows[0]
     if (row) {
-      await emit(tx, scope, 'contact.created', toContact(row))
+      await emit(tx, scope, contactCreated, toContact(row))
       return { contact: row, created: true, changes: {} }
     }
     const current = await sql<ContactRow>`
@@ -98,7 +100,7 @@ export async function upsertContactByEmail(
         .returning(COLUMNS)
         .executeTakeFirstOrThrow()
     }
-    if (options.updateEvent === 'lead.updated' || Object.keys(changes).length > 0) {
+    if (options.updateEvent !== contactUpdated || Object.keys(changes).length > 0) {
       await emit(tx, scope, options.updateEvent, { id: existing.id, changes })
     }
     return { contact, created: false, changes }

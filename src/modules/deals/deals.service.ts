@@ -10,6 +10,7 @@ import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import { findPipeline, findStage, listStages, type StageRow } from '../pipelines/pipelines.repo.js'
 import { ensureDefaultPipeline } from '../pipelines/pipelines.service.js'
+import { dealCreated, dealDeleted, dealLost, dealStageChanged, dealUpdated, dealWon } from './deals.events.js'
 import {
   type DealRow,
   type DealValues,
@@ -22,7 +23,6 @@ import {
 } from './deals.repo.js'
 import type { Deal, DealCreate, DealListQuery, DealStatus, DealUpdate } from './deals.schemas.js'
 import { formatAmount, parseAmount } from './money.js'
-import { dealCreated, dealDeleted, dealLost, dealStageChanged, dealUpdated, dealWon } from './deals.events.js'
 
 export function toDeal(row: DealRow): Deal {
   return {

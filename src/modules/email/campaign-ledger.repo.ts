@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import type { ContactRow } from '../contacts/contacts.repo.js'
 import type { CampaignRow } from './campaigns.repo.js'
+import { campaignCompleted } from './email.events.js'
 
 /**
  * Writes the send ledger of a campaign that starts sending: one row per recipient address, from its
@@ -168,7 +169,7 @@ export async function completeIfDone(tx: Tx, campaignId: string): Promise<boolea
            (count(*) filter (where status = 'failed'))::int as failed
     from email_campaign_sends where campaign_id = ${campaignId}`.execute(tx)
   const { sent, failed } = counts.rows[0] ?? { sent: 0, failed: 0 }
-  await emit(tx, { orgId: row.org_id, livemode: row.livemode }, 'campaign.completed', {
+  await emit(tx, { orgId: row.org_id, livemode: row.livemode }, campaignCompleted, {
     id: row.id,
     name: row.name,
     sent,

@@ -20,6 +20,7 @@ import {
 import type { CampaignComposer } from './campaign-message.js'
 import type { CampaignRow } from './campaigns.repo.js'
 import { messageIdFor } from './compose.js'
+import { campaignStarted } from './email.events.js'
 import { TemplateError } from './liquid.js'
 import { findSegments } from './segments.repo.js'
 import { findDefaultSender, findSender } from './senders.repo.js'
@@ -92,7 +93,7 @@ export class CampaignRunner {
         .execute()
       const skipped = await sql<{ n: number }>`select count(*)::int as n from email_campaign_sends
         where campaign_id = ${id} and status = 'skipped'`.execute(tx)
-      await emit(tx, scope, 'campaign.started', {
+      await emit(tx, scope, campaignStarted, {
         id,
         name: campaign.name,
         recipients,

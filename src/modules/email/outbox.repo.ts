@@ -3,6 +3,7 @@ import type { Db, Executor, Tx } from '../../db/schema.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
 import { emit } from '../../outbox/emit.js'
 import { completeIfDone, recordLedgerOutcome } from './campaign-ledger.repo.js'
+import { emailDelivered, emailSent } from './email.events.js'
 import { type EmailRow, insertEmailEvent } from './emails.repo.js'
 
 /** The channel that wakes email workers after a message is queued (PostgreSQL LISTEN/NOTIFY). */
@@ -120,16 +121,16 @@ export async function recordSend(
     }
     if (record.kind === 'sent') {
       await insertEmailEvent(tx, email.id, 'sent', record.transport === 'mailbox' ? record.response : null)
-      await emit(tx, scope, 'email.sent', eventData(email, now))
+      await emit(tx, scope, emailSent, eventData(email, now))
       if (record.isDelivered) {
         await insertEmailEvent(tx, email.id, 'delivered', record.response)
-        await emit(tx, scope, 'email.delivered', eventData(email, now))
+        await emit(tx, scope, emailDelivered, eventData(email, now))
       }
     } else {
       await insertEmailEvent(tx, email.id, record.kind, record.error)
     }
-    // After the events of the message: `campaign.completed` comes after the last `email.sent`.
     await alsoRecord?.(tx)
+    // After the events of the message: `campaign.completed` comes after the last `email.sent`.
     if (email.campaign_id && email.campaign_send_id && record.kind !== 'deferred') {
       await completeIfDone(tx, email.campaign_id)
     }

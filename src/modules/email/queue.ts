@@ -3,6 +3,7 @@ import type { Tx } from '../../db/schema.js'
 import type { EmailAttachment } from '../../db/schema-email.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
+import { activityCreated } from '../activities/activities.events.js'
 import { insertActivity } from '../activities/activities.repo.js'
 import { messageIdFor, textFromHtml } from './compose.js'
 import { type EmailRow, insertEmail, insertEmailEvent } from './emails.repo.js'
@@ -70,7 +71,7 @@ export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft):
       created_at: now,
       updated_at: now,
     })
-    await emit(tx, scope, 'activity.created', {
+    await emit(tx, scope, activityCreated, {
       id: activity.id,
       type: activity.type,
       contact_id: activity.contact_id,

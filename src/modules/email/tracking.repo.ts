@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
+import { emailClicked, emailOpened } from './email.events.js'
 import type { ClientInfo } from './user-agent.js'
 
 export interface TrackedEmail {
@@ -88,8 +89,8 @@ export async function recordTracking(
       machine_reason: hit.machineReason,
     }
     const scope = { orgId: email.org_id, livemode: email.livemode }
-    if (hit.type === 'open') await emit(tx, scope, 'email.opened', data)
-    else await emit(tx, scope, 'email.clicked', { ...data, url: hit.url ?? '' })
+    if (hit.type === 'open') await emit(tx, scope, emailOpened, data)
+    else await emit(tx, scope, emailClicked, { ...data, url: hit.url ?? '' })
   })
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { emit } from '../../outbox/emit.js'
+import { emailUnsubscribed } from './email.events.js'
 import { listsOfContact } from './lists.repo.js'
 import { leaveLists, setStatus, subscriptionStatusOf } from './subscriptions.service.js'
 import { findSend, type SendOwner } from './tracking.repo.js'
@@ -56,7 +57,7 @@ export class UnsubscribeService {
   }
 
   private async emitUnsubscribed(tx: Parameters<typeof emit>[0], send: SendOwner) {
-    await emit(tx, scopeOf(send), 'email.unsubscribed', {
+    await emit(tx, scopeOf(send), emailUnsubscribed, {
       id: send.email_id ?? send.id,
       email: send.to_email,
       contact_id: send.contact_id,

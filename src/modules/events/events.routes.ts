@@ -5,7 +5,7 @@ import Type from 'typebox'
 import { ApiError } from '../../core/errors.js'
 import { ListOf, PageQuery, paginate } from '../../core/pagination.js'
 import type { Db } from '../../db/schema.js'
-import { EVENT_TYPE_NAMES } from '../../outbox/catalog.js'
+import type { EventCatalog } from '../../outbox/define.js'
 
 export const Event = Type.Object(
   {
@@ -17,19 +17,21 @@ export const Event = Type.Object(
   { description: 'Something that happened in the organization; the same envelope is delivered to webhooks' },
 )
 
-const EventListQuery = Type.Object(
-  {
-    ...PageQuery,
-    type: Type.Optional(Type.Enum(EVENT_TYPE_NAMES, { description: 'Only events of this type' })),
-  },
-  { additionalProperties: false },
-)
+const eventListQuery = (catalog: EventCatalog) =>
+  Type.Object(
+    {
+      ...PageQuery,
+      type: Type.Optional(Type.Enum([...catalog.names], { description: 'Only events of this type' })),
+    },
+    { additionalProperties: false },
+  )
 
 type EventRow = { id: string; type: string; data: Record<string, unknown>; created_at: Date }
 const toEvent = (r: EventRow) => ({ id: r.id, event: r.type, timestamp: r.created_at.toISOString(), data: r.data })
 
 /** The event log: what the outbox holds for this organization and mode, newest first. */
-export function eventsRoutes(db: Db) {
+export function eventsRoutes(db: Db, catalog: EventCatalog) {
+  const EventListQuery = eventListQuery(catalog)
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['events']

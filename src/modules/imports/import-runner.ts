@@ -10,6 +10,8 @@ import { emit } from '../../outbox/emit.js'
 import { checkCsv, IMPORT_BATCH_ROWS, readImportBatches } from '../contacts/bulk/import-reader.js'
 import { parseMapping } from '../contacts/bulk/import-rows.js'
 import { writeImportBatch } from '../contacts/bulk/import-writer.js'
+import { contactImported } from '../contacts/contacts.events.js'
+import { importCompleted, importFailed } from './imports.events.js'
 import {
   finishImport,
   holdsLease,
@@ -150,7 +152,7 @@ async function finish(
     if (!(await holdsLease(tx, job.id, workerId))) return 'lost'
     const row = await finishImport(tx, job.id, outcome, new Date(opts.clock.nowMs()))
     if (outcome.status === 'completed' || row.created + row.updated > 0) {
-      await emit(tx, scope, 'contact.imported', {
+      await emit(tx, scope, contactImported, {
         count: row.created + row.updated,
         created: row.created,
         updated: row.updated,
@@ -160,7 +162,9 @@ async function finish(
         imported_by: row.imported_by,
       })
     }
-    await emit(tx, scope, outcome.status === 'completed' ? 'import.completed' : 'import.failed', toImportEvent(row))
+    const ended = toImportEvent(row)
+    if (outcome.status === 'completed') await emit(tx, scope, importCompleted, { ...ended, status: 'completed' })
+    else await emit(tx, scope, importFailed, { ...ended, status: 'failed' })
     return outcome.status
   })
 }

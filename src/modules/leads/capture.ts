@@ -2,13 +2,15 @@ import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
+import { activityCreated } from '../activities/activities.events.js'
 import { insertActivity } from '../activities/activities.repo.js'
-import type { AccountEmails } from '../email/account-emails.js'
 import {
   type ContactByEmailFields,
   type UpsertByEmailResult,
   upsertContactByEmail,
 } from '../contacts/upsert-by-email.js'
+import type { AccountEmails } from '../email/account-emails.js'
+import { leadUpdated } from './leads.events.js'
 import type { Notification } from './notifications/notifications.schemas.js'
 import { insertNotification } from './notifications/notifications.service.js'
 
@@ -33,7 +35,7 @@ export async function captureLead(
   record: CaptureRecord,
   emails?: AccountEmails,
 ): Promise<UpsertByEmailResult> {
-  const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: 'lead.updated' })
+  const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: leadUpdated })
   const now = new Date()
   const activity = await insertActivity(tx, scope, {
     id: newId('activity'),
@@ -47,7 +49,7 @@ export async function captureLead(
     created_at: now,
     updated_at: now,
   })
-  await emit(tx, scope, 'activity.created', {
+  await emit(tx, scope, activityCreated, {
     id: activity.id,
     type: activity.type,
     contact_id: activity.contact_id,

@@ -7,9 +7,9 @@ import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
+import { noteCreated, noteDeleted, noteUpdated } from './notes.events.js'
 import { deleteNote, findNote, insertNote, listNotes, type NoteRow, type NoteValues, updateNote } from './notes.repo.js'
 import type { Note, NoteCreate, NoteListQuery, NoteUpdate } from './notes.schemas.js'
-import { noteCreated, noteDeleted, noteUpdated } from './notes.events.js'
 
 export function toNote(row: NoteRow): Note {
   return {

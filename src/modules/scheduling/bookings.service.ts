@@ -18,10 +18,13 @@ import {
   validateSlotQuery,
   validateTimeZone,
 } from '../../slot-engine/index.js'
+import { activityCreated } from '../activities/activities.events.js'
 import { insertActivity } from '../activities/activities.repo.js'
+import { contactUpdated } from '../contacts/contacts.events.js'
 import { upsertContactByEmail } from '../contacts/upsert-by-email.js'
 import type { BookingEmails } from '../email/booking-emails.js'
 import { loadAvailability } from './availability.service.js'
+import { bookingCancelled, bookingCreated, bookingRescheduled } from './bookings.events.js'
 import { type BookingRow, findBooking, findBookingById, hostBookingsIn, listBookings } from './bookings.repo.js'
 import type {
   Booking,
@@ -198,7 +201,7 @@ export class BookingsService {
         tx,
         scope,
         { name: input.guest.name, email: input.guest.email },
-        { source: 'booking', updateEvent: 'contact.updated' },
+        { source: 'booking', updateEvent: contactUpdated },
       )
       const end = new Date(start.getTime() + eventType.duration_minutes * 60_000)
       const now = new Date()
@@ -239,13 +242,13 @@ export class BookingsService {
         created_at: now,
         updated_at: now,
       })
-      await emit(tx, scope, 'activity.created', {
+      await emit(tx, scope, activityCreated, {
         id: activity.id,
         type: activity.type,
         contact_id: activity.contact_id,
         summary: activity.summary,
       })
-      await emit(tx, scope, 'booking.created', {
+      await emit(tx, scope, bookingCreated, {
         id: bookingId,
         event_type: eventType.slug,
         guest_email: input.guest.email,
@@ -296,7 +299,7 @@ export class BookingsService {
       })
       .where('id', '=', row.id)
       .execute()
-    await emit(tx, { orgId: row.org_id, livemode: row.livemode }, 'booking.cancelled', {
+    await emit(tx, { orgId: row.org_id, livemode: row.livemode }, bookingCancelled, {
       id: row.id,
       cancelled_by: by,
       reason: reason ?? null,
@@ -337,7 +340,7 @@ export class BookingsService {
       })
       .where('id', '=', row.id)
       .execute()
-    await emit(tx, { orgId: row.org_id, livemode: row.livemode }, 'booking.rescheduled', {
+    await emit(tx, { orgId: row.org_id, livemode: row.livemode }, bookingRescheduled, {
       id: row.id,
       previous_start_time: row.start_time.toISOString(),
       start_time: start.toISOString(),

@@ -6,9 +6,9 @@ import type { Db } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit, updatedData } from '../../outbox/emit.js'
+import { tagCreated, tagDeleted, tagUpdated } from './tags.events.js'
 import { deleteTag, findTag, findTagByName, insertTag, listTags, renameTag, type TagRow } from './tags.repo.js'
 import type { Tag, TagCreate, TagListQuery, TagUpdate } from './tags.schemas.js'
-import { tagCreated, tagDeleted, tagUpdated } from './tags.events.js'
 
 export function toTag(row: TagRow): Tag {
   return {

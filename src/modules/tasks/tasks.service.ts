@@ -9,9 +9,9 @@ import { newId } from '../../lib/ids.js'
 import { actorId } from '../../outbox/actor.js'
 import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
+import { taskCompleted, taskCreated, taskDeleted, taskUpdated } from './tasks.events.js'
 import { deleteTask, findTask, insertTask, listTasks, type TaskRow, type TaskValues, updateTask } from './tasks.repo.js'
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './tasks.schemas.js'
-import { taskCompleted, taskCreated, taskDeleted, taskUpdated } from './tasks.events.js'
 
 export function toTask(row: TaskRow): Task {
   return {

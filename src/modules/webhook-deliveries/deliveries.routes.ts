@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import type { EventCatalog } from '../../outbox/define.js'
 import {
   DeliveryIdParams,
   DeliveryList,
-  DeliveryListQuery,
   DeliveryWithAttempts,
+  deliveryListQuery,
   EndpointIdParams,
   EndpointStats,
   RecoverBody,
@@ -13,7 +14,8 @@ import {
 } from './deliveries.schemas.js'
 import type { DeliveriesService } from './deliveries.service.js'
 
-export function deliveriesRoutes(deliveries: DeliveriesService) {
+export function deliveriesRoutes(deliveries: DeliveriesService, catalog: EventCatalog) {
+  const DeliveryListQuery = deliveryListQuery(catalog.names)
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['webhook deliveries']

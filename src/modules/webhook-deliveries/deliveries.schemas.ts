@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox'
 import { ListOf, PageQuery } from '../../core/pagination.js'
-import { EVENT_TYPE_NAMES } from '../../outbox/catalog.js'
 
 const DeliveryStatus = Type.Enum(['pending', 'succeeded', 'failed'], {
   description: 'pending (queued or between retries), succeeded, or failed (retries spent)',
@@ -81,15 +80,17 @@ export const DeliveryWithAttempts = Type.Object(
   { description: 'A delivery with its attempts' },
 )
 
-export const DeliveryListQuery = Type.Object(
-  {
-    ...PageQuery,
-    status: Type.Optional(DeliveryStatus),
-    event: Type.Optional(Type.Enum(EVENT_TYPE_NAMES, { description: 'Only deliveries of this event type' })),
-  },
-  { additionalProperties: false },
-)
-export type DeliveryListQuery = Static<typeof DeliveryListQuery>
+/** The list filters; `event` takes a name of the catalog the app was built with. */
+export const deliveryListQuery = (eventNames: readonly string[]) =>
+  Type.Object(
+    {
+      ...PageQuery,
+      status: Type.Optional(DeliveryStatus),
+      event: Type.Optional(Type.Enum([...eventNames], { description: 'Only deliveries of this event type' })),
+    },
+    { additionalProperties: false },
+  )
+export type DeliveryListQuery = Static<ReturnType<typeof deliveryListQuery>>
 export const DeliveryList = ListOf(Delivery)
 
 export const RecoverBody = Type.Object(

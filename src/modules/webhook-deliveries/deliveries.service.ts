@@ -6,6 +6,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { isoOrNull as iso } from '../../lib/clock.js'
 import { emit } from '../../outbox/emit.js'
 import { findEndpoint } from '../webhooks/webhooks.repo.js'
+import { webhookTest } from './deliveries.events.js'
 import {
   attemptsOf,
   type DeliveryRow,
@@ -90,7 +91,7 @@ export class DeliveriesService {
       const event = await emit(
         tx,
         scope,
-        'webhook.test',
+        webhookTest,
         { endpoint_id: endpointId, message: 'A test event from Rapport: if you can read this, your endpoint works.' },
         { onlyEndpointId: endpointId },
       )

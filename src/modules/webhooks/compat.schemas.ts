@@ -1,21 +1,23 @@
 import Type, { type Static } from 'typebox'
-import type { EventType } from '../../outbox/catalog.js'
+import { emailComplained, emailHardBounced, emailSoftBounced } from '../deliverability/deliverability.events.js'
+import { emailClicked, emailDelivered, emailOpened, emailUnsubscribed } from '../email/email.events.js'
+import { formResponseCreated, formResponseRejected } from '../leads/leads.events.js'
 
 /**
  * The event kinds of the compatibility shape (`/api/v1/webhooks`, as other email and form tools
  * name them) and the catalog event each one stands for.
  */
 export const KIND_EVENTS = {
-  FORM_SUBMIT: 'form_response.created',
-  SUCCESSFUL: 'email.delivered',
-  OPEN: 'email.opened',
-  HIT: 'email.clicked',
-  SOFT_BOUNCE: 'email.soft_bounced',
-  HARD_BOUNCE: 'email.hard_bounced',
-  COMPLAINT: 'email.complained',
-  UNSUBSCRIBE: 'email.unsubscribed',
-  CAPTCHA: 'form_response.rejected',
-} as const satisfies Record<string, EventType>
+  FORM_SUBMIT: formResponseCreated.name,
+  SUCCESSFUL: emailDelivered.name,
+  OPEN: emailOpened.name,
+  HIT: emailClicked.name,
+  SOFT_BOUNCE: emailSoftBounced.name,
+  HARD_BOUNCE: emailHardBounced.name,
+  COMPLAINT: emailComplained.name,
+  UNSUBSCRIBE: emailUnsubscribed.name,
+  CAPTCHA: formResponseRejected.name,
+} as const
 
 export type Kind = keyof typeof KIND_EVENTS
 export const KINDS = Object.keys(KIND_EVENTS) as Kind[]

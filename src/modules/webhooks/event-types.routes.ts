@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { EVENT_TYPES, EventTypeList } from './event-types.schemas.js'
+import type { EventCatalog } from '../../outbox/define.js'
+import { EventTypeList, publishedEventTypes } from './event-types.schemas.js'
 
 /** The event catalog: what endpoints can subscribe to, and the shape of each event's data. */
-export function eventTypesRoutes() {
+export function eventTypesRoutes(catalog: EventCatalog) {
+  const eventTypes = publishedEventTypes(catalog)
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -20,7 +22,7 @@ export function eventTypesRoutes() {
           response: { 200: EventTypeList },
         },
       },
-      async () => ({ data: EVENT_TYPES }),
+      async () => ({ data: eventTypes }),
     )
   }
 }

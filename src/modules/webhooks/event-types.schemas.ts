@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { EVENT_CATALOG, EVENT_TYPE_NAMES, type EventDefinition } from '../../outbox/catalog.js'
+import type { EventCatalog } from '../../outbox/define.js'
 import { kindWebhooks } from '../sarbacane/sarbacane.deliveries.js'
 
 export const EventType = Type.Object(
@@ -33,16 +33,15 @@ export const EventTypeList = Type.Object(
 /** A copy with nothing but JSON in it, fit to publish as a JSON Schema. */
 const plainJson = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema))
 
-/** The catalog as the API publishes it, computed once. */
-export const EVENT_TYPES: EventType[] = EVENT_TYPE_NAMES.map((name) => {
-  const definition: EventDefinition = EVENT_CATALOG[name]
-  return {
-    name,
+/** The catalog as the API publishes it (`GET /api/v1/event_types`). */
+export function publishedEventTypes(catalog: EventCatalog): EventType[] {
+  return catalog.definitions.map((definition) => ({
+    name: definition.name,
     description: definition.description,
     schema: plainJson(definition.data),
-    aliases: [...(definition.aliases ?? [])],
-  }
-})
+    aliases: [...definition.aliases],
+  }))
+}
 
 /** The body of a delivery of `name`: the event envelope with that event's `data`. */
 function envelopeOf(type: EventType): Record<string, unknown> {
@@ -66,13 +65,13 @@ function envelopeOf(type: EventType): Record<string, unknown> {
  * The OpenAPI 3.1 `webhooks` section: one POST per catalog event, whose body is the envelope with
  * that event's data, as Rapport sends it to subscriber URLs.
  */
-export function openApiWebhooks(): Record<string, unknown> {
-  return { ...catalogWebhooks(), ...kindWebhooks() }
+export function openApiWebhooks(catalog: EventCatalog): Record<string, unknown> {
+  return { ...catalogWebhooks(catalog), ...kindWebhooks() }
 }
 
-function catalogWebhooks(): Record<string, unknown> {
+function catalogWebhooks(catalog: EventCatalog): Record<string, unknown> {
   return Object.fromEntries(
-    EVENT_TYPES.map((type) => [
+    publishedEventTypes(catalog).map((type) => [
       type.name,
       {
         post: {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/schema.js'
 import { type CreationCheckOptions, checkUrlAtCreation } from '../../lib/address-policy.js'
 import type { Clock } from '../../lib/clock.js'
 import type { SecretBox } from '../../lib/secret-box.js'
-import { catalogNamesOf, EVENT_CATALOG } from '../../outbox/catalog.js'
+import type { EventCatalog } from '../../outbox/define.js'
 import {
   DISABLED_BY_REQUEST,
   deleteEndpoint,
@@ -56,11 +56,11 @@ export function toWebhookEndpoint(row: EndpointRow, secret?: string): WebhookEnd
  * Catalog names for the given names and aliases, in order, without duplicates; `*` alone stands for
  * all. Every unknown name is reported as `<field>.<index>`.
  */
-export function resolveEventNames(names: string[], field = 'events'): string[] {
+export function resolveEventNames(catalog: EventCatalog, names: string[], field = 'events'): string[] {
   const resolved: string[] = []
   const details: ErrorDetail[] = []
   names.forEach((name, i) => {
-    const catalogNames = catalogNamesOf(name)
+    const catalogNames = catalog.namesOf(name)
     if (catalogNames) resolved.push(...catalogNames)
     else
       details.push({
@@ -81,12 +81,12 @@ export function resolveEventNames(names: string[], field = 'events'): string[] {
  * event are sent under the alias. A catalog name given as well wins (the event then goes under its
  * own name), and `*` subscribes by catalog names only. Names are assumed valid (resolved before).
  */
-export function subscribedAliases(names: string[]): Record<string, string> {
+export function subscribedAliases(catalog: EventCatalog, names: string[]): Record<string, string> {
   if (names.includes('*')) return {}
   const aliases: Record<string, string> = {}
   for (const name of names) {
-    if (name in EVENT_CATALOG) continue
-    for (const catalogName of catalogNamesOf(name) ?? []) {
+    if (catalog.definitionOf(name)) continue
+    for (const catalogName of catalog.namesOf(name) ?? []) {
       if (!names.includes(catalogName)) aliases[catalogName] ??= name
     }
   }
@@ -113,6 +113,7 @@ export class WebhookEndpointsService {
     private readonly box: SecretBox,
     private readonly clock: Clock,
     private readonly urlPolicy: CreationCheckOptions,
+    private readonly catalog: EventCatalog,
   ) {}
 
   private async assertUrlAllowed(url: string) {
@@ -132,12 +133,12 @@ export class WebhookEndpointsService {
     const { row, secret } = await this.createRow(scope, {
       url: input.url,
       description: input.description ?? null,
-      events: resolveEventNames(input.events),
+      events: resolveEventNames(this.catalog, input.events),
       enabled: input.enabled ?? true,
       metadata: input.metadata ?? {},
       display_name: null,
       kinds: null,
-      event_aliases: subscribedAliases(input.events),
+      event_aliases: subscribedAliases(this.catalog, input.events),
     })
     return toWebhookEndpoint(row, secret)
   }
@@ -169,7 +170,7 @@ export class WebhookEndpointsService {
    */
   async update(scope: TenantScope, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
     if (input.url !== undefined) await this.assertUrlAllowed(input.url)
-    const events = input.events === undefined ? undefined : resolveEventNames(input.events)
+    const events = input.events === undefined ? undefined : resolveEventNames(this.catalog, input.events)
     return this.db.transaction().execute(async (tx) => {
       const current = await findEndpoint(tx, scope, id, { forUpdate: true })
       if (!current) throw notFound(id)
@@ -182,7 +183,7 @@ export class WebhookEndpointsService {
       if (events !== undefined) {
         patch.events = events
         patch.kinds = null
-        patch.event_aliases = subscribedAliases(input.events!)
+        patch.event_aliases = subscribedAliases(this.catalog, input.events!)
       }
       if (input.enabled === true && !current.enabled) {
         Object.assign(patch, { enabled: true, disabled_reason: null, disabled_at: null })

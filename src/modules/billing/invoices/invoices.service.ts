@@ -9,6 +9,7 @@ import { inTransaction } from '../../../db/transaction.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
+import { invoicePaid, invoiceSent, invoiceVoided } from '../billing.events.js'
 import { lockLinkedContact } from '../links.repo.js'
 import {
   deleteInvoice,
@@ -23,7 +24,6 @@ import {
 } from './invoices.repo.js'
 import type { Invoice, InvoiceCreate, InvoiceListQuery, InvoiceStatus, InvoiceUpdate } from './invoices.schemas.js'
 import { formatInvoiceNumber, priceLineItems } from './money.js'
-import { invoicePaid, invoiceSent, invoiceVoided } from '../billing.events.js'
 
 export function toInvoice(row: InvoiceRow): Invoice {
   return {

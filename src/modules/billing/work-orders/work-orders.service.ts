@@ -7,6 +7,7 @@ import { inTransaction } from '../../../db/transaction.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
+import { workOrderCancelled, workOrderCompleted, workOrderCreated } from '../billing.events.js'
 import { lockLinkedContact } from '../links.repo.js'
 import {
   deleteWorkOrder,
@@ -24,7 +25,6 @@ import type {
   WorkOrderStatus,
   WorkOrderUpdate,
 } from './work-orders.schemas.js'
-import { workOrderCancelled, workOrderCompleted, workOrderCreated } from '../billing.events.js'
 
 /**
  * The legal status moves. `completed` and `cancelled` are final; a job started by mistake can go

@@ -5,6 +5,7 @@ import type { Db } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { actorId } from '../../../outbox/actor.js'
 import { emit } from '../../../outbox/emit.js'
+import { contactImported } from '../contacts.events.js'
 import { checkCsv, readImportBatches } from './import-reader.js'
 import { parseMapping } from './import-rows.js'
 import type { SpooledCsv } from './import-upload.js'
@@ -49,7 +50,7 @@ export class ContactsImportService {
       await yieldToOthers()
     }
     if (result.imported + result.updated > 0 || !signal?.aborted) {
-      await emit(this.db, principal, 'contact.imported', {
+      await emit(this.db, principal, contactImported, {
         count: result.imported + result.updated,
         created: result.imported,
         updated: result.updated,

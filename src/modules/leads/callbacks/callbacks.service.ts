@@ -9,7 +9,9 @@ import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import { actorId } from '../../../outbox/actor.js'
 import { emit } from '../../../outbox/emit.js'
+import { taskCompleted, taskCreated } from '../../tasks/tasks.events.js'
 import { insertTask } from '../../tasks/tasks.repo.js'
+import { callbackCompleted, callbackScheduled } from '../leads.events.js'
 import { insertNotification } from '../notifications/notifications.service.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
 import type { Callback, CallbackListQuery } from './callbacks.schemas.js'
@@ -100,13 +102,13 @@ export async function scheduleCallback(tx: Tx, scope: TenantScope, request: Call
     contact_id: request.contactId,
     subject_id: id,
   })
-  await emit(tx, scope, 'task.created', {
+  await emit(tx, scope, taskCreated, {
     id: task.id,
     title: task.title,
     due_at: iso(task.due_at),
     assignee_id: null,
   })
-  await emit(tx, scope, 'callback.scheduled', {
+  await emit(tx, scope, callbackScheduled, {
     id,
     contact_id: request.contactId,
     preferred_time: iso(request.preferredTime),
@@ -187,10 +189,10 @@ export class CallbacksService {
           .where('status', '=', 'open')
           .returning(['id', 'title', 'completed_by'])
           .executeTakeFirst()
-        if (task) await emit(tx, principal, 'task.completed', task)
+        if (task) await emit(tx, principal, taskCompleted, task)
       }
       const callback = toCallback(row)
-      await emit(tx, principal, 'callback.completed', { id, completed_at: callback.completed_at })
+      await emit(tx, principal, callbackCompleted, { id, completed_at: callback.completed_at! })
       return callback
     })
   }

@@ -7,11 +7,12 @@ import type { FormResponsesTable } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
-import { scheduleCallback } from '../callbacks/callbacks.service.js'
 import type { AccountEmails } from '../../email/account-emails.js'
+import { scheduleCallback } from '../callbacks/callbacks.service.js'
 import { captureLead, displayName } from '../capture.js'
 import { resolveDomainId } from '../domains/domains.service.js'
 import { findForm } from '../forms/forms.service.js'
+import { formResponseCreated } from '../leads.events.js'
 import { NEWEST_FIRST } from '../schema-parts.js'
 import { assertFitsForm } from './form-data.js'
 import type {
@@ -141,7 +142,7 @@ export class FormResponsesService {
         .returning(['id', 'created_at'])
         .executeTakeFirstOrThrow()
       const createdAt = row.created_at.toISOString()
-      await emit(tx, scope, 'form_response.created', {
+      await emit(tx, scope, formResponseCreated, {
         id,
         lead_id: contact.id,
         form_id: form?.id ?? null,

@@ -11,6 +11,7 @@ import { findKeyByHash, publishableOrigins } from '../../api-keys/api-keys.repo.
 import { assertFitsForm } from '../form-responses/form-data.js'
 import type { FormResponsesService } from '../form-responses/form-responses.service.js'
 import { type FormRow, findForm, notFound } from '../forms/forms.service.js'
+import { formResponseRejected } from '../leads.events.js'
 import { FORM_TOKEN_TTL_MS, type FormTokens } from './form-token.js'
 import type { PublicForm, SubmissionAccepted, SubmissionCreate } from './public-forms.schemas.js'
 
@@ -190,7 +191,7 @@ export class PublicFormsService {
       form.fields.filter((f) => data[f.key] !== undefined).map((f) => [f.key, data[f.key]]),
     )
     await inTransaction(this.db, (tx) =>
-      emit(tx, scope, 'form_response.rejected', {
+      emit(tx, scope, formResponseRejected, {
         form_id: form.id,
         form_name: form.name,
         form_data: formData,
