@@ -136,7 +136,7 @@ describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', (
     expect(await seriousAxeViolations(page)).toEqual([])
   })
 
-  test('at 390 px the board scrolls by column inside itself, never the page', async () => {
+  test('at 390 px the board scrolls by column inside itself, and no screen is wider than the phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     try {
       await page.goto(`${ws.site.origin}/app/deals`)
@@ -146,6 +146,16 @@ describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', (
       expect(await board.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true)
       await workspaceShot(page, 'deals')
       expect(await seriousAxeViolations(page)).toEqual([])
+      for (const [path, title, name] of [
+        ['/app/tasks', 'Tasks', 'tasks'],
+        ['/app/import', 'Import contacts', 'import'],
+      ] as const) {
+        await page.goto(`${ws.site.origin}${path}`)
+        await heading(title).waitFor()
+        expect(await pageOverflowPx(page)).toBe(0)
+        await workspaceShot(page, name)
+        expect(await seriousAxeViolations(page)).toEqual([])
+      }
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 })
     }
