@@ -70,16 +70,60 @@ function formEnvelope(data: Record<string, unknown>): Record<string, unknown> {
   return envelope
 }
 
-/** An email event in the same product's flat shape (the fields Rapport has; `type` names the kind). */
+/**
+ * An email event in the same product's envelope, field for field and in its order: the common
+ * head (`email`, `campaignId`, `sendId`, `subject`, `from`), the kind's own fields (the reader's
+ * place and software for OPEN, HIT and UNSUBSCRIBE, `url` for HIT, `smtpDescription`, `category`
+ * in capitals and `returnCode` for bounces), then `date`, `type` and the common tail. What Rapport
+ * does not know (coordinates, language) is null; the tail's text fields it has no value for are "".
+ */
 function emailEnvelope(data: Record<string, unknown>, type: string): Record<string, unknown> {
-  return {
-    email: data.email,
-    campaignId: data.campaign_id ?? null,
+  const email = data.email
+  const campaignId = data.campaign_id ?? null
+  const head = {
+    email,
+    campaignId,
     sendId: data.id,
-    ...(data.url !== undefined ? { url: data.url } : {}),
-    ...(data.reason !== undefined ? { smtpDescription: data.reason } : {}),
+    subject: text(data.subject) ?? '',
+    from: text(data.from) ?? '',
+  }
+  const reader = (withCountry: boolean, withCity: boolean) => ({
+    latitude: null,
+    longitude: null,
+    ...(withCountry ? { country: text(data.country) } : {}),
+    region: text(data.region),
+    ...(withCity ? { city: null, postcode: null } : {}),
+    operatingSystem: text(data.os),
+    language: null,
+    browser: text(data.browser),
+    webmail: text(data.webmail),
+  })
+  const own: Record<string, unknown> =
+    type === 'open'
+      ? reader(false, false)
+      : type === 'click'
+        ? { ...reader(true, false), url: data.url }
+        : type === 'unsubscribe'
+          ? reader(true, true)
+          : type === 'hard_bounce' || type === 'soft_bounce'
+            ? {
+                smtpDescription: text(data.smtp_description) ?? text(data.reason) ?? '',
+                category: (text(data.category) ?? 'other').toUpperCase(),
+                returnCode: data.return_code ?? null,
+              }
+            : {}
+  return {
+    ...head,
+    ...own,
     date: data.occurred_at,
     type,
-    Email: data.email,
+    ID: text(data.contact_id) ?? '',
+    State: 'NORMAL',
+    'Origin Kind': campaignId ? 'LIST' : 'MANUAL',
+    'Origin Caption': '',
+    'Email Correction': '',
+    'Phone Correction': '',
+    Email: email,
+    '': '',
   }
 }
