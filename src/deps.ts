@@ -76,7 +76,11 @@ export async function createDeps(
       const timer = setTimeout(done, 2000)
       redis.once('ready', done).once('error', done).once('end', done)
     })
-    deps.limiter = redisLimiter(redis, { onStoreError: (err) => deps.onLimiterError(err) })
+    deps.limiter = redisLimiter(redis, {
+      onStoreError: (err) => deps.onLimiterError(err),
+      // An injected clock (tests only) decides the windows on Redis too, as it does in memory.
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
+    })
   }
   return deps
 }

@@ -7,8 +7,8 @@ import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { SAVED_VIEWS_ROUTES } from './route-tables/saved-views.js'
 import { TIMELINE_ROUTES } from './route-tables/timeline.js'
 
-// The route contract is split over files by table: every test builds an app, and the whole
-// contract in one file outgrew a test worker's memory on PGlite.
+// The route contract is split over files by table, so that both test workers share it; the tests
+// of one file share one app, each with an organization of its own.
 describe('route contract: deals, timeline, billing, bulk, imports and saved views', () => {
   for (const route of [
     ...DEALS_ROUTES,

@@ -1,4 +1,4 @@
-import { expect, onTestFinished, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { SCOPES, type Scope } from '../src/core/tenancy.js'
 import { type TestApp, testApp } from './harness.js'
 
@@ -54,7 +54,6 @@ export function routeContract(route: RouteContract) {
   if (route.publishable) {
     test(`${name} answers 401 to a secret key, whatever its scopes`, async () => {
       const h = await testApp()
-      onTestFinished(() => h.close())
       const res = await send(h, h.org.key)
       expect(res.statusCode).toBe(401)
       expect(codeOf(res)).toBe('invalid_api_key')
@@ -62,7 +61,6 @@ export function routeContract(route: RouteContract) {
   } else {
     test(`${name} answers 403 to a key without the "${route.scope}" scope`, async () => {
       const h = await testApp()
-      onTestFinished(() => h.close())
       const key = await h.newKey(h.org.id, { scopes: allScopesBut(route.scope) })
       const res = await send(h, key)
       expect(res.statusCode).toBe(403)
@@ -74,7 +72,6 @@ export function routeContract(route: RouteContract) {
     const create = route.create
     test(`${name} answers 404 for an object of another organization or of the other mode`, async () => {
       const h = await testApp()
-      onTestFinished(() => h.close())
       const id = await create(h, h.org.key)
       const other = await h.newOrg()
       const testKey = await h.newKey(h.org.id, { mode: 'test' })

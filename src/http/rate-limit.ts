@@ -3,6 +3,7 @@ import { DEFAULT_PUBLIC_RATE_LIMITS, type PlanRateLimits, type PublicRateClass }
 import { ApiError } from '../core/errors.js'
 import type { Plan } from '../core/tenancy.js'
 import { clientAddressKey } from '../lib/client-address.js'
+import { type Clock, systemClock } from '../lib/clock.js'
 import type { RateLimiter, RateLimitResult } from '../ratelimit/limiter.js'
 import type { Metrics } from './metrics.js'
 
@@ -198,9 +199,14 @@ const MAX_BLOCKED = 10_000
  * session) count against their client address: past `limit` a minute, the address gets 429 with
  * `Retry-After`, and until then this process refuses its requests before looking any key up, so a
  * flood of guesses costs no database reads. Counted in the shared store (Redis when configured);
- * loopback is not limited, as for the public routes.
+ * loopback is not limited, as for the public routes. Blocks end by `clock` (the limiter's, injected in tests).
  */
-export function authFailureGuard(limiter: RateLimiter, limit: number, metrics: Metrics): AuthFailureGuard {
+export function authFailureGuard(
+  limiter: RateLimiter,
+  limit: number,
+  metrics: Metrics,
+  clock: Clock = systemClock,
+): AuthFailureGuard {
   const blockedUntil = new Map<string, number>()
   const refuse = (retryAfterSec: number) => {
     metrics.rateLimitRejections.inc({ plan: 'auth-failures' })
@@ -216,7 +222,7 @@ export function authFailureGuard(limiter: RateLimiter, limit: number, metrics: M
       const client = clientAddressKey(req.ip)
       const until = client === undefined ? undefined : blockedUntil.get(client)
       if (until === undefined) return
-      const waitMs = until - Date.now()
+      const waitMs = until - clock.nowMs()
       if (waitMs <= 0) {
         blockedUntil.delete(client!)
         return
@@ -229,10 +235,10 @@ export function authFailureGuard(limiter: RateLimiter, limit: number, metrics: M
       const result = await limiter.hit(`authfail:${client}`, limit, WINDOW_MS)
       if (result.allowed) return
       if (blockedUntil.size >= MAX_BLOCKED) {
-        const now = Date.now()
+        const now = clock.nowMs()
         for (const [k, until] of blockedUntil) if (until <= now) blockedUntil.delete(k)
       }
-      if (blockedUntil.size < MAX_BLOCKED) blockedUntil.set(client, Date.now() + result.retryAfterSec * 1000)
+      if (blockedUntil.size < MAX_BLOCKED) blockedUntil.set(client, clock.nowMs() + result.retryAfterSec * 1000)
       throw refuse(result.retryAfterSec)
     },
   }
