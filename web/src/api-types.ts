@@ -2110,6 +2110,46 @@ export interface paths {
         patch: operations["updateEmailSegment"];
         trace?: never;
     };
+    "/api/v1/emails/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Clicks per link of an email
+         * @description Each clicked link of the message with its clicks, human and total (link scanners are labelled, not dropped). 404 for another organization’s or mode’s message.
+         */
+        get: operations["listEmailLinkClicks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Clicks per link of a campaign
+         * @description Each clicked link of the campaign with its clicks and the messages that had one, human and total, most clicked by people first.
+         */
+        get: operations["listCampaignLinkClicks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -2277,6 +2317,54 @@ export interface paths {
          */
         post: operations["testSendCampaign"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List suppressed addresses
+         * @description Addresses that get no marketing email, with the reason and the evidence (the bounce, its SMTP reply, the counts), newest first. Paged; filter by `reason`.
+         */
+        get: operations["listSuppressions"];
+        put?: never;
+        /**
+         * Suppress an address
+         * @description Suppresses an address by hand (reason `manual`, the note kept as evidence) with `email.suppressed`. An address already suppressed is a 409 `already_exists`.
+         */
+        post: operations["createSuppression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a suppression
+         * @description One suppression, by its id or by the address.
+         */
+        get: operations["getSuppression"];
+        put?: never;
+        post?: never;
+        /**
+         * Lift a suppression
+         * @description Removes the suppression (by id or address) and answers it as it was. Transactional email goes to the address again; its contacts stay `bounced` or `complained` until set `subscribed` with the person’s consent (PUT /api/v1/contacts/{id}/email-subscription).
+         */
+        delete: operations["deleteSuppression"];
         options?: never;
         head?: never;
         patch?: never;
@@ -34354,6 +34442,11 @@ export interface operations {
                      * @example support@acme.example
                      */
                     reply_to?: string;
+                    /**
+                     * @description Send even when the address is suppressed (it bounced for good or complained; see GET /api/v1/suppressions). Without it such a message is a 422 naming `to`
+                     * @example false
+                     */
+                    force?: boolean;
                 };
             };
         };
@@ -40827,6 +40920,368 @@ export interface operations {
             };
         };
     };
+    listEmailLinkClicks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Email id
+                 * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "url": "https://acme.example/news",
+                     *           "clicks": 240,
+                     *           "human_clicks": 200,
+                     *           "unique_clicks": 150,
+                     *           "unique_human_clicks": 131,
+                     *           "first_clicked_at": "2026-03-02T09:14:03.000Z",
+                     *           "last_clicked_at": "2026-03-04T17:40:11.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `list`
+                         * @enum {string}
+                         */
+                        object: "list";
+                        /** @description Every clicked link, most clicked by people first (at most 500) */
+                        data: {
+                            /**
+                             * @description The link as its author wrote it
+                             * @example https://acme.example/news
+                             */
+                            url: string;
+                            /**
+                             * @description Clicks, link scanners included
+                             * @example 240
+                             */
+                            clicks: number;
+                            /**
+                             * @description Clicks not labelled as a machine’s
+                             * @example 200
+                             */
+                            human_clicks: number;
+                            /**
+                             * @description Messages whose link was clicked at least once
+                             * @example 150
+                             */
+                            unique_clicks: number;
+                            /**
+                             * @description Messages with at least one human click on it
+                             * @example 131
+                             */
+                            unique_human_clicks: number;
+                            /**
+                             * Format: date-time
+                             * @description The first click
+                             */
+                            first_clicked_at: string;
+                            /**
+                             * Format: date-time
+                             * @description The latest click
+                             */
+                            last_clicked_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCampaignLinkClicks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Campaign id
+                 * @example cmp_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "url": "https://acme.example/news",
+                     *           "clicks": 240,
+                     *           "human_clicks": 200,
+                     *           "unique_clicks": 150,
+                     *           "unique_human_clicks": 131,
+                     *           "first_clicked_at": "2026-03-02T09:14:03.000Z",
+                     *           "last_clicked_at": "2026-03-04T17:40:11.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `list`
+                         * @enum {string}
+                         */
+                        object: "list";
+                        /** @description Every clicked link, most clicked by people first (at most 500) */
+                        data: {
+                            /**
+                             * @description The link as its author wrote it
+                             * @example https://acme.example/news
+                             */
+                            url: string;
+                            /**
+                             * @description Clicks, link scanners included
+                             * @example 240
+                             */
+                            clicks: number;
+                            /**
+                             * @description Clicks not labelled as a machine’s
+                             * @example 200
+                             */
+                            human_clicks: number;
+                            /**
+                             * @description Messages whose link was clicked at least once
+                             * @example 150
+                             */
+                            unique_clicks: number;
+                            /**
+                             * @description Messages with at least one human click on it
+                             * @example 131
+                             */
+                            unique_human_clicks: number;
+                            /**
+                             * Format: date-time
+                             * @description The first click
+                             */
+                            first_clicked_at: string;
+                            /**
+                             * Format: date-time
+                             * @description The latest click
+                             */
+                            last_clicked_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCampaigns: {
         parameters: {
             query?: {
@@ -40929,6 +41384,11 @@ export interface operations {
                              * @example 2025-01-15T09:30:00.000Z
                              */
                             paused_at: string | null;
+                            /**
+                             * @description null: not paused, or paused by a person
+                             * @example hard_bounce_rate
+                             */
+                            paused_reason: string | null;
                             /**
                              * @description null: not cancelled
                              * @example 2025-01-15T09:30:00.000Z
@@ -41300,6 +41760,11 @@ export interface operations {
                          */
                         paused_at: string | null;
                         /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
+                        /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
                          */
@@ -41657,6 +42122,11 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         paused_at: string | null;
+                        /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
                         /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
@@ -42135,6 +42605,11 @@ export interface operations {
                          */
                         paused_at: string | null;
                         /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
+                        /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
                          */
@@ -42512,6 +42987,11 @@ export interface operations {
                          */
                         paused_at: string | null;
                         /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
+                        /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
                          */
@@ -42873,6 +43353,11 @@ export interface operations {
                          */
                         paused_at: string | null;
                         /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
+                        /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
                          */
@@ -43173,6 +43658,11 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         paused_at: string | null;
+                        /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
                         /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
@@ -43475,6 +43965,11 @@ export interface operations {
                          */
                         paused_at: string | null;
                         /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
+                        /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
                          */
@@ -43775,6 +44270,11 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         paused_at: string | null;
+                        /**
+                         * @description null: not paused, or paused by a person
+                         * @example hard_bounce_rate
+                         */
+                        paused_reason: string | null;
                         /**
                          * @description null: not cancelled
                          * @example 2025-01-15T09:30:00.000Z
@@ -44145,6 +44645,797 @@ export interface operations {
             };
             /** @description Error: `validation_failed`, `idempotency_key_reused` */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor` */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
+                cursor?: string;
+                /**
+                 * @description Only this reason
+                 * @example complaint
+                 */
+                reason?: "hard_bounce" | "soft_bounces" | "complaint" | "manual";
+            };
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The items of this page, in list order */
+                        data: {
+                            /**
+                             * @description Suppression id
+                             * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            id: string;
+                            /**
+                             * @description Always `suppression`
+                             * @enum {string}
+                             */
+                            object: "suppression";
+                            /**
+                             * Format: email
+                             * @description The suppressed address
+                             * @example jane@example.com
+                             */
+                            email: string;
+                            /**
+                             * @description Why: `hard_bounce` (5.1.x), `soft_bounces` (3 of the last 5 sends by default), `complaint` (reported as spam) or `manual` (added over the API)
+                             * @example hard_bounce
+                             * @enum {unknown}
+                             */
+                            reason: "hard_bounce" | "soft_bounces" | "complaint" | "manual";
+                            /**
+                             * @description What decided it: the bounce id, the SMTP reply or report, the counts, or the note given
+                             * @example {
+                             *       "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                             *       "smtp_description": "550 5.1.1 no such user"
+                             *     }
+                             */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description When it was suppressed
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Where this page sits in the list */
+                        pagination: {
+                            /** @description The page returned; null when paging by cursor */
+                            page: number | null;
+                            /**
+                             * @description The page size used
+                             * @example 50
+                             */
+                            limit: number;
+                            /**
+                             * @description Items matching the filters, across all pages: exact up to 10,000, then 10,000 (see `total_is_exact`)
+                             * @example 123
+                             */
+                            total: number;
+                            /**
+                             * @description False when more than 10,000 items match: `total` is then a lower bound
+                             * @example true
+                             */
+                            total_is_exact: boolean;
+                            /** @description Whether more items follow this page */
+                            has_more: boolean;
+                            /** @description Pass as `cursor` for the next page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSuppression: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "jane@example.com",
+                 *       "note": "Asked by phone not to be emailed"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The address to suppress
+                     * @example jane@example.com
+                     */
+                    email: string;
+                    /**
+                     * @description Why (kept as the evidence)
+                     * @example Asked by phone not to be emailed
+                     */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sup_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "suppression",
+                     *       "email": "jane@example.com",
+                     *       "reason": "hard_bounce",
+                     *       "evidence": {
+                     *         "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *         "smtp_description": "550 5.1.1 no such user"
+                     *       },
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Suppression id
+                         * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `suppression`
+                         * @enum {string}
+                         */
+                        object: "suppression";
+                        /**
+                         * Format: email
+                         * @description The suppressed address
+                         * @example jane@example.com
+                         */
+                        email: string;
+                        /**
+                         * @description Why: `hard_bounce` (5.1.x), `soft_bounces` (3 of the last 5 sends by default), `complaint` (reported as spam) or `manual` (added over the API)
+                         * @example hard_bounce
+                         * @enum {unknown}
+                         */
+                        reason: "hard_bounce" | "soft_bounces" | "complaint" | "manual";
+                        /**
+                         * @description What decided it: the bounce id, the SMTP reply or report, the counts, or the note given
+                         * @example {
+                         *       "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                         *       "smtp_description": "550 5.1.1 no such user"
+                         *     }
+                         */
+                        evidence: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When it was suppressed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSuppression: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Suppression id, or the suppressed address itself
+                 * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sup_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "suppression",
+                     *       "email": "jane@example.com",
+                     *       "reason": "hard_bounce",
+                     *       "evidence": {
+                     *         "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *         "smtp_description": "550 5.1.1 no such user"
+                     *       },
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Suppression id
+                         * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `suppression`
+                         * @enum {string}
+                         */
+                        object: "suppression";
+                        /**
+                         * Format: email
+                         * @description The suppressed address
+                         * @example jane@example.com
+                         */
+                        email: string;
+                        /**
+                         * @description Why: `hard_bounce` (5.1.x), `soft_bounces` (3 of the last 5 sends by default), `complaint` (reported as spam) or `manual` (added over the API)
+                         * @example hard_bounce
+                         * @enum {unknown}
+                         */
+                        reason: "hard_bounce" | "soft_bounces" | "complaint" | "manual";
+                        /**
+                         * @description What decided it: the bounce id, the SMTP reply or report, the counts, or the note given
+                         * @example {
+                         *       "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                         *       "smtp_description": "550 5.1.1 no such user"
+                         *     }
+                         */
+                        evidence: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When it was suppressed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSuppression: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Suppression id, or the suppressed address itself
+                 * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sup_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "suppression",
+                     *       "email": "jane@example.com",
+                     *       "reason": "hard_bounce",
+                     *       "evidence": {
+                     *         "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *         "smtp_description": "550 5.1.1 no such user"
+                     *       },
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Suppression id
+                         * @example sup_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `suppression`
+                         * @enum {string}
+                         */
+                        object: "suppression";
+                        /**
+                         * Format: email
+                         * @description The suppressed address
+                         * @example jane@example.com
+                         */
+                        email: string;
+                        /**
+                         * @description Why: `hard_bounce` (5.1.x), `soft_bounces` (3 of the last 5 sends by default), `complaint` (reported as spam) or `manual` (added over the API)
+                         * @example hard_bounce
+                         * @enum {unknown}
+                         */
+                        reason: "hard_bounce" | "soft_bounces" | "complaint" | "manual";
+                        /**
+                         * @description What decided it: the bounce id, the SMTP reply or report, the counts, or the note given
+                         * @example {
+                         *       "bounce_id": "bnc_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                         *       "smtp_description": "550 5.1.1 no such user"
+                         *     }
+                         */
+                        evidence: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When it was suppressed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -46963,7 +48254,7 @@ export interface operations {
                              */
                             mode: "live" | "test";
                             /**
-                             * @description The first characters of the key, to recognise it
+                             * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                              * @example rk_live_4f9Q
                              */
                             prefix: string;
@@ -47243,7 +48534,7 @@ export interface operations {
                          */
                         mode: "live" | "test";
                         /**
-                         * @description The first characters of the key, to recognise it
+                         * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                          * @example rk_live_4f9Q
                          */
                         prefix: string;
@@ -47677,7 +48968,7 @@ export interface operations {
                          */
                         mode: "live" | "test";
                         /**
-                         * @description The first characters of the key, to recognise it
+                         * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                          * @example rk_live_4f9Q
                          */
                         prefix: string;
@@ -53290,7 +54581,7 @@ export interface operations {
                              */
                             mode: "live" | "test";
                             /**
-                             * @description The first characters of the key, to recognise it
+                             * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                              * @example rk_live_4f9Q
                              */
                             prefix: string;
@@ -53812,7 +55103,7 @@ export interface operations {
                              */
                             mode: "live" | "test";
                             /**
-                             * @description The first characters of the key, to recognise it
+                             * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                              * @example rk_live_4f9Q
                              */
                             prefix: string;
@@ -54044,7 +55335,7 @@ export interface operations {
                          */
                         mode: "live" | "test";
                         /**
-                         * @description The first characters of the key, to recognise it
+                         * @description The first characters of a secret key, to recognise it; the whole of a publishable key (it is public: it ships in web pages). Publishable keys created before Rapport kept them whole show 12 characters
                          * @example rk_live_4f9Q
                          */
                         prefix: string;
@@ -57097,6 +58388,12 @@ export interface operations {
                          * @description When it happened
                          */
                         occurred_at: string;
+                        /**
+                         * @description Whether a machine made it (a privacy proxy, an image prefetch, a link scanner) rather than a person
+                         * @example false
+                         */
+                        machine: boolean;
+                        machine_reason: string | null;
                     };
                 };
             };
@@ -57155,6 +58452,12 @@ export interface operations {
                         occurred_at: string;
                         /** @description The clicked link */
                         url: string;
+                        /**
+                         * @description Whether a machine made it (a privacy proxy, an image prefetch, a link scanner) rather than a person
+                         * @example false
+                         */
+                        machine: boolean;
+                        machine_reason: string | null;
                     };
                 };
             };
