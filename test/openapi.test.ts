@@ -125,6 +125,7 @@ describe('the OpenAPI document', () => {
       'GET /api/v1/setup',
       'GET /api/v1/sign-in-links/preview',
       'POST /api/v1/invites/accept',
+      'POST /api/v1/password-resets',
       'POST /api/v1/session',
       'POST /api/v1/setup',
       'POST /api/v1/sign-in-links/redeem',
