@@ -166,7 +166,13 @@ describe('POST /api/v1/emails through SMTP', () => {
     expect(failed.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'failed'])
     expect(sink.messages.filter((m) => m.to.includes('later@example.com'))).toHaveLength(1)
     expect((await sink.messages[0]!.parse()).messageId).toBe(later.message_id)
-    expect((await h.eventTypes()).filter((t) => t.startsWith('email.'))).toEqual(['email.sent', 'email.delivered'])
+    // The 550 "no such user" is a hard bounce (deliverability): the address is suppressed.
+    expect((await h.eventTypes()).filter((t) => t.startsWith('email.')).sort()).toEqual([
+      'email.delivered',
+      'email.hard_bounced',
+      'email.sent',
+      'email.suppressed',
+    ])
   })
 
   test('a message whose worker died mid-send is sent by the next worker once its lease expires, with the same Message-ID', async () => {
