@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Deps } from '../deps.js'
+import { startHousekeeping } from '../housekeeping/housekeeping.js'
 import { checkUrlShape, publicOnlyLookup } from '../lib/address-policy.js'
 import { startEmailWorker } from '../modules/email/emails.worker.js'
 import { campaignRunnerFor } from '../modules/email/index.js'
@@ -45,7 +46,9 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     // what the API's requests wait, so its batches are smaller (PostgreSQL keeps 500).
     ...(deps.dbEngine === 'pglite' ? { batchRows: 100 } : {}),
   })
+  const housekeeping = startHousekeeping({ db: deps.db, config: deps.config, log, clock: deps.clock })
   return {
-    stop: () => Promise.all([worker.stop(), emailWorker.stop(), importWorker.stop()]).then(() => undefined),
+    stop: () =>
+      Promise.all([worker.stop(), emailWorker.stop(), importWorker.stop(), housekeeping.stop()]).then(() => undefined),
   }
 }

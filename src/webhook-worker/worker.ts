@@ -4,10 +4,6 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
 import type { SecretBox } from '../lib/secret-box.js'
-import { purgeExpiredSessions } from '../modules/accounts/sessions.js'
-import { purgeEndedSignInLinks } from '../modules/accounts/sign-in-links.repo.js'
-import { purgeOldAuditRows } from '../modules/audit/audit.service.js'
-import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
 import { DELIVERIES_CHANNEL } from '../outbox/emit.js'
 import {
   type AttemptRecord,
@@ -15,7 +11,6 @@ import {
   claimDueDeliveries,
   disableEndpoint,
   failingSince,
-  purgeOldDeliveries,
   recordAttempts,
   releaseLeases,
 } from './queue.repo.js'
@@ -49,7 +44,6 @@ export interface Worker {
   stop(graceMs?: number): Promise<void>
 }
 
-const MAINTENANCE_EVERY_MS = 3600_000
 /** A busy worker claims when at least this many sending slots are free. */
 const CLAIM_BATCH_MIN = 8
 /** Finished attempts are recorded together: at once when this many wait, else after a short pause. */
@@ -197,31 +191,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     }
   }
 
-  async function maintain() {
-    try {
-      const deliveries = await purgeOldDeliveries(db, config.webhooks.retentionDays)
-      const keys = await purgeExpiredKeys(db)
-      const auditRows = await purgeOldAuditRows(db, config.auditRetentionDays)
-      const sessions = await purgeExpiredSessions(db)
-      const signInLinks = await purgeEndedSignInLinks(db, new Date())
-      if (deliveries || keys || auditRows || sessions || signInLinks) {
-        log.info(
-          { deliveries, idempotency_keys: keys, audit_rows: auditRows, sessions, sign_in_links: signInLinks },
-          'purged expired rows',
-        )
-      }
-    } catch (err) {
-      log.error({ err }, 'maintenance failed')
-    }
-  }
-
   async function loop() {
-    let lastMaintenanceMs = 0
     while (running) {
-      if (Date.now() - lastMaintenanceMs >= MAINTENANCE_EVERY_MS) {
-        lastMaintenanceMs = Date.now()
-        void maintain()
-      }
       const free = concurrency - sending.size
       let claimed: ClaimedDelivery[] = []
       // Claim in batches (a claim is a round trip) unless the worker is idle.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { startHousekeeping } from '../../src/housekeeping/housekeeping.js'
 import { purgeEndedSignInLinks } from '../../src/modules/accounts/sign-in-links.repo.js'
 import { SignInLinks } from '../../src/modules/accounts/sign-in-links.service.js'
-import { startWorker } from '../../src/webhook-worker/worker.js'
 import { testApp } from '../harness.js'
 
 const TTL_HOURS = 72
@@ -55,7 +55,7 @@ describe('the sign-in link purge', () => {
     expect(preview.statusCode, preview.body).toBe(200)
   })
 
-  test('runs in the worker’s housekeeping: a used link is gone once a worker has started', async () => {
+  test('runs in the background role’s housekeeping: a used link is gone once housekeeping has started', async () => {
     const h = await testApp()
     const links = new SignInLinks(h.deps.db, h.deps.clock, h.deps.publicUrl, TTL_HOURS)
     const link = await links.invite({ org: h.org.id, email: `e.${unique()}@acme.example`, role: 'member' })
@@ -68,20 +68,18 @@ describe('the sign-in link purge', () => {
     const userId = redeemed.json().user.id as string
     const linksOf = () => h.deps.db.selectFrom('sign_in_links').select('id').where('user_id', '=', userId).execute()
     expect(await linksOf()).toHaveLength(1)
-    const worker = await startWorker({
+    const housekeeping = startHousekeeping({
       db: h.deps.db,
       config: h.deps.config,
-      secretBox: h.deps.secretBox,
       log: h.app.log,
-      listen: h.deps.listen,
-      pollMs: 50,
+      clock: h.deps.clock,
     })
     try {
       const deadline = Date.now() + 30_000
       while ((await linksOf()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
       expect(await linksOf()).toEqual([])
     } finally {
-      await worker.stop(0) // nothing is in flight; a grace period would leave its timer running
+      await housekeeping.stop()
     }
   })
 })
