@@ -200,8 +200,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(eventsRoutes(deps.db, eventCatalog))
   await app.register(eventsStreamRoutes(deps.db))
   const orgs = new OrgsService(deps.db, signInLinks)
-  await app.register(apiKeysRoutes(orgs))
-  await app.register(apiKeyUpdateRoutes(deps.db))
+  await app.register(apiKeysRoutes(orgs.keys))
+  await app.register(apiKeyUpdateRoutes(orgs.keys))
   const webhookEndpoints = new WebhookEndpointsService(
     deps.db,
     deps.secretBox,

@@ -3,7 +3,8 @@ import type { Plan } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
 import type { SignInLinks } from '../accounts/sign-in-links.service.js'
-import { type ApiKeyView, createKey, listOrgKeys, revoke } from '../api-keys/api-keys.service.js'
+import { type ApiKeyView, createKey } from '../api-keys/api-keys.service.js'
+import { KeysService } from '../api-keys/keys.service.js'
 import { insertDefaultPipeline } from '../pipelines/pipelines.repo.js'
 import { findOrg, insertOrg, listOrgs, type OrgRow, updateOrg } from './orgs.repo.js'
 import type { Org, OrgCreate, OrgCreated, OrgUpdate } from './orgs.schemas.js'
@@ -38,10 +39,15 @@ export function ownerHint(orgId: string): string {
 /** Operator actions: used by the provisioning API and the CLI alike. */
 export class OrgsService {
   /** `links`: needed to create an organization with its owner (`owner` in the input). */
+  /** The organization's API keys (the key routes use the same service). */
+  readonly keys: KeysService
+
   constructor(
     private readonly db: Db,
     private readonly links?: SignInLinks,
-  ) {}
+  ) {
+    this.keys = new KeysService(db)
+  }
 
   /**
    * Creates the organization with its first live secret key (every scope its plan allows), the
@@ -81,27 +87,16 @@ export class OrgsService {
     return { rows: rows.map(toOrg), total }
   }
 
-  /**
-   * `createdByUserId`: the dashboard user behind the request (see Principal.keyCreatorId); none for
-   * operators. `creatorScopes`: the creating key's or person's scopes, which the new key cannot
-   * exceed; none for operators.
-   */
-  async createKey(
-    orgId: string,
-    input: Parameters<typeof createKey>[3],
-    createdByUserId: string | null = null,
-    creatorScopes?: Parameters<typeof createKey>[5],
-  ): Promise<ApiKeyView> {
-    const org = await this.get(orgId)
-    return createKey(this.db, org.id, org.plan, input, createdByUserId, creatorScopes)
+  /** Creates a key of `orgId` (see KeysService.create). */
+  createKey(...args: Parameters<KeysService['create']>): Promise<ApiKeyView> {
+    return this.keys.create(...args)
   }
 
-  async listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {
-    const org = await this.get(orgId)
-    return listOrgKeys(this.db, orgId, org.plan, opts)
+  listKeys(orgId: string, opts: { livemode?: boolean; limit: number; offset: number }) {
+    return this.keys.list(orgId, opts)
   }
 
   revokeKey(keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
-    return revoke(this.db, keyId, orgId, livemode)
+    return this.keys.revoke(keyId, orgId, livemode)
   }
 }
