@@ -105,6 +105,21 @@ export interface Config {
     /** RAPPORT_CAMPAIGN_ORG_RATE: campaign messages queued per second for one organization. Default 100. */
     campaignOrgRatePerSec: number
   }
+  /** Bounces, suppression and the reputation breaker (docs/deliverability.md). */
+  deliverability: {
+    /** RAPPORT_SOFT_BOUNCE_THRESHOLD of the last RAPPORT_SOFT_BOUNCE_WINDOW sends to an address bouncing softly suppress it. Default 3 of 5. */
+    softBounces: { threshold: number; window: number }
+    breaker: {
+      /** RAPPORT_BREAKER_HARD_BOUNCE_RATE: a fraction (0.05 = 5%) of a campaign's recent sends hard-bouncing that pauses it. Default 0.05. */
+      hardBounceRate: number
+      /** RAPPORT_BREAKER_COMPLAINT_RATE: the same for complaints. Default 0.001 (0.1%). */
+      complaintRate: number
+      /** RAPPORT_BREAKER_MIN_SAMPLE: finished sends needed before the breaker judges. Default 100. */
+      minSample: number
+      /** RAPPORT_BREAKER_WINDOW: how many of the campaign's last sends are measured. Default 1000. */
+      window: number
+    }
+  }
 }
 
 export function parseRetrySchedule(
@@ -332,6 +347,15 @@ export function parseFromAddress(value: string | undefined): { email: string; na
   return match[3] ? { email: match[3], name: null } : { email: match[2]!, name: match[1]?.trim() || null }
 }
 
+function fractionSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new ConfigError(`${name} must be a fraction from 0 to 1, got "${raw}"`)
+  return n
+}
+
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -387,6 +411,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: parseFromAddress(env.RAPPORT_EMAIL_FROM),
       campaignRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_RATE', 200),
       campaignOrgRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_ORG_RATE', 100),
+    },
+    deliverability: {
+      softBounces: {
+        threshold: Math.max(1, intSetting(env, 'RAPPORT_SOFT_BOUNCE_THRESHOLD', 3)),
+        window: Math.max(1, intSetting(env, 'RAPPORT_SOFT_BOUNCE_WINDOW', 5)),
+      },
+      breaker: {
+        hardBounceRate: fractionSetting(env, 'RAPPORT_BREAKER_HARD_BOUNCE_RATE', 0.05),
+        complaintRate: fractionSetting(env, 'RAPPORT_BREAKER_COMPLAINT_RATE', 0.001),
+        minSample: Math.max(1, intSetting(env, 'RAPPORT_BREAKER_MIN_SAMPLE', 100)),
+        window: Math.max(1, intSetting(env, 'RAPPORT_BREAKER_WINDOW', 1000)),
+      },
     },
   }
 }

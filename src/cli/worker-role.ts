@@ -25,6 +25,7 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     secretBox: deps.secretBox,
     log,
     listen: deps.listen,
+    clock: deps.clock,
     ...(allowPrivate
       ? {}
       : { lookup: publicOnlyLookup, checkTarget: (url: URL) => checkUrlShape(url.href, { allowPrivate }) }),
@@ -36,6 +37,7 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     listen: deps.listen,
     retryScheduleSec: deps.config.email.retryScheduleSec,
     campaigns: campaignRunnerFor(deps, log),
+    deliverability: deps.config.deliverability,
   })
   const importWorker = await startImportWorker({
     db: deps.db,
