@@ -31,15 +31,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Integration tests share a worker's modules and database (a file works in organizations
-          // of its own, as every file does on the one CI PostgreSQL); test/setup.ts gives each file
-          // its apps and closes them after it, and fails a file that leaves a server, process or
-          // worker behind.
+          // Integration tests share a worker's modules (imported once, not once per file);
+          // test/setup.ts gives each file its database and apps, closes them after it, and fails
+          // a file that leaves a server, process or worker behind.
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...ISOLATED],
-          globalSetup: ['test/global-setup.ts'],
-          setupFiles: ['test/setup.ts'],
+          // event-schemas: every stored event is checked against its catalog schema after each
+          // file, and a full run fails when a catalog event is emitted by no test.
+          globalSetup: ['test/global-setup.ts', 'test/event-schemas.global.ts'],
+          setupFiles: ['test/setup.ts', 'test/event-schemas.setup.ts'],
           isolate: false,
         },
       },
