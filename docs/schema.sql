@@ -198,6 +198,7 @@ create table deals (
   lost_at timestamp with time zone,
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  won_reason text,
   constraint deals_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL,
   constraint deals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
   constraint deals_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
@@ -232,6 +233,31 @@ create table domains (
 CREATE UNIQUE INDEX domains_hostname ON domains USING btree (org_id, livemode, hostname);
 CREATE INDEX domains_org ON domains USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX domains_pkey ON domains USING btree (id);
+
+create table email_bounces (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  email_id text,
+  campaign_id text,
+  address text not null,
+  kind text not null,
+  category text not null,
+  smtp_description text,
+  return_code integer,
+  enhanced_code text,
+  source text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint email_bounces_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES email_campaigns(id) ON DELETE SET NULL,
+  constraint email_bounces_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE SET NULL,
+  constraint email_bounces_kind_check CHECK ((kind = ANY (ARRAY['hard'::text, 'soft'::text, 'complaint'::text]))),
+  constraint email_bounces_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_bounces_pkey PRIMARY KEY (id)
+);
+CREATE INDEX email_bounces_address ON email_bounces USING btree (org_id, livemode, lower(address), created_at);
+CREATE INDEX email_bounces_campaign ON email_bounces USING btree (campaign_id, kind) WHERE (campaign_id IS NOT NULL);
+CREATE INDEX email_bounces_email ON email_bounces USING btree (email_id) WHERE (email_id IS NOT NULL);
+CREATE UNIQUE INDEX email_bounces_pkey ON email_bounces USING btree (id);
 
 create table email_campaign_sends (
   id text not null,
@@ -285,6 +311,7 @@ create table email_campaigns (
   completed_at timestamp with time zone,
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  paused_reason text,
   constraint email_campaigns_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint email_campaigns_pkey PRIMARY KEY (id),
   constraint email_campaigns_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES email_senders(id) ON DELETE SET NULL,
@@ -380,6 +407,7 @@ create table email_settings (
   invite_emails boolean not null default true,
   lead_notification_emails boolean not null default true,
   updated_at timestamp with time zone not null default now(),
+  password_reset_emails boolean not null default true,
   constraint email_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint email_settings_pkey PRIMARY KEY (org_id)
 );
@@ -399,6 +427,21 @@ create table email_subscriptions (
 );
 CREATE INDEX email_subscriptions_org ON email_subscriptions USING btree (org_id, livemode, status);
 CREATE UNIQUE INDEX email_subscriptions_pkey ON email_subscriptions USING btree (contact_id);
+
+create table email_suppressions (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  address text not null,
+  reason text not null,
+  evidence jsonb not null default '{}'::jsonb,
+  created_at timestamp with time zone not null default now(),
+  constraint email_suppressions_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_suppressions_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX email_suppressions_address ON email_suppressions USING btree (org_id, livemode, lower(address));
+CREATE INDEX email_suppressions_org ON email_suppressions USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_suppressions_pkey ON email_suppressions USING btree (id);
 
 create table email_templates (
   id text not null,
@@ -804,6 +847,27 @@ CREATE UNIQUE INDEX pipelines_one_default ON pipelines USING btree (org_id, live
 CREATE INDEX pipelines_org ON pipelines USING btree (org_id, livemode, "position", id);
 CREATE UNIQUE INDEX pipelines_pkey ON pipelines USING btree (id);
 
+create table saved_views (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  owner_id text not null,
+  resource text not null,
+  name text not null,
+  shared boolean not null default false,
+  columns jsonb not null,
+  sort text,
+  filter jsonb,
+  q text,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint saved_views_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint saved_views_pkey PRIMARY KEY (id),
+  constraint saved_views_resource_check CHECK ((resource = 'contacts'::text))
+);
+CREATE INDEX saved_views_list ON saved_views USING btree (org_id, livemode, resource, lower(name), id);
+CREATE UNIQUE INDEX saved_views_pkey ON saved_views USING btree (id);
+
 create table schema_migrations (
   version integer not null,
   name text not null,
@@ -863,12 +927,14 @@ create table stages (
   kind text not null default 'open'::text,
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  rotting_days integer,
   constraint stages_id_pipeline_id_key UNIQUE (id, pipeline_id),
   constraint stages_kind_check CHECK ((kind = ANY (ARRAY['open'::text, 'won'::text, 'lost'::text]))),
   constraint stages_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint stages_pipeline_id_fkey FOREIGN KEY (pipeline_id) REFERENCES pipelines(id) ON DELETE CASCADE,
   constraint stages_pkey PRIMARY KEY (id),
-  constraint stages_position_check CHECK (("position" >= 0))
+  constraint stages_position_check CHECK (("position" >= 0)),
+  constraint stages_rotting_days_check CHECK (((rotting_days >= 1) AND (rotting_days <= 3650)))
 );
 CREATE UNIQUE INDEX stages_id_pipeline_id_key ON stages USING btree (id, pipeline_id);
 CREATE UNIQUE INDEX stages_name ON stages USING btree (pipeline_id, lower(name));
