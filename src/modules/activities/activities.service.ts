@@ -7,17 +7,17 @@ import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit, updatedData } from '../../outbox/emit.js'
 import { assertLinksExist } from '../timeline/links.js'
-import { activityCreated, activityDeleted, activityUpdated } from './activities.events.js'
+import { activityDeleted, activityUpdated } from './activities.events.js'
 import {
   type ActivityRow,
   type ActivityValues,
   deleteActivity,
   findActivity,
-  insertActivity,
   listActivities,
   updateActivity,
 } from './activities.repo.js'
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityUpdate } from './activities.schemas.js'
+import { logActivity } from './log-activity.js'
 
 export function toActivity(row: ActivityRow): Activity {
   return {
@@ -44,7 +44,7 @@ export class ActivitiesService {
       await assertLinksExist(tx, scope, input)
       const now = new Date()
       const activity = toActivity(
-        await insertActivity(tx, scope, {
+        await logActivity(tx, scope, {
           id: newId('activity'),
           type: input.type,
           summary: input.summary,
@@ -57,12 +57,6 @@ export class ActivitiesService {
           updated_at: now,
         }),
       )
-      await emit(tx, scope, activityCreated, {
-        id: activity.id,
-        type: activity.type,
-        contact_id: activity.contact_id,
-        summary: activity.summary,
-      })
       return activity
     })
   }

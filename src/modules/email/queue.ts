@@ -3,8 +3,7 @@ import type { Tx } from '../../db/schema.js'
 import type { EmailAttachment } from '../../db/schema-email.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
-import { activityCreated } from '../activities/activities.events.js'
-import { insertActivity } from '../activities/activities.repo.js'
+import { logActivity } from '../activities/log-activity.js'
 import { messageIdFor, textFromHtml } from './compose.js'
 import { type EmailRow, insertEmail, insertEmailEvent } from './emails.repo.js'
 import { wakeEmailWorkersAfter } from './outbox.repo.js'
@@ -59,7 +58,7 @@ export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft):
   })
   await insertEmailEvent(tx, id, 'queued')
   if (draft.to.contactId && draft.logActivity) {
-    const activity = await insertActivity(tx, scope, {
+    const activity = await logActivity(tx, scope, {
       id: newId('activity'),
       type: 'email',
       summary: `Email: ${draft.subject}`.slice(0, 500),
@@ -70,12 +69,6 @@ export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft):
       deal_id: null,
       created_at: now,
       updated_at: now,
-    })
-    await emit(tx, scope, activityCreated, {
-      id: activity.id,
-      type: activity.type,
-      contact_id: activity.contact_id,
-      summary: activity.summary,
     })
   }
   wakeEmailWorkersAfter(tx)

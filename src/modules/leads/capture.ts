@@ -2,8 +2,7 @@ import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
-import { activityCreated } from '../activities/activities.events.js'
-import { insertActivity } from '../activities/activities.repo.js'
+import { logActivity } from '../activities/log-activity.js'
 import {
   type ContactByEmailFields,
   type UpsertByEmailResult,
@@ -37,7 +36,7 @@ export async function captureLead(
 ): Promise<UpsertByEmailResult> {
   const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: leadUpdated })
   const now = new Date()
-  const activity = await insertActivity(tx, scope, {
+  const activity = await logActivity(tx, scope, {
     id: newId('activity'),
     type: 'other',
     summary: record.summary.slice(0, 500),
@@ -48,12 +47,6 @@ export async function captureLead(
     deal_id: null,
     created_at: now,
     updated_at: now,
-  })
-  await emit(tx, scope, activityCreated, {
-    id: activity.id,
-    type: activity.type,
-    contact_id: activity.contact_id,
-    summary: activity.summary,
   })
   await insertNotification(tx, scope, {
     type: record.notification.type,

@@ -18,8 +18,7 @@ import {
   validateSlotQuery,
   validateTimeZone,
 } from '../../slot-engine/index.js'
-import { activityCreated } from '../activities/activities.events.js'
-import { insertActivity } from '../activities/activities.repo.js'
+import { logActivity } from '../activities/log-activity.js'
 import { contactUpdated } from '../contacts/contacts.events.js'
 import { upsertContactByEmail } from '../contacts/upsert-by-email.js'
 import type { BookingEmails } from '../email/booking-emails.js'
@@ -230,7 +229,7 @@ export class BookingsService {
           updated_at: now,
         })
         .execute()
-      const activity = await insertActivity(tx, scope, {
+      const activity = await logActivity(tx, scope, {
         id: newId('activity'),
         type: 'meeting',
         summary: `${eventType.title} with ${host.name} (booked by ${input.guest.name})`,
@@ -241,12 +240,6 @@ export class BookingsService {
         deal_id: null,
         created_at: now,
         updated_at: now,
-      })
-      await emit(tx, scope, activityCreated, {
-        id: activity.id,
-        type: activity.type,
-        contact_id: activity.contact_id,
-        summary: activity.summary,
       })
       await emit(tx, scope, bookingCreated, {
         id: bookingId,
