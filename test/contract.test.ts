@@ -4,6 +4,7 @@ import { testApp } from './harness.js'
 import { BILLING_ROUTES } from './route-tables/billing.js'
 import { BULK_ROUTES } from './route-tables/bulk.js'
 import { DEALS_ROUTES } from './route-tables/deals.js'
+import { DELIVERABILITY_ROUTES } from './route-tables/deliverability.js'
 import { EMAIL_ROUTES } from './route-tables/email.js'
 import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
@@ -31,6 +32,7 @@ describe('route contract', () => {
   // The route tables run in files of their own (contract-*.test.ts); this file runs the rest.
   const elsewhere = new Set([
     ...EMAIL_ROUTES,
+    ...DELIVERABILITY_ROUTES,
     ...DEALS_ROUTES,
     ...TIMELINE_ROUTES,
     ...BILLING_ROUTES,

@@ -3,6 +3,7 @@ import type { TestApp } from './harness.js'
 import { BILLING_ROUTES } from './route-tables/billing.js'
 import { BULK_ROUTES } from './route-tables/bulk.js'
 import { DEALS_ROUTES } from './route-tables/deals.js'
+import { DELIVERABILITY_ROUTES } from './route-tables/deliverability.js'
 import { EMAIL_ROUTES } from './route-tables/email.js'
 import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
@@ -119,6 +120,7 @@ export const ROUTES: RouteContract[] = [
   ...BULK_ROUTES,
   ...IMPORTS_ROUTES,
   ...EMAIL_ROUTES,
+  ...DELIVERABILITY_ROUTES,
   ...SCHEDULING_ROUTES,
   ...LEADS_ROUTES,
   ...SAVED_VIEWS_ROUTES,

@@ -1,0 +1,17 @@
+import type { RouteContract } from '../contract.js'
+import type { TestApp } from '../harness.js'
+
+const newSuppression = async (h: TestApp, key: string) => {
+  const email = `s.${Math.random().toString(36).slice(2, 10)}@example.com`
+  const res = await h.api('POST', '/api/v1/suppressions', { email }, { authorization: `Bearer ${key}` })
+  if (res.statusCode >= 300) throw new Error(`suppression: ${res.statusCode} ${res.body}`)
+  return res.json().id as string
+}
+
+/** The deliverability routes (suppressions), checked by the shared route contract. */
+export const DELIVERABILITY_ROUTES: RouteContract[] = [
+  { method: 'GET', path: '/api/v1/suppressions', scope: 'read' },
+  { method: 'POST', path: '/api/v1/suppressions', scope: 'write', body: { email: 'contract@example.com' } },
+  { method: 'GET', path: '/api/v1/suppressions/:id', scope: 'read', create: newSuppression },
+  { method: 'DELETE', path: '/api/v1/suppressions/:id', scope: 'write', create: newSuppression },
+]
