@@ -16,8 +16,8 @@ declare module 'vitest' {
 /**
  * With DATABASE_URL (CI's PostgreSQL pass), start every run from an empty schema and migrate it
  * once; test files then share that database, each working in organizations of its own. Without it,
- * every test worker opens its own in-memory PGlite from one migrated snapshot made here (about three
- * times faster than initdb and migrations), shared by the files it runs as the one PostgreSQL is.
+ * every test file opens its own in-memory PGlite from one migrated snapshot made here (about three
+ * times faster than initdb and migrations in every file).
  */
 export default async function setup(project: TestProject) {
   // The integration and isolated projects both name this setup: prepare once per run.

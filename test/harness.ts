@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterAll, beforeAll, inject } from 'vitest'
+import { afterAll, inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type Config, loadConfig } from '../src/config.js'
 import type { Plan } from '../src/core/tenancy.js'
@@ -18,10 +18,10 @@ const TEST_MASTER_KEY = Buffer.alloc(32, 1).toString('base64')
 let shared: Promise<DatabaseHandle> | undefined
 
 /**
- * The database of the test files of this worker: the CI PostgreSQL (already migrated by the global
- * setup) when DATABASE_URL is set, otherwise one in-memory PGlite per worker process, from the
- * migrated snapshot. Files share it as every file shares the one CI PostgreSQL: each works in
- * organizations of its own. Open until the worker exits.
+ * The database of the running test file: the CI PostgreSQL (already migrated by the global setup)
+ * when DATABASE_URL is set, otherwise an in-memory PGlite of its own from the migrated snapshot.
+ * Opened before the file's first test and closed after its last (test/setup.ts), so no file sees
+ * what another left running (a worker claiming its deliveries) on PGlite.
  */
 export function testDatabase(): Promise<DatabaseHandle> {
   if (!shared) {
@@ -136,6 +136,13 @@ let clocksSeen = 0
  * Closes every app the running test file built; the next file builds its own. Called by the
  * setup file after each file's own afterAll hooks.
  */
+/** Closes the running file's database (after its apps); the next file opens its own. */
+export async function closeFileDatabase(): Promise<void> {
+  const handle = await shared
+  shared = undefined
+  await handle?.close()
+}
+
 export async function closeFileApps(): Promise<void> {
   const apps = allApps.splice(0)
   builtApps.clear()

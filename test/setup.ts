@@ -1,11 +1,11 @@
 import { afterAll, beforeAll } from 'vitest'
 import { DEFAULT_PLAN_SCOPES, usePlanScopes } from '../src/core/tenancy.js'
-import { closeFileApps, testDatabase } from './harness.js'
+import { closeFileApps, closeFileDatabase, testDatabase } from './harness.js'
 
 /**
  * Runs before every integration test file, in the worker that runs it (test files share a
- * worker's modules and database): opens the worker's database once, gives each file its own apps
- * and closes them after it, and fails a file that leaves a server, a child process or a worker
+ * worker's modules): opens the file's database, gives the file its own apps and closes both after
+ * it, and fails a file that leaves a server, a child process or a worker
  * running. Hooks registered here run around the file's own: before its beforeAll, after its afterAll.
  */
 
@@ -43,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeFileApps()
+  await closeFileDatabase()
   const deadline = Date.now() + SETTLE_MS
   let left = excess(before)
   while (left.length > 0 && Date.now() < deadline) {
