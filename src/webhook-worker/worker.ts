@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
+import { type Clock, systemClock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secret-box.js'
 import { DELIVERIES_CHANNEL } from '../outbox/emit.js'
 import {
@@ -34,6 +35,11 @@ export interface WorkerOptions {
   concurrency?: number
   /** Longest sleep between looks for due deliveries when nothing wakes the worker. Default 1000 ms. */
   pollMs?: number
+  /**
+   * The time the worker signs with, schedules retries and disables endpoints
+   * by (the queue's due and lease times are the database's). Default the system clock; tests inject one.
+   */
+  clock?: Clock
 }
 
 export interface Worker {
@@ -59,6 +65,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const { db, config, log } = opts
   const concurrency = opts.concurrency ?? 32
   const pollMs = opts.pollMs ?? 1000
+  const clock = opts.clock ?? systemClock
   // A lease outlives the longest attempt, so a live worker never loses one mid-send.
   const leaseMs = config.webhooks.timeoutMs + 5000
   const sender: Sender = createSender({
@@ -126,7 +133,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
   /** `onSent` frees the delivery's sending slot as soon as the HTTP exchange is over: recording it needs no slot. */
   async function deliver(d: ClaimedDelivery, onSent: () => void): Promise<void> {
-    const nowMs = Date.now()
+    const nowMs = clock.nowMs()
     const secrets = [opts.secretBox.open(d.secret_encrypted)]
     if (d.previous_secret_encrypted && d.previous_secret_expires_at && d.previous_secret_expires_at.getTime() > nowMs) {
       secrets.push(opts.secretBox.open(d.previous_secret_encrypted))
@@ -157,7 +164,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       responseBody: outcome.responseBody,
       error: outcome.error ?? null,
       isSuccess: outcome.isSuccess,
-      nextAttemptAt: delayMs === null ? null : new Date(Date.now() + delayMs),
+      nextAttemptAt: delayMs === null ? null : new Date(clock.nowMs() + delayMs),
       request: refusal ? null : { headers, body: excerpt(body, REQUEST_BODY_BYTES) },
       responseHeaders: outcome.responseHeaders ?? null,
     })
@@ -186,7 +193,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       return
     }
     const since = await failingSince(db, d.endpoint_id)
-    if (since && Date.now() - since.getTime() >= config.webhooks.disableAfterDays * 86_400_000) {
+    if (since && clock.nowMs() - since.getTime() >= config.webhooks.disableAfterDays * 86_400_000) {
       await disable(`no successful delivery for ${config.webhooks.disableAfterDays} days`)
     }
   }

@@ -46,7 +46,7 @@ export async function createEndpoint(
   return { id, secret }
 }
 
-/** Starts a worker on the app's database; stopped after the test file. */
+/** Starts a worker on the app's database, on the app's clock; the test stops it (a file that leaves one running fails). */
 export async function worker(h: TestApp, opts: { concurrency?: number; pollMs?: number } = {}): Promise<Worker> {
   const w = await startWorker({
     db: h.deps.db,
@@ -54,6 +54,7 @@ export async function worker(h: TestApp, opts: { concurrency?: number; pollMs?: 
     secretBox: h.deps.secretBox,
     log: h.app.log,
     listen: h.deps.listen,
+    clock: h.deps.clock,
     pollMs: opts.pollMs ?? 100,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
   })
