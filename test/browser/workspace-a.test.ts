@@ -67,6 +67,13 @@ describe.runIf(hasChromium)('the workspace as a member', () => {
       const path = `${SCREENSHOTS}workspace-a-${name}-${width}.png`
       if (shouldWriteScreenshot(path)) await page.screenshot({ path, fullPage: true })
     }
+    // Dark, on a phone: the same checks (contrast included).
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    expect(await seriousAxeViolations(page), `${name} dark at 390 px`).toEqual([])
+    const dark = `${SCREENSHOTS}workspace-a-${name}-dark-390.png`
+    if (shouldWriteScreenshot(dark)) await page.screenshot({ path: dark, fullPage: true })
+    await page.emulateMedia({ colorScheme: 'light' })
     await page.setViewportSize({ width: 1280, height: 800 })
   }
 

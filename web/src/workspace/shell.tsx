@@ -4,7 +4,7 @@ import { navigate } from '../router.js'
 import { SessionContext, type SessionState } from '../session.js'
 import type { SessionView } from '../types.js'
 import { AskAnAdmin, Link } from '../ui.js'
-import { LazyPage } from './lazy-page.js'
+import { focusPageTitle, LazyPage } from './lazy-page.js'
 import { CommandPalette } from './palette.js'
 import { matchRoute, navItemOf, type Route } from './routes.js'
 import { bindShortcuts, shortcutList } from './shortcuts.js'
@@ -28,7 +28,7 @@ export function Shell(props: { session: SessionView; path: string; routes: Route
       firstRender.current = false
       return
     }
-    document.getElementById('page-title')?.focus()
+    focusPageTitle()
   }, [path])
   useEffect(
     () =>
