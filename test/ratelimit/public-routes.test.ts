@@ -7,12 +7,15 @@ import { registerRateLimit } from '../../src/http/rate-limit.js'
 import { clientAddressKey } from '../../src/lib/client-address.js'
 import { memoryLimiter } from '../../src/ratelimit/memory.js'
 import { type TestApp, testApp } from '../harness.js'
-import { fakeClock } from './fake-time.js'
+import { fakeClock, T0 } from './fake-time.js'
 
 /**
  * Runs on the store the environment selects (memory, or Redis when REDIS_URL is set, where every
- * test file shares the counters): every test therefore uses client addresses of its own.
+ * test file shares the counters): every test therefore uses client addresses of its own. The clock
+ * is injected (both stores decide at its time), 20 s into a minute that never ends: requests of one
+ * test cannot straddle two windows, however slow the machine.
  */
+const clock = fakeClock(T0 + 20_000)
 
 const READ_LIMIT = 120
 const WRITE_LIMIT = 10
@@ -55,14 +58,14 @@ function expectPublicHeaders(
 ) {
   expect(res.headers['x-ratelimit-limit'], `${res.statusCode} ${res.body}`).toBe(String(limit))
   expect(res.headers['x-ratelimit-remaining']).toBe(String(remaining))
-  expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000 - 5)
+  expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(clock.nowMs() / 1000 - 5)
   expect(res.headers['ratelimit-policy']).toBe(`"per-ip-${rateClass}";q=${limit};w=60`)
   expect(res.headers.ratelimit).toMatch(new RegExp(`^"per-ip-${rateClass}";r=${remaining};t=\\d+$`))
 }
 
 describe('public reads', () => {
   test(`past ${READ_LIMIT} GETs a minute from one address: 429 rate_limited with Retry-After and the limit headers`, async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     const first = await publicRequest(h, 'GET', PAGE, ip)
     expect(first.statusCode).toBe(404)
@@ -88,7 +91,7 @@ describe('public reads', () => {
   })
 
   test('another address has its own budget', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     await send(h, READ_LIMIT, 'GET', PAGE, ip)
     expect((await publicRequest(h, 'GET', PAGE, ip)).statusCode).toBe(429)
@@ -98,7 +101,7 @@ describe('public reads', () => {
   })
 
   test('every 429 is counted in rapport_rate_limit_rejections_total under plan="public-read"', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     await send(h, READ_LIMIT + 2, 'GET', PAGE, ip)
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' })
@@ -108,7 +111,7 @@ describe('public reads', () => {
 
 describe('public writes', () => {
   test(`have their own smaller budget: the ${WRITE_LIMIT + 1}th POST is a 429 while reads still pass`, async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     const first = await publicRequest(h, 'POST', BOOK, ip)
     expect(first.statusCode).toBe(422)
@@ -127,7 +130,7 @@ describe('public writes', () => {
 
 describe('routes with a key', () => {
   test('are limited per key only: an address out of public budget still gets through, with per-key headers', async () => {
-    const h = await testApp({ plan: 'free' })
+    const h = await testApp({ plan: 'free', clock })
     const ip = randomIPv4()
     await send(h, WRITE_LIMIT + 1, 'POST', BOOK, ip)
     expect((await publicRequest(h, 'POST', BOOK, ip)).statusCode).toBe(429)
@@ -143,7 +146,7 @@ describe('routes with a key', () => {
   })
 
   test('a request without a valid key to a keyed route is a 401 that counts against no budget', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/contacts', remoteAddress: ip, payload: {} })
     expect(res.statusCode).toBe(401)
@@ -154,7 +157,7 @@ describe('routes with a key', () => {
 
 describe('what is not limited by address', () => {
   test('operators endpoints and the API description carry no public limit headers', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const ip = randomIPv4()
     for (const url of ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json', '/docs', '/docs/static/logo.svg']) {
       const res = await h.app.inject({ method: 'GET', url, remoteAddress: ip })
@@ -164,7 +167,7 @@ describe('what is not limited by address', () => {
   })
 
   test('requests from loopback (this machine) are not counted', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
       const res = await publicRequest(h, 'POST', BOOK, ip)
       expect(res.statusCode, ip).toBe(422)
@@ -175,7 +178,7 @@ describe('what is not limited by address', () => {
 
 describe('X-Forwarded-For', () => {
   test('is ignored without RAPPORT_TRUST_PROXY: the peer address is counted whatever the header says', async () => {
-    const h = await testApp({ env: { RAPPORT_TRUST_PROXY: '' } })
+    const h = await testApp({ clock, env: { RAPPORT_TRUST_PROXY: '' } })
     const proxy = randomIPv4()
     for (let i = 0; i < WRITE_LIMIT; i++) {
       const res = await publicRequest(h, 'POST', BOOK, proxy, { 'x-forwarded-for': randomIPv4() })
@@ -187,7 +190,7 @@ describe('X-Forwarded-For', () => {
 
   test('is honoured from a proxy listed in RAPPORT_TRUST_PROXY: each client behind it has its own budget', async () => {
     const proxy = randomIPv4()
-    const h = await testApp({ env: { RAPPORT_TRUST_PROXY: `${proxy},192.0.2.0/24` } })
+    const h = await testApp({ clock, env: { RAPPORT_TRUST_PROXY: `${proxy},192.0.2.0/24` } })
     const client = randomIPv4()
     for (let i = 0; i < WRITE_LIMIT; i++) {
       const res = await publicRequest(h, 'POST', BOOK, proxy, { 'x-forwarded-for': client })
@@ -208,7 +211,7 @@ describe('X-Forwarded-For', () => {
   })
 
   test('with a hop count, the address that many hops back is the client', async () => {
-    const h = await testApp({ env: { RAPPORT_TRUST_PROXY: '1' } })
+    const h = await testApp({ clock, env: { RAPPORT_TRUST_PROXY: '1' } })
     const client = randomIPv4()
     const viaA = await publicRequest(h, 'POST', BOOK, randomIPv4(), { 'x-forwarded-for': `6.6.6.6, ${client}` })
     expectPublicHeaders(viaA, 'write', WRITE_LIMIT, WRITE_LIMIT - 1)
@@ -219,7 +222,7 @@ describe('X-Forwarded-For', () => {
 
 describe('IPv6', () => {
   test('addresses are grouped by /64: rotating within the prefix does not reset the budget', async () => {
-    const h = await testApp()
+    const h = await testApp({ clock })
     const prefix = randomPrefix64()
     for (let i = 0; i < WRITE_LIMIT; i++) {
       const res = await publicRequest(h, 'POST', BOOK, `${prefix}:${hex()}:${hex()}:${hex()}:${i + 1}`)
@@ -247,7 +250,7 @@ describe('IPv6', () => {
 
 describe('configuration', () => {
   test('RAPPORT_PUBLIC_RATE_LIMITS sets the budgets of the app', async () => {
-    const h = await testApp({ env: { RAPPORT_PUBLIC_RATE_LIMITS: 'write=2' } })
+    const h = await testApp({ clock, env: { RAPPORT_PUBLIC_RATE_LIMITS: 'write=2' } })
     const ip = randomIPv4()
     const statuses = await send(h, 3, 'POST', BOOK, ip)
     expect(statuses.slice(0, 2).every((s) => s !== 429)).toBe(true)
