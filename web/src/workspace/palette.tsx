@@ -73,7 +73,7 @@ export function CommandPalette(props: { open: boolean; routes: Route[]; onClose(
       id: d.id,
       label: d.title,
       hint: 'Deal',
-      run: () => go(`/app/deals/${d.id}`),
+      run: () => go(`/app/deals${query({ deal: d.id })}`),
     })),
     ...(['contact', 'deal', 'task'] as const)
       .map((kind) => ({ id: `create-${kind}`, label: `Create ${kind}`, hint: 'Action', run: () => setCreating(kind) }))
