@@ -19,7 +19,9 @@ test('web/src/api-types.ts is what openapi-typescript generates from docs/openap
       { cwd: root, stdio: 'pipe' },
     )
     const committed = readFileSync(path.join(root, 'web/src/api-types.ts'), 'utf8')
-    expect(committed === readFileSync(out, 'utf8'), 'run `npm run web:types` and commit web/src/api-types.ts').toBe(true)
+    expect(committed === readFileSync(out, 'utf8'), 'run `npm run web:types` and commit web/src/api-types.ts').toBe(
+      true,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -2,7 +2,6 @@ import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import type { EmailAttachment } from '../../db/schema-email.js'
 import { newId } from '../../lib/ids.js'
-import { emit } from '../../outbox/emit.js'
 import { logActivity } from '../activities/log-activity.js'
 import { messageIdFor, textFromHtml } from './compose.js'
 import { type EmailRow, insertEmail, insertEmailEvent } from './emails.repo.js'
@@ -58,7 +57,7 @@ export async function queueEmail(tx: Tx, scope: TenantScope, draft: EmailDraft):
   })
   await insertEmailEvent(tx, id, 'queued')
   if (draft.to.contactId && draft.logActivity) {
-    const activity = await logActivity(tx, scope, {
+    await logActivity(tx, scope, {
       id: newId('activity'),
       type: 'email',
       summary: `Email: ${draft.subject}`.slice(0, 500),

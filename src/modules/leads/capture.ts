@@ -1,7 +1,6 @@
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import { newId } from '../../lib/ids.js'
-import { emit } from '../../outbox/emit.js'
 import { logActivity } from '../activities/log-activity.js'
 import {
   type ContactByEmailFields,
@@ -36,7 +35,7 @@ export async function captureLead(
 ): Promise<UpsertByEmailResult> {
   const result = await upsertContactByEmail(tx, scope, person, { source: 'lead_capture', updateEvent: leadUpdated })
   const now = new Date()
-  const activity = await logActivity(tx, scope, {
+  await logActivity(tx, scope, {
     id: newId('activity'),
     type: 'other',
     summary: record.summary.slice(0, 500),

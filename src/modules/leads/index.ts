@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { ModuleDeps as Deps } from '../module-deps.js'
 import { loadMasterKey } from '../../lib/secret-box.js'
 import { AccountEmails } from '../email/account-emails.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { callbacksRoutes } from './callbacks/callbacks.routes.js'
 import { CallbacksService } from './callbacks/callbacks.service.js'
 import { domainsRoutes } from './domains/domains.routes.js'

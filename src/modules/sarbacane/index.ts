@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import type { ModuleDeps as Deps } from '../module-deps.js'
 import { FormsService } from '../leads/forms/forms.service.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import type { WebhooksCompatService } from '../webhooks/compat.service.js'
 import { registerSarbacaneRoutes } from './sarbacane.routes.js'
 import { SarbacaneFormsService } from './sarbacane.service.js'

@@ -229,7 +229,7 @@ export class BookingsService {
           updated_at: now,
         })
         .execute()
-      const activity = await logActivity(tx, scope, {
+      await logActivity(tx, scope, {
         id: newId('activity'),
         type: 'meeting',
         summary: `${eventType.title} with ${host.name} (booked by ${input.guest.name})`,

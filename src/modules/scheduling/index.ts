@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { ModuleDeps as Deps } from '../module-deps.js'
 import { BookingEmails } from '../email/booking-emails.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { availabilityRoutes } from './availability.routes.js'
 import { AvailabilityService } from './availability.service.js'
 import { bookingPagesRoutes } from './booking-pages.routes.js'

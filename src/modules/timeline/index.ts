@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { ModuleDeps as Deps } from '../module-deps.js'
 import { activitiesRoutes } from '../activities/activities.routes.js'
 import { ActivitiesService } from '../activities/activities.service.js'
+import type { ModuleDeps as Deps } from '../module-deps.js'
 import { notesRoutes } from '../notes/notes.routes.js'
 import { NotesService } from '../notes/notes.service.js'
 import { tagsRoutes } from '../tags/tags.routes.js'

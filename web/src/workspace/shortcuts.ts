@@ -17,34 +17,41 @@ export function shortcutList(routes: Route[]): Shortcut[] {
   ]
 }
 
+/** Whether the key went to a field: there, `g` or `?` is typing, not a shortcut. */
+function isTyping(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null
+  return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+}
+
+/** Runs `handler` unless the key was typed into a field. */
+export function outsideFields(handler: (event: KeyboardEvent) => void): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (!isTyping(event)) handler(event)
+  }
+}
+
 /**
- * Binds the workspace's keys (tinykeys). The palette key works everywhere, even while typing;
- * the others are ignored inside inputs so that typing `g` or `?` in a field stays typing.
+ * Binds the workspace's keys (tinykeys 3: version 4 needs Node 22 to install, and ours is 20). The
+ * palette key works everywhere, even while typing; the others are ignored inside fields so that
+ * typing `g` or `?` in a field stays typing.
  */
 export function bindShortcuts(routes: Route[], actions: { openPalette(): void; openShortcuts(): void }): () => void {
-  const palette = tinykeys(
-    window,
-    {
-      '$mod+KeyK': (event) => {
-        event.preventDefault()
-        actions.openPalette()
-      },
-    },
-    { ignore: () => false },
-  )
   const goTo: Record<string, (event: KeyboardEvent) => void> = {}
   for (const route of routes) {
-    if (route.goKey) goTo[`g ${route.goKey}`] = () => navigate(route.path)
+    if (route.goKey) goTo[`g ${route.goKey}`] = outsideFields(() => navigate(route.path))
   }
-  const others = tinykeys(window, {
-    ...goTo,
-    '[Shift]+?': (event) => {
-      event.preventDefault()
-      actions.openShortcuts()
-    },
+  const openShortcuts = outsideFields((event) => {
+    event.preventDefault()
+    actions.openShortcuts()
   })
-  return () => {
-    palette()
-    others()
-  }
+  return tinykeys(window, {
+    '$mod+KeyK': (event) => {
+      event.preventDefault()
+      actions.openPalette()
+    },
+    ...goTo,
+    // `?` is Shift+/ on most layouts and a key of its own on others.
+    'Shift+?': openShortcuts,
+    '?': openShortcuts,
+  })
 }

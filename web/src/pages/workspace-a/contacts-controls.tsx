@@ -82,7 +82,6 @@ export function FilterEditor(props: { filter: Filter | null; onApply(filter: Fil
               ))}
             </datalist>
             {conditions.map((c, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity but their place
               <fieldset key={i} class="condition">
                 <legend class="sr-only">Condition {i + 1}</legend>
                 <input

@@ -94,12 +94,12 @@ export function searchPage(view: ViewConfig, cursor: string | null, limit = 100)
 
 /** Every contact of the view as CSV (its columns, in order), walking the pages by cursor. */
 export async function viewAsCsv(view: ViewConfig, onProgress: (rows: number) => void): Promise<string> {
-  const escape = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
-  const lines = [view.columns.map(escape).join(',')]
+  const csvField = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
+  const lines = [view.columns.map(csvField).join(',')]
   let cursor: string | null = null
   do {
     const page: List<Contact> = await searchPage(view, cursor)
-    for (const c of page.data) lines.push(view.columns.map((col) => escape(cellText(c, col))).join(','))
+    for (const c of page.data) lines.push(view.columns.map((col) => csvField(cellText(c, col))).join(','))
     onProgress(lines.length - 1)
     cursor = page.pagination.has_more ? page.pagination.next_cursor : null
   } while (cursor)

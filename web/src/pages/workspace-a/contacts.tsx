@@ -5,6 +5,7 @@ import { api } from '../../api.js'
 import type { Contact, Item } from '../../types.js'
 import { ConfirmButton, ErrorNote, Link, Page } from '../../ui.js'
 import { useLiveEvents } from '../../workspace/live.js'
+import { outsideFields } from '../../workspace/shortcuts.js'
 import { useTable } from '../../workspace/table.js'
 import { useVirtualRows } from '../../workspace/virtual-rows.js'
 import { ColumnsEditor, FilterEditor } from './contacts-controls.js'
@@ -95,10 +96,10 @@ export function ContactsPage() {
   useEffect(
     () =>
       tinykeys(window, {
-        '/': (event) => {
+        '/': outsideFields((event) => {
           event.preventDefault()
           search.current?.focus()
-        },
+        }),
       }),
     [],
   )
