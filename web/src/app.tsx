@@ -69,6 +69,32 @@ const ROUTES: Route[] = [
     load: () => import('./pages/lead-capture.js').then((m) => m.LeadCapturePage),
   },
   {
+    path: '/app/email',
+    label: 'Email',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.EmailPage),
+  },
+  {
+    path: '/app/email/campaigns',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.CampaignsPage),
+  },
+  {
+    path: '/app/email/campaigns/:id',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.CampaignPage),
+  },
+  {
+    path: '/app/email/templates',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.TemplatesPage),
+  },
+  {
+    path: '/app/email/mailbox',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.MailboxPage),
+  },
+  {
     path: '/app/members',
     label: 'Team',
     group: 'workspace',
