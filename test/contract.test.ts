@@ -10,7 +10,7 @@ import { IMPORTS_ROUTES } from './route-tables/imports.js'
 import { LEADS_ROUTES } from './route-tables/leads.js'
 import { SCHEDULING_ROUTES } from './route-tables/scheduling.js'
 import { TIMELINE_ROUTES } from './route-tables/timeline.js'
-import { ROUTES } from './routes.js'
+import { ROUTES, SESSION_ONLY_ROUTES } from './routes.js'
 
 describe('route contract', () => {
   test('covers every authenticated route the app serves', async () => {
@@ -26,7 +26,7 @@ describe('route contract', () => {
           .map(([m]) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
       )
       .sort()
-    expect(served).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort())
+    expect(served).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), ...SESSION_ONLY_ROUTES].sort())
   })
 
   // The route tables run in files of their own (contract-*.test.ts); this file runs the rest.

@@ -148,7 +148,8 @@ describe('bad input gets a clear error and changes nothing', () => {
   })
 
   test('an unexpected failure is an opaque 500 that leaks nothing', async () => {
-    const { h } = await setup()
+    // An app of its own: a route can only be added before an app has answered its first request.
+    const h = await testApp({ fresh: true })
     h.app.get('/api/v1/explode-test-route', { config: { scope: 'read' } }, async () => {
       throw new Error('connection to 10.0.0.5 failed: password authentication failed for user "rapport"')
     })

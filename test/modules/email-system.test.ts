@@ -111,6 +111,7 @@ describe('booking emails', () => {
       booking_emails: true,
       invite_emails: true,
       lead_notification_emails: true,
+      password_reset_emails: true,
       updated_at: null,
     })
     const off = await h.api('PATCH', '/api/v1/email-settings', { booking_emails: false })

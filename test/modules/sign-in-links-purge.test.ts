@@ -1,8 +1,10 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { startHousekeeping } from '../../src/housekeeping/housekeeping.js'
+import type { Clock } from '../../src/lib/clock.js'
 import { purgeEndedSignInLinks } from '../../src/modules/accounts/sign-in-links.repo.js'
 import { SignInLinks } from '../../src/modules/accounts/sign-in-links.service.js'
-import { testApp } from '../harness.js'
+import { OrgsService } from '../../src/modules/orgs/orgs.service.js'
+import { emptyInstallation } from '../harness.js'
 
 const TTL_HOURS = 72
 
@@ -12,13 +14,25 @@ function manualClock(start = Date.parse('2025-04-01T09:00:00Z')) {
   return { nowMs: () => now, advance: (ms: number) => (now += ms) }
 }
 
+/**
+ * An installation of its own (in-memory, in the PostgreSQL pass too): a purge deletes ended rows of
+ * every organization, which on the suite's shared database would include the sessions, links and
+ * keys that other files made under clocks set in the past.
+ */
+async function ownInstallation(clock?: Clock) {
+  const installation = await emptyInstallation(clock ? { clock } : {})
+  onTestFinished(() => installation.close())
+  const { org } = await new OrgsService(installation.deps.db).create({ name: 'Purge', plan: 'teams' })
+  return { ...installation, org }
+}
+
 const unique = () => Math.random().toString(36).slice(2, 10)
 const tokenOf = (url: string) => new URL(url).hash.replace(/^#token=/, '')
 
 describe('the sign-in link purge', () => {
   test('deletes used, replaced and expired links and keeps the ones that still sign someone in', async () => {
     const clock = manualClock()
-    const h = await testApp({ clock })
+    const h = await ownInstallation(clock)
     const links = new SignInLinks(h.deps.db, clock, h.deps.publicUrl, TTL_HOURS)
     const invite = (email: string) => links.invite({ org: h.org.id, email, role: 'member' })
     const [replacedThenExpired, expired, live, used] = ['a', 'b', 'c', 'd'].map((n) => `${n}.${unique()}@acme.example`)
@@ -56,7 +70,7 @@ describe('the sign-in link purge', () => {
   })
 
   test('runs in the background role’s housekeeping: a used link is gone once housekeeping has started', async () => {
-    const h = await testApp()
+    const h = await ownInstallation()
     const links = new SignInLinks(h.deps.db, h.deps.clock, h.deps.publicUrl, TTL_HOURS)
     const link = await links.invite({ org: h.org.id, email: `e.${unique()}@acme.example`, role: 'member' })
     const redeemed = await h.app.inject({
