@@ -63,6 +63,18 @@ const ROUTES: Route[] = [
     load: () => import('./pages/workspace-b/import.js').then((m) => m.ImportPage),
   },
   {
+    path: '/app/bookings',
+    label: 'Bookings',
+    group: 'workspace',
+    load: () => import('./pages/workspace-c/bookings.js').then((m) => m.BookingsPage),
+  },
+  {
+    path: '/app/forms',
+    label: 'Forms',
+    group: 'workspace',
+    load: () => import('./pages/workspace-c/forms.js').then((m) => m.FormsPage),
+  },
+  {
     path: '/app/lead-capture',
     label: 'Lead capture',
     group: 'workspace',

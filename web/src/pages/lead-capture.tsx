@@ -5,7 +5,7 @@ import type { BookingEventType, Form, User } from '../types.js'
 import { AskAnAdmin, CodeBlock, ErrorNote, Field, Link, Loading, Page, useLoad } from '../ui.js'
 import { loadKeys, OriginsEditor } from './api-keys.js'
 
-const formSnippet = (origin: string, key: string, formId: string) =>
+export const formSnippet = (origin: string, key: string, formId: string) =>
   `<script src="${origin}/widget/form.js" data-key="${key}" data-form="${formId}" data-theme="auto"></script>`
 
 const bookingSnippet = (origin: string, username: string, slug: string) =>
