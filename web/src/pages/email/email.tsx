@@ -663,12 +663,12 @@ export function CampaignPage(props: { id?: string }) {
           <h2>Progress</h2>
           <progress
             max={Math.max(c.stats.recipients - c.stats.skipped, 1)}
-            value={c.stats.sent + c.stats.delivered + c.stats.failed}
+            value={c.stats.sent + c.stats.failed}
             aria-label="Sent so far"
           />
           <dl class="email-stats" data-testid="campaign-stats">
             <Stat label="Recipients" value={c.stats.recipients} />
-            <Stat label="Sent" value={c.stats.sent + c.stats.delivered} />
+            <Stat label="Sent" value={c.stats.sent} />
             <Stat label="Delivered" value={c.stats.delivered} />
             <Stat label="Failed" value={c.stats.failed} />
             <Stat label="Skipped" value={c.stats.skipped} />
