@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { startWorker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { createEndpoint, eventually, webhookApp } from './fixtures.js'
@@ -21,7 +21,7 @@ describe('the delivery worker’s log', () => {
       listen: h.deps.listen,
       pollMs: 100,
     })
-    afterAll(async () => {
+    onTestFinished(async () => {
       await w.stop()
       await rx.close()
     })

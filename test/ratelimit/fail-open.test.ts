@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { Redis } from 'ioredis'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createDeps } from '../../src/deps.js'
@@ -69,7 +69,7 @@ describe('when Redis is unreachable', () => {
     }
     const logLines: string[] = []
     const app = await buildApp(deps, { logger: { level: 'warn', stream: { write: (line) => logLines.push(line) } } })
-    afterAll(async () => {
+    onTestFinished(async () => {
       await app.close()
       await deps.close()
     })
