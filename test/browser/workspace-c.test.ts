@@ -68,7 +68,7 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
   const heading = (name: string) => page.getByRole('heading', { level: 1, name })
   const announcer = (id: string) => page.getByTestId(id)
 
-  test('an event type and a date override made in the browser shape the public slots; a booking is cancelled as host', async () => {
+  test('an event type and a date override made in the browser shape the public slots; a booking is rescheduled and cancelled as host', async () => {
     await page.goto(`${ws.site.origin}/app/bookings`)
     await heading('Bookings').waitFor()
 
@@ -147,6 +147,21 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
     await page.reload()
     const booking = page.locator(`li.booking-row[data-booking="${booked.body.id}"]`)
     await booking.getByRole('link', { name: 'Pat Guest' }).waitFor()
+    // Moved as host to another offered time.
+    await booking.getByRole('button', { name: 'Reschedule the booking with Pat Guest' }).click()
+    const newTime = booking.getByLabel('New time')
+    await newTime.selectOption({ index: 2 })
+    const chosen = await newTime.inputValue()
+    await booking.getByRole('button', { name: 'Move booking' }).click()
+    await expect
+      .poll(() => announcer('bookings-announcer').textContent())
+      .toBe('Rescheduled the booking with Pat Guest.')
+    const moved = await ws.callApi<{ start_time: string; rescheduled_at: string | null }>(
+      'GET',
+      `/api/v1/bookings/${booked.body.id}`,
+    )
+    expect(moved.body.start_time).toBe(chosen)
+    expect(moved.body.rescheduled_at).not.toBeNull()
     await booking.getByRole('button', { name: 'Cancel the booking with Pat Guest' }).click()
     const dialog = page.getByRole('dialog', { name: 'Cancel the booking with Pat Guest?' })
     await dialog.getByLabel('Reason (sent to the guest)').fill('Out of office')
