@@ -16,7 +16,8 @@ async function schemaOf(db: Db) {
   return { columns: columns.rows, indexes: indexes.rows }
 }
 
-describe('migrations', () => {
+// Each test starts a database from initdb and runs every migration: tens of seconds on a busy machine.
+describe('migrations', { timeout: 180_000 }, () => {
   test('are numbered, forward-only files with unique versions', () => {
     const versions = loadMigrations().map((m) => m.version)
     expect(versions.length).toBeGreaterThan(0)

@@ -123,7 +123,7 @@ describe.skipIf(unavailable !== undefined)(
       } finally {
         await rx.close()
       }
-    })
+    }, 180_000)
 
     test('two workers share the queue without ever sending one delivery twice at the same time', async () => {
       const inFlight = new Set<string>()
@@ -156,7 +156,7 @@ describe.skipIf(unavailable !== undefined)(
       } finally {
         await rx.close()
       }
-    })
+    }, 180_000)
   },
 )
 
