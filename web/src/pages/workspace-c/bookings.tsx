@@ -12,7 +12,7 @@ type Slots = { timezone: string; slots: Record<string, { start: string; end: str
 
 /** The host's page: upcoming bookings (cancel, reschedule), event types, availability, the public page. */
 export function BookingsPage() {
-  const { session } = useSession()
+  const { session, isAdmin } = useSession()
   const me = session.user.id
   const [announcement, setAnnouncement] = useState('')
   const host = useLoad(() => api<User>('GET', `/api/v1/users/${me}`), [me])
@@ -75,6 +75,7 @@ export function BookingsPage() {
             <EventTypeRow
               key={`${t.id}-${t.updated_at}`}
               eventType={t}
+              editable={isAdmin}
               onSaved={(saved) => {
                 setAnnouncement(`Saved: ${saved.title}.`)
                 eventTypes.reload()
@@ -82,7 +83,10 @@ export function BookingsPage() {
             />
           ))}
         </ul>
-        <details class="sub-panel">
+        {!isAdmin && (
+          <p class="muted">Owners and admins create and change event types and availability, as in the API.</p>
+        )}
+        <details class="sub-panel" hidden={!isAdmin}>
           <summary>New event type</summary>
           <EventTypeForm
             userId={me}
@@ -96,7 +100,11 @@ export function BookingsPage() {
       </section>
       <section aria-labelledby="availability-heading" class="panel">
         <h2 id="availability-heading">Availability</h2>
-        <AvailabilityEditor userId={me} onSaved={() => setAnnouncement('Availability saved.')} />
+        {isAdmin ? (
+          <AvailabilityEditor userId={me} onSaved={() => setAnnouncement('Availability saved.')} />
+        ) : (
+          <p class="muted">Ask an owner or admin to change your weekly hours and date overrides.</p>
+        )}
       </section>
       <section aria-labelledby="preview-heading" class="panel">
         <h2 id="preview-heading">Public booking page</h2>
@@ -215,8 +223,20 @@ function Reschedule(props: { booking: Booking; username: string; onDone: () => v
   )
 }
 
-function EventTypeRow(props: { eventType: BookingEventType; onSaved: (t: BookingEventType) => void }) {
+function EventTypeRow(props: {
+  eventType: BookingEventType
+  editable: boolean
+  onSaved: (t: BookingEventType) => void
+}) {
   const t = props.eventType
+  if (!props.editable) {
+    return (
+      <li class="event-type-row">
+        <strong>{t.title}</strong> <span class="muted small">/{t.slug}</span> · {t.duration_minutes} min
+        {!t.active && <span class="muted small"> · inactive</span>}
+      </li>
+    )
+  }
   return (
     <li class="event-type-row">
       <details>
