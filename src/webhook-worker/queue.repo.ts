@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { deleteInBatches } from '../db/batched-delete.js'
 import type { Db, Executor } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
 import { newId } from '../lib/ids.js'
@@ -194,17 +195,15 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
  * found through the BRIN index on `created_at` (migration 0022): each statement reads the block
  * ranges of the expired head, whatever the table's size, and holds its locks briefly.
  */
-export async function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
-  let total = 0
-  for (;;) {
-    const result = await sql`
+export function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
+  return deleteInBatches(
+    db,
+    1000,
+    (limit) => sql`
       delete from webhook_deliveries where id = any(array(
         select id from webhook_deliveries
         where created_at < now() - make_interval(days => ${days})
-        limit 1000
-      ))`.execute(db)
-    const n = Number(result.numAffectedRows ?? 0)
-    total += n
-    if (n < 1000) return total
-  }
+        limit ${sql.lit(limit)}
+      ))`,
+  )
 }

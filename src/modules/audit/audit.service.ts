@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { type ListResult, narrowBranch, paginate } from '../../core/pagination.js'
 import type { Principal } from '../../core/tenancy.js'
+import { deleteInBatches } from '../../db/batched-delete.js'
 import { prefixPattern } from '../../db/like.js'
 import type { Db, Executor } from '../../db/schema.js'
 import type { Clock } from '../../lib/clock.js'
@@ -191,17 +192,15 @@ async function namesOfKeys(db: Executor, orgId: string, ids: string[]) {
  * organizations, and holds its locks briefly. No `order by`: a BRIN index gives no order, and any
  * expired rows will do.
  */
-export async function purgeOldAuditRows(db: Executor, days: number): Promise<number> {
-  let total = 0
-  for (;;) {
-    const result = await sql`
+export function purgeOldAuditRows(db: Executor, days: number): Promise<number> {
+  return deleteInBatches(
+    db,
+    10_000,
+    (limit) => sql`
       delete from audit_log where ctid = any(array(
         select ctid from audit_log
         where occurred_at < now() - make_interval(days => ${days})
-        limit 10000
-      ))`.execute(db)
-    const n = Number(result.numAffectedRows ?? 0)
-    total += n
-    if (n < 10_000) return total
-  }
+        limit ${sql.lit(limit)}
+      ))`,
+  )
 }
