@@ -6,6 +6,7 @@ import type { DeliverabilityTables } from './schema-deliverability.js'
 import type { EmailTables } from './schema-email.js'
 import type { ImportTables } from './schema-imports.js'
 import type { LeadTables } from './schema-leads.js'
+import type { ProviderHookTables } from './schema-provider-hooks.js'
 import type { SavedViewTables } from './schema-saved-views.js'
 import type { SchedulingTables } from './schema-scheduling.js'
 import type { TimelineTables } from './schema-timeline.js'
@@ -224,7 +225,8 @@ export interface Database
     EmailTables,
     ImportTables,
     SavedViewTables,
-    DeliverabilityTables {
+    DeliverabilityTables,
+    ProviderHookTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
