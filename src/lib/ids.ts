@@ -48,6 +48,7 @@ export const ID_PREFIXES = {
   savedView: 'sv',
   emailBounce: 'bnc',
   suppression: 'sup',
+  providerHook: 'ph',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES
