@@ -3,6 +3,7 @@ import type { Db } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { PublicUrl } from '../lib/public-url.js'
 import type { SecretBox } from '../lib/secret-box.js'
+import type { ProviderFetch } from './deliverability/providers/fetch.js'
 import type { MailTransport } from './email/transport.js'
 
 /**
@@ -19,4 +20,6 @@ export interface ModuleDeps {
   publicUrl: PublicUrl
   /** Where outgoing email goes: the SMTP server of RAPPORT_SMTP_URL, else the development mailbox. */
   mailer: MailTransport
+  /** How provider hooks fetch SNS certificates and confirmations; unset: HTTPS (tests inject their own). */
+  providerFetch?: ProviderFetch
 }
