@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createDeps, type Deps } from '../../src/deps.js'
+import type { Clock } from '../../src/lib/clock.js'
 import { startWorker } from '../../src/webhook-worker/worker.js'
 import { isolatedDatabase } from '../harness.js'
 import { listenOnLoopback, shouldWriteScreenshot } from './chromium.js'
@@ -20,9 +21,9 @@ export interface Installation {
  * A whole Rapport installation with no organization yet, as after `npm start` on an empty data
  * dir: its own in-memory database (never the one test files share, which already holds
  * organizations), listening on loopback, with a delivery worker. Webhooks may target plain http on
- * loopback and retry after 1 s.
+ * loopback and retry after 1 s. `clock`: the installation's "now" (tests that must not depend on the wall clock).
  */
-export async function emptyInstallation(): Promise<Installation> {
+export async function emptyInstallation(opts: { clock?: Clock } = {}): Promise<Installation> {
   const database = await isolatedDatabase()
   const config = loadConfig({
     ...process.env,
@@ -31,7 +32,7 @@ export async function emptyInstallation(): Promise<Installation> {
     RAPPORT_WEBHOOK_RETRY_SCHEDULE: '1,1',
     RAPPORT_WEBHOOK_TIMEOUT_MS: '1500',
   })
-  const deps = await createDeps(config, { database })
+  const deps = await createDeps(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) })
   const app = await buildApp(deps, { logger: false })
   const origin = await listenOnLoopback(app)
   const worker = await startWorker({
