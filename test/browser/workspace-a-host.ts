@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Clock } from '../../src/lib/clock.js'
 import { emptyInstallation, type Installation, watchCsp } from './dashboard-host.js'
 
 /*
@@ -25,6 +26,8 @@ export interface Workspace {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: T; etag: string | null }>
+  /** Calls the API in the owner's browser session (its role's scopes, `admin` included); throws unless 2xx. */
+  ownerApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T>
   close(): Promise<void>
 }
 
@@ -44,9 +47,31 @@ async function inPage<T>(page: Page, method: string, path: string, body?: unknow
   ) as Promise<T>
 }
 
-export async function workspace(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Workspace> {
-  const site = await emptyInstallation()
-  const ownerContext = await browser.newContext({ locale: 'en-US', viewport })
+/**
+ * A clock for a test that must not depend on the wall clock's date: it reads `startMs` when made and
+ * then runs at the pace of this process's monotonic time (rate-limit windows and polls still pass).
+ */
+export function clockFrom(startMs: number): Clock {
+  const origin = performance.now()
+  return { nowMs: () => startMs + Math.floor(performance.now() - origin) }
+}
+
+/**
+ * `clock`: the installation's "now"; the browsers' `Date` is then fixed at that clock's time when
+ * each context opens (timers keep running), so the pages and the server agree on "today".
+ */
+export async function workspace(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+  opts: { clock?: Clock } = {},
+): Promise<Workspace> {
+  const site = await emptyInstallation(opts.clock ? { clock: opts.clock } : {})
+  const newContext = async (): Promise<BrowserContext> => {
+    const context = await browser.newContext({ locale: 'en-US', viewport })
+    if (opts.clock) await context.clock.setFixedTime(opts.clock.nowMs())
+    return context
+  }
+  const ownerContext = await newContext()
   const owner = await ownerContext.newPage()
   await owner.goto(`${site.origin}/app/login`)
   const session = await inPage<{ csrf_token: string }>(owner, 'POST', '/api/v1/setup', {
@@ -69,7 +94,7 @@ export async function workspace(browser: Browser, viewport = { width: 1280, heig
     { email: MEMBER.email, role: 'member' },
     session.csrf_token,
   )
-  const memberContext = await browser.newContext({ locale: 'en-US', viewport })
+  const memberContext = await newContext()
   const member = await memberContext.newPage()
   const memberCsp = watchCsp(member)
   await member.goto(`${site.origin}/app/login`)
@@ -94,6 +119,7 @@ export async function workspace(browser: Browser, viewport = { width: 1280, heig
     memberCsp,
     memberId: joined.user.id,
     callApi,
+    ownerApi: (method, path, body) => inPage(owner, method, path, body, session.csrf_token),
     async close() {
       await ownerContext.close()
       await memberContext.close()

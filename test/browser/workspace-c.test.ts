@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { hasChromium, launchChromium, originOf, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
-import { OWNER, type Workspace, workspace } from './workspace-a-host.js'
+import { clockFrom, OWNER, type Workspace, workspace } from './workspace-a-host.js'
 import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
 
 /*
@@ -11,6 +11,9 @@ import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
  * admin's to change): an event type and a date override made in the browser, a booking cancelled
  * as host, a two-field form built in the builder and sent through the widget from a site on another
  * loopback origin, its response listed; axe-core on both screens at 1280 px (light) and 390 px (dark).
+ * Then Bookings as a member: their event types read-only, their booking moved and cancelled as host.
+ * The installation and the browsers run on an injected clock (a Monday morning in 2040), never the
+ * wall clock's date: the slots, the closed date and "upcoming" are the same on every day the test runs.
  */
 
 requireChromiumInCi()
@@ -23,8 +26,12 @@ async function shot(page: Page, name: string): Promise<void> {
   if (shouldWriteScreenshot(path)) await page.screenshot({ path, fullPage: true })
 }
 
-/** A UTC calendar date `days` from today, as YYYY-MM-DD (the server's own clock decides which slots exist). */
-const dateIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+/** Monday 2 January 2040, 09:00 UTC: "now" for the installation and the browsers (see clockFrom). */
+const START_MS = Date.UTC(2040, 0, 2, 9, 0, 0)
+const clock = clockFrom(START_MS)
+
+/** A UTC calendar date `days` from the injected today, as YYYY-MM-DD (the server's clock decides which slots exist). */
+const dateIn = (days: number) => new Date(clock.nowMs() + days * 86_400_000).toISOString().slice(0, 10)
 
 type Slots = { slots: Record<string, { start: string }[]> }
 
@@ -40,7 +47,7 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
 
   beforeAll(async () => {
     browser = await launchChromium()
-    ws = await workspace(browser)
+    ws = await workspace(browser, undefined, { clock })
     page = ws.owner
     const users = await ws.callApi<{ data: { id: string; email: string; username: string }[] }>(
       'GET',
@@ -294,4 +301,105 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
       }
     }, 120_000)
   }
+
+  test('a member sees their event types read-only, the preview of their page, and moves and cancels their booking as host', async () => {
+    const member = ws.member
+    const memberHeading = member.getByRole('heading', { level: 1, name: 'Bookings' })
+    // Event types and availability take the admin scope: the owner sets them up for the member.
+    const demo = await ws.ownerApi<{ id: string }>('POST', '/api/v1/event_types', {
+      user_id: ws.memberId,
+      title: 'Product demo',
+      slug: 'product-demo',
+      duration_minutes: 30,
+    })
+    await ws.ownerApi('PUT', `/api/v1/users/${ws.memberId}/availability`, {
+      weekly: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, start: '00:00', end: '24:00' })),
+      overrides: [],
+    })
+    const seller = (await ws.callApi<{ username: string }>('GET', `/api/v1/users/${ws.memberId}`)).body
+    const slots = await ws.callApi<Slots>(
+      'GET',
+      `/api/public/booking/${seller.username}/product-demo/slots?start=${dateIn(1)}&end=${dateIn(2)}&timezone=UTC`,
+    )
+    const first = slots.body.slots[dateIn(1)]?.[0]
+    expect(first, JSON.stringify(slots.body)).toBeDefined()
+    const booked = await ws.callApi<{ id: string }>(
+      'POST',
+      `/api/public/booking/${seller.username}/product-demo/bookings`,
+      { start: first!.start, guest: { name: 'Gil Guest', email: 'gil@guest.example', timezone: 'UTC' } },
+    )
+    expect(booked.status).toBe(201)
+
+    await member.goto(`${ws.site.origin}/app/bookings`)
+    await memberHeading.waitFor()
+    const booking = member.locator(`li.booking-row[data-booking="${booked.body.id}"]`)
+    await booking.getByRole('link', { name: 'Gil Guest' }).waitFor()
+    // Read-only: the event type is listed without a form, and nothing offers to create or save one.
+    const type = member.locator('li.event-type-row', { hasText: 'Product demo' })
+    await type.waitFor()
+    expect(await type.innerText()).toContain('30 min')
+    expect(await type.locator('details, form, input, button').count()).toBe(0)
+    expect(
+      await member.getByRole('button', { name: /Create event type|Save event type|Save availability/ }).count(),
+    ).toBe(0)
+    expect(await member.getByText('New event type').isVisible()).toBe(false)
+    await member.getByText('Owners and admins create and change event types and availability, as in the API.').waitFor()
+    await member.getByText('Ask an owner or admin to change your weekly hours and date overrides.').waitFor()
+    // Only the member's own event types: the owner's "Intro call" is not theirs.
+    expect(await member.locator('li.event-type-row', { hasText: 'Intro call' }).count()).toBe(0)
+    await member.frameLocator('iframe.page-preview').getByText('Product demo').first().waitFor()
+
+    for (const view of [
+      { width: 1280, scheme: 'light' as const },
+      { width: 390, scheme: 'dark' as const },
+    ]) {
+      await member.setViewportSize({ width: view.width, height: 800 })
+      await member.emulateMedia({ colorScheme: view.scheme })
+      try {
+        await expect.poll(() => member.getByText(/^Loading /).count()).toBe(0)
+        expect(await pageOverflowPx(member), `member bookings at ${view.width} px`).toBe(0)
+        expect(await seriousAxeViolations(member), `member bookings ${view.scheme}`).toEqual([])
+        await shot(member, 'bookings-member')
+      } finally {
+        await member.setViewportSize({ width: 1280, height: 800 })
+        await member.emulateMedia({ colorScheme: 'light' })
+      }
+    }
+
+    // As host, from the keyboard: Reschedule opens the offered times, Move booking moves it.
+    await booking.getByRole('button', { name: 'Reschedule the booking with Gil Guest' }).focus()
+    await member.keyboard.press('Enter')
+    const newTime = booking.getByLabel('New time')
+    await newTime.selectOption({ index: 3 })
+    const chosen = await newTime.inputValue()
+    await booking.getByRole('button', { name: 'Move booking' }).click()
+    await expect
+      .poll(() => member.getByTestId('bookings-announcer').textContent())
+      .toBe('Rescheduled the booking with Gil Guest.')
+    const moved = await ws.callApi<{ start_time: string; rescheduled_at: string | null }>(
+      'GET',
+      `/api/v1/bookings/${booked.body.id}`,
+    )
+    expect(moved.body).toMatchObject({ start_time: chosen })
+    expect(moved.body.rescheduled_at).not.toBeNull()
+    await booking.getByRole('button', { name: 'Cancel the booking with Gil Guest' }).click()
+    const dialog = member.getByRole('dialog', { name: 'Cancel the booking with Gil Guest?' })
+    await dialog.getByLabel('Reason (sent to the guest)').fill('Travelling that day')
+    await dialog.getByRole('button', { name: 'Cancel booking' }).click()
+    await booking.waitFor({ state: 'detached' })
+    const cancelled = await ws.callApi<{ status: string; cancelled_by: string; cancel_reason: string }>(
+      'GET',
+      `/api/v1/bookings/${booked.body.id}`,
+    )
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      cancelled_by: 'host',
+      cancel_reason: 'Travelling that day',
+    })
+    // The event type the member could not change is as the owner made it.
+    expect((await ws.callApi<{ title: string }>('GET', `/api/v1/event_types/${demo.id}`)).body.title).toBe(
+      'Product demo',
+    )
+    expect(ws.memberCsp).toEqual([])
+  }, 120_000)
 })
