@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/schema.js'
 import type { Clock } from '../../lib/clock.js'
+import { type GeoIp, UNKNOWN_LOCATION } from './geoip.js'
 import type { LinkSigner } from './link-signer.js'
 import { acceptFormPosts, sendPage } from './public-page.js'
 import { findTrackedEmail, recordTracking } from './tracking.repo.js'
@@ -23,7 +24,14 @@ type TokenRequest = FastifyRequest<{ Params: { token: string }; Querystring: { u
  * RFC 8058 one-click requires) and the preferences page. Every token is HMAC-signed; one that does
  * not verify is a 404, and a click redirect goes only to the URL its signature covers.
  */
-export function publicLinksRoutes(db: Db, links: LinkSigner, unsubscribes: UnsubscribeService, clock: Clock) {
+export function publicLinksRoutes(
+  db: Db,
+  links: LinkSigner,
+  unsubscribes: UnsubscribeService,
+  clock: Clock,
+  /** RAPPORT_GEOIP_DB: the country and region of opens and clicks, from the client address (`req.ip`, behind RAPPORT_TRUST_PROXY). */
+  geoip?: GeoIp,
+) {
   return async (app: FastifyInstance) => {
     acceptFormPosts(app)
 
@@ -38,6 +46,7 @@ export function publicLinksRoutes(db: Db, links: LinkSigner, unsubscribes: Unsub
         url,
         userAgent: ua ?? null,
         client: parseUserAgent(ua),
+        location: geoip?.locate(req.ip) ?? UNKNOWN_LOCATION,
         machineReason: machineReason(type, ua, sinceSentMs, req.method === 'HEAD'),
       }).catch((err) => req.log.error({ err, email_id: email.id }, 'could not record tracking'))
       return true
