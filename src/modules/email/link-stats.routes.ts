@@ -1,59 +1,27 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import Type, { type Static } from 'typebox'
 import { ApiError } from '../../core/errors.js'
 import type { Db } from '../../db/schema.js'
 import { findCampaign } from './campaigns.repo.js'
 import { CampaignIdParams } from './campaigns.schemas.js'
 import { findEmail } from './emails.repo.js'
 import { EmailIdParams } from './emails.schemas.js'
-import { linkStats } from './link-stats.repo.js'
+import { countryStats, linkStats, listTrackingEvents } from './link-stats.repo.js'
+import { CountryStatList, LinkStatList, TrackingEventList, TrackingEventQuery } from './link-stats.schemas.js'
 
-const count = (description: string, example: number) => Type.Integer({ minimum: 0, description, examples: [example] })
-
-export const LinkStat = Type.Object(
-  {
-    url: Type.String({ description: 'The link as its author wrote it', examples: ['https://acme.example/news'] }),
-    clicks: count('Clicks, link scanners included', 240),
-    human_clicks: count('Clicks not labelled as a machine’s', 200),
-    unique_clicks: count('Messages whose link was clicked at least once', 150),
-    unique_human_clicks: count('Messages with at least one human click on it', 131),
-    first_clicked_at: Type.String({ format: 'date-time', description: 'The first click' }),
-    last_clicked_at: Type.String({ format: 'date-time', description: 'The latest click' }),
-  },
-  { description: 'Clicks on one link of a message or a campaign' },
-)
-export type LinkStat = Static<typeof LinkStat>
-
-export const LinkStatList = Type.Object(
-  {
-    object: Type.Literal('list', { description: 'Always `list`' }),
-    data: Type.Array(LinkStat, { description: 'Every clicked link, most clicked by people first (at most 500)' }),
-  },
-  {
-    examples: [
-      {
-        object: 'list',
-        data: [
-          {
-            url: 'https://acme.example/news',
-            clicks: 240,
-            human_clicks: 200,
-            unique_clicks: 150,
-            unique_human_clicks: 131,
-            first_clicked_at: '2026-03-02T09:14:03.000Z',
-            last_clicked_at: '2026-03-04T17:40:11.000Z',
-          },
-        ],
-      },
-    ],
-  },
-)
-
-/** GET …/links of a message and of a campaign: clicks per link, people and machines apart. */
+/**
+ * What tracking recorded, for a message and a campaign: clicks per link, each open and click of a
+ * message (user agent, country and region, machine label), and opens and clicks per country.
+ */
 export function linkStatsRoutes(db: Db) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    const emailOf = async (scope: Parameters<typeof findEmail>[1], id: string) => {
+      if (!(await findEmail(db, scope, id))) throw new ApiError('not_found', `Email ${id} not found`)
+    }
+    const campaignOf = async (scope: Parameters<typeof findCampaign>[1], id: string) => {
+      if (!(await findCampaign(db, scope, id))) throw new ApiError('not_found', `Campaign ${id} not found`)
+    }
     app.get(
       '/api/v1/emails/:id/links',
       {
@@ -69,10 +37,28 @@ export function linkStatsRoutes(db: Db) {
         },
       },
       async (req) => {
-        if (!(await findEmail(db, req.principal, req.params.id))) {
-          throw new ApiError('not_found', `Email ${req.params.id} not found`)
-        }
+        await emailOf(req.principal, req.params.id)
         return linkStats(db, req.principal, { emailId: req.params.id })
+      },
+    )
+    app.get(
+      '/api/v1/emails/:id/tracking',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'listEmailTrackingEvents',
+          summary: 'Opens and clicks of an email',
+          description:
+            'Each recorded open and click of the message, newest first: the user agent read into OS, browser and webmail, the country and region of the client address (with RAPPORT_GEOIP_DB; else null), and whether it was a machine’s fetch, with the reason. Paged. 404 for another organization’s or mode’s message.',
+          tags: ['email'],
+          params: EmailIdParams,
+          querystring: TrackingEventQuery,
+          response: { 200: TrackingEventList },
+        },
+      },
+      async (req) => {
+        await emailOf(req.principal, req.params.id)
+        return listTrackingEvents(db, req.principal, req.params.id, req.query)
       },
     )
     app.get(
@@ -90,10 +76,27 @@ export function linkStatsRoutes(db: Db) {
         },
       },
       async (req) => {
-        if (!(await findCampaign(db, req.principal, req.params.id))) {
-          throw new ApiError('not_found', `Campaign ${req.params.id} not found`)
-        }
+        await campaignOf(req.principal, req.params.id)
         return linkStats(db, req.principal, { campaignId: req.params.id })
+      },
+    )
+    app.get(
+      '/api/v1/campaigns/:id/countries',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'listCampaignCountries',
+          summary: 'Opens and clicks of a campaign per country',
+          description:
+            'Opens and clicks of the campaign grouped by the country of the client address (RAPPORT_GEOIP_DB; `country: null` gathers the unknown), human and total, most human opens first.',
+          tags: ['email'],
+          params: CampaignIdParams,
+          response: { 200: CountryStatList },
+        },
+      },
+      async (req) => {
+        await campaignOf(req.principal, req.params.id)
+        return countryStats(db, req.principal, req.params.id)
       },
     )
   }

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
 import { emit } from '../../outbox/emit.js'
 import { emailClicked, emailOpened } from './email.events.js'
+import type { GeoLocation } from './geoip.js'
 import type { ClientInfo } from './user-agent.js'
 
 export interface TrackedEmail {
@@ -26,8 +27,8 @@ export function findTrackedEmail(db: Executor, emailId: string): Promise<Tracked
 }
 
 /**
- * Records one open or click: the event row (user agent parsed, machine fetches labelled with the
- * reason), the send's counters (first time, total, human), and `email.opened` / `email.clicked`,
+ * Records one open or click: the event row (user agent parsed, country and region looked up,
+ * machine fetches labelled with the reason), the send's counters (first time, total, human), and `email.opened` / `email.clicked`,
  * in one transaction.
  */
 export async function recordTracking(
@@ -38,6 +39,8 @@ export async function recordTracking(
     url: string | null
     userAgent: string | null
     client: ClientInfo
+    /** From the client address and RAPPORT_GEOIP_DB; both null without a database. */
+    location: GeoLocation
     machineReason: string | null
   },
 ): Promise<void> {
@@ -56,9 +59,8 @@ export async function recordTracking(
         os: hit.client.os,
         browser: hit.client.browser,
         webmail: hit.client.webmail,
-        // Without a GeoIP database (none is read yet), country and region stay null.
-        country: null,
-        region: null,
+        country: hit.location.country,
+        region: hit.location.region?.slice(0, 200) ?? null,
         machine: hit.machineReason !== null,
         machine_reason: hit.machineReason,
       })
