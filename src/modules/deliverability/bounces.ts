@@ -1,17 +1,13 @@
-import type { TenantScope } from '../../core/tenancy.js'
-import type { Executor, Tx } from '../../db/schema.js'
+import type { Tx } from '../../db/schema.js'
 import { emit } from '../../outbox/emit.js'
-import { setStatus } from '../email/subscriptions.service.js'
+import { type BreakerPolicy, DEFAULT_BREAKER_POLICY, tripBreakerIn } from './breaker.js'
 import type { BounceCategory, BounceClassification } from './classify.js'
-import { emailComplained, emailHardBounced, emailSoftBounced, emailSuppressed } from './deliverability.events.js'
-import {
-  type BounceRow,
-  contactIdsWithAddress,
-  insertBounce,
-  insertSuppression,
-  type SuppressionRow,
-  softBouncesInLastSends,
-} from './deliverability.repo.js'
+import { emailComplained, emailHardBounced, emailSoftBounced } from './deliverability.events.js'
+import { type BounceRow, insertBounce, softBouncesInLastSends } from './deliverability.repo.js'
+import { suppress } from './suppress.js'
+
+// Where `suppress` lived first; the suppressions service imports it from suppress.ts (no import circle through the breaker).
+export { suppress }
 
 /** When soft bounces suppress an address: `threshold` of the last `window` sends (default 3 of 5). */
 export interface SoftBouncePolicy {
@@ -44,6 +40,11 @@ export type BounceReport =
  * suppression of the address (`email.suppressed`) and the subscription status of its contacts:
  * a hard bounce or a complaint at once, soft bounces when `policy.threshold` of the last
  * `policy.window` sends bounced softly. Policy rejections never suppress.
+ *
+ * A hard bounce or complaint learnt after the send (any `source` but `smtp`: a DSN, a feedback
+ * report, a relay's webhook) about a campaign's message also runs the reputation breaker on that
+ * campaign, in this transaction: complaints arrive only this way, so this is what lets them pause
+ * a campaign. (The send path checks after its own commit: emails.worker.ts.)
  */
 export async function recordBounce(
   tx: Tx,
@@ -51,6 +52,7 @@ export async function recordBounce(
   report: BounceReport,
   source: string,
   policy: SoftBouncePolicy = DEFAULT_SOFT_BOUNCE_POLICY,
+  breaker: BreakerPolicy = DEFAULT_BREAKER_POLICY,
 ): Promise<BounceRow> {
   const scope = { orgId: message.org_id, livemode: message.livemode }
   const bounce = await insertBounce(tx, scope, {
@@ -102,48 +104,8 @@ export async function recordBounce(
       })
     }
   }
+  if (source !== 'smtp' && message.campaign_id && report.kind !== 'soft') {
+    await tripBreakerIn(tx, scope, message.campaign_id, breaker)
+  }
   return bounce
-}
-
-const STATUS_OF_REASON: Record<string, 'bounced' | 'complained' | undefined> = {
-  hard_bounce: 'bounced',
-  soft_bounces: 'bounced',
-  complaint: 'complained',
-}
-
-/**
- * Suppresses an address (once: a second call keeps the first reason) with `email.suppressed`, and
- * marks its contacts `bounced` or `complained` so no campaign sends to them. A complaint marks
- * them `complained` even when the address was suppressed before: the person asked for no mail.
- */
-export async function suppress(
-  tx: Executor,
-  scope: TenantScope,
-  address: string,
-  reason: string,
-  evidence: Record<string, unknown>,
-): Promise<SuppressionRow | undefined> {
-  const row = await insertSuppression(tx, scope, { address, reason, evidence })
-  const status = STATUS_OF_REASON[reason]
-  if (status && (row || status === 'complained')) {
-    for (const contactId of await contactIdsWithAddress(tx, scope, address)) {
-      await setStatus(
-        tx as Tx,
-        scope,
-        contactId,
-        status,
-        `${reason}: ${String(evidence.smtp_description ?? '')}`.slice(0, 500),
-      )
-    }
-  }
-  if (row) {
-    await emit(tx, scope, emailSuppressed, {
-      id: row.id,
-      email: row.address,
-      reason: row.reason,
-      evidence: row.evidence as Record<string, unknown>,
-      occurred_at: row.created_at.toISOString(),
-    })
-  }
-  return row
 }

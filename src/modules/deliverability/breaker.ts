@@ -1,4 +1,5 @@
-import type { Db } from '../../db/schema.js'
+import type { TenantScope } from '../../core/tenancy.js'
+import type { Db, Tx } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { findCampaign } from '../email/campaigns.repo.js'
 import { pauseLockedCampaign } from '../email/campaigns.service.js'
@@ -32,34 +33,52 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
  */
 export async function checkCampaignBreaker(
   db: Db,
-  scope: { orgId: string; livemode: boolean },
+  scope: TenantScope,
   campaignId: string,
   policy: BreakerPolicy = DEFAULT_BREAKER_POLICY,
 ): Promise<string | undefined> {
+  // Measured first outside a transaction: most checks find nothing to do and lock nothing.
   const rates = await campaignRecentRates(db, campaignId, policy.window)
-  if (rates.sends < policy.minSample) return undefined
-  const reason =
-    rates.hard / rates.sends > policy.hardBounceRate
-      ? 'hard_bounce_rate'
-      : rates.complaints / rates.sends > policy.complaintRate
-        ? 'complaint_rate'
-        : undefined
+  if (!reasonOf(rates, policy)) return undefined
+  return inTransaction(db, (tx) => tripBreakerIn(tx, scope, campaignId, policy))
+}
+
+/**
+ * The same check inside the caller's transaction (a bounce or complaint recorded after the send,
+ * bounces.ts): the rates include what the transaction wrote; the campaign is locked only when a
+ * rate is over its threshold, and paused only while it is still sending.
+ */
+export async function tripBreakerIn(
+  tx: Tx,
+  scope: TenantScope,
+  campaignId: string,
+  policy: BreakerPolicy = DEFAULT_BREAKER_POLICY,
+): Promise<string | undefined> {
+  const rates = await campaignRecentRates(tx, campaignId, policy.window)
+  const reason = reasonOf(rates, policy)
   if (!reason) return undefined
-  return inTransaction(db, async (tx) => {
-    const c = await findCampaign(tx, scope, campaignId, true)
-    if (c?.status !== 'sending') return undefined
-    await pauseLockedCampaign(tx, scope, c, reason)
-    const what =
-      reason === 'hard_bounce_rate'
-        ? `${rates.hard} hard bounces in its last ${rates.sends} sends (over ${policy.hardBounceRate * 100}%)`
-        : `${rates.complaints} complaints in its last ${rates.sends} sends (over ${policy.complaintRate * 100}%)`
-    await insertNotification(tx, scope, {
-      type: 'campaign.paused',
-      title: `Campaign “${c.name}” paused itself`,
-      body: `${what}. Check the list and the sending domain, then resume it.`,
-      contact_id: null,
-      subject_id: c.id,
-    })
-    return reason
+  const c = await findCampaign(tx, scope, campaignId, true)
+  if (c?.status !== 'sending') return undefined
+  await pauseLockedCampaign(tx, scope, c, reason)
+  const what =
+    reason === 'hard_bounce_rate'
+      ? `${rates.hard} hard bounces in its last ${rates.sends} sends (over ${policy.hardBounceRate * 100}%)`
+      : `${rates.complaints} complaints in its last ${rates.sends} sends (over ${policy.complaintRate * 100}%)`
+  await insertNotification(tx, scope, {
+    type: 'campaign.paused',
+    title: `Campaign “${c.name}” paused itself`,
+    body: `${what}. Check the list and the sending domain, then resume it.`,
+    contact_id: null,
+    subject_id: c.id,
   })
+  return reason
+}
+
+function reasonOf(rates: { sends: number; hard: number; complaints: number }, policy: BreakerPolicy) {
+  if (rates.sends < policy.minSample) return undefined
+  return rates.hard / rates.sends > policy.hardBounceRate
+    ? 'hard_bounce_rate'
+    : rates.complaints / rates.sends > policy.complaintRate
+      ? 'complaint_rate'
+      : undefined
 }

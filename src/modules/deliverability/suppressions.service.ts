@@ -3,8 +3,8 @@ import type { PageParams } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import { suppress } from './bounces.js'
 import { deleteSuppression, findSuppression, listSuppressions, type SuppressionRow } from './deliverability.repo.js'
+import { suppress } from './suppress.js'
 import type { Suppression, SuppressionCreate, SuppressionListQuery } from './suppressions.schemas.js'
 
 export function toSuppression(row: SuppressionRow): Suppression {
