@@ -123,6 +123,50 @@ export async function emit<D extends EventDefinition>(
   }
 }
 
+/** One event of a batch written by `emitMany`. */
+export interface BatchEvent<D extends EventDefinition = EventDefinition> {
+  scope: TenantScope
+  definition: D
+  data: EventData<D>
+}
+
+/** One event of a batch, its data checked against its definition as `emit` checks it. */
+export function batchEvent<D extends EventDefinition>(
+  scope: TenantScope,
+  definition: D,
+  data: EventData<D>,
+): BatchEvent {
+  return { scope, definition, data }
+}
+
+/**
+ * Appends many events (and their deliveries) in one statement, in the order given: what `emit`
+ * does for one, for a worker that records a batch of changes in one transaction (the email
+ * worker's `email.sent` / `email.delivered`). The fan-out is `outboxCtes`' (same delivery ids and
+ * filter), joined per event.
+ */
+export async function emitMany(executor: Executor, events: BatchEvent[]): Promise<void> {
+  if (events.length === 0) return
+  const result = await sql<{ deliveries: number }>`
+    with event as (
+      insert into events (id, org_id, livemode, type, data)
+      select v.id, v.org_id, v.livemode, v.type, v.data::jsonb
+      from unnest(${events.map(() => newId('event'))}::text[], ${events.map((e) => e.scope.orgId)}::text[],
+        ${events.map((e) => e.scope.livemode)}::boolean[], ${events.map((e) => e.definition.name)}::text[],
+        ${events.map((e) => JSON.stringify(e.data))}::text[]) as v(id, org_id, livemode, type, data)
+      returning id, org_id, livemode, type, created_at
+    ), fanned_out as (
+      insert into webhook_deliveries (id, org_id, livemode, endpoint_id, event_id, event_type, status, next_attempt_at)
+      select 'wd_' || substr(event.id, 5) || substr(e.id, 4), event.org_id, event.livemode, e.id, event.id, event.type,
+        'pending', event.created_at
+      from event join webhook_endpoints e on e.org_id = event.org_id and e.livemode = event.livemode
+        and e.enabled and e.events && array['*', event.type]::text[]
+      returning 1
+    )
+    select (select count(*) from fanned_out)::int as deliveries`.execute(executor)
+  await afterOutbox(executor, result.rows[0]?.deliveries ?? 0)
+}
+
 /**
  * The data of an `*.updated` event: `{id, changes}`, each field the patch wrote with its new value
  * as the API shows it (read from the updated object, so values are normalised the same way).
