@@ -136,20 +136,6 @@ export async function failUnrenderable(tx: Tx, sendId: string, reason: string): 
     .execute()
 }
 
-/** Records the outcome of a campaign message on its ledger row (in the worker's transaction). */
-export async function recordLedgerOutcome(
-  tx: Tx,
-  sendId: string,
-  status: 'sent' | 'delivered' | 'failed',
-): Promise<void> {
-  await tx
-    .updateTable('email_campaign_sends')
-    .set({ status, updated_at: sql`now()` })
-    .where('id', '=', sendId)
-    .where('status', '=', 'queued')
-    .execute()
-}
-
 /**
  * Completes a sending campaign with nothing left pending or queued, and emits `campaign.completed`
  * in the same transaction. The update is its own guard: of two transactions trying, the second

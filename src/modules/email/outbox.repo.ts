@@ -1,10 +1,12 @@
-import { sql } from 'kysely'
+import { type Insertable, sql } from 'kysely'
 import type { Db, Executor, Tx } from '../../db/schema.js'
+import type { EmailEventsTable } from '../../db/schema-email.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
-import { emit } from '../../outbox/emit.js'
-import { completeIfDone, recordLedgerOutcome } from './campaign-ledger.repo.js'
+import { newId } from '../../lib/ids.js'
+import { type BatchEvent, batchEvent, emitMany } from '../../outbox/emit.js'
+import { completeIfDone } from './campaign-ledger.repo.js'
 import { emailDelivered, emailSent } from './email.events.js'
-import { type EmailRow, insertEmailEvent } from './emails.repo.js'
+import type { EmailRow } from './emails.repo.js'
 
 /** The channel that wakes email workers after a message is queued (PostgreSQL LISTEN/NOTIFY). */
 export const EMAILS_CHANNEL = 'rapport_emails'
@@ -59,6 +61,14 @@ const eventData = (email: EmailRow, occurredAt: Date) => ({
   occurred_at: occurredAt.toISOString(),
 })
 
+/** One attempt's outcome to record. */
+export interface SendOutcomeRecord {
+  email: EmailRow
+  record: SendRecord
+  /** More to write in the same transaction once the outcome is recorded (a bounce: deliverability). */
+  alsoRecord?: ((tx: Tx) => Promise<unknown>) | undefined
+}
+
 /**
  * Records what became of one attempt, with its history row and its events (`email.sent`, and
  * `email.delivered` when the next hop accepted it) in one transaction; only while `workerId` still
@@ -70,71 +80,87 @@ export async function recordSend(
   workerId: string,
   email: EmailRow,
   record: SendRecord,
-  /** More to write in the same transaction once the outcome is recorded (a bounce: deliverability). */
   alsoRecord?: (tx: Tx) => Promise<unknown>,
 ): Promise<boolean> {
+  const [recorded] = await recordSends(db, workerId, [{ email, record, alsoRecord }])
+  return recorded ?? false
+}
+
+/**
+ * Records the outcomes of many attempts in one transaction, with a fixed number of statements
+ * whatever their number: one update of the messages (only those `workerId` still holds), one of
+ * their ledger rows, one insert of their history rows and one of their events (`email.sent`,
+ * `email.delivered`), then `campaign.completed` for each campaign left with nothing to send. What
+ * `recordSend` does for one, for the email worker's batches (decision 0032). Returns, per outcome,
+ * whether it was recorded (false: the lease was lost).
+ */
+export async function recordSends(db: Db, workerId: string, outcomes: SendOutcomeRecord[]): Promise<boolean[]> {
+  if (outcomes.length === 0) return []
   return inTransaction(db, async (tx) => {
     const now = new Date()
-    const base = tx
-      .updateTable('emails')
-      .where('id', '=', email.id)
-      .where('leased_by', '=', workerId)
-      .where('status', '=', 'queued')
-    const common = {
-      attempt_count: sql<number>`attempt_count + 1`,
-      lease_expires_at: null,
-      leased_by: null,
-      updated_at: now,
+    const at = now.toISOString()
+    const statusOf = (r: SendRecord) =>
+      r.kind === 'sent' ? (r.isDelivered ? 'delivered' : 'sent') : r.kind === 'failed' ? 'failed' : 'queued'
+    const updated = await sql<{ id: string }>`
+      update emails e set
+        status = v.status,
+        attempt_count = e.attempt_count + 1,
+        lease_expires_at = null,
+        leased_by = null,
+        updated_at = ${at}::timestamptz,
+        transport = coalesce(v.transport, e.transport),
+        sent_at = case when v.kind = 'sent' then ${at}::timestamptz else e.sent_at end,
+        delivered_at = case when v.kind = 'sent' then v.delivered_at else e.delivered_at end,
+        failed_at = case when v.kind = 'failed' then ${at}::timestamptz else e.failed_at end,
+        next_attempt_at = coalesce(v.next_attempt_at, e.next_attempt_at),
+        last_error = v.error
+      from unnest(
+        ${outcomes.map((o) => o.email.id)}::text[],
+        ${outcomes.map((o) => o.record.kind)}::text[],
+        ${outcomes.map((o) => statusOf(o.record))}::text[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' ? o.record.transport : null))}::text[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' && o.record.isDelivered ? at : null))}::timestamptz[],
+        ${outcomes.map((o) => (o.record.kind === 'deferred' ? o.record.nextAttemptAt.toISOString() : null))}::timestamptz[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' ? null : o.record.error))}::text[]
+      ) as v(id, kind, status, transport, delivered_at, next_attempt_at, error)
+      where e.id = v.id and e.leased_by = ${workerId} and e.status = 'queued'
+      returning e.id`.execute(tx)
+    const held = new Set(updated.rows.map((r) => r.id))
+    const recorded = outcomes.filter((o) => held.has(o.email.id))
+    if (recorded.length === 0) return outcomes.map(() => false)
+
+    const finished = recorded.filter((o) => o.email.campaign_send_id && o.record.kind !== 'deferred')
+    if (finished.length > 0) {
+      await sql`
+        update email_campaign_sends s set status = v.status, updated_at = now()
+        from unnest(${finished.map((o) => o.email.campaign_send_id)}::text[],
+          ${finished.map((o) => statusOf(o.record))}::text[]) as v(id, status)
+        where s.id = v.id and s.status = 'queued'`.execute(tx)
     }
-    let updated: { id: string } | undefined
-    if (record.kind === 'sent') {
-      updated = await base
-        .set({
-          ...common,
-          status: record.isDelivered ? 'delivered' : 'sent',
-          transport: record.transport,
-          sent_at: now,
-          delivered_at: record.isDelivered ? now : null,
-          last_error: null,
-        })
-        .returning('id')
-        .executeTakeFirst()
-    } else if (record.kind === 'deferred') {
-      updated = await base
-        .set({ ...common, next_attempt_at: record.nextAttemptAt, last_error: record.error })
-        .returning('id')
-        .executeTakeFirst()
-    } else {
-      updated = await base
-        .set({ ...common, status: 'failed', failed_at: now, last_error: record.error })
-        .returning('id')
-        .executeTakeFirst()
-    }
-    if (!updated) return false
-    const scope = { orgId: email.org_id, livemode: email.livemode }
-    if (email.campaign_send_id && record.kind !== 'deferred') {
-      await recordLedgerOutcome(
-        tx,
-        email.campaign_send_id,
-        record.kind === 'failed' ? 'failed' : record.isDelivered ? 'delivered' : 'sent',
-      )
-    }
-    if (record.kind === 'sent') {
-      await insertEmailEvent(tx, email.id, 'sent', record.transport === 'mailbox' ? record.response : null)
-      await emit(tx, scope, emailSent, eventData(email, now))
-      if (record.isDelivered) {
-        await insertEmailEvent(tx, email.id, 'delivered', record.response)
-        await emit(tx, scope, emailDelivered, eventData(email, now))
+    const history: Insertable<EmailEventsTable>[] = []
+    const events: BatchEvent[] = []
+    for (const { email, record } of recorded) {
+      const scope = { orgId: email.org_id, livemode: email.livemode }
+      if (record.kind === 'sent') {
+        const detail = record.transport === 'mailbox' ? record.response : null
+        history.push({ id: newId('emailEvent'), email_id: email.id, type: 'sent', detail })
+        events.push(batchEvent(scope, emailSent, eventData(email, now)))
+        if (record.isDelivered) {
+          history.push({ id: newId('emailEvent'), email_id: email.id, type: 'delivered', detail: record.response })
+          events.push(batchEvent(scope, emailDelivered, eventData(email, now)))
+        }
+      } else {
+        history.push({ id: newId('emailEvent'), email_id: email.id, type: record.kind, detail: record.error })
       }
-    } else {
-      await insertEmailEvent(tx, email.id, record.kind, record.error)
     }
-    await alsoRecord?.(tx)
-    // After the events of the message: `campaign.completed` comes after the last `email.sent`.
-    if (email.campaign_id && email.campaign_send_id && record.kind !== 'deferred') {
-      await completeIfDone(tx, email.campaign_id)
+    await tx.insertInto('email_events').values(history).execute()
+    await emitMany(tx, events)
+    for (const o of recorded) await o.alsoRecord?.(tx)
+    // After the events of the messages: `campaign.completed` comes after the last `email.sent`.
+    for (const campaignId of new Set(finished.map((o) => o.email.campaign_id).filter((id) => id !== null))) {
+      await completeIfDone(tx, campaignId)
     }
-    return true
+    return outcomes.map((o) => held.has(o.email.id))
   })
 }
 
