@@ -62,4 +62,41 @@ describe('email segments', () => {
     })
     expect(res.statusCode).toBe(404)
   })
+
+  test('a filter previewed before saving gives the counts the saved segment would have, and saves nothing', async () => {
+    const h = await testApp()
+    const other = await h.newOrg()
+    const tag = `promo-${Math.random().toString(36).slice(2, 8)}`
+    const mk = (body: object) => h.api('POST', '/api/v1/contacts', body)
+    const a = (await mk({ name: 'P1', email: `p1.${tag}@example.com`, tags: [tag] })).json()
+    await mk({ name: 'P2', email: `p2.${tag}@example.com`, tags: [tag] })
+    await mk({ name: 'P3 no email', phone: '+15550000009', tags: [tag] })
+    await h.api('PUT', `/api/v1/contacts/${a.id}/email-subscription`, { status: 'unsubscribed' })
+    const filter = { field: 'tags', op: 'contains', value: tag }
+    const segmentsBefore = (await h.api('GET', '/api/v1/email-segments?limit=100')).json().pagination.total
+
+    const preview = await h.api('POST', '/api/v1/email-segments/preview', { filter })
+    expect(preview.statusCode).toBe(200)
+    expect(preview.json()).toEqual({ object: 'email_segment_preview', contact_count: 3, member_count: 1 })
+    expect((await h.api('GET', '/api/v1/email-segments?limit=100')).json().pagination.total).toBe(segmentsBefore)
+    const saved = (await h.api('POST', '/api/v1/email-segments', { name: 'Promo', filter })).json()
+    expect(saved).toMatchObject({ contact_count: 3, member_count: 1 })
+
+    // Another organization's contacts are not counted.
+    const elsewhere = await h.api(
+      'POST',
+      '/api/v1/email-segments/preview',
+      { filter },
+      {
+        authorization: `Bearer ${other.key}`,
+      },
+    )
+    expect(elsewhere.json()).toMatchObject({ contact_count: 0, member_count: 0 })
+
+    const bad = await h.api('POST', '/api/v1/email-segments/preview', {
+      filter: { or: [{ field: 'tags', op: 'lt', value: 'x' }] },
+    })
+    expect(bad.statusCode).toBe(422)
+    expect(bad.json().error.details[0].field).toBe('filter.or[0].op')
+  })
 })

@@ -8,6 +8,8 @@ import {
   SegmentIdParams,
   SegmentList,
   SegmentListQuery,
+  SegmentPreview,
+  SegmentPreviewInput,
   SegmentUpdate,
 } from './segments.schemas.js'
 import type { SegmentsService } from './segments.service.js'
@@ -48,6 +50,23 @@ export function segmentsRoutes(segments: SegmentsService) {
         },
       },
       async (req) => segments.list(req.principal, req.query),
+    )
+
+    app.post(
+      '/api/v1/email-segments/preview',
+      {
+        config: { scope: 'read' },
+        schema: {
+          operationId: 'previewEmailSegment',
+          summary: 'Count what a filter selects',
+          description:
+            'The counts a segment with this filter would have now (`contact_count`, `member_count`), without saving anything: the live count of a segment editor. An invalid filter is a 422 naming the failing part. Reads only.',
+          tags,
+          body: SegmentPreviewInput,
+          response: { 200: SegmentPreview },
+        },
+      },
+      async (req) => segments.preview(req.principal, req.body.filter),
     )
 
     app.get(

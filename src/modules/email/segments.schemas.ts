@@ -77,3 +77,25 @@ export type SegmentUpdate = Static<typeof SegmentUpdate>
 export const SegmentListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
 export const SegmentList = ListOf(Segment)
 export const SegmentIdParams = IdParams('Segment', SEGMENT_ID)
+
+export const SegmentPreviewInput = Type.Object(
+  { filter: Filter },
+  { additionalProperties: false, examples: [{ filter: FILTER_EXAMPLE }] },
+)
+export type SegmentPreviewInput = Static<typeof SegmentPreviewInput>
+
+export const SegmentPreview = Type.Object(
+  {
+    object: Type.Literal('email_segment_preview', { description: 'Always `email_segment_preview`' }),
+    contact_count: Type.Integer({ description: 'Contacts the filter matches now', examples: [340] }),
+    member_count: Type.Integer({
+      description: 'Of those, the ones a campaign would reach now: with an email and `subscribed`',
+      examples: [322],
+    }),
+  },
+  {
+    description: 'What a filter would select if saved as a segment now (nothing is saved)',
+    examples: [{ object: 'email_segment_preview', contact_count: 340, member_count: 322 }],
+  },
+)
+export type SegmentPreview = Static<typeof SegmentPreview>

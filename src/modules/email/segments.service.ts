@@ -13,7 +13,7 @@ import {
   type SegmentRow,
   updateSegment,
 } from './segments.repo.js'
-import type { Segment, SegmentCreate, SegmentUpdate } from './segments.schemas.js'
+import type { Segment, SegmentCreate, SegmentPreview, SegmentUpdate } from './segments.schemas.js'
 
 /** Saved contact filters; their counts are evaluated on every read, as a campaign evaluates them when it starts. */
 export class SegmentsService {
@@ -43,6 +43,13 @@ export class SegmentsService {
       filter: input.filter,
     })
     return this.toSegment(scope, row)
+  }
+
+  /** The counts a segment with `filter` would have now, without saving it (an editor's live count). */
+  async preview(scope: TenantScope, filter: unknown): Promise<SegmentPreview> {
+    compileFilter(scope, filter)
+    const counts = await countSegment(this.db, scope, filter)
+    return { object: 'email_segment_preview', contact_count: counts.contacts, member_count: counts.members }
   }
 
   async get(scope: TenantScope, id: string): Promise<Segment> {
