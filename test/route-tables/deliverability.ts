@@ -8,10 +8,25 @@ const newSuppression = async (h: TestApp, key: string) => {
   return res.json().id as string
 }
 
-/** The deliverability routes (suppressions), checked by the shared route contract. */
+const newProviderHook = async (h: TestApp, key: string) => {
+  const res = await h.api(
+    'POST',
+    '/api/v1/email/provider_hooks',
+    { provider: 'postmark' },
+    { authorization: `Bearer ${key}` },
+  )
+  if (res.statusCode >= 300) throw new Error(`provider hook: ${res.statusCode} ${res.body}`)
+  return res.json().id as string
+}
+
+/** The deliverability routes (suppressions, provider hooks), checked by the shared route contract. */
 export const DELIVERABILITY_ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/suppressions', scope: 'read' },
   { method: 'POST', path: '/api/v1/suppressions', scope: 'write', body: { email: 'contract@example.com' } },
   { method: 'GET', path: '/api/v1/suppressions/:id', scope: 'read', create: newSuppression },
   { method: 'DELETE', path: '/api/v1/suppressions/:id', scope: 'write', create: newSuppression },
+  { method: 'GET', path: '/api/v1/email/provider_hooks', scope: 'read' },
+  { method: 'POST', path: '/api/v1/email/provider_hooks', scope: 'admin', body: { provider: 'postmark' } },
+  { method: 'GET', path: '/api/v1/email/provider_hooks/:id', scope: 'read', create: newProviderHook },
+  { method: 'DELETE', path: '/api/v1/email/provider_hooks/:id', scope: 'admin', create: newProviderHook },
 ]
