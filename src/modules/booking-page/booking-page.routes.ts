@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ApiError } from '../../core/errors.js'
-import type { BookingsService } from '../scheduling/bookings.service.js'
+import type { GuestBookingsService } from '../scheduling/guest-bookings.service.js'
 import { bookingAssets, sendAsset } from './assets.js'
 import { manageHtml } from './booking-manage.html.js'
 import { bookingPageHtml, notFoundHtml } from './booking-page.html.js'
@@ -45,7 +45,7 @@ interface PageQuery {
  * The public booking page and the guest's manage page (server-rendered HTML), their scripts and CSS, and the embeddable widget
  * script. These are pages and files, not API: hidden from the OpenAPI document.
  */
-export function bookingPageRoutes(bookings: BookingsService) {
+export function bookingPageRoutes(bookings: GuestBookingsService) {
   return async (app: FastifyInstance) => {
     async function bookingPage(reply: FastifyReply, username: string, slug: string, embed: boolean) {
       const assets = await bookingAssets()

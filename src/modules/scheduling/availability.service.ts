@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import Type, { type Static } from 'typebox'
 import { ApiError } from '../../core/errors.js'
 import { assertIfMatch } from '../../core/preconditions.js'
@@ -12,6 +11,8 @@ import {
   validateAvailability,
   WeeklyRule,
 } from '../../slot-engine/index.js'
+import { findHostTimezone } from '../users/users.repo.js'
+import { loadAvailability, type StoredAvailability, saveAvailability } from './availability.repo.js'
 import { assertLive } from './event-types.service.js'
 
 export const HostAvailability = Type.Object(
@@ -37,30 +38,11 @@ export type HostAvailability = Static<typeof HostAvailability>
 /** At most this many date overrides (the engine's schema says so; the body is checked by the engine's validator). */
 const MAX_OVERRIDES = 500
 
-interface StoredAvailability {
-  weekly: Availability['weekly']
-  overrides: NonNullable<Availability['overrides']>
-  updated_at: Date | null
-}
-
-/** The host's availability as stored, or an empty one (no slots) when none was set. */
-export async function loadAvailability(db: Executor, userId: string): Promise<StoredAvailability> {
-  const row = await db
-    .selectFrom('availabilities')
-    .select(['weekly', 'overrides', 'updated_at'])
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
-  if (!row) return { weekly: [], overrides: [], updated_at: null }
-  return row as StoredAvailability
-}
-
 export class AvailabilityService {
   constructor(private readonly db: Db) {}
 
   private async host(executor: Executor, orgId: string, userId: string, forUpdate = false) {
-    let q = executor.selectFrom('users').select(['id', 'timezone']).where('org_id', '=', orgId).where('id', '=', userId)
-    if (forUpdate) q = q.forUpdate()
-    const host = await q.executeTakeFirst()
+    const host = await findHostTimezone(executor, orgId, userId, { forUpdate })
     if (!host) throw new ApiError('not_found', `User ${userId} not found`)
     return host
   }
@@ -86,21 +68,7 @@ export class AvailabilityService {
       // The host row is the lock every booking of this host takes too.
       const host = await this.host(tx, principal.orgId, userId, true)
       assertIfMatch(opts.ifMatch, present(host, await loadAvailability(tx, userId)))
-      const weekly = JSON.stringify(input.weekly)
-      const overridesJson = JSON.stringify(input.overrides ?? [])
-      const row = await tx
-        .insertInto('availabilities')
-        .values({ user_id: userId, org_id: principal.orgId, weekly, overrides: overridesJson })
-        .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet({
-            weekly,
-            overrides: overridesJson,
-            updated_at: sql`greatest(now(), availabilities.updated_at + interval '1 microsecond')`,
-          }),
-        )
-        .returning(['weekly', 'overrides', 'updated_at'])
-        .executeTakeFirstOrThrow()
-      return present(host, row as StoredAvailability)
+      return present(host, await saveAvailability(tx, principal.orgId, userId, input))
     })
   }
 }

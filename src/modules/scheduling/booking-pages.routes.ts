@@ -14,13 +14,13 @@ import {
   SlotsResponse,
   TokenQuery,
 } from './bookings.schemas.js'
-import type { BookingsService } from './bookings.service.js'
+import type { GuestBookingsService } from './guest-bookings.service.js'
 
 const PUBLIC = ' Public: no API key.'
 const TOKEN = ' The `token` is the `cancel_token` of the booking; a wrong token is a 404, like an unknown id.'
 
 /** The unauthenticated routes of booking pages (no `scope`: the auth hook lets them through). */
-export function bookingPagesRoutes(bookings: BookingsService) {
+export function bookingPagesRoutes(bookings: GuestBookingsService) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['booking pages']

@@ -1,9 +1,11 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
 import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
-import type { Database, Executor } from '../../db/schema.js'
+import type { Database, Executor, Tx } from '../../db/schema.js'
 import type { BookingsTable } from '../../db/schema-scheduling.js'
+import type { Host } from '../users/users.repo.js'
 import type { BookingListQuery } from './bookings.schemas.js'
+import type { EventTypeRow } from './event-types.repo.js'
 
 export type BookingRow = Omit<Selectable<BookingsTable>, 'org_id' | 'livemode'> & {
   org_id: string
@@ -148,4 +150,84 @@ export async function listBookings(executor: Executor, scope: TenantScope, query
     query,
   )
   return { ...page, data: page.data as unknown as BookingRow[] }
+}
+
+/** Writes a confirmed booking of `eventType` with `host`, the slug, title and location copied from the event type. */
+export async function insertBooking(
+  tx: Tx,
+  scope: TenantScope,
+  booking: {
+    id: string
+    host: Host
+    eventType: EventTypeRow
+    contactId: string
+    start: Date
+    end: Date
+    guest: { name: string; email: string; timezone: string }
+    notes: string | null
+    cancelTokenHash: string
+    now: Date
+  },
+): Promise<void> {
+  const { eventType, guest } = booking
+  await tx
+    .insertInto('bookings')
+    .values({
+      id: booking.id,
+      org_id: scope.orgId,
+      livemode: scope.livemode,
+      event_type_id: eventType.id,
+      event_type_slug: eventType.slug,
+      event_type_title: eventType.title,
+      location: eventType.location ? JSON.stringify(eventType.location) : null,
+      user_id: booking.host.id,
+      contact_id: booking.contactId,
+      start_time: booking.start,
+      end_time: booking.end,
+      status: 'confirmed',
+      guest_name: guest.name,
+      guest_email: guest.email,
+      guest_timezone: guest.timezone,
+      notes: booking.notes,
+      cancel_token_hash: booking.cancelTokenHash,
+      created_at: booking.now,
+      updated_at: booking.now,
+    })
+    .execute()
+}
+
+/** Cancels a booking (its sequence moves on, so calendars replace the event). */
+export async function markBookingCancelled(
+  tx: Tx,
+  id: string,
+  by: 'guest' | 'host',
+  reason: string | null,
+): Promise<void> {
+  await tx
+    .updateTable('bookings')
+    .set({
+      status: 'cancelled',
+      cancelled_at: sql`now()`,
+      cancelled_by: by,
+      cancel_reason: reason,
+      sequence: sql`sequence + 1`,
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Moves a booking to `[start, end)` and marks it rescheduled (its sequence moves on). */
+export async function moveBookingTime(tx: Tx, id: string, start: Date, end: Date): Promise<void> {
+  await tx
+    .updateTable('bookings')
+    .set({
+      start_time: start,
+      end_time: end,
+      rescheduled_at: sql`now()`,
+      sequence: sql`sequence + 1`,
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('id', '=', id)
+    .execute()
 }

@@ -8,11 +8,11 @@ import {
   HostCancel,
   HostReschedule,
 } from './bookings.schemas.js'
-import type { BookingsService } from './bookings.service.js'
+import type { HostBookingsService } from './host-bookings.service.js'
 
 const LIVE_ONLY = ' Bookings are made on public booking pages, in live mode: a test key sees none.'
 
-export function bookingsRoutes(bookings: BookingsService) {
+export function bookingsRoutes(bookings: HostBookingsService) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['scheduling']

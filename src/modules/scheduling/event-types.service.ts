@@ -1,15 +1,22 @@
-import { type Selectable, sql } from 'kysely'
 import { ApiError, invalidField } from '../../core/errors.js'
-import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import type { PageParams } from '../../core/pagination.js'
 import { assertIfMatch } from '../../core/preconditions.js'
 import type { Principal } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
-import type { EventTypesTable } from '../../db/schema-scheduling.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { assertNoErrors, validateEventTypeSettings } from '../../slot-engine/index.js'
+import { isUserOf } from '../users/users.repo.js'
 import { countUpcomingBookings } from './bookings.repo.js'
+import {
+  deleteEventType,
+  type EventTypeRow,
+  findEventType,
+  insertEventType,
+  listEventTypes,
+  updateEventType,
+} from './event-types.repo.js'
 import type {
   EventType,
   EventTypeCreate,
@@ -17,28 +24,6 @@ import type {
   EventTypeUpdate,
   HostEventTypeListQuery,
 } from './event-types.schemas.js'
-
-export type EventTypeRow = Selectable<EventTypesTable>
-
-export const EVENT_TYPE_COLUMNS = [
-  'id',
-  'org_id',
-  'user_id',
-  'slug',
-  'title',
-  'description',
-  'duration_minutes',
-  'location',
-  'buffer_before_minutes',
-  'buffer_after_minutes',
-  'minimum_notice_minutes',
-  'slot_step_minutes',
-  'max_per_day',
-  'booking_window_days',
-  'active',
-  'created_at',
-  'updated_at',
-] as const
 
 export function toEventType(row: EventTypeRow): EventType {
   return {
@@ -71,13 +56,7 @@ export function assertLive(principal: Principal, what: string) {
 
 /** Throws the 422 naming `field` unless `userId` is a user of the organization. */
 export async function assertHost(db: Executor, orgId: string, userId: string, field: string) {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  if (!row) throw invalidField(field, `No user ${userId} in this organization`)
+  if (!(await isUserOf(db, orgId, userId))) throw invalidField(field, `No user ${userId} in this organization`)
 }
 
 function asDuplicate(err: unknown): never {
@@ -90,77 +69,51 @@ function asDuplicate(err: unknown): never {
   throw err
 }
 
-const SORT: SortSpec = { name: 'created_at', expression: sql`created_at`, castTo: 'timestamptz', descending: false }
-
 export class EventTypesService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  private find(executor: Executor, orgId: string, id: string, forUpdate = false) {
-    let q = executor
-      .selectFrom('event_types')
-      .select(EVENT_TYPE_COLUMNS)
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-    if (forUpdate) q = q.forUpdate()
-    return q.executeTakeFirst()
-  }
-
   async create(principal: Principal, input: EventTypeCreate): Promise<EventType> {
     assertLive(principal, 'Event types')
     assertNoErrors(validateEventTypeSettings(input))
     await assertHost(this.db, principal.orgId, input.user_id, 'user_id')
-    const row = await this.db
-      .insertInto('event_types')
-      .values({
-        id: newId('eventType'),
-        org_id: principal.orgId,
-        user_id: input.user_id,
-        slug: input.slug,
-        title: input.title,
-        description: input.description ?? null,
-        location: input.location ? JSON.stringify(input.location) : null,
-        duration_minutes: input.duration_minutes,
-        buffer_before_minutes: input.buffer_before_minutes ?? 0,
-        buffer_after_minutes: input.buffer_after_minutes ?? 0,
-        minimum_notice_minutes: input.minimum_notice_minutes ?? 0,
-        slot_step_minutes: input.slot_step_minutes ?? null,
-        max_per_day: input.max_per_day ?? null,
-        booking_window_days: input.booking_window_days ?? null,
-        active: input.active ?? true,
-      })
-      .returning(EVENT_TYPE_COLUMNS)
-      .executeTakeFirstOrThrow()
-      .catch(asDuplicate)
+    const row = await insertEventType(this.db, {
+      id: newId('eventType'),
+      org_id: principal.orgId,
+      user_id: input.user_id,
+      slug: input.slug,
+      title: input.title,
+      description: input.description ?? null,
+      location: input.location ? JSON.stringify(input.location) : null,
+      duration_minutes: input.duration_minutes,
+      buffer_before_minutes: input.buffer_before_minutes ?? 0,
+      buffer_after_minutes: input.buffer_after_minutes ?? 0,
+      minimum_notice_minutes: input.minimum_notice_minutes ?? 0,
+      slot_step_minutes: input.slot_step_minutes ?? null,
+      max_per_day: input.max_per_day ?? null,
+      booking_window_days: input.booking_window_days ?? null,
+      active: input.active ?? true,
+    }).catch(asDuplicate)
     return toEventType(row)
   }
 
   async get(principal: Principal, id: string): Promise<EventType> {
-    const row = await this.find(this.db, principal.orgId, id)
+    const row = await findEventType(this.db, principal.orgId, id)
     if (!row) throw notFound(id)
     return toEventType(row)
   }
 
   /** The organization's event types (`GET /api/v1/booking_event_types`), oldest first. */
   async list(principal: Principal, query: EventTypeListQuery & PageParams) {
-    let q = this.db.selectFrom('event_types').where('org_id', '=', principal.orgId)
-    if (query.user_id !== undefined) q = q.where('user_id', '=', query.user_id)
-    if (query.active !== undefined) q = q.where('active', '=', query.active)
-    const page = await paginate(q, (qb) => qb.select(EVENT_TYPE_COLUMNS), sql<string>`id`, SORT, query)
+    const page = await listEventTypes(this.db, principal.orgId, query)
     return { ...page, data: page.data.map(toEventType) }
   }
 
   /** One host's event types (`GET /api/v1/users/:id/event_types`); an unknown host is a 404. */
   async listOfHost(principal: Principal, userId: string, query: HostEventTypeListQuery & PageParams) {
-    const host = await this.db
-      .selectFrom('users')
-      .select('id')
-      .where('org_id', '=', principal.orgId)
-      .where('id', '=', userId)
-      .executeTakeFirst()
-    if (!host) throw new ApiError('not_found', `User ${userId} not found`)
+    if (!(await isUserOf(this.db, principal.orgId, userId))) throw new ApiError('not_found', `User ${userId} not found`)
     return this.list(principal, { ...query, user_id: userId })
   }
 
@@ -172,22 +125,15 @@ export class EventTypesService {
   ): Promise<EventType> {
     assertLive(principal, 'Event types')
     return inTransaction(this.db, async (tx) => {
-      const current = await this.find(tx, principal.orgId, id, true)
+      const current = await findEventType(tx, principal.orgId, id, { forUpdate: true })
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toEventType(current))
       assertNoErrors(validateEventTypeSettings({ ...toEventType(current), ...input }))
       const { location, ...rest } = input
-      const row = await tx
-        .updateTable('event_types')
-        .set({
-          ...rest,
-          ...(location !== undefined ? { location: location ? JSON.stringify(location) : null } : {}),
-          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-        })
-        .where('org_id', '=', principal.orgId)
-        .where('id', '=', id)
-        .returning(EVENT_TYPE_COLUMNS)
-        .executeTakeFirstOrThrow()
+      const row = await updateEventType(tx, principal.orgId, id, {
+        ...rest,
+        ...(location !== undefined ? { location: location ? JSON.stringify(location) : null } : {}),
+      })
       return toEventType(row)
     }).catch(asDuplicate)
   }
@@ -199,7 +145,7 @@ export class EventTypesService {
   async remove(principal: Principal, id: string, opts: { ifMatch?: string } = {}): Promise<EventType> {
     assertLive(principal, 'Event types')
     return inTransaction(this.db, async (tx) => {
-      const current = await this.find(tx, principal.orgId, id, true)
+      const current = await findEventType(tx, principal.orgId, id, { forUpdate: true })
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toEventType(current))
       // Both modes count: a test-mode booking could only exist if made by a future test booking page.
@@ -210,7 +156,7 @@ export class EventTypesService {
           `This event type has ${upcoming} upcoming confirmed booking(s): cancel them first, or set active to false`,
         )
       }
-      await tx.deleteFrom('event_types').where('org_id', '=', principal.orgId).where('id', '=', id).execute()
+      await deleteEventType(tx, principal.orgId, id)
       return toEventType(current)
     })
   }
