@@ -308,6 +308,50 @@ describe('listing and isolation', () => {
     expect((await h.api('GET', '/api/v1/bookings?status=maybe')).statusCode).toBe(400)
   })
 
+  test('lists the bookings of one contact with contact_id, only within the organization and live mode', async () => {
+    const h = await testApp({ clock: fixedClock })
+    const { host } = await bookableHost(h)
+    const sam = (await book(h, host.username, '30-min-call', AT_0800)).json()
+    const kim = (
+      await book(h, host.username, '30-min-call', AT_0900, {
+        guest: { ...guest, name: 'Kim Guest', email: 'kim@guest.example' },
+      })
+    ).json()
+    const samAgain = (await book(h, host.username, '30-min-call', '2026-03-02T10:00:00.000Z')).json()
+    const contactOf = async (id: string) => (await h.api('GET', `/api/v1/bookings/${id}`)).json().contact_id as string
+    const samContact = await contactOf(sam.id)
+    const kimContact = await contactOf(kim.id)
+    expect(samContact).not.toBe(kimContact)
+    const list = async (q: string, headers: Record<string, string> = {}) =>
+      (await h.api('GET', `/api/v1/bookings?${q}`, undefined, headers)).json()
+    const ids = async (q: string) => (await list(q)).data.map((x: { id: string }) => x.id)
+    expect(await ids(`contact_id=${samContact}`)).toEqual([sam.id, samAgain.id])
+    expect(await ids(`contact_id=${kimContact}`)).toEqual([kim.id])
+    expect((await list(`contact_id=${samContact}&limit=1`)).pagination).toMatchObject({ total: 2, has_more: true })
+    expect(await ids(`contact_id=${samContact}&sort=-start_time&status=confirmed`)).toEqual([samAgain.id, sam.id])
+    expect(await ids('contact_id=c_00000000000000000000000000')).toEqual([])
+
+    // The same guest books a host of another organization: a contact of that organization.
+    const other = await h.newOrg()
+    const otherAuth = { authorization: `Bearer ${other.key}` }
+    const otherHost = await bookableHost(h, {}, { key: other.key })
+    const elsewhere = (await book(h, otherHost.host.username, '30-min-call', AT_0800)).json()
+    const otherContact = (await h.api('GET', `/api/v1/bookings/${elsewhere.id}`, undefined, otherAuth)).json()
+      .contact_id as string
+    expect(otherContact).not.toBe(samContact)
+    expect(await ids(`contact_id=${otherContact}`)).toEqual([])
+    expect((await list(`contact_id=${samContact}`, otherAuth)).data).toEqual([])
+    expect((await list(`contact_id=${otherContact}`, otherAuth)).data.map((x: { id: string }) => x.id)).toEqual([
+      elsewhere.id,
+    ])
+    const testKey = await h.newKey(h.org.id, { mode: 'test' })
+    expect((await list(`contact_id=${samContact}`, { authorization: `Bearer ${testKey}` })).data).toEqual([])
+
+    const tooLong = await h.api('GET', `/api/v1/bookings?contact_id=${'c'.repeat(65)}`)
+    expect(tooLong.statusCode).toBe(400)
+    expect(tooLong.json().error.details[0].field).toBe('contact_id')
+  })
+
   test("another organization's booking is a 404; test keys see no bookings", async () => {
     const h = await testApp({ clock: fixedClock })
     const { host } = await bookableHost(h)

@@ -136,6 +136,7 @@ export async function listBookings(executor: Executor, scope: TenantScope, query
     .where('bookings.livemode', '=', scope.livemode)
   if (query.user_id !== undefined) q = q.where('bookings.user_id', '=', query.user_id)
   if (query.event_type_id !== undefined) q = q.where('bookings.event_type_id', '=', query.event_type_id)
+  if (query.contact_id !== undefined) q = q.where('bookings.contact_id', '=', query.contact_id)
   if (query.status !== undefined) q = q.where('bookings.status', '=', query.status)
   if (query.starts_after !== undefined) q = q.where('bookings.start_time', '>=', new Date(query.starts_after))
   if (query.starts_before !== undefined) q = q.where('bookings.start_time', '<', new Date(query.starts_before))

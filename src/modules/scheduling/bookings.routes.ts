@@ -24,7 +24,7 @@ export function bookingsRoutes(bookings: HostBookingsService) {
         schema: {
           operationId: 'listBookings',
           summary: 'List bookings',
-          description: `Bookings filtered by host, event type, status and start time; by start time unless \`sort\` says otherwise; paged.${LIVE_ONLY}`,
+          description: `Bookings filtered by host, event type, contact (\`contact_id\`: a contact's bookings), status and start time; by start time unless \`sort\` says otherwise; paged.${LIVE_ONLY}`,
           tags,
           querystring: BookingListQuery,
           response: { 200: BookingList },

@@ -204,6 +204,14 @@ export const BookingListQuery = Type.Object(
     ...PageQuery,
     user_id: Type.Optional(Type.String({ maxLength: 64, description: 'Only bookings of this host' })),
     event_type_id: Type.Optional(Type.String({ maxLength: 64, description: 'Only bookings of this event type' })),
+    contact_id: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          "Only bookings of this contact (the guest's contact, found or created by email when they booked); an id of no contact of yours lists none",
+        examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+      }),
+    ),
     status: Type.Optional(Status),
     starts_after: Type.Optional(
       Type.String({ format: 'date-time', description: 'Only bookings starting at or after this instant' }),
