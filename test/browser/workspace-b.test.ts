@@ -274,4 +274,85 @@ describe.runIf(hasChromium)('workspace screens (deals, tasks…) as a member', (
       await importWorker.stop()
     }
   }, 180_000)
+
+  test('import: the match key chosen before the run decides which contacts rows update (email, external id, none)', async () => {
+    const importWorker = await startImportWorker({
+      db: ws.site.deps.db,
+      clock: ws.site.deps.clock,
+      log: ws.site.app.log,
+      listen: ws.site.deps.listen,
+      pollMs: 100,
+    })
+    try {
+      const kim = await ws.callApi<{ id: string }>('POST', '/api/v1/contacts', {
+        name: 'Kim Old',
+        email: 'kim@old.example',
+        external_id: 'crm-1',
+      })
+      expect(kim.status).toBe(201)
+      // Another system's export: Kim's email changed there; Lee is new.
+      await page.goto(`${ws.site.origin}/app/import`)
+      await heading('Import contacts').waitFor()
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'sync.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('External ID,Name,Email\ncrm-1,Kim New,kim@new.example\ncrm-2,Lee Fresh,lee@new.example\n'),
+      })
+      await page.getByRole('table').getByText('kim@new.example').waitFor()
+      const match = page.getByRole('group', { name: 'Match existing contacts by' })
+      const radio = (name: string) => match.getByRole('radio', { name, exact: true })
+      const status = page.getByTestId('import-status')
+      const importFile = async (expected: string) => {
+        await page.getByRole('button', { name: 'Import sync.csv' }).click()
+        await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe(expected)
+      }
+      expect(await radio('Email').isChecked()).toBe(true)
+      expect(await seriousAxeViolations(page)).toEqual([])
+      // The choice fits a phone.
+      await page.setViewportSize({ width: 390, height: 844 })
+      try {
+        expect(await pageOverflowPx(page)).toBe(0)
+        await workspaceShot(page, 'import')
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 })
+      }
+
+      // By email: no contact has Kim's new email, and her external id is another contact's: skipped.
+      await importFile('1 created · 0 updated · 1 skipped · finished')
+      expect((await ws.callApi<{ name: string }>('GET', `/api/v1/contacts/${kim.body.id}`)).body.name).toBe('Kim Old')
+
+      // By external id: the email column is left out, and both rows find their contact.
+      await radio('External id').check()
+      expect(await page.getByLabel('Column “Email”').inputValue()).toBe('')
+      await match.getByText('Not imported, to match by external id: “Email”.').waitFor()
+      await importFile('0 created · 2 updated · 0 skipped · finished')
+      const updated = await ws.callApi<{ name: string; email: string }>('GET', `/api/v1/contacts/${kim.body.id}`)
+      expect(updated.body).toMatchObject({ name: 'Kim New', email: 'kim@old.example' })
+
+      // None, chosen from the keyboard (arrow keys move within the group): every row creates a contact.
+      await radio('External id').focus()
+      await page.keyboard.press('ArrowDown')
+      expect(await radio('None: always create').isChecked()).toBe(true)
+      expect(await page.getByLabel('Column “External ID”').inputValue()).toBe('')
+      await importFile('2 created · 0 updated · 0 skipped · finished')
+      const named = await ws.callApi<{ data: { email: string | null; external_id: string | null }[] }>(
+        'POST',
+        '/api/v1/contacts/search',
+        { filter: { field: 'name', op: 'eq', value: 'Lee Fresh' } },
+      )
+      expect(named.body.data).toHaveLength(2)
+      expect(named.body.data.map((c) => [c.email, c.external_id])).toEqual(
+        expect.arrayContaining([
+          ['lee@new.example', 'crm-2'],
+          [null, null],
+        ]),
+      )
+      // Back to email: the column is mapped again.
+      await radio('Email').check()
+      expect(await page.getByLabel('Column “Email”').inputValue()).toBe('email')
+      expect(await seriousAxeViolations(page)).toEqual([])
+    } finally {
+      await importWorker.stop()
+    }
+  }, 180_000)
 })

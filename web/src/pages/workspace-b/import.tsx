@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../api.js'
 import { ApiFailure, api, currentMode } from '../../api.js'
 import { useSession } from '../../session.js'
 import { ErrorNote, Field, Page, useSubmit } from '../../ui.js'
+import { MatchChoice } from './import-match.js'
 import './workspace-b.css'
 
 /** The contact fields a column can feed (docs/import-and-search.md); anything else becomes a custom field. */
@@ -205,10 +206,7 @@ export function ImportPage() {
       {headers.length > 0 && (
         <section class="panel" aria-labelledby="import-mapping">
           <h2 id="import-mapping">2. What each column holds</h2>
-          <p class="muted small">
-            Suggested from the headers. A custom field keeps the column under its own name. Rows update the contact with
-            the same email (else the same external id); other rows create contacts.
-          </p>
+          <p class="muted small">Suggested from the headers. A custom field keeps the column under its own name.</p>
           <form onSubmit={start.onSubmit}>
             <div class="mapping-grid">
               {headers.map((h) => (
@@ -231,6 +229,11 @@ export function ImportPage() {
                 </Field>
               ))}
             </div>
+            <MatchChoice
+              mapping={mapping}
+              suggested={Object.fromEntries(headers.map((h) => [h, suggestField(h)]))}
+              onMapping={setMapping}
+            />
             {!hasKeyField && (
               <p class="note warn" role="alert">
                 Map a column to name, email or phone: a contact needs one of them.
