@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
+import type { DnsResolver } from '../lib/dns-resolver.js'
 import type { PublicUrl } from '../lib/public-url.js'
 import type { SecretBox } from '../lib/secret-box.js'
 import type { ProviderFetch } from './deliverability/providers/fetch.js'
@@ -20,6 +21,8 @@ export interface ModuleDeps {
   publicUrl: PublicUrl
   /** Where outgoing email goes: the SMTP server of RAPPORT_SMTP_URL, else the development mailbox. */
   mailer: MailTransport
+  /** DNS lookups (the sending-domain checks); unset: the system's resolver. Tests inject an in-process zone. */
+  dnsResolver?: DnsResolver
   /** How provider hooks fetch SNS certificates and confirmations; unset: HTTPS (tests inject their own). */
   providerFetch?: ProviderFetch
 }
