@@ -53,6 +53,8 @@ export interface ContactsTable {
   source: string
   external_id: ColumnType<string | null, string | null | undefined, string | null>
   tags: Generated<string[]>
+  /** The user of the organization who owns the contact (migration 0033). */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>
   custom_fields: Json<Record<string, unknown>>
   created_at: Timestamp
   updated_at: Timestamp
