@@ -7,7 +7,7 @@ export const SAVED_VIEW_RESOURCES = ['contacts'] as const
 
 /** Columns of the contacts table: its fields, and custom fields as `custom_fields.<key>`. */
 export const CONTACT_COLUMN_PATTERN =
-  '^(name|email|phone|company|status|source|tags|external_id|created_at|updated_at|custom_fields\\.[^\\s.]{1,100})$'
+  '^(name|email|phone|company|status|source|tags|external_id|owner_id|created_at|updated_at|custom_fields\\.[^\\s.]{1,100})$'
 
 const Resource = Type.Enum(SAVED_VIEW_RESOURCES, { description: 'The list the view is of', examples: ['contacts'] })
 const Name = Type.String({
@@ -28,7 +28,7 @@ const Columns = Type.Array(
     maxItems: 30,
     uniqueItems: true,
     description:
-      'The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`',
+      'The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`',
     examples: [['name', 'email', 'status', 'tags', 'custom_fields.city']],
   },
 )
