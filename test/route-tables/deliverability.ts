@@ -29,4 +29,9 @@ export const DELIVERABILITY_ROUTES: RouteContract[] = [
   { method: 'POST', path: '/api/v1/email/provider_hooks', scope: 'admin', body: { provider: 'postmark' } },
   { method: 'GET', path: '/api/v1/email/provider_hooks/:id', scope: 'read', create: newProviderHook },
   { method: 'DELETE', path: '/api/v1/email/provider_hooks/:id', scope: 'admin', create: newProviderHook },
+  // Sending domains: their tenancy (another organization, the other mode) is checked in deliverability-dkim-dns.test.ts.
+  { method: 'GET', path: '/api/v1/sending_domains', scope: 'read' },
+  { method: 'GET', path: '/api/v1/sending_domains/:domain', scope: 'read' },
+  { method: 'POST', path: '/api/v1/sending_domains/:domain/check', scope: 'write' },
+  { method: 'POST', path: '/api/v1/sending_domains/:domain/rotate_dkim', scope: 'admin' },
 ]
