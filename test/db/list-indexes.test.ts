@@ -30,6 +30,7 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 
 let api: (url: string) => Promise<{ statusCode: number; json(): unknown }>
 let endpointId = ''
+let ownerId = ''
 
 beforeAll(async () => {
   const database = await testDatabase()
@@ -58,10 +59,14 @@ beforeAll(async () => {
   expect(endpoint.statusCode, endpoint.body).toBe(201)
   endpointId = (endpoint.json() as { id: string }).id
   // A few hundred rows per table, enough for statistics; set-based so seeding takes milliseconds.
-  await sql`insert into contacts (id, org_id, livemode, name, email, company, status, source, created_at, updated_at)
+  ownerId = `user_idx${Math.random().toString(36).slice(2, 10)}`
+  await sql`insert into users (id, org_id, name, email, username)
+    values (${ownerId}, ${org}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(db)
+  await sql`insert into contacts (id, org_id, livemode, name, email, company, status, source, owner_id, created_at, updated_at)
     select 'c_idx' || g, ${org}, true, case when g % 10 = 0 then null else 'Person ' || g end,
-      'p' || g || '@example.com', 'Company ' || (g % 50), case when g % 7 = 0 then 'customer' else 'lead' end,
-      'api', now() - g * interval '1 minute', now() - g * interval '1 minute'
+      'p' || g || '@example.com', case when g % 9 = 0 then null else 'Company ' || (g % 50) end,
+      case when g % 7 = 0 then 'customer' else 'lead' end, case when g % 4 = 0 then 'form' else 'api' end,
+      case when g % 2 = 0 then ${ownerId} end, now() - g * interval '1 minute', now() - g * interval '1 minute'
     from generate_series(1, 500) g`.execute(db)
   await sql`insert into events (id, org_id, livemode, type, data, created_at)
     select 'evt_idx' || g, ${org}, true, case when g % 2 = 0 then 'contact.created' else 'contact.updated' end,
@@ -153,6 +158,33 @@ describe('list queries read their index in order', () => {
     await expectIndexOrder(`/api/v1/contacts?sort=name&limit=20&cursor=${cursor}`, 'contacts_name_asc')
     const back = await nextCursor('/api/v1/contacts?sort=-name&limit=20')
     await expectIndexOrder(`/api/v1/contacts?sort=-name&limit=20&cursor=${back}`, 'contacts_name_desc')
+  })
+
+  test('contacts: every other sort reads its index in both directions, first page and by cursor', async () => {
+    const sorts: [string, string][] = [
+      ['email', 'contacts_email_asc'],
+      ['-email', 'contacts_email_desc'],
+      ['company', 'contacts_company_asc'],
+      ['-company', 'contacts_company_desc'],
+      ['status', 'contacts_status_sort'],
+      ['-status', 'contacts_status_sort'],
+      ['source', 'contacts_source_sort'],
+      ['-source', 'contacts_source_sort'],
+      ['owner_id', 'contacts_owner_asc'],
+      ['-owner_id', 'contacts_owner_desc'],
+    ]
+    for (const [sort, index] of sorts) {
+      const url = `/api/v1/contacts?sort=${sort}&limit=20`
+      await expectIndexOrder(url, index)
+      await expectIndexOrder(`${url}&cursor=${await nextCursor(url)}`, index)
+    }
+    // Deep enough to pass the non-null values: the cursor then stands among the contacts without one.
+    const pastValues = await nextCursor('/api/v1/contacts?sort=owner_id&limit=100')
+    await expectIndexOrder(`/api/v1/contacts?sort=owner_id&limit=20&cursor=${pastValues}`, 'contacts_owner_asc')
+  })
+
+  test('contacts: the owner filter reads its own index in list order', async () => {
+    await expectIndexOrder(`/api/v1/contacts?owner_id=${ownerId}`, 'contacts_owner')
   })
 
   test('contacts: substring search uses the trigram index', async () => {

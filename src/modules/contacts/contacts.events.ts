@@ -11,6 +11,10 @@ const ContactEventData = Type.Object(
     company: nullable(Type.String({ description: 'Company' })),
     status: Type.String({ description: 'lead, prospect, customer or churned' }),
     source: Type.String({ description: 'How the contact entered Rapport' }),
+    external_id: Type.Optional(nullable(Type.String({ description: 'Your own id for the contact' }))),
+    owner_id: nullable(
+      Type.String({ description: 'The user who owns the contact', examples: ['user_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),
+    ),
     tags: Type.Array(Type.String(), { description: 'Tag names' }),
     custom_fields: Type.Record(Type.String(), Type.Unknown(), { description: 'Custom fields' }),
     created_at: eventAt('Creation time'),

@@ -9,7 +9,7 @@ import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../outbox/emit.
 import { tagCreated } from '../tags/tags.events.js'
 import { toTag } from '../tags/tags.service.js'
 import { contactCreated } from './contacts.events.js'
-import type { ContactListQuery } from './contacts.schemas.js'
+import type { ContactListQuery, ContactSortField } from './contacts.schemas.js'
 
 export interface ContactRow {
   id: string
@@ -20,6 +20,7 @@ export interface ContactRow {
   status: string
   source: string
   external_id: string | null
+  owner_id: string | null
   tags: string[]
   custom_fields: Record<string, unknown>
   created_at: Date
@@ -35,6 +36,7 @@ export const COLUMNS = [
   'status',
   'source',
   'external_id',
+  'owner_id',
   'tags',
   'custom_fields',
   'created_at',
@@ -43,6 +45,7 @@ export const COLUMNS = [
 
 export type ContactValues = Pick<ContactsTable, 'name' | 'email' | 'phone' | 'company' | 'status' | 'source'> & {
   external_id: string | null
+  owner_id: string | null
   tags: string[]
   custom_fields: Record<string, unknown>
 }
@@ -59,9 +62,9 @@ export async function insertContactWithEvent(
 ): Promise<void> {
   const result = await sql<{ deliveries: number }>`
     with contact as (
-      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, external_id, tags, custom_fields, created_at, updated_at)
+      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, external_id, owner_id, tags, custom_fields, created_at, updated_at)
       values (${row.id}, ${scope.orgId}, ${scope.livemode}, ${row.name}, ${row.email}, ${row.phone}, ${row.company},
-        ${row.status}, ${row.source}, ${row.external_id}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
+        ${row.status}, ${row.source}, ${row.external_id}, ${row.owner_id}, ${row.tags}::text[], ${JSON.stringify(row.custom_fields)}::jsonb, ${row.created_at}, ${row.updated_at})
       returning id
     ), ${outboxCtes(scope, contactCreated, eventData)}
     select ${OUTBOX_RESULT} from contact`.execute(db)
@@ -116,13 +119,33 @@ export async function deleteContact(db: Executor, scope: TenantScope, id: string
     .executeTakeFirst()
 }
 
-export const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
+/**
+ * The sorts of the contacts list and search, each served by one index per direction (migrations
+ * 0001, 0006, 0016 and 0033: the expressions here must stay those of the indexes).
+ */
+export const SORTS: Record<ContactSortField, Omit<SortSpec, 'descending' | 'name'>> = {
   created_at: { expression: sql`created_at`, castTo: 'timestamptz' },
   updated_at: { expression: sql`updated_at`, castTo: 'timestamptz' },
   name: { expression: sql`lower(name)`, castTo: 'text', nullable: true },
+  email: { expression: sql`lower(email)`, castTo: 'text', nullable: true },
+  company: { expression: sql`lower(company)`, castTo: 'text', nullable: true },
+  status: { expression: sql`status`, castTo: 'text' },
+  source: { expression: sql`source`, castTo: 'text' },
+  owner_id: { expression: sql`owner_id`, castTo: 'text', nullable: true },
 }
 
-export async function listContacts(db: Executor, scope: TenantScope, query: ContactListQuery & PageParams) {
+/** The sort of a `sort` parameter (`-created_at` when absent). */
+export function sortOf(sortKey: string | undefined): SortSpec {
+  const key = sortKey ?? '-created_at'
+  const name = key.replace(/^-/, '') as ContactSortField
+  return { ...SORTS[name], name, descending: key.startsWith('-') }
+}
+
+export async function listContacts(
+  db: Executor,
+  scope: TenantScope,
+  query: Omit<ContactListQuery, 'owner_id'> & { owner_id?: string } & PageParams,
+) {
   let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
   // Both lookups run first so that the planner sees values, not subqueries: an email is unique in
   // the organization (a key lookup; as `lower(email) = …` the planner guessed 0.5% of the rows and
@@ -145,6 +168,7 @@ export async function listContacts(db: Executor, scope: TenantScope, query: Cont
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.source !== undefined) q = q.where('source', '=', query.source)
   if (query.external_id !== undefined) q = q.where('external_id', '=', query.external_id)
+  if (query.owner_id !== undefined) q = q.where('owner_id', '=', query.owner_id)
   if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
   if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
   if (query.q !== undefined) {
@@ -158,10 +182,42 @@ export async function listContacts(db: Executor, scope: TenantScope, query: Cont
       ]),
     )
   }
-  const sortKey = query.sort ?? '-created_at'
-  const name = sortKey.replace(/^-/, '')
-  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
-  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
+  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sortOf(query.sort), query)
+}
+
+/** The contacts of these ids, locked for update in id order (two bulk writes never deadlock). */
+export async function lockContacts(
+  db: Executor,
+  scope: TenantScope,
+  ids: string[],
+): Promise<{ id: string; owner_id: string | null }[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'owner_id'])
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+}
+
+/** Sets the owner of these contacts (already locked by the caller), touching `updated_at`. */
+export async function setContactsOwner(
+  db: Executor,
+  scope: TenantScope,
+  ids: string[],
+  ownerId: string | null,
+): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('contacts')
+    .set({ owner_id: ownerId, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .execute()
 }
 
 /**

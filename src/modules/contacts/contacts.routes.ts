@@ -4,6 +4,9 @@ import Type from 'typebox'
 import { ifMatchOf } from '../../core/preconditions.js'
 import { Deleted } from '../../core/schemas.js'
 import {
+  BULK_ASSIGN_MAX_IDS,
+  BulkAssignBody,
+  BulkAssignResult,
   Contact,
   ContactCreate,
   ContactIdParams,
@@ -48,6 +51,22 @@ export function contactsRoutes(contacts: ContactsService) {
         },
       },
       async (req, reply) => reply.code(201).send(await contacts.create(req.principal, req.body)),
+    )
+
+    app.post(
+      '/api/v1/contacts/bulk_assign',
+      {
+        config: { scope: 'write' },
+        schema: {
+          operationId: 'bulkAssignContacts',
+          summary: 'Give many contacts one owner',
+          description: `Sets \`owner_id\` on up to ${BULK_ASSIGN_MAX_IDS} contacts at once (null unassigns them), in one transaction: each contact whose owner changes emits \`contact.updated\` with \`changes: {owner_id}\`; contacts that already had that owner are left alone. An owner who is not a user of the organization is a 422 naming \`owner_id\`; ids of no contact of this organization and mode are listed in \`not_found\` and do not fail the rest.`,
+          tags,
+          body: BulkAssignBody,
+          response: { 200: BulkAssignResult },
+        },
+      },
+      async (req) => contacts.assignOwner(req.principal, req.body),
     )
 
     app.get(

@@ -43,6 +43,13 @@ export const ExternalId = Type.String({
   description: 'Your own id for the contact (from another system); unique per organization and mode',
   examples: ['crm-4711'],
 })
+export const USER_ID_EXAMPLE = 'user_01jd3k8m2x7q9v4b6n5t0w1y2z'
+const OwnerId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'A user of the organization (`GET /api/v1/users`)',
+  examples: [USER_ID_EXAMPLE],
+})
 const CustomFields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
   description: 'Your own fields, as a JSON object of at most 16 KB',
   examples: [{ plan_interest: 'teams', seats: 12 }],
@@ -71,6 +78,10 @@ export const Contact = Type.Object(
       description: 'Your own id for the contact, unique per organization and mode; null if not set',
       examples: ['crm-4711'],
     }),
+    owner_id: Type.Union([OwnerId, Type.Null()], {
+      description: 'The user of the organization who owns the contact; null when nobody does',
+      examples: [USER_ID_EXAMPLE],
+    }),
     tags: Tags,
     custom_fields: CustomFields,
     created_at: Type.String({
@@ -97,6 +108,7 @@ export const Contact = Type.Object(
         status: 'lead',
         source: 'api',
         external_id: 'crm-4711',
+        owner_id: USER_ID_EXAMPLE,
         tags: ['lead', 'enterprise'],
         custom_fields: { plan_interest: 'teams', seats: 12 },
         created_at: '2025-01-15T09:30:00.000Z',
@@ -116,6 +128,13 @@ export const ContactCreate = Type.Object(
     status: Type.Optional(Status),
     source: Type.Optional(Source),
     external_id: Type.Optional(ExternalId),
+    owner_id: Type.Optional(
+      Type.Union([OwnerId, Type.Null()], {
+        description:
+          'The user who owns the contact: a user of the organization (else 422 naming `owner_id`); null or absent for nobody',
+        examples: [USER_ID_EXAMPLE],
+      }),
+    ),
     tags: Type.Optional(Tags),
     custom_fields: Type.Optional(CustomFields),
   },
@@ -152,6 +171,12 @@ export const ContactUpdate = Type.Object(
         examples: ['crm-4712'],
       }),
     ),
+    owner_id: Type.Optional(
+      Type.Union([OwnerId, Type.Null()], {
+        description: 'The user who owns the contact, of the organization (else 422 naming `owner_id`); null clears it',
+        examples: [USER_ID_EXAMPLE],
+      }),
+    ),
     tags: Type.Optional(Tags),
     custom_fields: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
@@ -169,7 +194,23 @@ export const ContactUpdate = Type.Object(
 )
 export type ContactUpdate = Static<typeof ContactUpdate>
 
-export const CONTACT_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'name', '-name'] as const
+/** The sortable fields of the contacts list; each has an index per direction (migrations 0016 and 0033). */
+export const CONTACT_SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'name',
+  'email',
+  'company',
+  'status',
+  'source',
+  'owner_id',
+] as const
+export type ContactSortField = (typeof CONTACT_SORT_FIELDS)[number]
+export const CONTACT_SORTS: readonly (ContactSortField | `-${ContactSortField}`)[] = CONTACT_SORT_FIELDS.flatMap(
+  (f) => [f, `-${f}` as const],
+)
+const SORT_DESCRIPTION =
+  'Sort field; a leading `-` sorts descending. Fields: created_at, updated_at, name, email, company, status, source, owner_id. Text sorts (name, email, company) ignore case; status and source sort by their value’s spelling; owner_id groups each owner’s contacts (owners in the order they were added). Contacts without the value come last in both directions; ties are ordered by id. Phone, external_id, tags and custom fields are not sortable (no index could keep those sorts cheap at scale)'
 
 export const ContactListQuery = Type.Object(
   {
@@ -188,6 +229,15 @@ export const ContactListQuery = Type.Object(
     source: Type.Optional(Source),
     external_id: Type.Optional(
       Type.String({ maxLength: 255, description: 'Exact external id', examples: ['crm-4711'] }),
+    ),
+    owner_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Contacts owned by this user; `me` for the signed-in user (or, with an API key, the user who created it)',
+        examples: [USER_ID_EXAMPLE, 'me'],
+      }),
     ),
     q: Type.Optional(
       Type.String({
@@ -214,9 +264,8 @@ export const ContactListQuery = Type.Object(
     sort: Type.Optional(
       Type.Enum([...CONTACT_SORTS], {
         default: '-created_at',
-        description:
-          'Sort field; a leading `-` sorts descending. Names sort case-insensitively, contacts without a name last',
-        examples: ['name'],
+        description: SORT_DESCRIPTION,
+        examples: ['name', '-owner_id'],
       }),
     ),
   },
@@ -225,6 +274,62 @@ export const ContactListQuery = Type.Object(
 export type ContactListQuery = Static<typeof ContactListQuery>
 
 export const ContactList = ListOf(Contact)
+
+/** Contacts one bulk assignment may name. */
+export const BULK_ASSIGN_MAX_IDS = 500
+
+export const BulkAssignBody = Type.Object(
+  {
+    ids: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'A contact id',
+        examples: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'],
+      }),
+      {
+        minItems: 1,
+        maxItems: BULK_ASSIGN_MAX_IDS,
+        uniqueItems: true,
+        description: `The contacts to assign, at most ${BULK_ASSIGN_MAX_IDS}, each once`,
+        examples: [['c_01jd3k8m2x7q9v4b6n5t0w1y2z', 'c_01jd3k8m2x7q9v4b6n5t0w1y30']],
+      },
+    ),
+    owner_id: Type.Union([OwnerId, Type.Null()], {
+      description: 'The new owner, a user of the organization (else 422 naming `owner_id`), or null to unassign',
+      examples: [USER_ID_EXAMPLE],
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ ids: ['c_01jd3k8m2x7q9v4b6n5t0w1y2z'], owner_id: USER_ID_EXAMPLE }],
+  },
+)
+export type BulkAssignBody = Static<typeof BulkAssignBody>
+
+export const BulkAssignResult = Type.Object(
+  {
+    object: Type.Literal('bulk_assignment', { description: 'Always `bulk_assignment`' }),
+    owner_id: Type.Union([Type.String(), Type.Null()], {
+      description: 'The owner the contacts now have',
+      examples: [USER_ID_EXAMPLE],
+    }),
+    updated: Type.Array(Type.String(), {
+      description: 'Contacts whose owner changed (each emitted `contact.updated`), in request order',
+      examples: [['c_01jd3k8m2x7q9v4b6n5t0w1y2z']],
+    }),
+    unchanged: Type.Array(Type.String(), {
+      description: 'Contacts that already had this owner (no event)',
+      examples: [[]],
+    }),
+    not_found: Type.Array(Type.String(), {
+      description: 'Ids that name no contact of this organization and mode (left alone)',
+      examples: [[]],
+    }),
+  },
+  { description: 'What a bulk assignment did' },
+)
+export type BulkAssignResult = Static<typeof BulkAssignResult>
 /** Tags and custom fields, exported for the bulk routes (import, batch, search) of this module. */
 export { CustomFields, Email, Phone, Tags }
 export const ContactIdParams = Type.Object({

@@ -1,7 +1,8 @@
 import { ApiError, invalidField } from '../../core/errors.js'
 import type { PageParams } from '../../core/pagination.js'
 import { assertIfMatch } from '../../core/preconditions.js'
-import type { TenantScope } from '../../core/tenancy.js'
+import { actingUserId, type Principal, type TenantScope } from '../../core/tenancy.js'
+import { assertLinked } from '../../db/links.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
@@ -15,10 +16,14 @@ import {
   findContact,
   insertContactWithEvent,
   listContacts,
+  lockContacts,
   registerTags,
+  setContactsOwner,
   updateContact,
 } from './contacts.repo.js'
 import {
+  type BulkAssignBody,
+  type BulkAssignResult,
   type Contact,
   type ContactCreate,
   type ContactListQuery,
@@ -37,6 +42,7 @@ export function toContact(row: ContactRow): Contact {
     status: row.status as Contact['status'],
     source: row.source as Contact['source'],
     external_id: row.external_id,
+    owner_id: row.owner_id,
     tags: row.tags,
     custom_fields: row.custom_fields,
     created_at: row.created_at.toISOString(),
@@ -73,6 +79,27 @@ export function duplicateError(
   return undefined
 }
 
+/**
+ * Throws 422 naming `owner_id` unless `ownerId` is a user of the caller's organization; the user
+ * row is locked until the caller's transaction commits, so the owner cannot vanish in between.
+ */
+export async function assertOwner(tx: Executor, scope: TenantScope, ownerId: string | null | undefined) {
+  if (ownerId != null) await assertLinked(tx, scope, 'users', ownerId, 'owner_id')
+}
+
+/**
+ * The user id an `owner_id` filter value stands for: `me` is the signed-in user (or the user who
+ * created the API key); a key no user created has no `me` (422).
+ */
+export function ownerFilterOf(principal: Principal, value: string): string {
+  if (value !== 'me') return value
+  const me = actingUserId(principal)
+  if (me === undefined) {
+    throw invalidField('owner_id', '`me` needs a signed-in user (or a key a user created); give a user id')
+  }
+  return me
+}
+
 function asDuplicate(err: unknown, input: { email?: string | null; external_id?: string | null }): never {
   throw duplicateError(err, input) ?? err
 }
@@ -96,10 +123,12 @@ export class ContactsService {
       status: input.status ?? 'lead',
       source: input.source ?? defaultSource,
       external_id: input.external_id ?? null,
+      owner_id: input.owner_id ?? null,
       tags: [],
       custom_fields: customFields,
     }
     const write = async (executor: Executor) => {
+      await assertOwner(executor, scope, values.owner_id)
       const now = new Date()
       const row: ContactRow = {
         ...values,
@@ -112,9 +141,10 @@ export class ContactsService {
       await insertContactWithEvent(executor, scope, row, contact)
       return contact
     }
-    // Without tags the contact, its event and its deliveries are one statement (one round trip);
-    // registering tags first needs a transaction around both.
-    return (input.tags?.length ? inTransaction(this.db, write) : write(this.db)).catch((err) => asDuplicate(err, input))
+    // Without tags or owner the contact, its event and its deliveries are one statement (one round
+    // trip); registering tags or checking (and locking) the owner first needs a transaction around both.
+    const alone = !input.tags?.length && values.owner_id === null
+    return (alone ? write(this.db) : inTransaction(this.db, write)).catch((err) => asDuplicate(err, input))
   }
 
   async get(scope: TenantScope, id: string): Promise<Contact> {
@@ -123,13 +153,39 @@ export class ContactsService {
     return toContact(row)
   }
 
-  list(scope: TenantScope, query: ContactListQuery & PageParams) {
-    return listContacts(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toContact) }))
+  list(principal: Principal, query: ContactListQuery & PageParams) {
+    const { owner_id, ...rest } = query
+    const filters = owner_id === undefined ? rest : { ...rest, owner_id: ownerFilterOf(principal, owner_id) }
+    return listContacts(this.db, principal, filters).then((page) => ({ ...page, data: page.data.map(toContact) }))
   }
 
   /** One page of the contacts matching a structured filter (`POST /api/v1/contacts/search`). */
-  search(scope: TenantScope, query: { filter?: unknown; sort?: string } & PageParams) {
-    return searchContacts(this.db, scope, query).then((page) => ({ ...page, data: page.data.map(toContact) }))
+  search(principal: Principal, query: { filter?: unknown; sort?: string } & PageParams) {
+    return searchContacts(this.db, principal, query, { me: actingUserId(principal) ?? null }).then((page) => ({
+      ...page,
+      data: page.data.map(toContact),
+    }))
+  }
+
+  /**
+   * Gives these contacts one owner (or none), in one transaction: each contact whose owner changes
+   * emits `contact.updated` with `{owner_id}`; ids of no contact of the scope are reported, not fatal.
+   */
+  async assignOwner(scope: TenantScope, input: BulkAssignBody): Promise<BulkAssignResult> {
+    return inTransaction(this.db, async (tx) => {
+      await assertOwner(tx, scope, input.owner_id)
+      const found = new Map((await lockContacts(tx, scope, input.ids)).map((c) => [c.id, c.owner_id]))
+      const updated = input.ids.filter((id) => found.has(id) && found.get(id) !== input.owner_id)
+      await setContactsOwner(tx, scope, updated, input.owner_id)
+      for (const id of updated) await emit(tx, scope, contactUpdated, { id, changes: { owner_id: input.owner_id } })
+      return {
+        object: 'bulk_assignment' as const,
+        owner_id: input.owner_id,
+        updated,
+        unchanged: input.ids.filter((id) => found.has(id) && found.get(id) === input.owner_id),
+        not_found: input.ids.filter((id) => !found.has(id)),
+      }
+    })
   }
 
   /**
@@ -147,9 +203,19 @@ export class ContactsService {
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toContact(current))
       const patch: Record<string, unknown> = {}
-      for (const field of ['name', 'email', 'phone', 'company', 'status', 'source', 'external_id'] as const) {
+      for (const field of [
+        'name',
+        'email',
+        'phone',
+        'company',
+        'status',
+        'source',
+        'external_id',
+        'owner_id',
+      ] as const) {
         if (input[field] !== undefined) patch[field] = input[field]
       }
+      if (input.owner_id != null && input.owner_id !== current.owner_id) await assertOwner(tx, scope, input.owner_id)
       if (input.tags !== undefined) patch.tags = await registerTags(tx, scope, input.tags)
       if (input.custom_fields !== undefined) {
         const merged: Record<string, unknown> = { ...current.custom_fields }

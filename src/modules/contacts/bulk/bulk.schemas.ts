@@ -11,7 +11,7 @@ export const ImportQuery = Type.Object(
       Type.String({
         maxLength: 20_000,
         description:
-          'JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id` or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.',
+          'JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id` (a user id or a user’s email) or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.',
         examples: ['{"E-mail":"email","Plan":"custom_fields.plan","Notes":null}'],
       }),
     ),
@@ -155,7 +155,7 @@ export const SearchBody = Type.Object(
         {
           additionalProperties: true,
           description:
-            'A condition `{"field","op","value"}` or a group `{"and":[…]}`, `{"or":[…]}`, `{"not":{…}}`, nested up to 6 levels and 50 nodes. Fields: id, name, email, phone, company, external_id, status, source, tags, created_at, updated_at, `custom_fields.<key>`. Operators: eq, neq, lt, gt, contains, in, exists (see docs/import-and-search.md for which field takes which). An invalid filter is a 422 whose detail names the failing part, e.g. `filter.and[1].or[0].op`.',
+            'A condition `{"field","op","value"}` or a group `{"and":[…]}`, `{"or":[…]}`, `{"not":{…}}`, nested up to 6 levels and 50 nodes. Fields: id, name, email, phone, company, external_id, status, source, owner_id (a user id, or `me` for the signed-in user), tags, created_at, updated_at, `custom_fields.<key>`. Operators: eq, neq, lt, gt, contains, in, exists (see docs/import-and-search.md for which field takes which). An invalid filter is a 422 whose detail names the failing part, e.g. `filter.and[1].or[0].op`.',
           examples: [
             {
               and: [

@@ -8,7 +8,17 @@ import { validationDetails, validatorCompiler } from '../../../core/validation.j
 import { ContactCreate, CUSTOM_FIELDS_MAX_BYTES } from '../contacts.schemas.js'
 
 /** Columns that map onto contact fields without a mapping (matched case-insensitively). */
-export const KNOWN_COLUMNS = ['name', 'email', 'phone', 'company', 'status', 'source', 'tags', 'external_id'] as const
+export const KNOWN_COLUMNS = [
+  'name',
+  'email',
+  'phone',
+  'company',
+  'status',
+  'source',
+  'tags',
+  'external_id',
+  'owner_id',
+] as const
 type KnownColumn = (typeof KNOWN_COLUMNS)[number]
 const CUSTOM_PREFIX = 'custom_fields.'
 
@@ -26,6 +36,8 @@ export interface ImportRow {
   status: string | null
   source: string | null
   external_id: string | null
+  /** The owner as the file names it: a user id or a user's email (the writer finds the user). */
+  owner: string | null
   tags: string[] | null
   custom_fields: Record<string, string> | null
 }
@@ -129,12 +141,16 @@ export function buildRow(
   }
   const input: Record<string, unknown> = {}
   const custom: Record<string, string> = {}
+  let owner: string | null = null
   for (const [i, target] of columns.entries()) {
     const cell = record[i]?.trim() ?? ''
     if (cell === '' || 'ignore' in target) continue
     if (cell.includes('\u0000')) return { ok: false, message: `Column ${i + 1}: Must not contain NUL characters` }
     if ('custom' in target) custom[target.custom] = cell
-    else if (target.field === 'tags') input.tags = splitTags(cell)
+    else if (target.field === 'owner_id') {
+      if (cell.length > 254) return { ok: false, message: 'owner_id: Must be a user id or a user’s email' }
+      owner = cell
+    } else if (target.field === 'tags') input.tags = splitTags(cell)
     else if (target.field === 'status' || target.field === 'source') input[target.field] = cell.toLowerCase()
     else input[target.field] = cell
   }
@@ -162,6 +178,7 @@ export function buildRow(
       status: text('status'),
       source: text('source'),
       external_id: text('external_id'),
+      owner,
       tags: (input.tags as string[] | undefined) ?? null,
       custom_fields: Object.keys(custom).length > 0 ? custom : null,
     },
@@ -196,6 +213,7 @@ export function foldInto(earlier: MergedRow, later: ImportRow): void {
   earlier.status = later.status ?? earlier.status
   earlier.source = later.source ?? earlier.source
   earlier.external_id = later.external_id ?? earlier.external_id
+  earlier.owner = later.owner ?? earlier.owner
   earlier.tags = later.tags ?? earlier.tags
   if (later.custom_fields) earlier.custom_fields = { ...earlier.custom_fields, ...later.custom_fields }
   earlier.folded.push(later.row)

@@ -1,8 +1,9 @@
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import { registerTags } from '../contacts.repo.js'
-import { upsertImportBatch } from './import.repo.js'
+import { findOwners, upsertImportBatch } from './import.repo.js'
 import type { ImportBatch } from './import-reader.js'
+import type { MergedRow } from './import-rows.js'
 
 /** What one batch did: counts by row of the file, and the rows it skipped, in row order. */
 export interface BatchResult {
@@ -17,9 +18,9 @@ export interface BatchResult {
  * earlier one counts as an update, as it would have been written one after the other.
  */
 export async function writeImportBatch(db: Executor, scope: TenantScope, batch: ImportBatch): Promise<BatchResult> {
-  const { rows } = batch
   const errors = [...batch.invalid]
   const result: BatchResult = { created: 0, updated: 0, errors }
+  const rows = await withOwners(db, scope, batch.rows, errors)
   if (rows.length > 0) {
     const tagNames = rows.flatMap((r) => r.tags ?? [])
     if (tagNames.length > 0) {
@@ -48,4 +49,28 @@ export async function writeImportBatch(db: Executor, scope: TenantScope, batch: 
   }
   errors.sort((a, b) => a.row - b.row)
   return result
+}
+
+/**
+ * The rows with their owner's user id (`owner_id`), found by id or by email among the users of the
+ * organization (one query per batch); a row naming nobody of the organization is skipped with an
+ * error, as an invalid cell is.
+ */
+async function withOwners(
+  db: Executor,
+  scope: TenantScope,
+  rows: MergedRow[],
+  errors: BatchResult['errors'],
+): Promise<(MergedRow & { owner_id: string | null })[]> {
+  const named = [...new Set(rows.flatMap((r) => (r.owner === null ? [] : [r.owner])))]
+  const found = named.length === 0 ? new Map<string, string>() : await findOwners(db, scope, named)
+  return rows.flatMap((r): (MergedRow & { owner_id: string | null })[] => {
+    if (r.owner === null) return [{ ...r, owner_id: null }]
+    const ownerId = found.get(r.owner) ?? found.get(r.owner.toLowerCase())
+    if (ownerId !== undefined) return [{ ...r, owner_id: ownerId }]
+    for (const row of [r.row, ...r.folded]) {
+      errors.push({ row, message: `owner_id: No user ${r.owner} in this organization (give a user id or email)` })
+    }
+    return []
+  })
 }

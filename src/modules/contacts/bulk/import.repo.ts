@@ -22,14 +22,18 @@ export interface BatchOutcome {
  * A row that would take an external id held by another contact, or whose insert loses a race to
  * another writer, is neither inserted nor updated: the caller reports it.
  */
-export async function upsertImportBatch(db: Executor, scope: TenantScope, rows: ImportRow[]): Promise<BatchOutcome> {
+export async function upsertImportBatch(
+  db: Executor,
+  scope: TenantScope,
+  rows: (ImportRow & { owner_id: string | null })[],
+): Promise<BatchOutcome> {
   const payload = JSON.stringify(rows.map((r) => ({ ...r, id: newId('contact') })))
   const { orgId, livemode } = scope
   const result = await sql<{ updated: number[] | null; inserted: number[] | null }>`
     with r as (
       select * from jsonb_to_recordset(${payload}::jsonb) as r(
         "row" int, id text, name text, email text, phone text, company text, status text, source text,
-        external_id text, tags text[], custom_fields jsonb)
+        external_id text, owner_id text, tags text[], custom_fields jsonb)
     ), matched as (
       select r."row", c.id as contact_id from r
       join contacts c on c.org_id = ${orgId} and c.livemode = ${livemode} and lower(c.email) = lower(r.email)
@@ -47,6 +51,7 @@ export async function upsertImportBatch(db: Executor, scope: TenantScope, rows: 
         status = coalesce(r.status, c.status),
         source = coalesce(r.source, c.source),
         external_id = coalesce(r.external_id, c.external_id),
+        owner_id = coalesce(r.owner_id, c.owner_id),
         tags = coalesce(r.tags, c.tags),
         custom_fields = c.custom_fields || coalesce(r.custom_fields, '{}'::jsonb),
         updated_at = greatest(now(), c.updated_at + interval '1 microsecond')
@@ -57,9 +62,9 @@ export async function upsertImportBatch(db: Executor, scope: TenantScope, rows: 
           where o.org_id = ${orgId} and o.livemode = ${livemode} and o.external_id = r.external_id))
       returning m."row"
     ), ins as (
-      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, external_id, tags, custom_fields)
+      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, external_id, owner_id, tags, custom_fields)
       select r.id, ${orgId}, ${livemode}, r.name, r.email, r.phone, r.company, coalesce(r.status, 'lead'),
-        coalesce(r.source, 'import'), r.external_id, coalesce(r.tags, '{}'), coalesce(r.custom_fields, '{}'::jsonb)
+        coalesce(r.source, 'import'), r.external_id, r.owner_id, coalesce(r.tags, '{}'), coalesce(r.custom_fields, '{}'::jsonb)
       from r where not exists (select 1 from matched m where m."row" = r."row")
       on conflict do nothing
       returning id
@@ -68,4 +73,25 @@ export async function upsertImportBatch(db: Executor, scope: TenantScope, rows: 
       (select array_agg(r."row") from ins join r on r.id = ins.id) as inserted`.execute(db)
   const out = result.rows[0]
   return { inserted: out?.inserted ?? [], updated: out?.updated ?? [] }
+}
+
+/**
+ * The users of the organization that `names` (user ids or emails) name: each name, and each email
+ * lower-cased, to the user's id. The users are locked `for key share` until the caller commits, so
+ * an owner cannot be deleted between this look-up and the batch's write.
+ */
+export async function findOwners(db: Executor, scope: TenantScope, names: string[]): Promise<Map<string, string>> {
+  const lowered = names.map((n) => n.toLowerCase())
+  const found = await sql<{ id: string; email: string }>`
+    select id, lower(email) as email from users
+    where org_id = ${scope.orgId} and (id = any(${names}::text[]) or lower(email) = any(${lowered}::text[]))
+    order by id
+    for key share`.execute(db)
+  const byName = new Map<string, string>()
+  for (const u of found.rows) {
+    byName.set(u.email, u.id)
+  }
+  // An id wins over an email that happens to spell the same text.
+  for (const u of found.rows) byName.set(u.id, u.id)
+  return byName
 }

@@ -21,7 +21,7 @@ export const FILTER_MAX_NODES = 50
 export const FILTER_MAX_LIST = 100
 
 type Expr = RawBuilder<boolean>
-type Kind = 'text' | 'email' | 'enum' | 'tags' | 'date' | 'custom'
+type Kind = 'text' | 'email' | 'enum' | 'tags' | 'date' | 'custom' | 'owner'
 
 /** The fields a condition may name, with the operators each accepts. */
 const FIELDS: Record<string, { kind: Kind; ops: readonly FilterOp[]; values?: readonly string[] }> = {
@@ -31,6 +31,7 @@ const FIELDS: Record<string, { kind: Kind; ops: readonly FilterOp[]; values?: re
   phone: { kind: 'text', ops: FILTER_OPS },
   company: { kind: 'text', ops: FILTER_OPS },
   external_id: { kind: 'text', ops: FILTER_OPS },
+  owner_id: { kind: 'owner', ops: ['eq', 'neq', 'in', 'exists'] },
   status: { kind: 'enum', ops: ['eq', 'neq', 'in'], values: CONTACT_STATUSES },
   source: { kind: 'enum', ops: ['eq', 'neq', 'in'], values: CONTACT_SOURCES },
   tags: { kind: 'tags', ops: ['contains', 'in', 'exists'] },
@@ -45,9 +46,21 @@ type Scalar = string | number | boolean
 const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/
 
+/**
+ * How an `owner_id` value of `me` is read: the caller's user id (a string), a 422 (null: the caller
+ * has no user), or, when not given, literally (no user has that id, so it matches nobody), for
+ * filters stored and run later without a caller (segments).
+ */
+export interface FilterOptions {
+  me?: string | null
+}
+
 class Compiler {
   private nodes = 0
-  constructor(private readonly scope: TenantScope) {}
+  constructor(
+    private readonly scope: TenantScope,
+    private readonly options: FilterOptions,
+  ) {}
 
   node(value: unknown, path: string, depth: number): Expr {
     if (depth > FILTER_MAX_DEPTH) throw invalidField(path, `Nests deeper than ${FILTER_MAX_DEPTH} levels`)
@@ -109,17 +122,27 @@ class Compiler {
           value,
           at,
           'values' in spec ? spec.values : undefined,
+          spec.kind === 'owner' ? (v, where) => this.owner(v, where) : undefined,
         )
     }
   }
 
-  private text(field: string, isEmail: boolean, op: FilterOp, value: unknown, at: string, allowed?: readonly string[]) {
+  private text(
+    field: string,
+    isEmail: boolean,
+    op: FilterOp,
+    value: unknown,
+    at: string,
+    allowed?: readonly string[],
+    resolve?: (v: string, where: string) => string,
+  ) {
     const column = sql.ref(`contacts.${field}`)
     const col = isEmail ? sql`lower(${column})` : column
     const checked = (v: unknown, where: string) => {
       if (typeof v !== 'string' || v.length > 1000)
         throw invalidField(where, 'Must be a string of at most 1000 characters')
       if (allowed && !allowed.includes(v)) throw invalidField(where, `Must be one of: ${allowed.join(', ')}`)
+      if (resolve) return resolve(v, where)
       return isEmail ? v.toLowerCase() : v
     }
     // `column is not null and …` (rather than coalesce) keeps the indexes on these columns usable.
@@ -143,6 +166,13 @@ class Compiler {
       default:
         throw invalidField(at, 'Unsupported operator')
     }
+  }
+
+  /** An owner's user id, with `me` read as FilterOptions says. */
+  private owner(v: string, where: string): string {
+    if (v !== 'me' || this.options.me === undefined) return v
+    if (this.options.me === null) throw invalidField(where, '`me` needs a signed-in user (or a key a user created)')
+    return this.options.me
   }
 
   /** Tags match case-insensitively, through the organization's spelling (as the list filter does), so the GIN index serves them. */
@@ -228,6 +258,6 @@ class Compiler {
 }
 
 /** The SQL condition of `filter` (a 422 naming the failing part, e.g. `filter.and[1].or[0].op`, if invalid). */
-export function compileFilter(scope: TenantScope, filter: unknown, path = 'filter'): Expr {
-  return new Compiler(scope).node(filter, path, 1)
+export function compileFilter(scope: TenantScope, filter: unknown, path = 'filter', options: FilterOptions = {}): Expr {
+  return new Compiler(scope, options).node(filter, path, 1)
 }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
-import { type PageParams, paginate, type SortSpec } from '../../../core/pagination.js'
+import { type PageParams, paginate } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
-import { COLUMNS, SORTS } from '../contacts.repo.js'
-import { compileFilter } from './search-filter.js'
+import { COLUMNS, sortOf } from '../contacts.repo.js'
+import { compileFilter, type FilterOptions } from './search-filter.js'
 
 /**
  * One page of the contacts matching `filter` (see search-filter.ts), sorted and paged exactly as
@@ -13,11 +13,9 @@ export async function searchContacts(
   db: Executor,
   scope: TenantScope,
   query: { filter?: unknown; sort?: string } & PageParams,
+  options: FilterOptions = {},
 ) {
   let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-  if (query.filter !== undefined) q = q.where(compileFilter(scope, query.filter))
-  const sortKey = query.sort ?? '-created_at'
-  const name = sortKey.replace(/^-/, '')
-  const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
-  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
+  if (query.filter !== undefined) q = q.where(compileFilter(scope, query.filter, 'filter', options))
+  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sortOf(query.sort), query)
 }
