@@ -60,6 +60,7 @@ describe('GET /api/v1/events', () => {
       company: null,
       status: 'lead',
       source: 'api',
+      owner_id: null,
       tags: [],
       custom_fields: {},
       created_at: '2025-01-15T09:30:00.000Z',

@@ -11,6 +11,12 @@ export const BULK_ROUTES: RouteContract[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/contacts/bulk_assign',
+    scope: 'write',
+    body: { ids: ['c_00000000000000000000000000'], owner_id: null },
+  },
+  {
+    method: 'POST',
     path: '/api/v1/contacts/search',
     scope: 'read',
     body: { filter: { field: 'status', op: 'eq', value: 'lead' } },
