@@ -52,6 +52,11 @@ export const emailData = <Extra extends TProperties>(extra: Extra) =>
     occurred_at: eventAt('When it happened'),
     ...extra,
   })
+/** The message's subject and sender, which the Sarbacane-style envelopes carry for every email kind. */
+const messageFields = {
+  subject: nullable(Type.String({ description: 'Subject of the message', examples: ['March news'] })),
+  from: nullable(Type.String({ description: 'Sender address of the message', examples: ['hello@acme.example'] })),
+}
 export const emailDescription = (what: string) =>
   `An email ${what}. Needs email sending: emitted only for messages Rapport sends (a subscription is accepted before)`
 
@@ -60,12 +65,12 @@ export const emailSent = defineEvent({
   description: emailDescription(
     'was sent: handed to the SMTP server, or kept in the development mailbox when none is configured',
   ),
-  data: emailData({}),
+  data: emailData(messageFields),
 })
 export const emailDelivered = defineEvent({
   name: 'email.delivered',
   description: emailDescription('was delivered (accepted by the next hop, the SMTP server)'),
-  data: emailData({}),
+  data: emailData(messageFields),
 })
 /** Opens and clicks are labelled, never dropped, when a machine made them (docs/email.md, Tracking). */
 const machineFields = {
@@ -84,18 +89,18 @@ const machineFields = {
 export const emailOpened = defineEvent({
   name: 'email.opened',
   description: emailDescription('was opened'),
-  data: emailData(machineFields),
+  data: emailData({ ...messageFields, ...machineFields }),
 })
 export const emailClicked = defineEvent({
   name: 'email.clicked',
   description: emailDescription('link was clicked'),
-  data: emailData({ url: Type.String({ description: 'The clicked link' }), ...machineFields }),
+  data: emailData({ url: Type.String({ description: 'The clicked link' }), ...messageFields, ...machineFields }),
 })
 // email.soft_bounced, email.hard_bounced and email.complained: src/modules/deliverability/deliverability.events.ts
 export const emailUnsubscribed = defineEvent({
   name: 'email.unsubscribed',
   description: emailDescription('recipient unsubscribed'),
-  data: emailData({}),
+  data: emailData(messageFields),
 })
 
 export const EMAIL_EVENTS = [

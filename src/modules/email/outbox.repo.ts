@@ -59,6 +59,8 @@ const eventData = (email: EmailRow, occurredAt: Date) => ({
   contact_id: email.contact_id,
   campaign_id: email.campaign_id,
   occurred_at: occurredAt.toISOString(),
+  subject: email.subject,
+  from: email.from_email,
 })
 
 /** One attempt's outcome to record. */

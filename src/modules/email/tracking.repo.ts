@@ -16,12 +16,25 @@ export interface TrackedEmail {
   campaign_id: string | null
   campaign_send_id: string | null
   sent_at: Date | null
+  subject: string
+  from_email: string
 }
 
 export function findTrackedEmail(db: Executor, emailId: string): Promise<TrackedEmail | undefined> {
   return db
     .selectFrom('emails')
-    .select(['id', 'org_id', 'livemode', 'to_email', 'contact_id', 'campaign_id', 'campaign_send_id', 'sent_at'])
+    .select([
+      'id',
+      'org_id',
+      'livemode',
+      'to_email',
+      'contact_id',
+      'campaign_id',
+      'campaign_send_id',
+      'sent_at',
+      'subject',
+      'from_email',
+    ])
     .where('id', '=', emailId)
     .executeTakeFirst()
 }
@@ -89,6 +102,8 @@ export async function recordTracking(
       occurred_at: new Date().toISOString(),
       machine: hit.machineReason !== null,
       machine_reason: hit.machineReason,
+      subject: email.subject,
+      from: email.from_email,
     }
     const scope = { orgId: email.org_id, livemode: email.livemode }
     if (hit.type === 'open') await emit(tx, scope, emailOpened, data)
@@ -109,12 +124,26 @@ export interface SendOwner {
   to_email: string
   campaign_id: string
   email_id: string | null
+  /** The message's subject and sender (null before the send was queued). */
+  subject: string | null
+  from_email: string | null
 }
 
 export function findSend(db: Executor, sendId: string): Promise<SendOwner | undefined> {
   return db
-    .selectFrom('email_campaign_sends')
-    .select(['id', 'org_id', 'livemode', 'contact_id', 'to_email', 'campaign_id', 'email_id'])
-    .where('id', '=', sendId)
+    .selectFrom('email_campaign_sends as s')
+    .leftJoin('emails as e', 'e.id', 's.email_id')
+    .select([
+      's.id',
+      's.org_id',
+      's.livemode',
+      's.contact_id',
+      's.to_email',
+      's.campaign_id',
+      's.email_id',
+      'e.subject',
+      'e.from_email',
+    ])
+    .where('s.id', '=', sendId)
     .executeTakeFirst()
 }

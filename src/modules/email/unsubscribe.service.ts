@@ -63,6 +63,8 @@ export class UnsubscribeService {
       contact_id: send.contact_id,
       campaign_id: send.campaign_id,
       occurred_at: new Date().toISOString(),
+      subject: send.subject,
+      from: send.from_email,
     })
   }
 }
