@@ -1,4 +1,8 @@
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import { describe, expect, test } from 'vitest'
+import { eventCatalog } from '../../src/event-catalog.js'
+import { emailEnvelopeSchema, kindWebhooks } from '../../src/modules/sarbacane/sarbacane.deliveries.js'
 import { renderDelivery } from '../../src/webhook-worker/render.js'
 
 /**
@@ -137,5 +141,28 @@ describe('Sarbacane-style envelopes of the email kinds', () => {
 
   test('HIT carries the clicked url', () => {
     expect(render('HIT').body.url).toBe(data.url)
+  })
+})
+
+describe('the published envelopes of the email kinds', () => {
+  const ajv = new Ajv({ allErrors: true, strict: false })
+  addFormats.default(ajv)
+
+  for (const kind of Object.keys(DOCUMENT_KEYS)) {
+    test(`${kind}: the OpenAPI schema lists the document's fields in its order, and the rendered envelope matches it`, () => {
+      const schema = JSON.parse(JSON.stringify(emailEnvelopeSchema(kind as Parameters<typeof emailEnvelopeSchema>[0])))
+      expect(Object.keys(schema.properties)).toEqual(DOCUMENT_KEYS[kind])
+      const validate = ajv.compile(schema)
+      const { body } = render(kind)
+      expect(validate(body), JSON.stringify(validate.errors)).toBe(true)
+      expect(kindWebhooks()[kind]).toBeDefined()
+    })
+  }
+
+  test('the events behind every email kind declare the message’s subject and from, which their envelopes carry', () => {
+    for (const event of new Set(Object.values(EVENT_OF))) {
+      const schema = JSON.parse(JSON.stringify(eventCatalog.definitionOf(event)!.data))
+      expect(schema.required, event).toEqual(expect.arrayContaining(['subject', 'from']))
+    }
   })
 })
