@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import type { LookupFunction } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
+import { newWorkerId, startLeaseWorker } from '../db/lease-worker.js'
 import type { Db } from '../db/schema.js'
 import { type Clock, systemClock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secret-box.js'
@@ -61,7 +61,7 @@ const RECORD_WAIT_MS = 2
  * attempt, and schedules the retry. Any number of workers may run against one database.
  */
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
-  const id = `w_${randomBytes(6).toString('hex')}`
+  const id = newWorkerId('w')
   const { db, config, log } = opts
   const concurrency = opts.concurrency ?? 32
   const pollMs = opts.pollMs ?? 1000
@@ -73,19 +73,6 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
     connections: concurrency,
   })
-  /** Every delivery this worker holds, until its attempt is recorded. */
-  const inFlight = new Map<string, Promise<void>>()
-  /** The deliveries whose HTTP request is under way: at most `concurrency`. */
-  const sending = new Set<string>()
-  let running = true
-  let wakeUp: (() => void) | undefined
-  // A wake-up that comes while the loop is busy (claiming) is remembered, not lost.
-  let isWoken = false
-  const wake = () => {
-    isWoken = true
-    wakeUp?.()
-  }
-  const unlisten = opts.listen ? await opts.listen(DELIVERIES_CHANNEL, wake) : undefined
 
   /**
    * Attempts finished while a recording is under way wait and go together in the next statement:
@@ -198,69 +185,37 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     }
   }
 
-  async function loop() {
-    while (running) {
-      const free = concurrency - sending.size
-      let claimed: ClaimedDelivery[] = []
-      // Claim in batches (a claim is a round trip) unless the worker is idle.
-      if (free >= Math.min(CLAIM_BATCH_MIN, concurrency) || (free > 0 && sending.size === 0)) {
-        try {
-          claimed = await claimDueDeliveries(db, id, free, leaseMs)
-        } catch (err) {
-          log.error({ err }, 'could not claim deliveries')
-        }
-      }
-      for (const d of claimed) {
-        sending.add(d.id)
-        const freeSlot = () => {
-          if (sending.delete(d.id)) wake()
-        }
-        const task = deliver(d, freeSlot)
-          .catch((err) => log.error({ err, delivery_id: d.id }, 'delivery attempt failed unexpectedly'))
-          .finally(() => {
-            freeSlot()
-            inFlight.delete(d.id)
-          })
-        inFlight.set(d.id, task)
-      }
-      if (claimed.length > 0 && claimed.length === free) continue
-      if (isWoken) {
-        isWoken = false
-        continue
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs)
-        wakeUp = () => {
-          clearTimeout(timer)
-          wakeUp = undefined
-          isWoken = false
-          resolve()
-        }
-      })
-    }
-  }
-
-  const looping = loop()
+  // Each delivery holds a sending slot until its HTTP exchange is over (recording it needs none).
+  const listen = opts.listen
+  const worker = await startLeaseWorker<ClaimedDelivery>({
+    id,
+    clock,
+    log,
+    leaseMs,
+    concurrency,
+    claimBatchMin: CLAIM_BATCH_MIN,
+    pollMs,
+    claim: ({ workerId, limit }) => claimDueDeliveries(db, workerId, limit, leaseMs),
+    process: (d, ctx) => deliver(d, ctx.freeSlot),
+    release: (workerId, left) =>
+      releaseLeases(
+        db,
+        workerId,
+        left.map((d) => d.id),
+      ),
+    logAs: {
+      claimFailed: 'could not claim deliveries',
+      jobFailed: 'delivery attempt failed unexpectedly',
+      jobIdKey: 'delivery_id',
+    },
+    ...(listen ? { listen: (onNotify: () => void) => listen(DELIVERIES_CHANNEL, onNotify) } : {}),
+  })
   log.info({ worker_id: id, concurrency }, 'webhook worker started')
   return {
     id,
-    wake,
+    wake: worker.wake,
     async stop(graceMs = config.webhooks.timeoutMs) {
-      running = false
-      wake()
-      await looping
-      await unlisten?.()
-      const pending = [...inFlight.keys()]
-      const finished = await Promise.race([
-        Promise.all(inFlight.values()).then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), graceMs)),
-      ])
-      if (!finished)
-        await releaseLeases(
-          db,
-          id,
-          pending.filter((d) => inFlight.has(d)),
-        )
+      const finished = await worker.stop(graceMs)
       await (finished ? sender.close() : sender.destroy())
       log.info({ worker_id: id }, 'webhook worker stopped')
     },

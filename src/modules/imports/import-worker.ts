@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
+import { startLeaseWorker } from '../../db/lease-worker.js'
 import type { Db } from '../../db/schema.js'
 import type { Clock } from '../../lib/clock.js'
-import { type RunOutcome, runClaimedImport } from './import-runner.js'
-import { claimImport, purgeOldImports } from './imports.repo.js'
+import { runClaimedImport } from './import-runner.js'
+import { claimImport, type ImportRow, purgeOldImports } from './imports.repo.js'
 import { IMPORTS_CHANNEL } from './imports.service.js'
 
 export interface ImportWorkerOptions {
@@ -31,73 +31,49 @@ export interface ImportWorker {
 const MAINTENANCE_EVERY_MS = 3600_000
 
 /**
- * Runs import jobs, one at a time per worker: claims the oldest queued job (or one whose worker
- * died) under a lease and writes it batch by batch. Any number of workers may run against one
+ * Runs import jobs, one at a time per worker (the lease-worker loop with one slot): claims the
+ * oldest queued job (or one whose worker died) under a lease and writes it batch by batch. Any number of workers may run against one
  * database; each job has one worker at a time.
  */
 export async function startImportWorker(opts: ImportWorkerOptions): Promise<ImportWorker> {
-  const id = `wi_${randomBytes(6).toString('hex')}`
   const { db, clock, log } = opts
-  const pollMs = opts.pollMs ?? 1000
   const leaseMs = opts.leaseMs ?? 60_000
-  const stopping = new AbortController()
-  let wakeUp: (() => void) | undefined
-  let isWoken = false
-  const wake = () => {
-    isWoken = true
-    wakeUp?.()
-  }
-  const unlisten = opts.listen ? await opts.listen(IMPORTS_CHANNEL, wake) : undefined
-
-  async function loop() {
-    let lastMaintenanceMs = 0
-    while (!stopping.signal.aborted) {
-      if (clock.nowMs() - lastMaintenanceMs >= MAINTENANCE_EVERY_MS) {
-        lastMaintenanceMs = clock.nowMs()
-        purgeOldImports(db, opts.retentionDays ?? 30).catch((err) => log.error({ err }, 'import purge failed'))
-      }
-      let outcome: RunOutcome | undefined
-      try {
-        const job = await claimImport(db, id, new Date(clock.nowMs()), leaseMs)
-        if (job) {
-          log.info({ import_id: job.id, worker_id: id, resume_after_rows: job.rows_read }, 'import started')
-          outcome = await runClaimedImport(
-            { db, clock, log, leaseMs, ...(opts.batchRows ? { batchRows: opts.batchRows } : {}) },
-            job,
-            id,
-            { signal: stopping.signal },
-          )
-          log.info({ import_id: job.id, worker_id: id, outcome }, 'import ended')
-        }
-      } catch (err) {
-        log.error({ err }, 'could not run imports')
-      }
-      if (outcome && outcome !== 'abandoned') continue
-      if (isWoken) {
-        isWoken = false
-        continue
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs)
-        wakeUp = () => {
-          clearTimeout(timer)
-          wakeUp = undefined
-          isWoken = false
-          resolve()
-        }
-      })
-    }
-  }
-
-  const looping = loop()
+  const listen = opts.listen
+  let lastMaintenanceMs = 0
+  const worker = await startLeaseWorker<ImportRow>({
+    idPrefix: 'wi',
+    clock,
+    log,
+    leaseMs,
+    pollMs: opts.pollMs ?? 1000,
+    beforeClaim() {
+      if (clock.nowMs() - lastMaintenanceMs < MAINTENANCE_EVERY_MS) return
+      lastMaintenanceMs = clock.nowMs()
+      purgeOldImports(db, opts.retentionDays ?? 30).catch((err) => log.error({ err }, 'import purge failed'))
+    },
+    async claim({ workerId }) {
+      const job = await claimImport(db, workerId, new Date(clock.nowMs()), leaseMs)
+      return job ? [job] : []
+    },
+    async process(job, ctx) {
+      log.info({ import_id: job.id, worker_id: ctx.workerId, resume_after_rows: job.rows_read }, 'import started')
+      const outcome = await runClaimedImport(
+        { db, clock, log, leaseMs, ...(opts.batchRows ? { batchRows: opts.batchRows } : {}) },
+        job,
+        ctx.workerId,
+        { signal: ctx.signal },
+      )
+      log.info({ import_id: job.id, worker_id: ctx.workerId, outcome }, 'import ended')
+    },
+    logAs: { claimFailed: 'could not run imports', jobFailed: 'could not run imports', jobIdKey: 'import_id' },
+    ...(listen ? { listen: (onNotify: () => void) => listen(IMPORTS_CHANNEL, onNotify) } : {}),
+  })
   return {
-    id,
-    wake,
+    id: worker.id,
+    wake: worker.wake,
     async stop() {
-      stopping.abort()
-      wake()
-      await looping
-      await unlisten?.()
+      // No time limit: the batch in flight commits or rolls back, then the job is given back.
+      await worker.stop()
     },
   }
 }
