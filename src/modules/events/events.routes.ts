@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import Type from 'typebox'
-import { ApiError } from '../../core/errors.js'
-import { ListOf, PageQuery, paginate } from '../../core/pagination.js'
+import { ListOf, PageQuery } from '../../core/pagination.js'
 import type { Db } from '../../db/schema.js'
+import type { Clock } from '../../lib/clock.js'
 import type { EventCatalog } from '../../outbox/define.js'
+import { EventsService } from './events.service.js'
 
 export const Event = Type.Object(
   {
@@ -26,12 +26,10 @@ const eventListQuery = (catalog: EventCatalog) =>
     { additionalProperties: false },
   )
 
-type EventRow = { id: string; type: string; data: Record<string, unknown>; created_at: Date }
-const toEvent = (r: EventRow) => ({ id: r.id, event: r.type, timestamp: r.created_at.toISOString(), data: r.data })
-
 /** The event log: what the outbox holds for this organization and mode, newest first. */
-export function eventsRoutes(db: Db, catalog: EventCatalog) {
+export function eventsRoutes(db: Db, catalog: EventCatalog, clock: Clock) {
   const EventListQuery = eventListQuery(catalog)
+  const events = new EventsService(db, catalog, clock)
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const tags = ['events']
@@ -43,24 +41,14 @@ export function eventsRoutes(db: Db, catalog: EventCatalog) {
         schema: {
           operationId: 'listEvents',
           summary: 'List events',
+          description:
+            'The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members).',
           tags,
           querystring: EventListQuery,
           response: { 200: ListOf(Event) },
         },
       },
-      async (req) => {
-        const p = req.principal
-        let q = db.selectFrom('events').where('org_id', '=', p.orgId).where('livemode', '=', p.livemode)
-        if (req.query.type) q = q.where('type', '=', req.query.type)
-        const page = await paginate(
-          q,
-          (qb) => qb.select(['id', 'type', 'data', 'created_at']),
-          sql<string>`id`,
-          { name: 'created_at', expression: sql`created_at`, castTo: 'timestamptz', descending: true },
-          req.query,
-        )
-        return { ...page, data: page.data.map(toEvent) }
-      },
+      async (req) => events.list(req.principal, req.query),
     )
 
     app.get(
@@ -77,18 +65,7 @@ export function eventsRoutes(db: Db, catalog: EventCatalog) {
           response: { 200: Event },
         },
       },
-      async (req) => {
-        const p = req.principal
-        const row = await db
-          .selectFrom('events')
-          .select(['id', 'type', 'data', 'created_at'])
-          .where('org_id', '=', p.orgId)
-          .where('livemode', '=', p.livemode)
-          .where('id', '=', req.params.id)
-          .executeTakeFirst()
-        if (!row) throw new ApiError('not_found', `Event ${req.params.id} not found`)
-        return toEvent(row)
-      },
+      async (req) => events.get(req.principal, req.params.id),
     )
   }
 }

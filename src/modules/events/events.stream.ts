@@ -3,9 +3,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { Db } from '../../db/schema.js'
+import type { Clock } from '../../lib/clock.js'
+import type { EventCatalog } from '../../outbox/define.js'
+import { EventsService, toEvent } from './events.service.js'
 
 /** How often an open stream looks for new events. One indexed query per stream and period. */
 const POLL_MS = 500
+/**
+ * Every this-many polls (2 s) the stream checks that its session or key still signs in, and ends
+ * when it does not: a signed-out, revoked or expired credential stops receiving events within 2 s,
+ * for one primary-key read per stream every 2 s.
+ */
+const RECHECK_EVERY_POLLS = 4
 /** A comment line this often keeps proxies and the client from closing an idle stream. */
 const HEARTBEAT_MS = 15_000
 /**
@@ -31,15 +40,16 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 )
 
-type EventRow = { id: string; type: string; data: unknown; created_at: Date }
-
 /**
  * The organization's events as they are committed, as server-sent events (one `event:` per catalog
  * name, the webhook envelope as `data:`): what `rapport listen` forwards to a local URL, so local
- * webhook development needs no private-address exception on the server. Scoped to the key's
- * organization and mode like every read.
+ * webhook development needs no private-address exception on the server, and what the dashboard's
+ * live updates read. Scoped to the caller's organization and mode like every read, limited to the
+ * event types the caller may read (events.access.ts), and ended when the session or key it was
+ * opened with stops signing in.
  */
-export function eventsStreamRoutes(db: Db) {
+export function eventsStreamRoutes(db: Db, catalog: EventCatalog, clock: Clock) {
+  const events = new EventsService(db, catalog, clock)
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const open = new Set<ServerResponse>()
@@ -56,7 +66,7 @@ export function eventsStreamRoutes(db: Db) {
           operationId: 'streamEvents',
           summary: 'Stream events as they happen',
           description:
-            'Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Used by `rapport listen`.',
+            'Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.',
           tags: ['events'],
           querystring: StreamQuery,
           response: {
@@ -72,21 +82,16 @@ export function eventsStreamRoutes(db: Db) {
         },
       },
       async (req, reply) => {
-        const { orgId, livemode } = req.principal
+        const principal = req.principal
+        const sessionId = req.session?.sessionId
+        const hidden = events.hiddenFor(principal)
         const lastEventId = req.headers['last-event-id']
         const after =
           req.query.after ??
           (typeof lastEventId === 'string' && /^evt_[0-9a-z]{26}$/.test(lastEventId) ? lastEventId : undefined)
-        const start = after
-          ? await db
-              .selectFrom('events')
-              .select('created_at')
-              .where('org_id', '=', orgId)
-              .where('livemode', '=', livemode)
-              .where('id', '=', after)
-              .executeTakeFirst()
-          : undefined
-        let since = start?.created_at ?? new Date()
+        const start = after ? await events.startOf(principal, after) : undefined
+        // Event times are the database's: "from now on" is real time, not the injected clock's.
+        let since = start ?? new Date()
         const sent = new Map<string, number>()
         if (after) sent.set(after, since.getTime())
 
@@ -103,24 +108,25 @@ export function eventsStreamRoutes(db: Db) {
         open.add(res)
 
         let closed = false
+        let polls = 0
         let lastWriteMs = Date.now()
         const poll = async () => {
-          const rows: EventRow[] = await db
-            .selectFrom('events')
-            .select(['id', 'type', 'data', 'created_at'])
-            .where('org_id', '=', orgId)
-            .where('livemode', '=', livemode)
-            .where('created_at', '>=', new Date(since.getTime() - LATE_COMMIT_WINDOW_MS))
-            .orderBy('created_at')
-            .orderBy('id')
-            .limit(BATCH + sent.size)
-            .execute()
+          if (++polls % RECHECK_EVERY_POLLS === 0 && !(await events.stillSignedIn(principal, sessionId))) {
+            res.end(': signed out\n\n')
+            closed = true
+            return
+          }
+          const rows = await events.since(
+            principal,
+            new Date(since.getTime() - LATE_COMMIT_WINDOW_MS),
+            BATCH + sent.size,
+            hidden,
+          )
           for (const row of rows) {
             if (sent.has(row.id)) continue
             sent.set(row.id, row.created_at.getTime())
             if (row.created_at > since) since = row.created_at
-            const envelope = { id: row.id, event: row.type, timestamp: row.created_at.toISOString(), data: row.data }
-            res.write(`id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(envelope)}\n\n`)
+            res.write(`id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toEvent(row))}\n\n`)
             lastWriteMs = Date.now()
           }
           const forgetBefore = since.getTime() - 2 * LATE_COMMIT_WINDOW_MS

@@ -1,0 +1,100 @@
+import { sql } from 'kysely'
+import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
+import type { TenantScope } from '../../core/tenancy.js'
+import type { Executor } from '../../db/schema.js'
+
+export interface EventRow {
+  id: string
+  type: string
+  data: Record<string, unknown>
+  created_at: Date
+}
+
+const EVENT_COLUMNS = ['id', 'type', 'data', 'created_at'] as const
+
+/** The scope's events, without the types the caller may not read (`hidden`). */
+function scopedEvents(db: Executor, scope: TenantScope, hidden: readonly string[]) {
+  const q = db.selectFrom('events').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  return hidden.length === 0 ? q : q.where(sql<boolean>`type <> all(${[...hidden]}::text[])`)
+}
+
+/** One page of the event log, newest first (the `events_recent` index, or `events_type` with a type). */
+export async function listEvents(
+  db: Executor,
+  scope: TenantScope,
+  query: { type?: string } & PageParams,
+  hidden: readonly string[],
+): Promise<ListResult<EventRow>> {
+  let q = scopedEvents(db, scope, hidden)
+  if (query.type) q = q.where('type', '=', query.type)
+  return paginate(
+    q,
+    (qb) => qb.select(EVENT_COLUMNS),
+    sql<string>`id`,
+    { name: 'created_at', expression: sql`created_at`, castTo: 'timestamptz', descending: true },
+    query,
+  )
+}
+
+export async function findEvent(
+  db: Executor,
+  scope: TenantScope,
+  id: string,
+  hidden: readonly string[],
+): Promise<EventRow | undefined> {
+  return scopedEvents(db, scope, hidden).select(EVENT_COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+/** When an event of the scope was committed (where a resumed stream starts), whatever its type. */
+export async function eventCreatedAt(db: Executor, scope: TenantScope, id: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('events')
+    .select('created_at')
+    .where('org_id', '=', scope.orgId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row?.created_at
+}
+
+/** Up to `limit` events of the scope created at or after `since`, oldest first (what a stream polls). */
+export async function eventsSince(
+  db: Executor,
+  scope: TenantScope,
+  since: Date,
+  limit: number,
+  hidden: readonly string[],
+): Promise<EventRow[]> {
+  return scopedEvents(db, scope, hidden)
+    .select(EVENT_COLUMNS)
+    .where('created_at', '>=', since)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
+/** Whether a dashboard session still signs its user in at `now` (not signed out, revoked or expired). */
+export async function isSessionLive(db: Executor, sessionId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select('s.id')
+    .where('s.id', '=', sessionId)
+    .where('s.expires_at', '>', now)
+    .where('u.password_hash', 'is not', null)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Whether an API key still works at `now` (not revoked, not expired). */
+export async function isKeyLive(db: Executor, keyId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst()
+  return row !== undefined
+}
