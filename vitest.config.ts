@@ -11,6 +11,7 @@ const UNIT = [
   'test/scheduling/validation.test.ts',
   'test/scheduling/slots.*.test.ts',
   'test/cli/deploy-files.test.ts',
+  'test/modules/deliverability-inbound-parse.test.ts',
 ]
 
 /**

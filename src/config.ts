@@ -119,7 +119,20 @@ export interface Config {
       /** RAPPORT_BREAKER_WINDOW: how many of the campaign's last sends are measured. Default 1000. */
       window: number
     }
+    /** RAPPORT_SMTP_INBOUND and its companions: the inbound SMTP listener for DSNs and feedback reports. Unset: off. */
+    inbound: SmtpInbound | undefined
   }
+}
+
+/** The inbound SMTP listener (docs/deliverability.md). */
+export interface SmtpInbound {
+  /** RAPPORT_SMTP_INBOUND: `host:port` it listens on (`0.0.0.0:25`, `[::]:25`). */
+  host: string
+  port: number
+  /** RAPPORT_SMTP_INBOUND_DOMAIN: the domain of the return paths (`bounces+…@domain`), whose MX points here. Default: the host of RAPPORT_PUBLIC_URL. */
+  domain: string
+  /** RAPPORT_SMTP_INBOUND_MAX_BYTES: the largest message accepted. Default 10485760 (10 MiB). */
+  maxBytes: number
 }
 
 export function parseRetrySchedule(
@@ -339,6 +352,40 @@ export function parseSmtpUrl(value: string | undefined): string | undefined {
   return raw
 }
 
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+
+/**
+ * RAPPORT_SMTP_INBOUND (`host:port`, an IPv6 host in brackets), RAPPORT_SMTP_INBOUND_DOMAIN (a
+ * domain name; default the host of RAPPORT_PUBLIC_URL) and RAPPORT_SMTP_INBOUND_MAX_BYTES.
+ */
+export function parseSmtpInbound(env: NodeJS.ProcessEnv): SmtpInbound | undefined {
+  const raw = env.RAPPORT_SMTP_INBOUND?.trim()
+  if (!raw) return undefined
+  const match = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(raw)
+  const port = Number(match?.[3])
+  if (!match || port > 65535 || (match[1] !== undefined && isIP(match[1]) !== 6)) {
+    throw new ConfigError(
+      `RAPPORT_SMTP_INBOUND: "${raw}" is not host:port (examples: 0.0.0.0:25, [::]:25, 127.0.0.1:2525)`,
+    )
+  }
+  const publicUrl = parsePublicUrl(env.RAPPORT_PUBLIC_URL)
+  const configured = env.RAPPORT_SMTP_INBOUND_DOMAIN?.trim().toLowerCase()
+  const domain = configured || (publicUrl ? new URL(publicUrl).hostname.toLowerCase() : '')
+  if (!domain) {
+    throw new ConfigError(
+      'RAPPORT_SMTP_INBOUND needs RAPPORT_SMTP_INBOUND_DOMAIN (or RAPPORT_PUBLIC_URL): the domain of the return paths, whose MX record points to this listener',
+    )
+  }
+  if (!HOSTNAME.test(domain) || isIP(domain)) {
+    throw new ConfigError(
+      `${configured ? 'RAPPORT_SMTP_INBOUND_DOMAIN' : 'RAPPORT_SMTP_INBOUND_DOMAIN (from the host of RAPPORT_PUBLIC_URL)'}: "${domain}" is not a domain name (example: bounces.example.com)`,
+    )
+  }
+  const maxBytes = intSetting(env, 'RAPPORT_SMTP_INBOUND_MAX_BYTES', 10 * 1024 * 1024)
+  if (maxBytes < 1024) throw new ConfigError(`RAPPORT_SMTP_INBOUND_MAX_BYTES must be at least 1024, got "${maxBytes}"`)
+  return { host: match[1] ?? match[2]!, port, domain, maxBytes }
+}
+
 /** RAPPORT_EMAIL_FROM: `address` or `Name <address>`. */
 export function parseFromAddress(value: string | undefined): { email: string; name: string | null } {
   const raw = value?.trim() || 'Rapport <no-reply@rapport.localhost>'
@@ -423,6 +470,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         minSample: Math.max(1, intSetting(env, 'RAPPORT_BREAKER_MIN_SAMPLE', 100)),
         window: Math.max(1, intSetting(env, 'RAPPORT_BREAKER_WINDOW', 1000)),
       },
+      inbound: parseSmtpInbound(env),
     },
   }
 }

@@ -6,6 +6,8 @@ import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { PublicUrl } from './lib/public-url.js'
 import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
+import { withReturnPaths } from './modules/deliverability/inbound/return-path.js'
+import { verpSignerFor } from './modules/deliverability/inbound/verp.js'
 import { mailboxTransport } from './modules/email/mailbox.transport.js'
 import { smtpTransport } from './modules/email/smtp.transport.js'
 import type { MailTransport } from './modules/email/transport.js'
@@ -50,8 +52,12 @@ export async function createDeps(
     publicUrl: new PublicUrl(config.publicUrl, { host: config.host, port: config.port }),
     onLimiterError: overrides.onLimiterError ?? (() => {}),
     limiter: memoryLimiter(clock),
+    // With the inbound listener on (RAPPORT_SMTP_INBOUND), each message's envelope sender is its signed return path.
     mailer:
-      overrides.mailer ?? (config.email.smtpUrl ? smtpTransport(config.email.smtpUrl) : mailboxTransport(database.db)),
+      overrides.mailer ??
+      (config.email.smtpUrl
+        ? withReturnPaths(smtpTransport(config.email.smtpUrl), verpSignerFor(config))
+        : mailboxTransport(database.db)),
     async close() {
       await deps.limiter.close()
       await deps.mailer.close()

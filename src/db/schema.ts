@@ -5,6 +5,7 @@ import type { BillingTables } from './schema-billing.js'
 import type { DeliverabilityTables } from './schema-deliverability.js'
 import type { EmailTables } from './schema-email.js'
 import type { ImportTables } from './schema-imports.js'
+import type { InboundReportTables } from './schema-inbound-reports.js'
 import type { LeadTables } from './schema-leads.js'
 import type { ProviderHookTables } from './schema-provider-hooks.js'
 import type { SavedViewTables } from './schema-saved-views.js'
@@ -53,8 +54,6 @@ export interface ContactsTable {
   source: string
   external_id: ColumnType<string | null, string | null | undefined, string | null>
   tags: Generated<string[]>
-  /** The user of the organization who owns the contact (migration 0033). */
-  owner_id: ColumnType<string | null, string | null | undefined, string | null>
   custom_fields: Json<Record<string, unknown>>
   created_at: Timestamp
   updated_at: Timestamp
@@ -228,7 +227,8 @@ export interface Database
     ImportTables,
     SavedViewTables,
     DeliverabilityTables,
-    ProviderHookTables {
+    ProviderHookTables,
+    InboundReportTables {
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
