@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, inject } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type Config, loadConfig } from '../src/config.js'
@@ -20,8 +21,9 @@ let shared: Promise<DatabaseHandle> | undefined
 /**
  * The database of the running test file: the CI PostgreSQL (already migrated by the global setup)
  * when DATABASE_URL is set, otherwise an in-memory PGlite of its own from the migrated snapshot.
- * Opened before the file's first test and closed after its last (test/setup.ts), so no file sees
- * what another left running (a worker claiming its deliveries) on PGlite.
+ * Opened before the file's first test; after its last (test/setup.ts) PGlite is emptied for the
+ * worker's next file, so no file sees another's rows, and the leak check keeps a worker of one
+ * file from running into the next.
  */
 export function testDatabase(): Promise<DatabaseHandle> {
   if (!shared) {
@@ -136,11 +138,36 @@ let clocksSeen = 0
  * Closes every app the running test file built; the next file builds its own. Called by the
  * setup file after each file's own afterAll hooks.
  */
-/** Closes the running file's database (after its apps); the next file opens its own. */
+/**
+ * Ends the running file's use of its database (after its apps). An embedded database is emptied
+ * and kept for the worker's next file, which then starts as from the migrated snapshot without
+ * paying to load it again (2.7 s of CPU a file); one that can no longer be used is closed, and the
+ * next file opens its own. PostgreSQL's pool is closed: the next file opens one.
+ */
 export async function closeFileDatabase(): Promise<void> {
   const handle = await shared
+  if (handle?.engine === 'pglite' && (await emptyEmbedded(handle))) return
   shared = undefined
   await handle?.close()
+}
+
+/**
+ * Truncates every table but the migrations' record (the schema stays as migrated) and resets the
+ * session (settings, advisory locks, prepared plans): what a file wrote or set is gone for the next.
+ * False when the database cannot be used any more.
+ */
+async function emptyEmbedded(handle: DatabaseHandle): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`
+      select quote_ident(tablename) as name from pg_tables
+      where schemaname = 'public' and tablename <> 'schema_migrations'`.execute(handle.db)
+    const tables = rows.map((r) => r.name).join(', ')
+    if (tables) await sql.raw(`truncate ${tables} restart identity cascade`).execute(handle.db)
+    await sql`discard all`.execute(handle.db)
+    return true
+  } catch {
+    return false
+  }
 }
 
 export async function closeFileApps(): Promise<void> {
