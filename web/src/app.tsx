@@ -107,6 +107,21 @@ const ROUTES: Route[] = [
     load: () => import('./pages/email/email.js').then((m) => m.MailboxPage),
   },
   {
+    path: '/app/email/lists/:id',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.ListPage),
+  },
+  {
+    path: '/app/email/segments/:id',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.SegmentPage),
+  },
+  {
+    path: '/app/email/settings',
+    group: 'workspace',
+    load: () => import('./pages/email/email.js').then((m) => m.EmailSettingsPage),
+  },
+  {
     path: '/app/members',
     label: 'Team',
     group: 'workspace',
