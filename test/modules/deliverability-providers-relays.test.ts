@@ -26,9 +26,9 @@ describe('POST /hooks/email/sendgrid/{token} (signed event webhook)', () => {
     const h = await app()
     const { verificationKey, signBody } = sendgridPair()
     const hook = await createHook(h, { provider: 'sendgrid', verification_key: verificationKey })
-    const [bounced, blocked, deferred, reported, dropped] = await Promise.all(
-      ['b@example.com', 'blk@example.com', 'd@example.com', 's@example.com', 'drop@example.com'].map((to) =>
-        sentEmail(h, to),
+    const [bounced, blocked, deferred, reported, dropped, dmarc] = await Promise.all(
+      ['b@example.com', 'blk@example.com', 'd@example.com', 's@example.com', 'drop@example.com', 'dm@example.com'].map(
+        (to) => sentEmail(h, to),
       ),
     )
     const batch = [
@@ -68,6 +68,15 @@ describe('POST /hooks/email/sendgrid/{token} (signed event webhook)', () => {
       },
       { email: bounced!.to_email, event: 'delivered', sg_event_id: 'e6', rapport_email_id: bounced!.id },
       {
+        email: dmarc!.to_email,
+        event: 'bounce',
+        type: 'bounce',
+        sg_event_id: 'e8',
+        rapport_email_id: dmarc!.id,
+        status: '5.7.1',
+        reason: '550 5.7.1 Rejected by DMARC policy',
+      },
+      {
         email: 'stranger@example.com',
         event: 'bounce',
         type: 'bounce',
@@ -83,8 +92,8 @@ describe('POST /hooks/email/sendgrid/{token} (signed event webhook)', () => {
     }
     const res = await post(h, hook.path, body, headers)
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toEqual({ received: 6, recorded: 5 })
-    expect((await post(h, hook.path, body, headers)).json()).toEqual({ received: 6, recorded: 0 })
+    expect(res.json()).toEqual({ received: 7, recorded: 6 })
+    expect((await post(h, hook.path, body, headers)).json()).toEqual({ received: 7, recorded: 0 })
 
     const bounces = await bouncesOf(h)
     const byEmail = Object.fromEntries(bounces.map((b) => [b.email_id, [b.kind, b.category, b.return_code, b.source]]))
@@ -94,6 +103,8 @@ describe('POST /hooks/email/sendgrid/{token} (signed event webhook)', () => {
       [deferred!.id]: ['soft', 'transient', 450, 'sendgrid'],
       [reported!.id]: ['complaint', 'complaint', null, 'sendgrid'],
       [dropped!.id]: ['hard', 'bad_mailbox', null, 'sendgrid'],
+      // A permanent bounce for policy (DMARC) says nothing about the address: soft, never suppressed.
+      [dmarc!.id]: ['soft', 'policy', 550, 'sendgrid'],
     })
     const suppressed = (await h.api('GET', '/api/v1/suppressions')).json().data
     expect(suppressed.map((s: { email: string }) => s.email).sort()).toEqual([
@@ -101,7 +112,7 @@ describe('POST /hooks/email/sendgrid/{token} (signed event webhook)', () => {
       'drop@example.com',
       's@example.com',
     ])
-    expect(await eventsOf(h, 'email.soft_bounced')).toHaveLength(2)
+    expect(await eventsOf(h, 'email.soft_bounced')).toHaveLength(3)
   })
 
   test('a forged signature, a body changed after signing, or no signature is a 401 with nothing recorded', async () => {

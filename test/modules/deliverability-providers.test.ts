@@ -218,6 +218,8 @@ describe('POST /hooks/email/ses/{token} (Amazon SES through SNS)', () => {
     })
     expect((await post(h, hook.path, complaint)).json()).toEqual({ received: 1, recorded: 1 })
 
+    // Four verified messages, one certificate fetch at most (none when an earlier test cached it).
+    expect(fetched.filter((url) => url === CERT_URL).length).toBeLessThanOrEqual(1)
     const bounces = await bouncesOf(h)
     expect(bounces.map((b) => [b.email_id, b.kind, b.category, b.return_code, b.enhanced_code, b.source])).toEqual([
       [gone.id, 'hard', 'bad_mailbox', 550, '5.1.1', 'ses'],

@@ -8,7 +8,7 @@ export type Provider = (typeof PROVIDERS)[number]
 const HOOK_ID = 'ph_01jd3k8m2x7q9v4b6n5t0w1y2z'
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:ses-bounces'
 const SENDGRID_KEY =
-  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g=='
+  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA=='
 const URL_EXAMPLE = 'https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s'
 const nullableString = (description: string, examples: unknown[] = []) =>
   Type.Union([Type.String(), Type.Null()], { description, examples })
