@@ -3,8 +3,10 @@ import { DateTime } from '../../core/link-schemas.js'
 import { ListOf, PageQuery } from '../../core/pagination.js'
 import { Activity } from '../activities/activities.schemas.js'
 import { Deal } from '../deals/deals.schemas.js'
+import { Email } from '../email/emails.schemas.js'
 import { FormResponse } from '../leads/form-responses/form-responses.schemas.js'
 import { Note } from '../notes/notes.schemas.js'
+import { Booking } from '../scheduling/bookings.schemas.js'
 import { Task } from '../tasks/tasks.schemas.js'
 
 export const TIMELINE_ITEM_TYPES = [
@@ -16,6 +18,11 @@ export const TIMELINE_ITEM_TYPES = [
   'task.created',
   'task.completed',
   'form_response.created',
+  'booking.created',
+  'booking.rescheduled',
+  'booking.cancelled',
+  'email.sent',
+  'email.failed',
 ] as const
 export type TimelineItemType = (typeof TIMELINE_ITEM_TYPES)[number]
 
@@ -61,6 +68,30 @@ export const TimelineItem = Type.Union(
         object: FormResponse,
       },
       { description: 'A form response of the contact, at its submission' },
+    ),
+    Type.Object(
+      {
+        type: Type.Enum(['booking.created', 'booking.rescheduled', 'booking.cancelled'], {
+          description: 'What happened to the booking',
+        }),
+        occurred_at: OccurredAt,
+        object: Booking,
+      },
+      {
+        description:
+          'A booking whose guest is the contact was made (at `created_at`), moved (at its last `rescheduled_at`) or cancelled (`cancelled_at`); `object` is the booking now',
+      },
+    ),
+    Type.Object(
+      {
+        type: Type.Enum(['email.sent', 'email.failed'], { description: 'What happened to the email' }),
+        occurred_at: OccurredAt,
+        object: Email,
+      },
+      {
+        description:
+          'An email to the contact left (at `sent_at`) or was given up (`failed_at`); a queued email is not shown yet. `object` is the email now, bodies included',
+      },
     ),
   ],
   {

@@ -1,20 +1,11 @@
-import { sql } from 'kysely'
 import { ApiError } from '../../core/errors.js'
-import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
+import type { ListResult, PageParams } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Db } from '../../db/schema.js'
 import { findContact } from '../contacts/contacts.repo.js'
-import type { TimelineItem, TimelineItemType, TimelineQuery } from './timeline.schemas.js'
+import { pageEntries } from './timeline.repo.js'
+import type { TimelineItem, TimelineQuery } from './timeline.schemas.js'
 import { TIMELINE_SOURCES } from './timeline.sources.js'
-
-interface Entry {
-  type: TimelineItemType
-  object_id: string
-  occurred_at: Date
-}
-
-/** An entry's unique key, and the tie-breaker of entries that happened at the same instant. */
-const ENTRY_KEY = sql<string>`(t.type || ':' || t.object_id)`
 
 export class TimelineService {
   constructor(private readonly db: Db) {}
@@ -35,17 +26,12 @@ export class TimelineService {
     }
     const wanted = query.type ? new Set<string>(query.type) : undefined
     const sources = TIMELINE_SOURCES.filter((s) => !wanted || s.types.some((t) => wanted.has(t)))
-    const union = sql.join(
-      sources.map((s) => s.entries(scope, contactId)),
-      sql` union all `,
-    )
-    let base = this.db.selectFrom(sql<Entry>`(${union})`.as('t'))
-    if (wanted) base = base.where(sql<boolean>`t.type = any(${[...wanted]}::text[])`)
-    const page = await paginate(
-      base,
-      (qb) => qb.select([ENTRY_KEY.as('id'), 't.type', 't.object_id', 't.occurred_at']),
-      ENTRY_KEY,
-      { name: 'occurred_at', expression: sql`t.occurred_at`, castTo: 'timestamptz', descending: true },
+    const page = await pageEntries(
+      this.db,
+      scope,
+      contactId,
+      sources.map((s) => s.table),
+      wanted ? [...wanted] : undefined,
       query,
     )
     const objects = new Map<string, unknown>()
