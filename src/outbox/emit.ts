@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { TenantScope } from '../core/tenancy.js'
 import type { Db, Executor } from '../db/schema.js'
 import { onCommit } from '../db/transaction.js'
@@ -123,7 +123,7 @@ export async function emit<D extends EventDefinition>(
   }
 }
 
-/** One event of a batch written by `emitMany`. */
+/** One event of a batch written by `outboxBatchCtes`. */
 export interface BatchEvent<D extends EventDefinition = EventDefinition> {
   scope: TenantScope
   definition: D
@@ -140,20 +140,22 @@ export function batchEvent<D extends EventDefinition>(
 }
 
 /**
- * Appends many events (and their deliveries) in one statement, in the order given: what `emit`
- * does for one, for a worker that records a batch of changes in one transaction (the email
- * worker's `email.sent` / `email.delivered`). The fan-out is `outboxCtes`' (same delivery ids and
- * filter), joined per event.
+ * The outbox part of one statement for many events: the CTEs `event` and `fanned_out`, as
+ * `outboxCtes` writes them for one (same delivery ids and endpoint filter, joined per event). Each
+ * event carries a `key`; with `onlyKeys` (a SQL expression: a relation of the statement's own CTEs,
+ * e.g. `select id from updated`), only the events whose key it holds are written, so a change and
+ * the events of the rows it really changed go in one statement. Events keep the order given.
  */
-export async function emitMany(executor: Executor, events: BatchEvent[]): Promise<void> {
-  if (events.length === 0) return
-  const result = await sql<{ deliveries: number }>`
-    with event as (
+export function outboxBatchCtes(events: BatchEvent[], keys: string[], onlyKeys?: RawBuilder<unknown>) {
+  const filter = onlyKeys ? sql`where v.key in (${onlyKeys})` : sql``
+  return sql`event as (
       insert into events (id, org_id, livemode, type, data)
       select v.id, v.org_id, v.livemode, v.type, v.data::jsonb
       from unnest(${events.map(() => newId('event'))}::text[], ${events.map((e) => e.scope.orgId)}::text[],
         ${events.map((e) => e.scope.livemode)}::boolean[], ${events.map((e) => e.definition.name)}::text[],
-        ${events.map((e) => JSON.stringify(e.data))}::text[]) as v(id, org_id, livemode, type, data)
+        ${events.map((e) => JSON.stringify(e.data))}::text[], ${keys}::text[]) as v(id, org_id, livemode, type, data, key)
+      ${filter}
+      order by v.id
       returning id, org_id, livemode, type, created_at
     ), fanned_out as (
       insert into webhook_deliveries (id, org_id, livemode, endpoint_id, event_id, event_type, status, next_attempt_at)
@@ -162,9 +164,7 @@ export async function emitMany(executor: Executor, events: BatchEvent[]): Promis
       from event join webhook_endpoints e on e.org_id = event.org_id and e.livemode = event.livemode
         and e.enabled and e.events && array['*', event.type]::text[]
       returning 1
-    )
-    select (select count(*) from fanned_out)::int as deliveries`.execute(executor)
-  await afterOutbox(executor, result.rows[0]?.deliveries ?? 0)
+    )`
 }
 
 /**
