@@ -1,9 +1,8 @@
-import { type Insertable, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Db, Executor, Tx } from '../../db/schema.js'
-import type { EmailEventsTable } from '../../db/schema-email.js'
 import { inTransaction, onCommit } from '../../db/transaction.js'
 import { newId } from '../../lib/ids.js'
-import { type BatchEvent, batchEvent, emitMany } from '../../outbox/emit.js'
+import { afterOutbox, type BatchEvent, batchEvent, outboxBatchCtes } from '../../outbox/emit.js'
 import { completeIfDone } from './campaign-ledger.repo.js'
 import { emailDelivered, emailSent } from './email.events.js'
 import type { EmailRow } from './emails.repo.js'
@@ -89,21 +88,73 @@ export async function recordSend(
 }
 
 /**
- * Records the outcomes of many attempts in one transaction, with a fixed number of statements
- * whatever their number: one update of the messages (only those `workerId` still holds), one of
- * their ledger rows, one insert of their history rows and one of their events (`email.sent`,
- * `email.delivered`), then `campaign.completed` for each campaign left with nothing to send. What
- * `recordSend` does for one, for the email worker's batches (decision 0032). Returns, per outcome,
- * whether it was recorded (false: the lease was lost).
+ * Records the outcomes of many attempts: what `recordSend` does for one, for the email worker's
+ * batches (decision 0032), in one statement whatever their number: the messages (only those
+ * `workerId` still leases), their ledger rows, their history rows and their events (`email.sent`,
+ * `email.delivered`, with their webhook deliveries), atomically. Then, for a campaign left with
+ * nothing pending or queued, `campaign.completed` in a transaction of its own (after the events of
+ * its last messages). Outcomes with more to write (a bounce) go in one transaction with it all.
+ * Returns, per outcome, whether it was recorded (false: the lease was lost).
  */
 export async function recordSends(db: Db, workerId: string, outcomes: SendOutcomeRecord[]): Promise<boolean[]> {
   if (outcomes.length === 0) return []
-  return inTransaction(db, async (tx) => {
-    const now = new Date()
-    const at = now.toISOString()
-    const statusOf = (r: SendRecord) =>
-      r.kind === 'sent' ? (r.isDelivered ? 'delivered' : 'sent') : r.kind === 'failed' ? 'failed' : 'queued'
-    const updated = await sql<{ id: string }>`
+  if (outcomes.some((o) => o.alsoRecord)) {
+    return inTransaction(db, async (tx) => {
+      const { held, campaigns } = await writeOutcomes(tx, workerId, outcomes)
+      for (const o of outcomes) if (held.has(o.email.id)) await o.alsoRecord?.(tx)
+      for (const id of campaigns) await completeIfDone(tx, id)
+      return outcomes.map((o) => held.has(o.email.id))
+    })
+  }
+  const { held, campaigns } = await writeOutcomes(db, workerId, outcomes)
+  for (const id of campaigns) await inTransaction(db, (tx) => completeIfDone(tx, id))
+  return outcomes.map((o) => held.has(o.email.id))
+}
+
+const statusOf = (r: SendRecord) =>
+  r.kind === 'sent' ? (r.isDelivered ? 'delivered' : 'sent') : r.kind === 'failed' ? 'failed' : 'queued'
+
+/**
+ * The one statement of `recordSends`. Returns the messages it recorded and the campaigns that may
+ * be finished: those with no ledger row pending or queued but the ones this statement finished
+ * (its own updates are not visible to it).
+ */
+async function writeOutcomes(executor: Executor, workerId: string, outcomes: SendOutcomeRecord[]) {
+  const now = new Date()
+  const at = now.toISOString()
+  const history: { id: string; email_id: string; type: string; detail: string | null }[] = []
+  const events: BatchEvent[] = []
+  const eventKeys: string[] = []
+  for (const { email, record } of outcomes) {
+    const scope = { orgId: email.org_id, livemode: email.livemode }
+    if (record.kind === 'sent') {
+      const detail = record.transport === 'mailbox' ? record.response : null
+      history.push({ id: newId('emailEvent'), email_id: email.id, type: 'sent', detail })
+      events.push(batchEvent(scope, emailSent, eventData(email, now)))
+      eventKeys.push(email.id)
+      if (record.isDelivered) {
+        history.push({ id: newId('emailEvent'), email_id: email.id, type: 'delivered', detail: record.response })
+        events.push(batchEvent(scope, emailDelivered, eventData(email, now)))
+        eventKeys.push(email.id)
+      }
+    } else {
+      history.push({ id: newId('emailEvent'), email_id: email.id, type: record.kind, detail: record.error })
+    }
+  }
+  const outbox = events.length > 0 ? sql`, ${outboxBatchCtes(events, eventKeys, sql`select id from updated`)}` : sql``
+  const deliveries = events.length > 0 ? sql`(select count(*) from fanned_out)::int` : sql`0`
+  const result = await sql<{ ids: string[] | null; campaigns: string[] | null; deliveries: number }>`
+    with v as (
+      select * from unnest(
+        ${outcomes.map((o) => o.email.id)}::text[],
+        ${outcomes.map((o) => o.record.kind)}::text[],
+        ${outcomes.map((o) => statusOf(o.record))}::text[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' ? o.record.transport : null))}::text[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' && o.record.isDelivered ? at : null))}::timestamptz[],
+        ${outcomes.map((o) => (o.record.kind === 'deferred' ? o.record.nextAttemptAt.toISOString() : null))}::timestamptz[],
+        ${outcomes.map((o) => (o.record.kind === 'sent' ? null : o.record.error))}::text[]
+      ) as v(id, kind, status, transport, delivered_at, next_attempt_at, error)
+    ), updated as (
       update emails e set
         status = v.status,
         attempt_count = e.attempt_count + 1,
@@ -116,54 +167,33 @@ export async function recordSends(db: Db, workerId: string, outcomes: SendOutcom
         failed_at = case when v.kind = 'failed' then ${at}::timestamptz else e.failed_at end,
         next_attempt_at = coalesce(v.next_attempt_at, e.next_attempt_at),
         last_error = v.error
-      from unnest(
-        ${outcomes.map((o) => o.email.id)}::text[],
-        ${outcomes.map((o) => o.record.kind)}::text[],
-        ${outcomes.map((o) => statusOf(o.record))}::text[],
-        ${outcomes.map((o) => (o.record.kind === 'sent' ? o.record.transport : null))}::text[],
-        ${outcomes.map((o) => (o.record.kind === 'sent' && o.record.isDelivered ? at : null))}::timestamptz[],
-        ${outcomes.map((o) => (o.record.kind === 'deferred' ? o.record.nextAttemptAt.toISOString() : null))}::timestamptz[],
-        ${outcomes.map((o) => (o.record.kind === 'sent' ? null : o.record.error))}::text[]
-      ) as v(id, kind, status, transport, delivered_at, next_attempt_at, error)
+      from v
       where e.id = v.id and e.leased_by = ${workerId} and e.status = 'queued'
-      returning e.id`.execute(tx)
-    const held = new Set(updated.rows.map((r) => r.id))
-    const recorded = outcomes.filter((o) => held.has(o.email.id))
-    if (recorded.length === 0) return outcomes.map(() => false)
-
-    const finished = recorded.filter((o) => o.email.campaign_send_id && o.record.kind !== 'deferred')
-    if (finished.length > 0) {
-      await sql`
-        update email_campaign_sends s set status = v.status, updated_at = now()
-        from unnest(${finished.map((o) => o.email.campaign_send_id)}::text[],
-          ${finished.map((o) => statusOf(o.record))}::text[]) as v(id, status)
-        where s.id = v.id and s.status = 'queued'`.execute(tx)
-    }
-    const history: Insertable<EmailEventsTable>[] = []
-    const events: BatchEvent[] = []
-    for (const { email, record } of recorded) {
-      const scope = { orgId: email.org_id, livemode: email.livemode }
-      if (record.kind === 'sent') {
-        const detail = record.transport === 'mailbox' ? record.response : null
-        history.push({ id: newId('emailEvent'), email_id: email.id, type: 'sent', detail })
-        events.push(batchEvent(scope, emailSent, eventData(email, now)))
-        if (record.isDelivered) {
-          history.push({ id: newId('emailEvent'), email_id: email.id, type: 'delivered', detail: record.response })
-          events.push(batchEvent(scope, emailDelivered, eventData(email, now)))
-        }
-      } else {
-        history.push({ id: newId('emailEvent'), email_id: email.id, type: record.kind, detail: record.error })
-      }
-    }
-    await tx.insertInto('email_events').values(history).execute()
-    await emitMany(tx, events)
-    for (const o of recorded) await o.alsoRecord?.(tx)
-    // After the events of the messages: `campaign.completed` comes after the last `email.sent`.
-    for (const campaignId of new Set(finished.map((o) => o.email.campaign_id).filter((id) => id !== null))) {
-      await completeIfDone(tx, campaignId)
-    }
-    return outcomes.map((o) => held.has(o.email.id))
-  })
+      returning e.id, e.campaign_id, e.campaign_send_id, v.kind, v.status
+    ), ledger as (
+      update email_campaign_sends s set status = u.status, updated_at = now()
+      from updated u
+      where s.id = u.campaign_send_id and u.kind <> 'deferred' and s.status = 'queued'
+      returning s.id, s.campaign_id
+    ), history as (
+      insert into email_events (id, email_id, type, detail)
+      select h.id, h.email_id, h.type, h.detail
+      from unnest(${history.map((h) => h.id)}::text[], ${history.map((h) => h.email_id)}::text[],
+        ${history.map((h) => h.type)}::text[], ${history.map((h) => h.detail)}::text[]) as h(id, email_id, type, detail)
+      where h.email_id in (select id from updated)
+      order by h.id
+      returning 1
+    )${outbox}
+    select
+      (select array_agg(id) from updated) as ids,
+      (select array_agg(distinct l.campaign_id) from ledger l
+        where not exists (select 1 from email_campaign_sends s
+          where s.campaign_id = l.campaign_id and s.status in ('pending', 'queued')
+            and s.id not in (select id from ledger))) as campaigns,
+      ${deliveries} as deliveries`.execute(executor)
+  const row = result.rows[0]
+  await afterOutbox(executor, row?.deliveries ?? 0)
+  return { held: new Set(row?.ids ?? []), campaigns: row?.campaigns ?? [] }
 }
 
 /** Gives claimed messages back (graceful shutdown): they are due again at once for another worker. */
