@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { startEmailWorker } from '../../src/modules/email/emails.worker.js'
 import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
-import { MEMBER, type Workspace, workspace } from './workspace-a-host.js'
+import { MEMBER, OWNER, type Workspace, workspace } from './workspace-a-host.js'
 import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
 
 /*
@@ -225,4 +226,200 @@ describe.runIf(hasChromium)('the workspace as a member', () => {
     expect(tagged.body.data.map((c) => c.name)).toEqual(['Lead 00', 'Lead 06'])
     expect(ws.memberCsp).toEqual([])
   })
+
+  test('the contacts table sorts by any column the API sorts (click and keyboard, aria-sort), shows and filters owners, and assigns selected rows after a confirmation', async () => {
+    const users = await ws.callApi<{ data: { id: string; email: string; name: string }[] }>('GET', '/api/v1/users')
+    const owner = users.body.data.find((u) => u.email === OWNER.email)!
+    const leads = await ws.callApi<{ data: { id: string; name: string }[] }>('POST', '/api/v1/contacts/search', {
+      filter: { field: 'name', op: 'in', value: ['Lead 01', 'Lead 02', 'Lead 03'] },
+    })
+    for (const lead of leads.body.data) {
+      expect((await ws.callApi('PATCH', `/api/v1/contacts/${lead.id}`, { owner_id: owner.id })).status).toBe(200)
+    }
+    await page.goto(`${ws.site.origin}/app/contacts`)
+    await heading('Contacts').waitFor()
+    const loadedOf = () => page.getByRole('status').filter({ hasText: 'loaded of' }).textContent()
+    await expect.poll(loadedOf).toContain('of 61')
+    const header = (name: string) => page.getByRole('columnheader', { name: new RegExp(`^${name}`) })
+    /** The names of the first rows, as the table shows them. */
+    const firstNames = async (n: number) => {
+      const cells = page.locator('.grid-body [role="row"] [role="cell"]:nth-child(2)')
+      await cells.nth(n - 1).waitFor()
+      return (await cells.allInnerTexts()).slice(0, n)
+    }
+    /** The names of the first rows as the API sorts them. */
+    const apiNames = async (sort: string, n: number) =>
+      (
+        await ws.callApi<{ data: { name: string }[] }>('POST', '/api/v1/contacts/search', { sort, limit: n })
+      ).body.data.map((c) => c.name)
+
+    // By name, the owned leads come into view: the owner column names their owner.
+    expect(await header('Owner').isVisible()).toBe(true)
+    await header('Name').getByRole('button').click()
+    await expect.poll(() => header('Name').getAttribute('aria-sort')).toBe('ascending')
+    await expect.poll(() => firstNames(4)).toEqual(await apiNames('name', 4))
+    await page
+      .getByRole('row', { name: /Lead 01/ })
+      .getByText(OWNER.name)
+      .waitFor()
+
+    // Click a header: ascending by company, as the API sorts it.
+    await header('Company').getByRole('button').click()
+    await expect.poll(() => header('Company').getAttribute('aria-sort')).toBe('ascending')
+    expect(await header('Name').getAttribute('aria-sort')).toBeNull()
+    await expect.poll(() => firstNames(8)).toEqual(await apiNames('company', 8))
+    expect(await page.getByTestId('sort-announcer').textContent()).toBe('Sorted by company, ascending.')
+    // From the keyboard: the header's button takes Enter, and the order turns.
+    await header('Company').getByRole('button').focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => header('Company').getAttribute('aria-sort')).toBe('descending')
+    await expect.poll(() => firstNames(8)).toEqual(await apiNames('-company', 8))
+    expect(await page.getByTestId('sort-announcer').textContent()).toBe('Sorted by company, descending.')
+    // Every sortable column of the view sorts; owners group together.
+    for (const column of ['Email', 'Status', 'Owner', 'Created at']) {
+      expect(await header(column).getByRole('button').count(), column).toBe(1)
+    }
+    await header('Owner').getByRole('button').click()
+    await expect.poll(() => header('Owner').getAttribute('aria-sort')).toBe('ascending')
+    await expect.poll(() => firstNames(3)).toEqual(await apiNames('owner_id', 3))
+
+    // The owner filter: the owner's three, then the member's none.
+    const ownerFilter = page.getByRole('combobox', { name: 'Owner', exact: true })
+    await ownerFilter.selectOption({ label: OWNER.name })
+    await expect.poll(loadedOf).toContain('3 loaded of 3 contacts')
+    await ownerFilter.selectOption('me')
+    await expect.poll(loadedOf).toContain('0 loaded of 0 contacts')
+    await ownerFilter.selectOption('')
+    await expect.poll(loadedOf).toContain('of 61')
+
+    // Bulk assignment: two rows to the member, after a confirmation, announced.
+    // Sorted by owner: the owner's three first, then the unowned (Lead 04 among the first of them).
+    await page.getByRole('checkbox', { name: 'Select Lead 04' }).check()
+    await page.getByRole('checkbox', { name: 'Select Lead 02' }).check()
+    const bulk = page.getByRole('region', { name: 'Bulk actions' })
+    await bulk.getByText('2 selected').waitFor()
+    await bulk.getByRole('combobox', { name: 'New owner' }).selectOption({ label: MEMBER.name })
+    await bulk.getByRole('button', { name: 'Assign…' }).click()
+    const dialog = page.getByRole('dialog', { name: `Assign 2 contacts to ${MEMBER.name}?` })
+    await dialog.waitFor()
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await dialog.getByRole('button', { name: 'Assign 2 contacts' }).click()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Assigned 2 contacts to ${MEMBER.name}.` })
+      .waitFor()
+    const mine = await ws.callApi<{ data: { name: string; owner_id: string }[] }>('POST', '/api/v1/contacts/search', {
+      filter: { field: 'owner_id', op: 'eq', value: ws.memberId },
+      sort: 'name',
+    })
+    expect(mine.body.data.map((c) => c.name)).toEqual(['Lead 02', 'Lead 04'])
+    await ownerFilter.selectOption('me')
+    await expect.poll(loadedOf).toContain('2 loaded of 2 contacts')
+    // The owner filter is part of a saved view, read back as a filter on the owner.
+    await page.getByRole('button', { name: 'Save as view…' }).click()
+    await page.getByLabel('View name').fill('My contacts')
+    // Shared: `me` is whoever opens it.
+    await page.getByLabel('Share with everyone in the organization').check()
+    await page.getByRole('button', { name: 'Save view', exact: true }).click()
+    const views = await ws.callApi<{ data: { name: string; filter: unknown }[] }>('GET', '/api/v1/saved_views')
+    expect(views.body.data.find((v) => v.name === 'My contacts')?.filter).toEqual({
+      field: 'owner_id',
+      op: 'eq',
+      value: 'me',
+    })
+    await page.getByRole('combobox', { name: 'View', exact: true }).selectOption({ label: 'All contacts' })
+    await expect.poll(loadedOf).toContain('of 61')
+    await page.getByRole('combobox', { name: 'View', exact: true }).selectOption({ label: 'My contacts (shared)' })
+    await expect.poll(() => ownerFilter.inputValue()).toBe('me')
+    await expect.poll(loadedOf).toContain('2 loaded of 2 contacts')
+    await checkScreen('contacts-owners')
+    expect(ws.memberCsp).toEqual([])
+  })
+
+  test('the contact page lists the contact’s upcoming bookings and emails, and the timeline filters both', async () => {
+    const users = await ws.callApi<{ data: { id: string; email: string; username: string }[] }>('GET', '/api/v1/users')
+    const owner = users.body.data.find((u) => u.email === OWNER.email)!
+    // A meeting type of the owner's (event types and hours take the admin scope), booked by Jane.
+    await ws.ownerApi('POST', '/api/v1/event_types', {
+      user_id: owner.id,
+      title: 'Discovery call',
+      slug: 'discovery',
+      duration_minutes: 30,
+    })
+    await ws.ownerApi('PUT', `/api/v1/users/${owner.id}/availability`, {
+      weekly: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, start: '00:00', end: '24:00' })),
+    })
+    // The slots are the server's: the first ones it offers in the coming days, whatever today is.
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+    const offered = await ws.callApi<{ slots: Record<string, { start: string }[]> }>(
+      'GET',
+      `/api/public/booking/${owner.username}/discovery/slots?start=${day(1)}&end=${day(3)}&timezone=UTC`,
+    )
+    const starts = Object.values(offered.body.slots)
+      .flat()
+      .map((s) => s.start)
+    const start = starts[0]
+    expect(start, JSON.stringify(offered.body)).toBeDefined()
+    const booked = await ws.callApi<{ id: string }>(
+      'POST',
+      `/api/public/booking/${owner.username}/discovery/bookings`,
+      { start, guest: { name: 'Jane Roe', email: 'jane@buyer.example', timezone: 'UTC' } },
+    )
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201)
+    // Another contact's booking is not hers.
+    const other = await ws.callApi<{ id: string }>('POST', `/api/public/booking/${owner.username}/discovery/bookings`, {
+      start: starts[1],
+      guest: { name: 'Otto Other', email: 'otto@other.example', timezone: 'UTC' },
+    })
+    expect(other.status).toBe(201)
+
+    // An email to her, sent by a worker through the development mailbox.
+    await ws.ownerApi('POST', '/api/v1/senders', { email: 'sales@northwind.example', name: 'Northwind Sales' })
+    const worker = await startEmailWorker({
+      db: ws.site.deps.db,
+      mailer: ws.site.deps.mailer,
+      log: ws.site.app.log,
+      listen: ws.site.deps.listen,
+      retryScheduleSec: [1],
+      pollMs: 100,
+    })
+    try {
+      const sent = await ws.callApi<{ id: string }>('POST', '/api/v1/emails', {
+        to: jane.id,
+        subject: 'Your teams pricing',
+        html: '<p>Hello Jane, here is the pricing.</p>',
+      })
+      expect([201, 202], JSON.stringify(sent.body)).toContain(sent.status)
+      await expect
+        .poll(async () => (await ws.callApi<{ status: string }>('GET', `/api/v1/emails/${sent.body.id}`)).body.status, {
+          timeout: 20_000,
+        })
+        .not.toBe('queued')
+    } finally {
+      await worker.stop(2000)
+    }
+
+    await page.goto(`${ws.site.origin}/app/contacts/${jane.id}`)
+    await heading('Jane Roe').waitFor()
+    const bookings = page.getByRole('list', { name: 'Upcoming bookings' })
+    await bookings
+      .locator(`li[data-booking="${booked.body.id}"]`)
+      .getByText(/Discovery call with Olivia Owner/)
+      .waitFor()
+    expect(await bookings.locator(`li[data-booking="${other.body.id}"]`).count()).toBe(0)
+    const emails = page.getByRole('region', { name: 'Emails' })
+    const email = emails.locator('li', { hasText: 'Your teams pricing' })
+    await email.waitFor()
+    expect(await email.innerText()).toMatch(/Sent|Delivered/)
+
+    // The timeline's filters cover bookings and emails.
+    const timeline = page.locator('ol.timeline')
+    await page.getByRole('group', { name: 'Show in the timeline' }).getByRole('button', { name: 'Bookings' }).click()
+    await timeline.getByText(/^Booked ·/).waitFor()
+    expect(await timeline.getByText('Note ·').count()).toBe(0)
+    await page.getByRole('group', { name: 'Show in the timeline' }).getByRole('button', { name: 'Emails' }).click()
+    await timeline.getByText('Your teams pricing').waitFor()
+    expect(await timeline.getByText(/^Booked ·/).count()).toBe(0)
+    await checkScreen('contact-emails')
+  }, 120_000)
 })

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, type List, query } from '../../api.js'
+import { formatDateTime } from '../../format.js'
 import type { TimelineItem } from '../../types.js'
 import { ErrorNote, Loading, Time, useLoad } from '../../ui.js'
 
@@ -10,6 +11,8 @@ const FILTERS: { label: string; types: string[] }[] = [
   { label: 'Tasks', types: ['task.created', 'task.completed'] },
   { label: 'Deals', types: ['deal.created', 'deal.won', 'deal.lost'] },
   { label: 'Form responses', types: ['form_response.created'] },
+  { label: 'Bookings', types: ['booking.created', 'booking.rescheduled', 'booking.cancelled'] },
+  { label: 'Emails', types: ['email.sent', 'email.failed'] },
 ]
 
 function describe(item: TimelineItem): { what: string; text: string } {
@@ -31,6 +34,27 @@ function describe(item: TimelineItem): { what: string; text: string } {
       return {
         what: 'Deal lost',
         text: `${String(o.title ?? '')}${o.lost_reason ? ` (${String(o.lost_reason)})` : ''}`,
+      }
+    case 'booking.created':
+    case 'booking.rescheduled':
+    case 'booking.cancelled': {
+      const what = {
+        'booking.created': 'Booked',
+        'booking.rescheduled': 'Booking moved',
+        'booking.cancelled': 'Booking cancelled',
+      }[item.type]
+      const when = typeof o.start_time === 'string' ? formatDateTime(o.start_time) : ''
+      return {
+        what,
+        text: `${String(o.event_type_title ?? '')}${when ? `, ${when}` : ''}${o.host_name ? ` with ${String(o.host_name)}` : ''}`,
+      }
+    }
+    case 'email.sent':
+      return { what: 'Email sent', text: String(o.subject ?? '') }
+    case 'email.failed':
+      return {
+        what: 'Email failed',
+        text: `${String(o.subject ?? '')}${o.last_error ? ` (${String(o.last_error)})` : ''}`,
       }
     default:
       return { what: 'Form response', text: Object.values((o.form_data as object) ?? {}).join(' · ') }

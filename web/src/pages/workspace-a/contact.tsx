@@ -1,25 +1,33 @@
 import { useRef, useState } from 'preact/hooks'
 import { ApiFailure, api, apiWithEtag, type List, query } from '../../api.js'
-import type { Booking, Contact, Deal, TimelineItem } from '../../types.js'
+import { useSession } from '../../session.js'
+import type { Booking, Contact, Deal, TimelineItem, User } from '../../types.js'
 import { ErrorNote, Link, Loading, Page, Time, useLoad } from '../../ui.js'
 import { type LiveEvent, subjectIds, useLiveEvents } from '../../workspace/live.js'
 import { formatMoney } from '../../workspace/money.js'
 import { AddToContact } from './contact-actions.js'
+import { ContactEmails } from './contact-emails.js'
 import { Timeline } from './contact-timeline.js'
+import './workspace-a.css'
 
-type EditableField = 'name' | 'email' | 'phone' | 'company' | 'status'
+type EditableField = 'name' | 'email' | 'phone' | 'company' | 'status' | 'owner_id'
 const FIELDS: { key: EditableField; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'email', label: 'Email' },
   { key: 'phone', label: 'Phone' },
   { key: 'company', label: 'Company' },
   { key: 'status', label: 'Status' },
+  { key: 'owner_id', label: 'Owner' },
 ]
-const STATUSES = ['lead', 'prospect', 'customer', 'churned']
+type Option = { value: string; label: string }
+const STATUSES: Option[] = ['lead', 'prospect', 'customer', 'churned'].map((s) => ({ value: s, label: s }))
+/** Fields whose empty value is kept as it is (a status is never empty; no owner is the empty choice). */
+const KEEP_EMPTY = new Set<EditableField>(['status'])
 
 /** One contact: fields edited in place (with If-Match), its timeline, deals and upcoming bookings. */
 export function ContactPage(props: { id?: string }) {
   const id = props.id ?? ''
+  const { session } = useSession()
   const [contact, setContact] = useState<{ data: Contact; etag: string | null } | null>(null)
   const [editing, setEditing] = useState<EditableField | null>(null)
   const [conflict, setConflict] = useState(false)
@@ -35,17 +43,24 @@ export function ContactPage(props: { id?: string }) {
       api<List<Deal>>('GET', `/api/v1/deals${query({ contact_id: id, limit: 50 })}`),
       api<List<Booking>>(
         'GET',
-        `/api/v1/bookings${query({ status: 'confirmed', starts_after: new Date().toISOString(), sort: 'start_time', limit: 100 })}`,
+        `/api/v1/bookings${query({ contact_id: id, status: 'confirmed', starts_after: new Date().toISOString(), sort: 'start_time', limit: 20 })}`,
       ),
     ])
-    // The bookings list has no contact filter: the upcoming ones are read and this contact's kept.
-    return { deals: deals.data, bookings: bookings.data.filter((b) => b.contact_id === id) }
+    return { deals: deals.data, bookings: bookings.data }
   }, [id])
+  const people = useLoad(() => api<List<User>>('GET', '/api/v1/users?limit=100'), [])
+  const owners: Option[] = [
+    { value: '', label: 'Nobody' },
+    ...(people.data?.data ?? []).map((u) => ({
+      value: u.id,
+      label: u.id === session.user.id ? `${u.name} (you)` : u.name,
+    })),
+  ]
   const editingRef = useRef(editing)
   editingRef.current = editing
 
   useLiveEvents(
-    ['contact.', 'note.', 'activity.', 'task.', 'deal.', 'booking.', 'form_response.'],
+    ['contact.', 'note.', 'activity.', 'task.', 'deal.', 'booking.', 'form_response.', 'email.'],
     (event: LiveEvent) => {
       if (!subjectIds(event).includes(id)) return
       if (event.event.startsWith('contact.')) {
@@ -66,7 +81,7 @@ export function ContactPage(props: { id?: string }) {
       const next = await apiWithEtag<Contact>(
         'PATCH',
         `/api/v1/contacts/${id}`,
-        { [field]: value.trim() === '' && field !== 'status' ? null : value.trim() },
+        { [field]: value.trim() === '' && !KEEP_EMPTY.has(field) ? null : value.trim() },
         contact.etag ? { 'if-match': contact.etag } : {},
       )
       setContact(next)
@@ -117,7 +132,7 @@ export function ContactPage(props: { id?: string }) {
                 key={f.key}
                 label={f.label}
                 value={(c[f.key] as string | null) ?? ''}
-                options={f.key === 'status' ? STATUSES : undefined}
+                options={f.key === 'status' ? STATUSES : f.key === 'owner_id' ? owners : undefined}
                 editing={editing === f.key}
                 onEdit={() => setEditing(f.key)}
                 onCancel={() => setEditing(null)}
@@ -155,15 +170,19 @@ export function ContactPage(props: { id?: string }) {
               </li>
             ))}
           </ul>
-          <h2>Upcoming bookings</h2>
+          <h2 id="contact-bookings">Upcoming bookings</h2>
           {related.data?.bookings.length === 0 && <p class="muted">No upcoming bookings.</p>}
-          <ul class="plain">
+          <ul class="plain" aria-labelledby="contact-bookings">
             {related.data?.bookings.map((b) => (
-              <li key={b.id}>
+              <li key={b.id} data-booking={b.id}>
                 <Time iso={b.start_time} /> · {b.event_type_title} with {b.host_name}
               </li>
             ))}
           </ul>
+        </section>
+        <section class="panel" aria-labelledby="contact-emails">
+          <h2 id="contact-emails">Emails</h2>
+          <ContactEmails contactId={id} address={c.email} round={timelineRound} />
         </section>
         <section class="panel timeline-panel" aria-labelledby="contact-timeline">
           <h2 id="contact-timeline">Timeline</h2>
@@ -177,7 +196,7 @@ export function ContactPage(props: { id?: string }) {
 function EditableRow(props: {
   label: string
   value: string
-  options?: string[]
+  options?: Option[]
   editing: boolean
   onEdit(): void
   onCancel(): void
@@ -203,7 +222,11 @@ function EditableRow(props: {
       <div>
         <dt>{props.label}</dt>
         <dd class="editable">
-          <span>{props.value || <span class="muted">Not set</span>}</span>
+          <span>
+            {(props.options?.find((o) => o.value === props.value)?.label ?? props.value) || (
+              <span class="muted">Not set</span>
+            )}
+          </span>
           <button
             type="button"
             class="secondary small"
@@ -227,8 +250,8 @@ function EditableRow(props: {
           {props.options ? (
             <select aria-label={props.label} value={draft} onChange={(e) => setDraft(e.currentTarget.value)}>
               {props.options.map((o) => (
-                <option key={o} value={o}>
-                  {o}
+                <option key={o.value} value={o.value}>
+                  {o.label}
                 </option>
               ))}
             </select>

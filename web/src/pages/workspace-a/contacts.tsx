@@ -1,9 +1,10 @@
 import { getCoreRowModel, type RowSelectionState } from '@tanstack/table-core'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { tinykeys } from 'tinykeys'
-import { api } from '../../api.js'
-import type { Contact, Item } from '../../types.js'
-import { ConfirmButton, ErrorNote, Link, Page } from '../../ui.js'
+import { api, type List } from '../../api.js'
+import { useSession } from '../../session.js'
+import type { Contact, Item, Ok, User } from '../../types.js'
+import { ConfirmButton, ErrorNote, Link, Page, useLoad } from '../../ui.js'
 import { useLiveEvents } from '../../workspace/live.js'
 import { outsideFields } from '../../workspace/shortcuts.js'
 import { useTable } from '../../workspace/table.js'
@@ -14,6 +15,8 @@ import {
   columnLabel,
   DEFAULT_VIEW,
   eachLimited,
+  fromSaved,
+  type NameOf,
   type SearchSort,
   SORTABLE,
   searchPage,
@@ -21,8 +24,13 @@ import {
   viewAsCsv,
 } from './contacts-query.js'
 import { SavedViewsBar } from './saved-views-bar.js'
+import './workspace-a.css'
 
 type SavedView = Item<'listSavedViews'>
+type BulkAssignment = Ok<'bulkAssignContacts'>
+
+/** Contacts one bulk assignment may name (the API's limit): a larger selection goes in several. */
+const ASSIGN_BATCH = 500
 
 const ROW_HEIGHT_PX = 44
 
@@ -52,6 +60,7 @@ const EMPTY: Rows = {
  * cost what a hundred do.
  */
 export function ContactsPage() {
+  const { session } = useSession()
   const [view, setView] = useState<ViewConfig>(DEFAULT_VIEW)
   const [current, setCurrent] = useState<SavedView | null>(null)
   const [rows, setRows] = useState<Rows>(EMPTY)
@@ -63,6 +72,12 @@ export function ContactsPage() {
     note: null,
   })
   const [newContacts, setNewContacts] = useState(0)
+  const [sortNote, setSortNote] = useState('')
+  // The organization's people: owners by name, the owner filter and bulk assignment.
+  const people = useLoad(() => api<List<User>>('GET', '/api/v1/users?limit=100'), [])
+  const users = people.data?.data ?? []
+  const nameOf: NameOf = (id) =>
+    id === session.user.id ? `${session.user.name} (you)` : (users.find((u) => u.id === id)?.name ?? 'A former user')
   const scroller = useRef<HTMLDivElement>(null)
   const search = useRef<HTMLInputElement>(null)
   const round = useRef(0)
@@ -119,9 +134,9 @@ export function ContactsPage() {
       view.columns.map((col) => ({
         id: col,
         header: columnLabel(col),
-        accessorFn: (c: Contact) => cellText(c, col),
+        accessorFn: (c: Contact) => cellText(c, col, nameOf),
       })),
-    [view.columns],
+    [view.columns, users],
   )
   const table = useTable<Contact>({
     data: rows.data,
@@ -154,8 +169,9 @@ export function ContactsPage() {
     return undefined
   }
   const toggleSort = (col: string) => {
-    const now = sortOf(col)
-    setView({ ...view, sort: (now === 'ascending' ? `-${col}` : col) as SearchSort })
+    const next = sortOf(col) === 'ascending' ? 'descending' : 'ascending'
+    setView({ ...view, sort: (next === 'descending' ? `-${col}` : col) as SearchSort })
+    setSortNote(`Sorted by ${columnLabel(col).toLowerCase()}, ${next}.`)
   }
 
   const runBulk = async (label: string, work: (contact: Contact) => Promise<unknown>) => {
@@ -175,10 +191,38 @@ export function ContactsPage() {
         ? Promise.resolve()
         : api('PATCH', `/api/v1/contacts/${c.id}`, { tags: [...c.tags, tag] }),
     )
+  /** Gives the selected contacts one owner (null: nobody), 500 at a time; throws so the dialog shows why. */
+  const assign = async (ownerId: string | null, ownerName: string) => {
+    const chosen = rows.data.filter((c) => selection[c.id]).map((c) => c.id)
+    setBulk({ busy: 'Assign', error: null, note: null })
+    let updated = 0
+    let unchanged = 0
+    try {
+      for (let i = 0; i < chosen.length; i += ASSIGN_BATCH) {
+        const done = await api<BulkAssignment>('POST', '/api/v1/contacts/bulk_assign', {
+          ids: chosen.slice(i, i + ASSIGN_BATCH),
+          owner_id: ownerId,
+        })
+        updated += done.updated.length
+        unchanged += done.unchanged.length
+      }
+    } catch (error) {
+      setBulk({ busy: null, error: null, note: updated > 0 ? `Assigned ${updated} contacts before an error.` : null })
+      throw error
+    }
+    const whom = ownerId === null ? 'nobody' : ownerName
+    setBulk({
+      busy: null,
+      error: null,
+      note: `Assigned ${updated} contact${updated === 1 ? '' : 's'} to ${whom}.${unchanged > 0 ? ` ${unchanged} already had this owner.` : ''}`,
+    })
+    // The selection stays (another action may follow); the rows are read again with their owner.
+    await load(true)
+  }
   const exportCsv = async () => {
     setBulk({ busy: 'Export', error: null, note: null })
     try {
-      const csv = await viewAsCsv(view, (n) => setBulk((b) => ({ ...b, note: `Exporting… ${n} rows` })))
+      const csv = await viewAsCsv(view, (n) => setBulk((b) => ({ ...b, note: `Exporting… ${n} rows` })), nameOf)
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }))
       const link = document.createElement('a')
       link.href = url
@@ -201,9 +245,7 @@ export function ContactsPage() {
         current={current}
         onPick={(picked) => {
           setCurrent(picked)
-          const next = picked
-            ? { columns: picked.columns, sort: picked.sort, filter: picked.filter, q: picked.q }
-            : DEFAULT_VIEW
+          const next = picked ? fromSaved(picked) : DEFAULT_VIEW
           setSearchText(next.q ?? '')
           setView(next)
         }}
@@ -230,6 +272,25 @@ export function ContactsPage() {
         </button>
       </form>
       <div class="table-tools">
+        <span class="owner-filter">
+          <label for="owner-filter">Owner</label>{' '}
+          <select
+            id="owner-filter"
+            value={view.owner ?? ''}
+            onChange={(e) => setView({ ...view, owner: e.currentTarget.value || null })}
+          >
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+            <option value="none">Nobody</option>
+            {users
+              .filter((u) => u.id !== session.user.id)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </span>
         <FilterEditor filter={view.filter} onApply={(filter) => setView({ ...view, filter })} />
         <ColumnsEditor columns={view.columns} onChange={(cols) => setView({ ...view, columns: cols })} />
         <button type="button" class="secondary small" onClick={exportCsv} disabled={bulk.busy !== null}>
@@ -240,6 +301,8 @@ export function ContactsPage() {
         <BulkBar
           count={selectedIds.length}
           busy={bulk.busy}
+          people={users}
+          onAssign={assign}
           onTag={addTag}
           onDelete={() => runBulk('Delete', (c) => api('DELETE', `/api/v1/contacts/${c.id}`))}
           onClear={() => setSelection({})}
@@ -250,7 +313,10 @@ export function ContactsPage() {
           {bulk.note}
         </p>
       )}
-      <ErrorNote error={bulk.error ?? rows.error} />
+      <p class="sr-only" role="status" data-testid="sort-announcer">
+        {sortNote}
+      </p>
+      <ErrorNote error={bulk.error ?? rows.error ?? people.error} />
       {newContacts > 0 && (
         <button type="button" class="secondary small" onClick={() => void load(true)}>
           {newContacts} new contact{newContacts === 1 ? '' : 's'}: show
@@ -339,14 +405,51 @@ export function ContactsPage() {
 function BulkBar(props: {
   count: number
   busy: string | null
+  people: User[]
+  onAssign(ownerId: string | null, ownerName: string): Promise<unknown>
   onTag(tag: string): void
   onDelete(): Promise<unknown>
   onClear(): void
 }) {
   const [tag, setTag] = useState('')
+  const [owner, setOwner] = useState('')
+  const ownerName = owner === 'none' ? 'nobody' : (props.people.find((u) => u.id === owner)?.name ?? '')
+  const contacts = `${props.count} contact${props.count === 1 ? '' : 's'}`
   return (
     <section class="bulk-bar" aria-label="Bulk actions">
       <strong>{props.count} selected</strong>
+      <span class="bulk-assign">
+        <select aria-label="New owner" value={owner} onChange={(e) => setOwner(e.currentTarget.value)}>
+          <option value="">Assign to…</option>
+          {props.people.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+          <option value="none">Nobody (unassign)</option>
+        </select>
+        {owner ? (
+          <ConfirmButton
+            class="small"
+            label="Assign…"
+            title={`Assign ${contacts} to ${ownerName}?`}
+            body={
+              <p>
+                {owner === 'none'
+                  ? 'They will have no owner.'
+                  : `${ownerName} becomes their owner; contacts already theirs stay as they are.`}{' '}
+                Each change is recorded and sent to your webhooks as contact.updated.
+              </p>
+            }
+            confirmLabel={owner === 'none' ? `Unassign ${contacts}` : `Assign ${contacts}`}
+            onConfirm={() => props.onAssign(owner === 'none' ? null : owner, ownerName)}
+          />
+        ) : (
+          <button type="button" class="small" disabled>
+            Assign…
+          </button>
+        )}
+      </span>
       <form
         class="inline"
         onSubmit={(e) => {

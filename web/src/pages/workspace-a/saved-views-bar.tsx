@@ -3,7 +3,7 @@ import { api, type List } from '../../api.js'
 import { useSession } from '../../session.js'
 import type { Item } from '../../types.js'
 import { ConfirmButton, ErrorNote, Field, useLoad, useSubmit } from '../../ui.js'
-import type { ViewConfig } from './contacts-query.js'
+import { savedFields, type ViewConfig } from './contacts-query.js'
 
 type SavedView = Item<'listSavedViews'>
 
@@ -28,7 +28,7 @@ export function SavedViewsBar(props: {
       resource: 'contacts',
       name,
       shared,
-      ...props.view,
+      ...savedFields(props.view),
     })
     dialog.current?.close()
     props.onSaved(made)
@@ -38,7 +38,7 @@ export function SavedViewsBar(props: {
     if (!props.current) return
     setError(null)
     try {
-      props.onSaved(await api<SavedView>('PATCH', `/api/v1/saved_views/${props.current.id}`, props.view))
+      props.onSaved(await api<SavedView>('PATCH', `/api/v1/saved_views/${props.current.id}`, savedFields(props.view)))
     } catch (err) {
       setError(err)
     }
