@@ -2,11 +2,11 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Db } from '../db/schema.js'
 import { type Clock, systemClock } from '../lib/clock.js'
-import { purgeExpiredSessions } from '../modules/accounts/sessions.js'
+import { purgeExpiredSessions } from '../modules/accounts/sessions.repo.js'
 import { purgeEndedSignInLinks } from '../modules/accounts/sign-in-links.repo.js'
-import { purgeOldAuditRows } from '../modules/audit/audit.service.js'
+import { purgeOldAuditRows } from '../modules/audit/audit.repo.js'
 import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
-import { purgeOldDeliveries } from '../webhook-worker/queue.repo.js'
+import { purgeOldDeliveries } from '../modules/webhook-deliveries/deliveries.repo.js'
 
 /** How many rows one round of housekeeping removed, by kind. */
 export interface PurgeCounts {

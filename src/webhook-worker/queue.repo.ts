@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import { deleteInBatches } from '../db/batched-delete.js'
 import type { Db, Executor } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
 import { newId } from '../lib/ids.js'
@@ -188,22 +187,4 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
     })
     return true
   })
-}
-
-/**
- * Deletes deliveries (and, by cascade, their attempts) older than `days`, in batches of 1,000
- * found through the BRIN index on `created_at` (migration 0022): each statement reads the block
- * ranges of the expired head, whatever the table's size, and holds its locks briefly.
- */
-export function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
-  return deleteInBatches(
-    db,
-    1000,
-    (limit) => sql`
-      delete from webhook_deliveries where id = any(array(
-        select id from webhook_deliveries
-        where created_at < now() - make_interval(days => ${days})
-        limit ${sql.lit(limit)}
-      ))`,
-  )
 }

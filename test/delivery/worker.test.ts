@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, test } from 'vitest'
-import { purgeOldDeliveries } from '../../src/webhook-worker/queue.repo.js'
+import { purgeOldDeliveries } from '../../src/modules/webhook-deliveries/deliveries.repo.js'
 import type { Worker } from '../../src/webhook-worker/worker.js'
 import { startReceiver } from '../receiver.js'
 import { attemptsOf, createEndpoint, deliveriesOf, eventually, webhookApp, worker } from './fixtures.js'

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterEach, describe, expect, test } from 'vitest'
 import { newId } from '../../src/lib/ids.js'
-import { purgeOldAuditRows } from '../../src/modules/audit/audit.service.js'
+import { purgeOldAuditRows } from '../../src/modules/audit/audit.repo.js'
 import { createEndpoint, eventually, webhookApp, worker } from '../delivery/fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
 import { startReceiver } from '../receiver.js'

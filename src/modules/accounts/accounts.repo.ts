@@ -74,3 +74,11 @@ export async function insertAccount(
     .returning(['id', 'name', 'email', 'role'])
     .executeTakeFirstOrThrow()
 }
+
+/** Any constant: serializes first-run setups so that two browsers cannot both create "the first" organization. */
+const SETUP_LOCK = 7_461_001
+
+/** Takes the first-run setup lock until the transaction ends. */
+export async function lockSetup(tx: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${SETUP_LOCK})`.execute(tx)
+}

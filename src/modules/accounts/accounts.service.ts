@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Config } from '../../config.js'
 import { ApiError } from '../../core/errors.js'
 import type { Db } from '../../db/schema.js'
@@ -6,16 +5,14 @@ import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import type { RateLimiter } from '../../ratelimit/limiter.js'
 import type { AccountEmails } from '../email/account-emails.js'
+import { anyOrgExists } from '../orgs/orgs.repo.js'
 import { createOrganization } from '../orgs/orgs.service.js'
-import { assertEmailFree, findLoginAccount, insertAccount } from './accounts.repo.js'
+import { assertEmailFree, findLoginAccount, insertAccount, lockSetup } from './accounts.repo.js'
 import type { LoginInput, SetupInput } from './accounts.schemas.js'
 import { InvitesService } from './invites.service.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import type { ClientMeta, OpenedSession, SessionContext, Sessions } from './sessions.js'
 import { SignInThrottle } from './sign-in-throttle.js'
-
-/** Any constant: serializes first-run setups so that two browsers cannot both create "the first" organization. */
-const SETUP_LOCK = 7_461_001
 
 /**
  * Dashboard accounts: first-run setup, sign-in and sign-out, and (through `invites`) invitations.
@@ -39,17 +36,15 @@ export class AccountsService {
   }
 
   async setupState() {
-    const any = await this.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst()
-    return { setup_required: !any, signup_enabled: this.config.signupEnabled }
+    return { setup_required: !(await anyOrgExists(this.db)), signup_enabled: this.config.signupEnabled }
   }
 
   /** Creates an organization (teams plan: a self-hosted installation has every feature) and its owner, signed in. */
   async setup(input: SetupInput, meta: ClientMeta): Promise<OpenedSession> {
     const passwordHash = await hashPassword(input.password)
     return inTransaction(this.db, async (tx) => {
-      await sql`select pg_advisory_xact_lock(${SETUP_LOCK})`.execute(tx)
-      const any = await tx.selectFrom('organizations').select('id').limit(1).executeTakeFirst()
-      if (any && !this.config.signupEnabled) {
+      await lockSetup(tx)
+      if ((await anyOrgExists(tx)) && !this.config.signupEnabled) {
         throw new ApiError(
           'setup_complete',
           'This installation is already set up: sign in, or ask an owner of your organization for an invite',

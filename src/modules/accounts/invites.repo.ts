@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
+import { type PageParams, paginate } from '../../core/pagination.js'
 import type { Role } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { NEWEST_FIRST } from '../leads/schema-parts.js'
 import type { Invite } from './accounts.schemas.js'
 
 export type InviteRow = {
@@ -136,4 +138,29 @@ export function activateUser(
     .where('id', '=', id)
     .returning(['id', 'name', 'email', 'role'])
     .executeTakeFirstOrThrow()
+}
+
+/** Deletes the invites that ended (accepted, revoked or expired) more than 30 days ago. */
+export async function purgeEndedInvites(db: Executor): Promise<void> {
+  await db
+    .deleteFrom('invites')
+    .where(sql<boolean>`coalesce(accepted_at, revoked_at, expires_at) < now() - interval '30 days'`)
+    .execute()
+}
+
+/** One page of the organization's invites with this status (at `now`), newest first. */
+export function listInvites(
+  executor: Executor,
+  orgId: string,
+  status: Invite['status'] | 'all',
+  now: Date,
+  page: PageParams,
+) {
+  return paginate(
+    invitesQuery(executor, orgId, status, now),
+    (qb) => qb.select(INVITE_COLUMNS),
+    sql<string>`id`,
+    { ...NEWEST_FIRST, expression: sql`created_at` },
+    page,
+  )
 }

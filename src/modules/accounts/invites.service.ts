@@ -1,7 +1,6 @@
-import { sql } from 'kysely'
 import type { Config } from '../../config.js'
 import { ApiError, invalidField } from '../../core/errors.js'
-import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
+import type { ListResult, PageParams } from '../../core/pagination.js'
 import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
@@ -9,15 +8,8 @@ import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import type { AccountEmails } from '../email/account-emails.js'
-import { NEWEST_FIRST } from '../leads/schema-parts.js'
-import {
-  type Authority,
-  assertAuthorityOver,
-  authorityOf,
-  holdsAuthorityOver,
-  OPERATOR,
-  roleOf,
-} from '../users/authority.js'
+import { type Authority, assertAuthorityOver, authorityOf, holdsAuthorityOver, OPERATOR } from '../users/authority.js'
+import { findRole } from '../users/users.repo.js'
 import { assertEmailFree, insertAccount } from './accounts.repo.js'
 import type { Invite, InviteAccept, InviteCreate, InviteListQuery } from './accounts.schemas.js'
 import {
@@ -25,11 +17,10 @@ import {
   findOpenInvite,
   findOrgUserByEmail,
   findUsableInvite,
-  INVITE_COLUMNS,
   type InviteCreator,
   type InviteRow,
   insertInvite,
-  invitesQuery,
+  listInvites,
   markAccepted,
   markRevoked,
 } from './invites.repo.js'
@@ -95,13 +86,7 @@ export class InvitesService {
   /** The organization's invites, newest first: the pending ones unless `status` says otherwise. */
   async list(principal: Principal, query: InviteListQuery & PageParams): Promise<ListResult<Invite>> {
     const now = this.clock.nowMs()
-    const page = await paginate(
-      invitesQuery(this.db, principal.orgId, query.status ?? 'pending', new Date(now)),
-      (qb) => qb.select(INVITE_COLUMNS),
-      sql<string>`id`,
-      { ...NEWEST_FIRST, expression: sql`created_at` },
-      query,
-    )
+    const page = await listInvites(this.db, principal.orgId, query.status ?? 'pending', new Date(now), query)
     return { ...page, data: page.data.map((r) => toInvite(r, now)) }
   }
 
@@ -188,7 +173,7 @@ async function creatorAuthority(executor: Executor, invite: InviteCreator & { or
   if (invite.created_by_operator) return OPERATOR
   const userId = invite.created_by_user_id
   if (userId === null) return { operator: false, userId: '', role: undefined, viaKey: false }
-  return { operator: false, userId, role: await roleOf(executor, invite.org_id, userId), viaKey: false }
+  return { operator: false, userId, role: await findRole(executor, invite.org_id, userId), viaKey: false }
 }
 
 /**

@@ -1,6 +1,5 @@
 import type {} from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
 import { ApiError } from '../../core/errors.js'
 import type { Plan, Role } from '../../core/tenancy.js'
 import type { Db, Executor } from '../../db/schema.js'
@@ -8,6 +7,7 @@ import type { Clock } from '../../lib/clock.js'
 import { randomBase62, safeEqual, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
 import type { SessionView } from './accounts.schemas.js'
+import { deleteSession, deleteSessionsOf, findLiveSession, insertSession, touchSession } from './sessions.repo.js'
 
 export const SESSION_COOKIE = 'rapport_session'
 /** A session's `last_seen_at` is written at most this often (sign-in lists, idle clean-up). */
@@ -50,57 +50,29 @@ export class Sessions {
     const now = this.clock.nowMs()
     const expiresAt = new Date(now + this.ttlHours * 3_600_000)
     const id = newId('session')
-    await executor
-      .insertInto('sessions')
-      .values({
-        id,
-        token_hash: sha256Hex(token),
-        user_id: user.id,
-        org_id: org.id,
-        csrf_token: csrfToken,
-        ip: meta.ip,
-        user_agent: meta.userAgent?.slice(0, 500) ?? null,
-        created_at: new Date(now),
-        last_seen_at: new Date(now),
-        expires_at: expiresAt,
-      })
-      .execute()
+    await insertSession(executor, {
+      id,
+      token_hash: sha256Hex(token),
+      user_id: user.id,
+      org_id: org.id,
+      csrf_token: csrfToken,
+      ip: meta.ip,
+      user_agent: meta.userAgent?.slice(0, 500) ?? null,
+      created_at: new Date(now),
+      last_seen_at: new Date(now),
+      expires_at: expiresAt,
+    })
     return { token, context: { sessionId: id, csrfToken, expiresAt, user, org } }
   }
 
   /** The live session of a cookie token; undefined when unknown, expired, or its user can no longer sign in. */
   async find(token: string): Promise<SessionContext | undefined> {
     const now = new Date(this.clock.nowMs())
-    const row = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .innerJoin('organizations as o', 'o.id', 's.org_id')
-      .select([
-        's.id',
-        's.csrf_token',
-        's.expires_at',
-        's.last_seen_at',
-        'u.id as user_id',
-        'u.name as user_name',
-        'u.email',
-        'u.role',
-        'o.id as org_id',
-        'o.name as org_name',
-        'o.plan',
-      ])
-      .where('s.token_hash', '=', sha256Hex(token))
-      .where('s.expires_at', '>', now)
-      .where('u.password_hash', 'is not', null)
-      .executeTakeFirst()
+    const row = await findLiveSession(this.db, sha256Hex(token), now)
     if (!row) return undefined
     if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
       // Best effort: a lost touch only makes "last seen" a minute older.
-      void this.db
-        .updateTable('sessions')
-        .set({ last_seen_at: now })
-        .where('id', '=', row.id)
-        .execute()
-        .catch(() => undefined)
+      void touchSession(this.db, row.id, now).catch(() => undefined)
     }
     return {
       sessionId: row.id,
@@ -118,23 +90,13 @@ export class Sessions {
   }
 
   async close(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id', '=', sessionId).execute()
+    await deleteSession(this.db, sessionId)
   }
 
   /** Signs a user out everywhere (their role changed, they were removed, or their password changed). */
   async closeAllOf(executor: Executor, userId: string): Promise<void> {
-    await executor.deleteFrom('sessions').where('user_id', '=', userId).execute()
+    await deleteSessionsOf(executor, userId)
   }
-}
-
-/** Deletes expired sessions, and invites that ended more than 30 days ago; returns how many sessions. */
-export async function purgeExpiredSessions(db: Executor): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst()
-  await db
-    .deleteFrom('invites')
-    .where(sql<boolean>`coalesce(accepted_at, revoked_at, expires_at) < now() - interval '30 days'`)
-    .execute()
-  return Number(result.numDeletedRows)
 }
 
 /**

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import type { PublicUrl } from '../../lib/public-url.js'
+import { orgExists } from '../orgs/orgs.repo.js'
 import { emailHasAccount, insertAccount } from './accounts.repo.js'
 import { hashPassword } from './passwords.js'
 import type { ClientMeta, OpenedSession, Sessions } from './sessions.js'
@@ -60,8 +61,7 @@ export class SignInLinks {
    */
   async invite(input: UserInvite): Promise<SignInLink> {
     return inTransaction(this.db, async (tx) => {
-      const org = await tx.selectFrom('organizations').select('id').where('id', '=', input.org).executeTakeFirst()
-      if (!org) throw new ApiError('not_found', `Organization ${input.org} not found`)
+      if (!(await orgExists(tx, input.org))) throw new ApiError('not_found', `Organization ${input.org} not found`)
       const existing = await findUserInOrg(tx, input.org, input.email)
       if (existing?.has_password) {
         throw new ApiError('already_exists', `${input.email} already signs in: use "rapport user reset-password"`, {

@@ -148,3 +148,21 @@ export async function publishableOrigins(db: Executor, orgId: string, livemode: 
     .execute()
   return [...new Set(rows.flatMap((r) => r.allowed_origins))]
 }
+
+/** The names, modes and states of the given keys of the organization, by id (to label usage). */
+export async function namesOfKeys(db: Executor, orgId: string, ids: string[]) {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'livemode', 'revoked_at'])
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute()
+  return rows.map((k) => ({
+    id: k.id,
+    name: k.name,
+    mode: k.livemode ? ('live' as const) : ('test' as const),
+    revoked: k.revoked_at !== null,
+  }))
+}

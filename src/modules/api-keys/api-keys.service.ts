@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../lib/clock.js'
 import { randomBase62, sha256Hex } from '../../lib/crypto.js'
 import { newId } from '../../lib/ids.js'
+import { planOf } from '../orgs/orgs.repo.js'
 import {
   type ApiKeyRow,
   findKeyByHash,
@@ -214,7 +215,7 @@ export async function updateOrgKey(
   return inTransaction(db, async (tx) => {
     const current = await findOrgKeyForUpdate(tx, keyId, orgId, livemode)
     if (!current) throw new ApiError('not_found', `API key ${keyId} not found`)
-    const org = await tx.selectFrom('organizations').select('plan').where('id', '=', orgId).executeTakeFirstOrThrow()
+    const org = { plan: await planOf(tx, orgId) }
     assertIfMatch(opts.ifMatch, toKeyView(current, org.plan))
     const changes: { name?: string; allowed_origins?: string[] } = {}
     if (input.name !== undefined) changes.name = input.name
@@ -246,8 +247,7 @@ export async function listOrgKeys(
 export async function revoke(db: Executor, keyId: string, orgId?: string, livemode?: boolean): Promise<ApiKeyView> {
   const row = await revokeKey(db, keyId, orgId, livemode)
   if (!row) throw new ApiError('not_found', `API key ${keyId} not found`)
-  const org = await db.selectFrom('organizations').select('plan').where('id', '=', row.org_id).executeTakeFirstOrThrow()
-  return toKeyView(row, org.plan)
+  return toKeyView(row, await planOf(db, row.org_id))
 }
 
 /**

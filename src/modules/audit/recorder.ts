@@ -1,22 +1,5 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/schema.js'
-import { newId } from '../../lib/ids.js'
-
-/** One API call as the request path hands it over: plain values only, converted when written. */
-export interface AuditRow {
-  orgId: string
-  livemode: boolean
-  /** Unix ms. */
-  occurredAtMs: number
-  method: string
-  path: string
-  status: number
-  keyId: string | null
-  userId: string | null
-  ip: string | null
-  durationMs: number
-  requestId: string
-}
+import { type AuditRow, insertAuditRows } from './audit.repo.js'
 
 /**
  * Rows per INSERT, and how many waiting rows start a write before the timer does: under load, rows
@@ -75,7 +58,7 @@ export class AuditRecorder {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK)
       try {
-        await insertRows(this.db, chunk)
+        await insertAuditRows(this.db, chunk)
       } catch (err) {
         this.opts.onError?.(err)
         // Keep the unwritten rows for the next attempt, newest last, within the cap.
@@ -96,22 +79,4 @@ export class AuditRecorder {
     clearInterval(this.timer)
     await this.flush()
   }
-}
-
-/**
- * One INSERT … SELECT FROM json_to_recordset() per batch: the batch travels as one JSON text
- * (V8 stringifies it natively, and PostgreSQL parses plain json cheaply), where arrays or one
- * parameter per value would cost a formatting step per value. Ids are made here, off the request
- * path, in recording order.
- */
-async function insertRows(db: Db, rows: AuditRow[]) {
-  const batch = rows.map((r) => ({ ...r, id: newId('auditEntry') }))
-  await sql`
-    insert into audit_log (id, org_id, livemode, occurred_at, method, path, status, key_id, user_id, ip, duration_ms, request_id)
-    select id, "orgId", livemode, to_timestamp("occurredAtMs" / 1000), method, path, status, "keyId", "userId", ip,
-      "durationMs", "requestId"
-    from json_to_recordset(${JSON.stringify(batch)}::json) as t(
-      id text, "orgId" text, livemode boolean, "occurredAtMs" float8, method text, path text, status integer,
-      "keyId" text, "userId" text, ip text, "durationMs" real, "requestId" text
-    )`.execute(db)
 }

@@ -3,6 +3,7 @@ import { type PageParams, paginate, type SortSpec } from '../../core/pagination.
 import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { DealListQuery, DealStatus } from './deals.schemas.js'
 
 export interface DealRow {
@@ -72,11 +73,7 @@ const READ_COLUMNS = [
 ] as const
 
 function dealsWithStage(db: Executor, scope: TenantScope) {
-  return db
-    .selectFrom('deals')
-    .innerJoin('stages', 'stages.id', 'deals.stage_id')
-    .where('deals.org_id', '=', scope.orgId)
-    .where('deals.livemode', '=', scope.livemode)
+  return scoped(db, 'deals', scope, { qualified: true }).innerJoin('stages', 'stages.id', 'deals.stage_id')
 }
 
 export async function findDeal(
@@ -115,11 +112,8 @@ export async function updateDeal(
   id: string,
   values: Partial<DealValues>,
 ): Promise<Omit<DealRow, 'stage'>> {
-  return db
-    .updateTable('deals')
+  return scopedUpdate(db, 'deals', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(DEAL_COLUMNS)
     .executeTakeFirstOrThrow() as Promise<Omit<DealRow, 'stage'>>
@@ -130,13 +124,7 @@ export async function deleteDeal(
   scope: TenantScope,
   id: string,
 ): Promise<{ id: string; title: string } | undefined> {
-  return db
-    .deleteFrom('deals')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(['id', 'title'])
-    .executeTakeFirst()
+  return scopedDelete(db, 'deals', scope).where('id', '=', id).returning(['id', 'title']).executeTakeFirst()
 }
 
 export async function findOrgCurrency(db: Executor, orgId: string): Promise<string> {
@@ -181,4 +169,15 @@ export async function listDeals(db: Executor, scope: TenantScope, query: DealLis
   const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
   const page = await paginate(q, (qb) => qb.select(READ_COLUMNS), sql<string>`deals.id`, sort, query)
   return page as { data: DealRow[]; pagination: typeof page.pagination }
+}
+
+/** Gives the deals `fromId` owns, in both modes, to `toId`; answers the deals changed. */
+export function reassignDeals(executor: Executor, orgId: string, fromId: string, toId: string) {
+  return executor
+    .updateTable('deals')
+    .set({ owner_id: toId, updated_at: sql<Date>`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', orgId)
+    .where('owner_id', '=', fromId)
+    .returning(['id', 'livemode'])
+    .execute()
 }

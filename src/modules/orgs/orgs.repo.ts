@@ -49,3 +49,19 @@ export async function listOrgs(db: Executor, opts: { limit: number; offset: numb
   ])
   return { rows, total: Number(count.n) }
 }
+
+/** The organization's plan (the one its keys' scopes are narrowed to); throws when there is none. */
+export async function planOf(db: Executor, id: string): Promise<Plan> {
+  const row = await db.selectFrom('organizations').select('plan').where('id', '=', id).executeTakeFirstOrThrow()
+  return row.plan
+}
+
+/** Whether the organization exists. */
+export async function orgExists(db: Executor, id: string): Promise<boolean> {
+  return (await db.selectFrom('organizations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+/** Whether the installation has any organization yet (first-run setup is over). */
+export async function anyOrgExists(db: Executor): Promise<boolean> {
+  return (await db.selectFrom('organizations').select('id').limit(1).executeTakeFirst()) !== undefined
+}

@@ -3,6 +3,7 @@ import { type PageParams, paginate, type SortSpec } from '../../core/pagination.
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { TasksTable } from '../../db/schema-timeline.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { TaskListQuery } from './tasks.schemas.js'
 
 export type TaskRow = Omit<Selectable<TasksTable>, 'org_id' | 'livemode'>
@@ -37,12 +38,7 @@ export async function findTask(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<TaskRow | undefined> {
-  let q = db
-    .selectFrom('tasks')
-    .select(TASK_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'tasks', scope).select(TASK_COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -50,34 +46,19 @@ export async function findTask(
 /** Tasks of the given ids (of the scope), in no particular order: the timeline's hydration. */
 export async function findTasks(db: Executor, scope: TenantScope, ids: string[]): Promise<TaskRow[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('tasks')
-    .select(TASK_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute()
+  return scoped(db, 'tasks', scope).select(TASK_COLUMNS).where('id', 'in', ids).execute()
 }
 
 export async function updateTask(db: Executor, scope: TenantScope, id: string, values: TaskValues): Promise<TaskRow> {
-  return db
-    .updateTable('tasks')
+  return scopedUpdate(db, 'tasks', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(TASK_COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteTask(db: Executor, scope: TenantScope, id: string): Promise<TaskRow | undefined> {
-  return db
-    .deleteFrom('tasks')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(TASK_COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'tasks', scope).where('id', '=', id).returning(TASK_COLUMNS).executeTakeFirst()
 }
 
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
@@ -87,7 +68,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 }
 
 export async function listTasks(db: Executor, scope: TenantScope, query: TaskListQuery & PageParams) {
-  let q = db.selectFrom('tasks').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'tasks', scope)
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.deal_id !== undefined) q = q.where('deal_id', '=', query.deal_id)
@@ -98,4 +79,30 @@ export async function listTasks(db: Executor, scope: TenantScope, query: TaskLis
   const name = sortKey.replace(/^-/, '')
   const sort: SortSpec = { ...SORTS[name]!, name, descending: sortKey.startsWith('-') }
   return paginate(q, (qb) => qb.select(TASK_COLUMNS), sql<string>`id`, sort, query)
+}
+
+/** Gives the tasks assigned to `fromId`, in both modes, to `toId`; answers the tasks changed. */
+export function reassignTasks(executor: Executor, orgId: string, fromId: string, toId: string) {
+  return executor
+    .updateTable('tasks')
+    .set({ assignee_id: toId, updated_at: sql<Date>`greatest(now(), updated_at + interval '1 microsecond')` })
+    .where('org_id', '=', orgId)
+    .where('assignee_id', '=', fromId)
+    .returning(['id', 'livemode'])
+    .execute()
+}
+
+/** Completes the task if it is still open; answers what `task.completed` carries, or undefined. */
+export function completeOpenTask(db: Executor, scope: TenantScope, id: string, completedBy: string) {
+  return scopedUpdate(db, 'tasks', scope)
+    .set({
+      status: 'completed',
+      completed_at: sql`now()`,
+      completed_by: completedBy,
+      updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning(['id', 'title', 'completed_by'])
+    .executeTakeFirst()
 }

@@ -1,6 +1,7 @@
 import { ApiError } from '../../core/errors.js'
 import { actingUserId, type Principal, type Role } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { findRole } from './users.repo.js'
 
 /**
  * Who stands behind a change of roles (making, changing or removing a user, inviting one): an
@@ -23,23 +24,12 @@ export const OPERATOR: Authority = { operator: true }
 
 const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 }
 
-/** The role of a user of the organization today, if they still are one. */
-export async function roleOf(executor: Executor, orgId: string, userId: string): Promise<Role | undefined> {
-  const row = await executor
-    .selectFrom('users')
-    .select('role')
-    .where('org_id', '=', orgId)
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  return row?.role
-}
-
 /** The authority of a request: its session's user, the creator of its key, or an operator. */
 export async function authorityOf(executor: Executor, principal: Principal): Promise<Authority> {
   const userId = actingUserId(principal)
   if (userId === undefined) return OPERATOR
   if (principal.role) return { operator: false, userId, role: principal.role, viaKey: false }
-  return { operator: false, userId, role: await roleOf(executor, principal.orgId, userId), viaKey: true }
+  return { operator: false, userId, role: await findRole(executor, principal.orgId, userId), viaKey: true }
 }
 
 /** True when the authority may give `role`, or change or remove a user who has it. */
