@@ -281,6 +281,35 @@ describe('POST /hooks/email/ses/{token} (Amazon SES through SNS)', () => {
     expect((await h.api('GET', '/api/v1/suppressions')).json().data).toEqual([])
   })
 
+  test('answers 503, so that SNS retries, when the certificate or the confirmation cannot be fetched; nothing is recorded or confirmed', async () => {
+    const h = await app()
+    const hook = await createHook(h, { provider: 'ses' })
+    const email = await sentEmail(h, 'later@example.com')
+    const unreachable = sesNotification(
+      'sns-503',
+      {
+        notificationType: 'Complaint',
+        mail: mailOf(email),
+        complaint: { complainedRecipients: [{ emailAddress: 'later@example.com' }] },
+      },
+      { certUrl: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-gone.pem' },
+    )
+    expect((await post(h, hook.path, unreachable)).statusCode).toBe(503)
+    const confirmation = snsMessage({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'confirm-503',
+      Token: 'ffff',
+      TopicArn: TOPIC,
+      Message: 'You have chosen to subscribe.',
+      SubscribeURL: 'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=ffff',
+      Timestamp: '2027-03-01T11:59:00.000Z',
+    })
+    expect((await post(h, hook.path, confirmation)).statusCode).toBe(503)
+    const shown = (await h.api('GET', `/api/v1/email/provider_hooks/${hook.id}`)).json()
+    expect(shown).toMatchObject({ confirmed_at: null, topic_arn: null })
+    expect(await bouncesOf(h)).toEqual([])
+  })
+
   test('an unknown token or a token of another provider is a 404; an oversized body a 413', async () => {
     const h = await app()
     const hook = await createHook(h, { provider: 'ses', topic_arn: TOPIC })
