@@ -20,6 +20,7 @@ import { type RunSettings, renderSection } from './section.js'
 import { runSlotsReport, SLOTS_SCENARIO_ID } from './slots.js'
 import { checkServer } from './smoke.js'
 import { runWebhooksBenchmark, WEBHOOKS_SCENARIO_ID } from './webhooks.js'
+import { runWorkspaceBenchmark, WORKSPACE_SCENARIO_ID } from './workspace.js'
 
 const DOCS_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
 const POOL_SIZE = 10
@@ -213,6 +214,12 @@ async function startServers(settings: Settings, seeded: Seeded, servers: Map<Ser
 }
 
 async function main() {
+  // Named alone (a million contacts and Chromium): BENCH_SCENARIOS=workspace.
+  if (process.env.BENCH_SCENARIOS?.trim() === WORKSPACE_SCENARIO_ID)
+    return runWorkspaceBenchmark({
+      databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+      docsFile: DOCS_FILE,
+    })
   const settings = readSettings()
   if (settings.scenarios.length > 0) await runApiOverhead(settings)
   if (settings.webhooks) {
