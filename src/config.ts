@@ -104,6 +104,8 @@ export interface Config {
     campaignRatePerSec: number
     /** RAPPORT_CAMPAIGN_ORG_RATE: campaign messages queued per second for one organization. Default 100. */
     campaignOrgRatePerSec: number
+    /** RAPPORT_GEOIP_DB: a MaxMind .mmdb (City or Country) giving opens and clicks a country and region. Unset: null. */
+    geoipDb: string | undefined
   }
   /** Bounces, suppression and the reputation breaker (docs/deliverability.md). */
   deliverability: {
@@ -458,6 +460,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: parseFromAddress(env.RAPPORT_EMAIL_FROM),
       campaignRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_RATE', 200),
       campaignOrgRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_ORG_RATE', 100),
+      geoipDb: env.RAPPORT_GEOIP_DB?.trim() ? path.resolve(env.RAPPORT_GEOIP_DB.trim()) : undefined,
     },
     deliverability: {
       softBounces: {
