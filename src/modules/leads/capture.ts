@@ -9,8 +9,8 @@ import {
 } from '../contacts/upsert-by-email.js'
 import type { AccountEmails } from '../email/account-emails.js'
 import { leadUpdated } from './leads.events.js'
+import { insertNotification } from './notifications/notifications.repo.js'
 import type { Notification } from './notifications/notifications.schemas.js'
-import { insertNotification } from './notifications/notifications.service.js'
 
 export interface CaptureRecord {
   /** The timeline line, e.g. "Form submitted: Contact". */

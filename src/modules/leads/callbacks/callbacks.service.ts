@@ -1,35 +1,24 @@
-import { type Selectable, sql } from 'kysely'
 import { ApiError } from '../../../core/errors.js'
-import { type PageParams, paginate } from '../../../core/pagination.js'
+import type { PageParams } from '../../../core/pagination.js'
 import type { Principal, TenantScope } from '../../../core/tenancy.js'
-import type { Db, Executor, Tx } from '../../../db/schema.js'
-import type { CallbacksTable } from '../../../db/schema-leads.js'
+import type { Db, Tx } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { isoOrNull as iso } from '../../../lib/clock.js'
 import { newId } from '../../../lib/ids.js'
 import { actorId } from '../../../outbox/actor.js'
 import { emit } from '../../../outbox/emit.js'
 import { taskCompleted, taskCreated } from '../../tasks/tasks.events.js'
-import { insertTask } from '../../tasks/tasks.repo.js'
+import { completeOpenTask, insertTask } from '../../tasks/tasks.repo.js'
 import { callbackCompleted, callbackScheduled } from '../leads.events.js'
-import { insertNotification } from '../notifications/notifications.service.js'
-import { NEWEST_FIRST } from '../schema-parts.js'
+import { insertNotification } from '../notifications/notifications.repo.js'
+import {
+  type CallbackRow,
+  findCallback,
+  insertCallback,
+  listCallbacks,
+  markCallbackCompleted,
+} from './callbacks.repo.js'
 import type { Callback, CallbackListQuery } from './callbacks.schemas.js'
-
-type CallbackRow = Omit<Selectable<CallbacksTable>, 'org_id' | 'livemode'>
-const COLUMNS = [
-  'id',
-  'contact_id',
-  'form_response_id',
-  'team_id',
-  'task_id',
-  'phone',
-  'preferred_time',
-  'status',
-  'completed_at',
-  'created_at',
-  'updated_at',
-] as const
 
 export function toCallback(row: CallbackRow): Callback {
   return {
@@ -79,22 +68,17 @@ export async function scheduleCallback(tx: Tx, scope: TenantScope, request: Call
     updated_at: now,
   })
   const id = newId('callback')
-  await tx
-    .insertInto('callbacks')
-    .values({
-      id,
-      org_id: scope.orgId,
-      livemode: scope.livemode,
-      contact_id: request.contactId,
-      form_response_id: request.formResponseId,
-      team_id: request.teamId,
-      task_id: task.id,
-      phone: request.phone,
-      preferred_time: request.preferredTime,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute()
+  await insertCallback(tx, scope, {
+    id,
+    contact_id: request.contactId,
+    form_response_id: request.formResponseId,
+    team_id: request.teamId,
+    task_id: task.id,
+    phone: request.phone,
+    preferred_time: request.preferredTime,
+    created_at: now,
+    updated_at: now,
+  })
   await insertNotification(tx, scope, {
     type: 'callback.scheduled',
     title: `Callback requested by ${request.who}`.slice(0, 500),
@@ -116,17 +100,6 @@ export async function scheduleCallback(tx: Tx, scope: TenantScope, request: Call
   return id
 }
 
-function findCallback(db: Executor, scope: TenantScope, id: string, opts: { forUpdate?: boolean } = {}) {
-  let q = db
-    .selectFrom('callbacks')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-  if (opts.forUpdate) q = q.forUpdate()
-  return q.executeTakeFirst()
-}
-
 export class CallbacksService {
   constructor(private readonly db: Db) {}
 
@@ -137,19 +110,7 @@ export class CallbacksService {
   }
 
   async list(scope: TenantScope, query: CallbackListQuery & PageParams) {
-    let q = this.db.selectFrom('callbacks').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-    if (query.status !== undefined) q = q.where('status', '=', query.status)
-    if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
-    if (query.team_id !== undefined) q = q.where('team_id', '=', query.team_id)
-    if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
-    if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
-    const page = await paginate(
-      q,
-      (qb) => qb.select(COLUMNS),
-      sql<string>`id`,
-      { ...NEWEST_FIRST, expression: sql`created_at` },
-      query,
-    )
+    const page = await listCallbacks(this.db, scope, query)
     return { ...page, data: page.data.map(toCallback) }
   }
 
@@ -162,33 +123,9 @@ export class CallbacksService {
       const current = await findCallback(tx, principal, id, { forUpdate: true })
       if (!current) throw notFound(id)
       if (current.status === 'completed') throw new ApiError('conflict', `Callback ${id} is already completed`)
-      const row = await tx
-        .updateTable('callbacks')
-        .set({
-          status: 'completed',
-          completed_at: sql`now()`,
-          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-        })
-        .where('org_id', '=', principal.orgId)
-        .where('livemode', '=', principal.livemode)
-        .where('id', '=', id)
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow()
+      const row = await markCallbackCompleted(tx, principal, id)
       if (current.task_id) {
-        const task = await tx
-          .updateTable('tasks')
-          .set({
-            status: 'completed',
-            completed_at: sql`now()`,
-            completed_by: actorId(principal),
-            updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-          })
-          .where('org_id', '=', principal.orgId)
-          .where('livemode', '=', principal.livemode)
-          .where('id', '=', current.task_id)
-          .where('status', '=', 'open')
-          .returning(['id', 'title', 'completed_by'])
-          .executeTakeFirst()
+        const task = await completeOpenTask(tx, principal, current.task_id, actorId(principal))
         if (task) await emit(tx, principal, taskCompleted, task)
       }
       const callback = toCallback(row)

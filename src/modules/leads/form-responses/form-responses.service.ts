@@ -1,46 +1,29 @@
-import { type Selectable, sql } from 'kysely'
 import { ApiError, invalidField } from '../../../core/errors.js'
-import { type PageParams, paginate } from '../../../core/pagination.js'
+import type { PageParams } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Db, Executor } from '../../../db/schema.js'
-import type { FormResponsesTable } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { newId } from '../../../lib/ids.js'
 import { emit } from '../../../outbox/emit.js'
 import type { AccountEmails } from '../../email/account-emails.js'
 import { scheduleCallback } from '../callbacks/callbacks.service.js'
 import { captureLead, displayName } from '../capture.js'
-import { resolveDomainId } from '../domains/domains.service.js'
-import { findForm } from '../forms/forms.service.js'
+import { resolveDomainId } from '../domains/domains.repo.js'
+import { findForm } from '../forms/forms.repo.js'
 import { formResponseCreated } from '../leads.events.js'
-import { NEWEST_FIRST } from '../schema-parts.js'
 import { assertFitsForm } from './form-data.js'
+import {
+  type FormResponseRow,
+  findFormResponseRows,
+  insertFormResponse,
+  listFormResponses,
+} from './form-responses.repo.js'
 import type {
   FormResponse,
   FormResponseCreate,
   FormResponseCreated,
   FormResponseListQuery,
 } from './form-responses.schemas.js'
-
-type FormResponseRow = Omit<Selectable<FormResponsesTable>, 'org_id' | 'livemode'> & { callback_id: string | null }
-
-const COLUMNS = [
-  'id',
-  'form_id',
-  'domain_id',
-  'contact_id',
-  'form_type',
-  'form_data',
-  'source_url',
-  'user_agent',
-  'ip_address',
-  'created_at',
-] as const
-
-/** The callback a response scheduled, selected beside its columns. */
-const CALLBACK_ID = sql<
-  string | null
->`(select c.id from callbacks c where c.form_response_id = form_responses.id limit 1)`
 
 export function toFormResponse(row: FormResponseRow): FormResponse {
   return {
@@ -62,14 +45,7 @@ export function toFormResponse(row: FormResponseRow): FormResponse {
 /** Form responses of the given ids (of the scope): the timeline's hydration. */
 export async function findFormResponses(db: Executor, scope: TenantScope, ids: string[]): Promise<FormResponse[]> {
   if (ids.length === 0) return []
-  const rows = await db
-    .selectFrom('form_responses')
-    .select([...COLUMNS, CALLBACK_ID.as('callback_id')])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute()
-  return rows.map(toFormResponse)
+  return (await findFormResponseRows(db, scope, ids)).map(toFormResponse)
 }
 
 /** "Contact" for the form type `contact`: the label of the timeline line when no form is named. */
@@ -124,23 +100,17 @@ export class FormResponsesService {
         },
         this.emails,
       )
-      const row = await tx
-        .insertInto('form_responses')
-        .values({
-          id,
-          org_id: scope.orgId,
-          livemode: scope.livemode,
-          form_id: form?.id ?? null,
-          domain_id: domainId ?? null,
-          contact_id: contact.id,
-          form_type: input.form_type ?? null,
-          form_data: JSON.stringify(data),
-          source_url: input.source_url ?? null,
-          user_agent: input.user_agent ?? null,
-          ip_address: input.ip_address ?? null,
-        })
-        .returning(['id', 'created_at'])
-        .executeTakeFirstOrThrow()
+      const row = await insertFormResponse(tx, scope, {
+        id,
+        form_id: form?.id ?? null,
+        domain_id: domainId ?? null,
+        contact_id: contact.id,
+        form_type: input.form_type ?? null,
+        form_data: JSON.stringify(data),
+        source_url: input.source_url ?? null,
+        user_agent: input.user_agent ?? null,
+        ip_address: input.ip_address ?? null,
+      })
       const createdAt = row.created_at.toISOString()
       await emit(tx, scope, formResponseCreated, {
         id,
@@ -177,22 +147,7 @@ export class FormResponsesService {
   }
 
   async list(scope: TenantScope, query: FormResponseListQuery & PageParams) {
-    let q = this.db
-      .selectFrom('form_responses')
-      .where('org_id', '=', scope.orgId)
-      .where('livemode', '=', scope.livemode)
-    if (query.form_id !== undefined) q = q.where('form_id', '=', query.form_id)
-    if (query.domain_id !== undefined) q = q.where('domain_id', '=', query.domain_id)
-    if (query.lead_id !== undefined) q = q.where('contact_id', '=', query.lead_id)
-    if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
-    if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
-    const page = await paginate(
-      q,
-      (qb) => qb.select([...COLUMNS, CALLBACK_ID.as('callback_id')]),
-      sql<string>`id`,
-      { ...NEWEST_FIRST, expression: sql`created_at` },
-      query,
-    )
+    const page = await listFormResponses(this.db, scope, query)
     return { ...page, data: page.data.map(toFormResponse) }
   }
 }

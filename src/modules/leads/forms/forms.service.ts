@@ -1,28 +1,22 @@
-import { type Selectable, sql } from 'kysely'
 import { ApiError, type ErrorDetail } from '../../../core/errors.js'
-import { cappedTotal, countUpTo, paginate, TOTAL_CAP } from '../../../core/pagination.js'
+import { cappedTotal } from '../../../core/pagination.js'
 import { assertIfMatch } from '../../../core/preconditions.js'
 import type { TenantScope } from '../../../core/tenancy.js'
-import { likePattern } from '../../../db/like.js'
 import type { Db, Executor } from '../../../db/schema.js'
-import type { FormFieldValue, FormsTable } from '../../../db/schema-leads.js'
+import type { FormFieldValue } from '../../../db/schema-leads.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { newId } from '../../../lib/ids.js'
-import { NEWEST_FIRST } from '../schema-parts.js'
+import { lockTeams } from '../teams/teams.repo.js'
+import {
+  deleteForm,
+  type FormRow,
+  findForm,
+  insertForm,
+  listForms,
+  listFormsFromOffset,
+  updateForm,
+} from './forms.repo.js'
 import type { Form, FormCreate, FormListQuery, FormUpdate } from './forms.schemas.js'
-
-export type FormRow = Omit<Selectable<FormsTable>, 'org_id' | 'livemode'>
-const COLUMNS = [
-  'id',
-  'name',
-  'fields',
-  'success_message',
-  'redirect_url',
-  'team_ids',
-  'callback_enabled',
-  'created_at',
-  'updated_at',
-] as const
 
 export function toForm(row: FormRow): Form {
   return {
@@ -68,32 +62,13 @@ function normalizeFields(fields: FormCreate['fields'] = []): FormFieldValue[] {
 /** Throws 422 naming `field` unless every id is a team of the scope; locks them until commit. */
 export async function assertTeamsExist(tx: Executor, scope: TenantScope, ids: string[], field: string) {
   if (ids.length === 0) return
-  const found = await sql<{ id: string }>`select id from teams
-    where org_id = ${scope.orgId} and livemode = ${scope.livemode} and id = any(${ids}::text[])
-    for key share`.execute(tx)
-  const known = new Set(found.rows.map((r) => r.id))
+  const known = new Set(await lockTeams(tx, scope, ids))
   const details = ids.flatMap((id, i) =>
     known.has(id) ? [] : [{ field: `${field}.${i}`, message: `No team ${id} in this organization` }],
   )
   if (details.length > 0) {
     throw new ApiError('validation_failed', `${details[0]!.field}: ${details[0]!.message}`, { details })
   }
-}
-
-export async function findForm(
-  db: Executor,
-  scope: TenantScope,
-  id: string,
-  opts: { forUpdate?: boolean } = {},
-): Promise<FormRow | undefined> {
-  let q = db
-    .selectFrom('forms')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-  if (opts.forUpdate) q = q.forUpdate()
-  return q.executeTakeFirst()
 }
 
 export class FormsService {
@@ -103,21 +78,15 @@ export class FormsService {
     const fields = normalizeFields(input.fields)
     return inTransaction(this.db, async (tx) => {
       await assertTeamsExist(tx, scope, input.team_ids ?? [], 'team_ids')
-      const row = await tx
-        .insertInto('forms')
-        .values({
-          id: newId('form'),
-          org_id: scope.orgId,
-          livemode: scope.livemode,
-          name: input.name,
-          fields: JSON.stringify(fields),
-          success_message: input.success_message ?? null,
-          redirect_url: input.redirect_url ?? null,
-          team_ids: input.team_ids ?? [],
-          callback_enabled: input.callback_enabled ?? false,
-        })
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow()
+      const row = await insertForm(tx, scope, {
+        id: newId('form'),
+        name: input.name,
+        fields: JSON.stringify(fields),
+        success_message: input.success_message ?? null,
+        redirect_url: input.redirect_url ?? null,
+        team_ids: input.team_ids ?? [],
+        callback_enabled: input.callback_enabled ?? false,
+      })
       return toForm(row)
     })
   }
@@ -130,41 +99,21 @@ export class FormsService {
 
   /** One page: by `page` or `cursor` (shared paging), or from `offset` (the forms-API style). */
   async list(scope: TenantScope, query: FormListQuery) {
-    let q = this.db.selectFrom('forms').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-    if (query.name !== undefined) q = q.where('name', 'ilike', likePattern(query.name))
-    if (query.team_id !== undefined) q = q.where(sql<boolean>`${query.team_id} = any(team_ids)`)
-    if (query.created_after !== undefined) q = q.where('created_at', '>=', new Date(query.created_after))
-    if (query.created_before !== undefined) q = q.where('created_at', '<', new Date(query.created_before))
     const limit = query.limit ?? 50
     if (query.offset !== undefined && query.cursor === undefined) {
-      const [rows, count] = await Promise.all([
-        q
-          .select(COLUMNS)
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .offset(query.offset)
-          .limit(limit + 1)
-          .execute(),
-        countUpTo(q, TOTAL_CAP + 1),
-      ])
+      const { rows, count } = await listFormsFromOffset(this.db, scope, query, query.offset, limit)
       return {
         data: rows.slice(0, limit).map(toForm),
         pagination: {
           page: null,
           limit,
-          ...cappedTotal(count.n),
+          ...cappedTotal(count),
           has_more: rows.length > limit,
           next_cursor: null,
         },
       }
     }
-    const page = await paginate(
-      q,
-      (qb) => qb.select(COLUMNS),
-      sql<string>`id`,
-      { ...NEWEST_FIRST, expression: sql`created_at` },
-      { ...query, limit },
-    )
+    const page = await listForms(this.db, scope, { ...query, limit })
     return { ...page, data: page.data.map(toForm) }
   }
 
@@ -176,22 +125,14 @@ export class FormsService {
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toForm(current))
       if (input.team_ids !== undefined) await assertTeamsExist(tx, scope, input.team_ids, 'team_ids')
-      const row = await tx
-        .updateTable('forms')
-        .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(fields !== undefined ? { fields: JSON.stringify(fields) } : {}),
-          ...(input.success_message !== undefined ? { success_message: input.success_message } : {}),
-          ...(input.redirect_url !== undefined ? { redirect_url: input.redirect_url } : {}),
-          ...(input.team_ids !== undefined ? { team_ids: input.team_ids } : {}),
-          ...(input.callback_enabled !== undefined ? { callback_enabled: input.callback_enabled } : {}),
-          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-        })
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', '=', id)
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow()
+      const row = await updateForm(tx, scope, id, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(fields !== undefined ? { fields: JSON.stringify(fields) } : {}),
+        ...(input.success_message !== undefined ? { success_message: input.success_message } : {}),
+        ...(input.redirect_url !== undefined ? { redirect_url: input.redirect_url } : {}),
+        ...(input.team_ids !== undefined ? { team_ids: input.team_ids } : {}),
+        ...(input.callback_enabled !== undefined ? { callback_enabled: input.callback_enabled } : {}),
+      })
       return toForm(row)
     })
   }
@@ -213,26 +154,13 @@ export class FormsService {
       const current = await findForm(tx, scope, id, { forUpdate: true })
       if (!current) throw notFound(id)
       await assertTeamsExist(tx, scope, teams, 'teams')
-      await tx
-        .updateTable('forms')
-        .set({ team_ids: teams, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', '=', id)
-        .execute()
+      await updateForm(tx, scope, id, { team_ids: teams })
       return { teams }
     })
   }
 
   async remove(scope: TenantScope, id: string): Promise<void> {
-    const row = await this.db
-      .deleteFrom('forms')
-      .where('org_id', '=', scope.orgId)
-      .where('livemode', '=', scope.livemode)
-      .where('id', '=', id)
-      .returning('id')
-      .executeTakeFirst()
-    if (!row) throw notFound(id)
+    if (!(await deleteForm(this.db, scope, id))) throw notFound(id)
   }
 }
 

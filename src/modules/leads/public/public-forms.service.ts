@@ -10,7 +10,8 @@ import { emit } from '../../../outbox/emit.js'
 import { findKeyByHash, publishableOrigins } from '../../api-keys/api-keys.repo.js'
 import { assertFitsForm } from '../form-responses/form-data.js'
 import type { FormResponsesService } from '../form-responses/form-responses.service.js'
-import { type FormRow, findForm, notFound } from '../forms/forms.service.js'
+import { type FormRow, findForm, findFormScope, findOldestFormId } from '../forms/forms.repo.js'
+import { notFound } from '../forms/forms.service.js'
 import { formResponseRejected } from '../leads.events.js'
 import { FORM_TOKEN_TTL_MS, type FormTokens } from './form-token.js'
 import type { PublicForm, SubmissionAccepted, SubmissionCreate } from './public-forms.schemas.js'
@@ -50,16 +51,8 @@ export class PublicFormsService {
       if (!row) throw notFound(id)
       return row
     }
-    const oldest = await this.db
-      .selectFrom('forms')
-      .select('id')
-      .where('org_id', '=', scope.orgId)
-      .where('livemode', '=', scope.livemode)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst()
-    const row = oldest && (await findForm(this.db, scope, oldest.id))
+    const oldestId = await findOldestFormId(this.db, scope)
+    const row = oldestId && (await findForm(this.db, scope, oldestId))
     if (!row) throw new ApiError('not_found', 'This organization has no form yet: create one with POST /api/v1/forms')
     return row
   }
@@ -220,11 +213,7 @@ export class PublicFormsService {
       )
     }
     if (formId === 'default') return false
-    const form = await this.db
-      .selectFrom('forms')
-      .select(['org_id', 'livemode'])
-      .where('id', '=', formId)
-      .executeTakeFirst()
+    const form = await findFormScope(this.db, formId)
     if (!form) return false
     return (await publishableOrigins(this.db, form.org_id, form.livemode, now)).includes(origin)
   }

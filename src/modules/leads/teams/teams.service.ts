@@ -1,18 +1,12 @@
-import { type Selectable, sql } from 'kysely'
 import { ApiError } from '../../../core/errors.js'
-import { type PageParams, paginate } from '../../../core/pagination.js'
+import type { PageParams } from '../../../core/pagination.js'
 import { assertIfMatch } from '../../../core/preconditions.js'
 import type { TenantScope } from '../../../core/tenancy.js'
-import { likePattern } from '../../../db/like.js'
-import type { Db, Executor } from '../../../db/schema.js'
-import type { TeamsTable } from '../../../db/schema-leads.js'
+import type { Db } from '../../../db/schema.js'
 import { inTransaction } from '../../../db/transaction.js'
 import { newId } from '../../../lib/ids.js'
-import { NEWEST_FIRST } from '../schema-parts.js'
+import { deleteTeam, findTeam, insertTeam, listTeams, type TeamRow, updateTeam } from './teams.repo.js'
 import type { Team, TeamCreate, TeamListQuery, TeamUpdate } from './teams.schemas.js'
-
-type TeamRow = Omit<Selectable<TeamsTable>, 'org_id' | 'livemode'>
-const COLUMNS = ['id', 'name', 'description', 'created_at', 'updated_at'] as const
 
 export function toTeam(row: TeamRow): Team {
   return {
@@ -36,33 +30,15 @@ function asDuplicate(err: unknown, name: string | undefined): never {
   throw err
 }
 
-function findTeam(db: Executor, scope: TenantScope, id: string, opts: { forUpdate?: boolean } = {}) {
-  let q = db
-    .selectFrom('teams')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-  if (opts.forUpdate) q = q.forUpdate()
-  return q.executeTakeFirst()
-}
-
 export class TeamsService {
   constructor(private readonly db: Db) {}
 
   async create(scope: TenantScope, input: TeamCreate): Promise<Team> {
-    const row = await this.db
-      .insertInto('teams')
-      .values({
-        id: newId('team'),
-        org_id: scope.orgId,
-        livemode: scope.livemode,
-        name: input.name.trim(),
-        description: input.description ?? null,
-      })
-      .returning(COLUMNS)
-      .executeTakeFirstOrThrow()
-      .catch((err) => asDuplicate(err, input.name))
+    const row = await insertTeam(this.db, scope, {
+      id: newId('team'),
+      name: input.name.trim(),
+      description: input.description ?? null,
+    }).catch((err) => asDuplicate(err, input.name))
     return toTeam(row)
   }
 
@@ -73,15 +49,7 @@ export class TeamsService {
   }
 
   async list(scope: TenantScope, query: TeamListQuery & PageParams) {
-    let q = this.db.selectFrom('teams').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-    if (query.name !== undefined) q = q.where('name', 'ilike', likePattern(query.name))
-    const page = await paginate(
-      q,
-      (qb) => qb.select(COLUMNS),
-      sql<string>`id`,
-      { ...NEWEST_FIRST, expression: sql`created_at` },
-      query,
-    )
+    const page = await listTeams(this.db, scope, query)
     return { ...page, data: page.data.map(toTeam) }
   }
 
@@ -90,18 +58,10 @@ export class TeamsService {
       const current = await findTeam(tx, scope, id, { forUpdate: true })
       if (!current) throw notFound(id)
       assertIfMatch(opts.ifMatch, toTeam(current))
-      const row = await tx
-        .updateTable('teams')
-        .set({
-          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-        })
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', '=', id)
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow()
+      const row = await updateTeam(tx, scope, id, {
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      })
       return toTeam(row)
     }).catch((err) => asDuplicate(err, input.name))
   }
@@ -109,21 +69,7 @@ export class TeamsService {
   /** Deletes the team and takes it off every form of the scope, in one transaction. */
   async remove(scope: TenantScope, id: string): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const row = await tx
-        .deleteFrom('teams')
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', '=', id)
-        .returning('id')
-        .executeTakeFirst()
-      if (!row) throw notFound(id)
-      await tx
-        .updateTable('forms')
-        .set({ team_ids: sql`array_remove(team_ids, ${id})` })
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where(sql<boolean>`${id} = any(team_ids)`)
-        .execute()
+      if (!(await deleteTeam(tx, scope, id))) throw notFound(id)
     })
   }
 }
