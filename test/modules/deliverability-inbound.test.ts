@@ -1,10 +1,13 @@
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { newId } from '../../src/lib/ids.js'
+import { DEFAULT_BREAKER_POLICY } from '../../src/modules/deliverability/breaker.js'
+import type { IntakePolicy } from '../../src/modules/deliverability/inbound/intake.js'
 import { startInboundListener } from '../../src/modules/deliverability/inbound/listener.js'
 import { verpSignerFor } from '../../src/modules/deliverability/inbound/verp.js'
 import { DEFAULT_DELIVERABILITY_POLICY } from '../../src/modules/deliverability/policy.js'
 import { startEmailWorker } from '../../src/modules/email/emails.worker.js'
+import { campaignRunnerFor } from '../../src/modules/email/index.js'
 import { eventually } from '../delivery/fixtures.js'
 import { type TestApp, testApp } from '../harness.js'
 import { deliver, type FixtureValues, fixture, smtpDialog } from './deliverability-inbound-helpers.js'
@@ -31,7 +34,7 @@ const inboundEnv = () => ({
   RAPPORT_SMTP_INBOUND_DOMAIN: DOMAIN,
 })
 
-/** A worker sending the organization's mail to the sink; stopped after the test. */
+/** A worker sending the organization's mail (and its campaigns) to the sink; stopped after the test. */
 async function startWorker(h: TestApp) {
   const worker = await startEmailWorker({
     db: h.deps.db,
@@ -40,8 +43,16 @@ async function startWorker(h: TestApp) {
     retryScheduleSec: [],
     pollMs: 50,
     orgIds: [h.org.id],
+    campaigns: campaignRunnerFor(h.deps, h.app.log, [h.org.id]),
+    campaignTickMs: 50,
   })
-  onTestFinished(() => worker.stop(2000))
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= worker.stop(2000)
+    return stopping
+  }
+  onTestFinished(stop)
+  return { stop }
 }
 
 /** Sends one message through Rapport and waits until the sink has it and the send is recorded. */
@@ -71,7 +82,7 @@ async function sendOne(h: TestApp, to: string, address: string, subject = 'Sprin
 }
 
 /** An organization sending through the sink with the inbound listener on; its log lines are kept. */
-async function inboundSetup() {
+async function inboundSetup(policy: IntakePolicy = DEFAULT_DELIVERABILITY_POLICY) {
   const h = await testApp({ env: inboundEnv() })
   expect((await h.api('POST', '/api/v1/senders', { email: 'news@acme.example', name: 'Acme News' })).statusCode).toBe(
     201,
@@ -88,12 +99,12 @@ async function inboundSetup() {
     host: '127.0.0.1',
     port: 0,
     maxBytes: 256 * 1024,
-    policy: DEFAULT_DELIVERABILITY_POLICY,
+    policy,
   })
   onTestFinished(() => listener.close())
-  await startWorker(h)
+  const worker = await startWorker(h)
   const reports = () => lines.filter((l) => l.msg === 'inbound report')
-  return { h, verp, port: listener.port, lines, reports }
+  return { h, verp, port: listener.port, lines, reports, worker }
 }
 
 async function bouncesOf(h: TestApp) {
@@ -386,5 +397,45 @@ describe('the inbound SMTP listener', () => {
 
     expect(await deliver(port, rcpt, fixture('dsn-hard-5.1.1.eml', sent.values))).toMatch(/^250 /)
     expect((await bouncesOf(h)).map((b) => b.kind)).toEqual(['hard'])
+  })
+  test('a complaint about a message of a running campaign trips the reputation breaker: the campaign pauses itself (complaint_rate)', async () => {
+    const { h, port, reports, worker } = await inboundSetup({
+      ...DEFAULT_DELIVERABILITY_POLICY,
+      breaker: { ...DEFAULT_BREAKER_POLICY, minSample: 1 },
+    })
+    const ids = [(await contact(h, 'reader0@example.com')).id, (await contact(h, 'reader1@example.com')).id]
+    const list = (await h.api('POST', '/api/v1/email-lists', { name: 'Readers' })).json()
+    await h.api('POST', `/api/v1/email-lists/${list.id}/members`, { contact_ids: ids })
+    const campaign = (
+      await h.api('POST', '/api/v1/campaigns', { name: 'June', subject: 'June news', text: 'Hi', list_ids: [list.id] })
+    ).json()
+    expect((await h.api('POST', `/api/v1/campaigns/${campaign.id}/schedule`, {})).statusCode).toBe(200)
+    const statusOf = async () => (await h.api('GET', `/api/v1/campaigns/${campaign.id}`)).json().status
+    await eventually(async () => (await statusOf()) === 'completed', 15_000, 'campaign completed')
+    // The report arrives while the campaign is still sending (here: set back to sending, with the
+    // worker stopped so that it does not complete it again first).
+    await worker.stop()
+    await h.deps.db.updateTable('email_campaigns').set({ status: 'sending' }).where('id', '=', campaign.id).execute()
+    const sunk = sink.messages.find((m) => m.to.includes('reader0@example.com') && m.raw.includes('June news'))!
+    const parsed = await sunk.parse()
+    const emailId = String(parsed.headers.get('x-rapport-email-id'))
+    const values = {
+      VERP: sunk.from,
+      TO: 'reader0@example.com',
+      FROM: 'Acme News <news@acme.example>',
+      SUBJECT: 'June news',
+      MESSAGE_ID: parsed.messageId!,
+      EMAIL_ID: emailId,
+    }
+    expect(await deliver(port, sunk.from, fixture('arf-abuse.eml', values))).toMatch(/^250 /)
+
+    expect(await statusOf()).toBe('paused')
+    expect(await eventsOf(h, 'campaign.paused')).toEqual([
+      expect.objectContaining({ id: campaign.id, reason: 'complaint_rate' }),
+    ])
+    expect(reports()).toEqual([
+      expect.objectContaining({ email_id: emailId, outcome: 'recorded', kind: 'complaint', paused: 'complaint_rate' }),
+    ])
+    expect((await bouncesOf(h))[0]).toMatchObject({ campaign_id: campaign.id, kind: 'complaint', source: 'arf' })
   })
 })
