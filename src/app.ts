@@ -37,6 +37,7 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js'
 import { ContactsService } from './modules/contacts/contacts.service.js'
 import { dashboardModule } from './modules/dashboard/index.js'
 import { dealsModule } from './modules/deals/index.js'
+import { sendingDomainsModule } from './modules/deliverability/domains/index.js'
 import { deliverabilityModule } from './modules/deliverability/index.js'
 import { AccountEmails } from './modules/email/account-emails.js'
 import { emailModule } from './modules/email/index.js'
@@ -183,6 +184,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(leadsModule(deps))
   await app.register(emailModule(deps))
   await app.register(deliverabilityModule(deps))
+  await app.register(sendingDomainsModule(deps))
   await app.register(bookingPageModule(deps))
   await app.register(dashboardModule(deps))
   const accountEmails = new AccountEmails(deps.publicUrl, deps.config.email.from)

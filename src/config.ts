@@ -107,6 +107,13 @@ export interface Config {
     /** RAPPORT_GEOIP_DB: a MaxMind .mmdb (City or Country) giving opens and clicks a country and region. Unset: null. */
     geoipDb: string | undefined
   }
+  /** The DNS records sending domains are told to publish and checked for (docs/deliverability.md). */
+  sendingDomains: {
+    /** RAPPORT_SPF_INCLUDE: the SPF mechanisms that allow the SMTP relay (`include:_spf.relay.example`, `ip4:…`). Unset: unknown. */
+    spfInclude: string[] | undefined
+    /** RAPPORT_DMARC_RUA: where the suggested DMARC record sends aggregate reports. Default `mailto:dmarc-reports@<domain>`. */
+    dmarcRua: string | undefined
+  }
   /** Bounces, suppression and the reputation breaker (docs/deliverability.md). */
   deliverability: {
     /** RAPPORT_SOFT_BOUNCE_THRESHOLD of the last RAPPORT_SOFT_BOUNCE_WINDOW sends to an address bouncing softly suppress it. Default 3 of 5. */
@@ -388,6 +395,40 @@ export function parseSmtpInbound(env: NodeJS.ProcessEnv): SmtpInbound | undefine
   return { host: match[1] ?? match[2]!, port, domain, maxBytes }
 }
 
+/**
+ * RAPPORT_SPF_INCLUDE: SPF mechanisms separated by spaces or commas (`include:`, `ip4:`, `ip6:`,
+ * `a:`, `mx:`); a bare domain means `include:` it.
+ */
+export function parseSpfInclude(value: string | undefined): string[] | undefined {
+  const terms = (value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((term) => (term.includes(':') ? term : `include:${term}`))
+  if (terms.length === 0) return undefined
+  return terms.map((term) => {
+    const match = /^(include|a|mx|ip4|ip6):(\S+)$/i.exec(term)
+    if (!match) {
+      throw new ConfigError(
+        `RAPPORT_SPF_INCLUDE: "${term}" is not an SPF mechanism (examples: include:_spf.relay.example, ip4:203.0.113.7)`,
+      )
+    }
+    return `${match[1]!.toLowerCase()}:${match[2]}`
+  })
+}
+
+/** RAPPORT_DMARC_RUA: a `mailto:` URI, or a bare address (made one). */
+export function parseDmarcRua(value: string | undefined): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  const uri = /^mailto:/i.test(raw) ? raw : `mailto:${raw}`
+  if (!/^mailto:[^@\s;,]+@[^@\s;,]+$/i.test(uri)) {
+    throw new ConfigError(
+      `RAPPORT_DMARC_RUA: "${raw}" is not an address or a mailto: URI (example: mailto:dmarc@example.com)`,
+    )
+  }
+  return uri
+}
+
 /** RAPPORT_EMAIL_FROM: `address` or `Name <address>`. */
 export function parseFromAddress(value: string | undefined): { email: string; name: string | null } {
   const raw = value?.trim() || 'Rapport <no-reply@rapport.localhost>'
@@ -461,6 +502,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       campaignRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_RATE', 200),
       campaignOrgRatePerSec: intSetting(env, 'RAPPORT_CAMPAIGN_ORG_RATE', 100),
       geoipDb: env.RAPPORT_GEOIP_DB?.trim() ? path.resolve(env.RAPPORT_GEOIP_DB.trim()) : undefined,
+    },
+    sendingDomains: {
+      spfInclude: parseSpfInclude(env.RAPPORT_SPF_INCLUDE),
+      dmarcRua: parseDmarcRua(env.RAPPORT_DMARC_RUA),
     },
     deliverability: {
       softBounces: {

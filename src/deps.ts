@@ -4,8 +4,11 @@ import { usePlanScopes } from './core/tenancy.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import type { DnsResolver } from './lib/dns-resolver.js'
 import { PublicUrl } from './lib/public-url.js'
 import { loadMasterKey, type SecretBox, secretBox } from './lib/secret-box.js'
+import { dkimKeyLookup } from './modules/deliverability/domains/dkim-signing.js'
+import { sendingDomainsService } from './modules/deliverability/domains/index.js'
 import { withReturnPaths } from './modules/deliverability/inbound/return-path.js'
 import { verpSignerFor } from './modules/deliverability/inbound/verp.js'
 import { mailboxTransport } from './modules/email/mailbox.transport.js'
@@ -35,12 +38,17 @@ export async function createDeps(
     onLimiterError?: (err: unknown) => void
     secretBox?: SecretBox
     mailer?: MailTransport
+    dnsResolver?: DnsResolver
   } = {},
 ): Promise<Deps> {
   usePlanScopes(config.planScopes)
   const database = overrides.database ?? (await openDatabase(databaseTargetOf(config)))
   const clock = overrides.clock ?? systemClock
   const metrics = createMetrics()
+  const secrets = overrides.secretBox ?? masterKeySecretBox(config)
+  // Messages sent through SMTP are DKIM-signed with their from-domain's key (docs/deliverability.md).
+  const domains = sendingDomainsService({ config, db: database.db, clock, secretBox: secrets })
+  const dkimKeyFor = dkimKeyLookup({ db: database.db, clock, secretBox: secrets, domains })
   const deps: Deps = {
     config,
     db: database.db,
@@ -48,7 +56,8 @@ export async function createDeps(
     listen: database.listen,
     clock,
     metrics,
-    secretBox: overrides.secretBox ?? masterKeySecretBox(config),
+    secretBox: secrets,
+    dnsResolver: overrides.dnsResolver,
     publicUrl: new PublicUrl(config.publicUrl, { host: config.host, port: config.port }),
     onLimiterError: overrides.onLimiterError ?? (() => {}),
     limiter: memoryLimiter(clock),
@@ -56,7 +65,7 @@ export async function createDeps(
     mailer:
       overrides.mailer ??
       (config.email.smtpUrl
-        ? withReturnPaths(smtpTransport(config.email.smtpUrl), verpSignerFor(config))
+        ? withReturnPaths(smtpTransport(config.email.smtpUrl, { dkimKeyFor }), verpSignerFor(config))
         : mailboxTransport(database.db)),
     async close() {
       await deps.limiter.close()

@@ -10,6 +10,7 @@ import type { LeadTables } from './schema-leads.js'
 import type { ProviderHookTables } from './schema-provider-hooks.js'
 import type { SavedViewTables } from './schema-saved-views.js'
 import type { SchedulingTables } from './schema-scheduling.js'
+import type { SendingDomainTables } from './schema-sending-domains.js'
 import type { TimelineTables } from './schema-timeline.js'
 
 export type { CalendarDate, Json, Timestamp }
@@ -226,6 +227,7 @@ export interface Database
     EmailTables,
     ImportTables,
     SavedViewTables,
+    SendingDomainTables,
     DeliverabilityTables,
     ProviderHookTables,
     InboundReportTables {
