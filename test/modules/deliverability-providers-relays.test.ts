@@ -257,6 +257,18 @@ describe('POST /hooks/email/mailgun/{token} (signed webhooks)', () => {
     ])
   })
 
+  test('a subaccount’s event verifies by its parent-signature when the hook holds the primary account’s key', async () => {
+    const h = await app()
+    const hook = await createHook(h, { provider: 'mailgun', signing_key: SIGNING_KEY })
+    const email = await sentEmail(h, 'sub@example.com')
+    const own = mailgunSignature('key-subaccount-0000000000', NOW_SEC, 'tok-sub')
+    const parent = mailgunSignature(SIGNING_KEY, NOW_SEC, 'tok-sub').signature
+    const body = failed(email, 'permanent', 550, '5.1.1 no such user', 'mg-sub')
+    expect((await post(h, hook.path, { ...body, signature: own })).statusCode).toBe(401)
+    const res = await post(h, hook.path, { ...body, signature: { ...own, 'parent-signature': parent } })
+    expect(res.json()).toEqual({ received: 1, recorded: 1 })
+  })
+
   test('refuses a wrong key, a timestamp outside five minutes of the clock, and a reused token, with nothing recorded', async () => {
     const h = await app()
     const hook = await createHook(h, { provider: 'mailgun', signing_key: SIGNING_KEY })

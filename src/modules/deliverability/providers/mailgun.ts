@@ -8,6 +8,8 @@ export interface MailgunSignature {
   timestamp: string
   token: string
   signature: string
+  /** Present for events of a subaccount's domain: the same HMAC keyed with the primary account's signing key. */
+  parentSignature?: string
 }
 
 /** The `signature` object of a Mailgun webhook body, when it has one. */
@@ -16,18 +18,24 @@ export function mailgunSignature(body: unknown): MailgunSignature | undefined {
   const timestamp = typeof s.timestamp === 'number' ? String(s.timestamp) : str(s.timestamp)
   const token = str(s.token)
   const signature = str(s.signature)
-  return timestamp && token && signature ? { timestamp, token, signature } : undefined
+  const parentSignature = str(s['parent-signature'])
+  if (!timestamp || !token || !signature) return undefined
+  return { timestamp, token, signature, ...(parentSignature ? { parentSignature } : {}) }
 }
 
 /**
  * Mailgun's signature: the hex HMAC-SHA256 of the timestamp followed by the token, keyed with the
- * webhook signing key. `stale` when the timestamp is more than MAILGUN_WINDOW_SEC from `nowMs`
+ * webhook signing key (`signature`, or `parent-signature` when the key is the primary account's and
+ * the event is of a subaccount's domain). `stale` when the timestamp is more than MAILGUN_WINDOW_SEC from `nowMs`
  * (a reused token is refused by the caller, which remembers the tokens it took).
  */
 export function checkMailgun(signingKey: string, s: MailgunSignature, nowMs: number): 'ok' | 'bad' | 'stale' {
   const expected = createHmac('sha256', signingKey).update(`${s.timestamp}${s.token}`).digest()
-  const given = Buffer.from(s.signature, 'hex')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad'
+  const matches = (hex: string | undefined) => {
+    const given = Buffer.from(hex ?? '', 'hex')
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  }
+  if (!matches(s.signature) && !matches(s.parentSignature)) return 'bad'
   const timestamp = Number(s.timestamp)
   if (!Number.isFinite(timestamp) || Math.abs(nowMs / 1000 - timestamp) > MAILGUN_WINDOW_SEC) return 'stale'
   return 'ok'
