@@ -132,9 +132,10 @@ function MembersTable(props: {
           <thead>
             <tr>
               <th scope="col">Contact</th>
-              <th scope="col">Email</th>
               <th scope="col">Status</th>
-              <th scope="col">Added</th>
+              <th scope="col" class="email-wide-only">
+                Added
+              </th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
               </th>
@@ -144,13 +145,13 @@ function MembersTable(props: {
             {data.map((m) => (
               <tr key={m.contact_id}>
                 <td>
-                  <Link href={`/app/contacts/${m.contact_id}`}>{m.name ?? m.contact_id}</Link>
+                  <Link href={`/app/contacts/${m.contact_id}`}>{m.name ?? m.email ?? m.contact_id}</Link>
+                  <div class="muted small email-url">{m.email ?? 'No email'}</div>
                 </td>
-                <td class="email-url">{m.email ?? '—'}</td>
                 <td>
                   <Badge tone={MEMBER_TONE[m.status]}>{m.status}</Badge>
                 </td>
-                <td>{formatDate(m.created_at)}</td>
+                <td class="email-wide-only">{formatDate(m.created_at)}</td>
                 <td>
                   <button
                     type="button"
