@@ -107,6 +107,11 @@ const ROUTES: Route[] = [
     load: () => import('./pages/email/email.js').then((m) => m.MailboxPage),
   },
   {
+    path: '/app/email/deliverability',
+    group: 'workspace',
+    load: () => import('./pages/email/deliverability.js').then((m) => m.DeliverabilityPage),
+  },
+  {
     path: '/app/email/lists/:id',
     group: 'workspace',
     load: () => import('./pages/email/email.js').then((m) => m.ListPage),

@@ -45,6 +45,7 @@ const SECTIONS = [
   ['/app/email/campaigns', 'Campaigns'],
   ['/app/email/templates', 'Templates'],
   ['/app/email/mailbox', 'Development mailbox'],
+  ['/app/email/deliverability', 'Deliverability'],
   ['/app/email/settings', 'Settings'],
 ] as const
 
