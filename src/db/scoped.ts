@@ -14,7 +14,7 @@ import type { Database, Executor } from './schema.js'
 
 /** What a builder has selected before its first `select`: Kysely's own starting type. */
 // biome-ignore lint/complexity/noBannedTypes: Kysely starts every select builder with `{}`; another type would change every selection's type
-type NoSelection = {}
+export type NoSelection = {}
 
 /** The tables whose rows belong to one organization and one mode (`org_id` and `livemode` columns). */
 export type ScopedTable = {

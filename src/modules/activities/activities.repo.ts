@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { ActivitiesTable } from '../../db/schema-timeline.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { ActivityListQuery } from './activities.schemas.js'
 
 export type ActivityRow = Omit<Selectable<ActivitiesTable>, 'org_id' | 'livemode'>
@@ -38,12 +39,7 @@ export async function findActivity(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ActivityRow | undefined> {
-  let q = db
-    .selectFrom('activities')
-    .select(ACTIVITY_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'activities', scope).select(ACTIVITY_COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -51,13 +47,7 @@ export async function findActivity(
 /** Activities of the given ids (of the scope), in no particular order: the timeline's hydration. */
 export async function findActivities(db: Executor, scope: TenantScope, ids: string[]): Promise<ActivityRow[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('activities')
-    .select(ACTIVITY_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute()
+  return scoped(db, 'activities', scope).select(ACTIVITY_COLUMNS).where('id', 'in', ids).execute()
 }
 
 export async function updateActivity(
@@ -66,28 +56,19 @@ export async function updateActivity(
   id: string,
   values: ActivityValues,
 ): Promise<ActivityRow> {
-  return db
-    .updateTable('activities')
+  return scopedUpdate(db, 'activities', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(ACTIVITY_COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteActivity(db: Executor, scope: TenantScope, id: string): Promise<ActivityRow | undefined> {
-  return db
-    .deleteFrom('activities')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(ACTIVITY_COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'activities', scope).where('id', '=', id).returning(ACTIVITY_COLUMNS).executeTakeFirst()
 }
 
 export async function listActivities(db: Executor, scope: TenantScope, query: ActivityListQuery & PageParams) {
-  let q = db.selectFrom('activities').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'activities', scope)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.deal_id !== undefined) q = q.where('deal_id', '=', query.deal_id)
   if (query.type !== undefined) q = q.where('type', '=', query.type)

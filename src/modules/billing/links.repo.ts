@@ -1,6 +1,7 @@
 import { invalidField } from '../../core/errors.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped } from '../../db/scoped.js'
 
 /**
  * Checks that the contact a work order or invoice links to exists in the caller's organization and
@@ -14,11 +15,8 @@ export async function lockLinkedContact(
   id: string,
   field = 'contact_id',
 ): Promise<{ displayName: string | null }> {
-  const row = await db
-    .selectFrom('contacts')
+  const row = await scoped(db, 'contacts', scope)
     .select(['name', 'company', 'email'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .forKeyShare()
     .executeTakeFirst()

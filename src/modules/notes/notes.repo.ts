@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { NotesTable } from '../../db/schema-timeline.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { NoteListQuery } from './notes.schemas.js'
 
 export type NoteRow = Omit<Selectable<NotesTable>, 'org_id' | 'livemode'>
@@ -24,12 +25,7 @@ export async function findNote(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<NoteRow | undefined> {
-  let q = db
-    .selectFrom('notes')
-    .select(NOTE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'notes', scope).select(NOTE_COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -37,38 +33,23 @@ export async function findNote(
 /** Notes of the given ids (of the scope), in no particular order: the timeline's hydration. */
 export async function findNotes(db: Executor, scope: TenantScope, ids: string[]): Promise<NoteRow[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('notes')
-    .select(NOTE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute()
+  return scoped(db, 'notes', scope).select(NOTE_COLUMNS).where('id', 'in', ids).execute()
 }
 
 export async function updateNote(db: Executor, scope: TenantScope, id: string, values: NoteValues): Promise<NoteRow> {
-  return db
-    .updateTable('notes')
+  return scopedUpdate(db, 'notes', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(NOTE_COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteNote(db: Executor, scope: TenantScope, id: string): Promise<NoteRow | undefined> {
-  return db
-    .deleteFrom('notes')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(NOTE_COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'notes', scope).where('id', '=', id).returning(NOTE_COLUMNS).executeTakeFirst()
 }
 
 export async function listNotes(db: Executor, scope: TenantScope, query: NoteListQuery & PageParams) {
-  let q = db.selectFrom('notes').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'notes', scope)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.deal_id !== undefined) q = q.where('deal_id', '=', query.deal_id)
   const descending = (query.sort ?? '-created_at') === '-created_at'

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 import type { StageKind } from './pipelines.schemas.js'
 
@@ -70,13 +71,7 @@ export async function insertDefaultPipeline(db: Executor, scope: TenantScope): P
 }
 
 export async function findDefaultPipelineId(db: Executor, scope: TenantScope): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('pipelines')
-    .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('is_default', '=', true)
-    .executeTakeFirst()
+  const row = await scoped(db, 'pipelines', scope).select('id').where('is_default', '=', true).executeTakeFirst()
   return row?.id
 }
 
@@ -91,29 +86,16 @@ export async function lockPipelines(tx: Executor, scope: TenantScope): Promise<v
 }
 
 export async function findPipeline(db: Executor, scope: TenantScope, id: string): Promise<PipelineRow | undefined> {
-  return db
-    .selectFrom('pipelines')
-    .select(PIPELINE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return scoped(db, 'pipelines', scope).select(PIPELINE_COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
 /** The pipelines of a mode in list order (few per organization: reorders rewrite them all). */
 export async function listAllPipelines(db: Executor, scope: TenantScope): Promise<PipelineRow[]> {
-  return db
-    .selectFrom('pipelines')
-    .select(PIPELINE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .orderBy('position')
-    .orderBy('id')
-    .execute()
+  return scoped(db, 'pipelines', scope).select(PIPELINE_COLUMNS).orderBy('position').orderBy('id').execute()
 }
 
 export async function listPipelines(db: Executor, scope: TenantScope, page: PageParams) {
-  const base = db.selectFrom('pipelines').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  const base = scoped(db, 'pipelines', scope)
   // Positions are small non-negative integers: zero-padded text sorts (and pages by cursor) like them.
   const expression = sql`(lpad(position::text, 10, '0') collate "C")`
   return paginate(
@@ -128,11 +110,8 @@ export async function listPipelines(db: Executor, scope: TenantScope, page: Page
 /** The stages of the given pipelines, in pipeline order. */
 export async function listStages(db: Executor, scope: TenantScope, pipelineIds: string[]): Promise<StageRow[]> {
   if (pipelineIds.length === 0) return []
-  return db
-    .selectFrom('stages')
+  return scoped(db, 'stages', scope)
     .select(STAGE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('pipeline_id', 'in', pipelineIds)
     .orderBy('position')
     .orderBy('id')
@@ -145,12 +124,7 @@ export async function findStage(
   id: string,
   opts: { lock?: 'share' } = {},
 ): Promise<StageRow | undefined> {
-  let q = db
-    .selectFrom('stages')
-    .select(STAGE_COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'stages', scope).select(STAGE_COLUMNS).where('id', '=', id)
   if (opts.lock === 'share') q = q.forShare()
   return q.executeTakeFirst()
 }
@@ -196,21 +170,15 @@ export async function updatePipeline(
   id: string,
   values: { name?: string; is_default?: boolean },
 ): Promise<void> {
-  await db
-    .updateTable('pipelines')
+  await scopedUpdate(db, 'pipelines', scope)
     .set({ ...values, updated_at: bumpUpdatedAt })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .execute()
 }
 
 export async function clearDefaultPipeline(db: Executor, scope: TenantScope): Promise<void> {
-  await db
-    .updateTable('pipelines')
+  await scopedUpdate(db, 'pipelines', scope)
     .set({ is_default: false, updated_at: bumpUpdatedAt })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('is_default', '=', true)
     .execute()
 }
@@ -221,11 +189,8 @@ export async function updateStage(
   id: string,
   values: { name?: string; kind?: StageKind; rotting_days?: number | null },
 ): Promise<void> {
-  await db
-    .updateTable('stages')
+  await scopedUpdate(db, 'stages', scope)
     .set({ ...values, updated_at: bumpUpdatedAt })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .execute()
 }
@@ -247,21 +212,11 @@ export async function setPositions(
 }
 
 export async function deletePipeline(db: Executor, scope: TenantScope, id: string): Promise<void> {
-  await db
-    .deleteFrom('pipelines')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedDelete(db, 'pipelines', scope).where('id', '=', id).execute()
 }
 
 export async function deleteStage(db: Executor, scope: TenantScope, id: string): Promise<void> {
-  await db
-    .deleteFrom('stages')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedDelete(db, 'stages', scope).where('id', '=', id).execute()
 }
 
 /** Whether any deal sits in the stage (or, with `pipelineId`, anywhere in the pipeline). */

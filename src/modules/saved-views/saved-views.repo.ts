@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { SavedViewCreate, SavedViewListQuery, SavedViewUpdate } from './saved-views.schemas.js'
 
 export interface SavedViewRow {
@@ -34,11 +35,7 @@ const COLUMNS = [
 
 /** The views `viewerId` may see: their own, and the shared ones. */
 const visible = (db: Executor, scope: TenantScope, viewerId: string) =>
-  db
-    .selectFrom('saved_views')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where((eb) => eb.or([eb('owner_id', '=', viewerId), eb('shared', '=', true)]))
+  scoped(db, 'saved_views', scope).where((eb) => eb.or([eb('owner_id', '=', viewerId), eb('shared', '=', true)]))
 
 export function listSavedViews(
   db: Executor,
@@ -104,8 +101,7 @@ export async function updateSavedView(
   id: string,
   patch: SavedViewUpdate,
 ): Promise<SavedViewRow> {
-  return db
-    .updateTable('saved_views')
+  return scopedUpdate(db, 'saved_views', scope)
     .set({
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.shared !== undefined ? { shared: patch.shared } : {}),
@@ -115,18 +111,11 @@ export async function updateSavedView(
       ...(patch.q !== undefined ? { q: patch.q } : {}),
       updated_at: sql`greatest(now(), updated_at + interval '1 millisecond')`,
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteSavedView(db: Executor, scope: TenantScope, id: string): Promise<void> {
-  await db
-    .deleteFrom('saved_views')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedDelete(db, 'saved_views', scope).where('id', '=', id).execute()
 }

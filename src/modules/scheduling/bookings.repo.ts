@@ -1,8 +1,9 @@
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
+import { type ExpressionBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely'
 import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Database, Executor, Tx } from '../../db/schema.js'
 import type { BookingsTable } from '../../db/schema-scheduling.js'
+import { type NoSelection, scoped } from '../../db/scoped.js'
 import type { Host } from '../users/users.repo.js'
 import type { BookingListQuery } from './bookings.schemas.js'
 import type { EventTypeRow } from './event-types.repo.js'
@@ -49,12 +50,9 @@ const hostColumns = (eb: ExpressionBuilder<Database, 'bookings'>) =>
     eb.selectFrom('users').select(`users.${column}`).whereRef('users.id', '=', 'bookings.user_id').as(`host_${column}`),
   )
 
-/** The booking's own columns plus its host's. */
-function selectBooking(executor: Executor) {
-  return executor
-    .selectFrom('bookings')
-    .select(COLUMNS.map((c) => `bookings.${c}` as const))
-    .select(hostColumns)
+/** The booking's own columns plus its host's, from the bookings `from` starts with. */
+function selectBooking(from: SelectQueryBuilder<Database, 'bookings', NoSelection>) {
+  return from.select(COLUMNS.map((c) => `bookings.${c}` as const)).select(hostColumns)
 }
 
 export async function findBooking(
@@ -63,10 +61,7 @@ export async function findBooking(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<BookingRow | undefined> {
-  let q = selectBooking(executor)
-    .where('bookings.org_id', '=', scope.orgId)
-    .where('bookings.livemode', '=', scope.livemode)
-    .where('bookings.id', '=', id)
+  let q = selectBooking(scoped(executor, 'bookings', scope, { qualified: true })).where('bookings.id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return (await q.executeTakeFirst()) as BookingRow | undefined
 }
@@ -77,7 +72,7 @@ export async function findBookingById(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<BookingRow | undefined> {
-  let q = selectBooking(executor).where('bookings.id', '=', id)
+  let q = selectBooking(executor.selectFrom('bookings')).where('bookings.id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return (await q.executeTakeFirst()) as BookingRow | undefined
 }
@@ -130,10 +125,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 }
 
 export async function listBookings(executor: Executor, scope: TenantScope, query: BookingListQuery & PageParams) {
-  let q = executor
-    .selectFrom('bookings')
-    .where('bookings.org_id', '=', scope.orgId)
-    .where('bookings.livemode', '=', scope.livemode)
+  let q = scoped(executor, 'bookings', scope, { qualified: true })
   if (query.user_id !== undefined) q = q.where('bookings.user_id', '=', query.user_id)
   if (query.event_type_id !== undefined) q = q.where('bookings.event_type_id', '=', query.event_type_id)
   if (query.contact_id !== undefined) q = q.where('bookings.contact_id', '=', query.contact_id)

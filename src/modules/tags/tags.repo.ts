@@ -3,6 +3,7 @@ import { type PageParams, paginate, type SortSpec } from '../../core/pagination.
 import type { TenantScope } from '../../core/tenancy.js'
 import { prefixPattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import type { TagListQuery } from './tags.schemas.js'
 
 export interface TagRow {
@@ -17,11 +18,7 @@ const CONTACT_COUNT = sql<number>`(select count(*)::int from contacts c
   where c.org_id = tags.org_id and c.livemode = tags.livemode and c.tags @> array[tags.name])`
 
 const selectTag = (db: Executor, scope: TenantScope) =>
-  db
-    .selectFrom('tags')
-    .select(['id', 'name', 'created_at', CONTACT_COUNT.as('contact_count')])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
+  scoped(db, 'tags', scope).select(['id', 'name', 'created_at', CONTACT_COUNT.as('contact_count')])
 
 export async function findTag(
   db: Executor,
@@ -36,12 +33,7 @@ export async function findTag(
 
 /** The tag spelled `name` in any letter case, other than `exceptId`. */
 export async function findTagByName(db: Executor, scope: TenantScope, name: string, exceptId?: string) {
-  let q = db
-    .selectFrom('tags')
-    .select(['id', 'name'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where(sql<boolean>`lower(name) = lower(${name})`)
+  let q = scoped(db, 'tags', scope).select(['id', 'name']).where(sql<boolean>`lower(name) = lower(${name})`)
   if (exceptId) q = q.where('id', '<>', exceptId)
   return q.executeTakeFirst()
 }
@@ -68,13 +60,7 @@ export async function renameTag(db: Executor, scope: TenantScope, id: string, fr
   await sql`update contacts set tags = array_replace(tags, ${from}, ${to}),
       updated_at = greatest(now(), updated_at + interval '1 microsecond')
     where org_id = ${scope.orgId} and livemode = ${scope.livemode} and tags @> array[${from}]::text[]`.execute(db)
-  await db
-    .updateTable('tags')
-    .set({ name: to })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedUpdate(db, 'tags', scope).set({ name: to }).where('id', '=', id).execute()
 }
 
 /** Removes the tag from every contact carrying it, then deletes it. */
@@ -82,12 +68,7 @@ export async function deleteTag(db: Executor, scope: TenantScope, id: string, na
   await sql`update contacts set tags = array_remove(tags, ${name}),
       updated_at = greatest(now(), updated_at + interval '1 microsecond')
     where org_id = ${scope.orgId} and livemode = ${scope.livemode} and tags @> array[${name}]::text[]`.execute(db)
-  await db
-    .deleteFrom('tags')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedDelete(db, 'tags', scope).where('id', '=', id).execute()
 }
 
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
@@ -96,7 +77,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 }
 
 export async function listTags(db: Executor, scope: TenantScope, query: TagListQuery & PageParams) {
-  let q = db.selectFrom('tags').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'tags', scope)
   if (query.q !== undefined) q = q.where(sql<boolean>`lower(name) like ${prefixPattern(query.q.toLowerCase())}`)
   const sortKey = query.sort ?? 'name'
   const name = sortKey.replace(/^-/, '')

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 
 export interface EndpointRow {
@@ -97,12 +98,7 @@ export async function findEndpoint(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<EndpointRow | undefined> {
-  let q = db
-    .selectFrom('webhook_endpoints')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'webhook_endpoints', scope).select(COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -114,8 +110,7 @@ export async function updateEndpoint(
   patch: EndpointPatch,
 ): Promise<EndpointRow> {
   const { metadata, disabled_at, event_aliases, ...rest } = patch
-  return db
-    .updateTable('webhook_endpoints')
+  return scopedUpdate(db, 'webhook_endpoints', scope)
     .set({
       ...rest,
       ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
@@ -123,8 +118,6 @@ export async function updateEndpoint(
       ...(disabled_at === undefined ? {} : { disabled_at: disabled_at === 'now' ? sql<Date>`now()` : null }),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
@@ -136,11 +129,8 @@ export async function updateEndpoint(
  * instead of waiting out a retry delay set before.
  */
 export async function resumePendingDeliveries(db: Executor, scope: TenantScope, endpointId: string): Promise<number> {
-  const result = await db
-    .updateTable('webhook_deliveries')
+  const result = await scopedUpdate(db, 'webhook_deliveries', scope)
     .set({ next_attempt_at: sql`now()`, updated_at: sql`now()` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '>', sql<Date>`now()`)
@@ -149,18 +139,12 @@ export async function resumePendingDeliveries(db: Executor, scope: TenantScope, 
 }
 
 export async function deleteEndpoint(db: Executor, scope: TenantScope, id: string): Promise<EndpointRow | undefined> {
-  return db
-    .deleteFrom('webhook_endpoints')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'webhook_endpoints', scope).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 /** One page, newest first. */
 export async function listEndpoints(db: Executor, scope: TenantScope, page: PageParams) {
-  const q = db.selectFrom('webhook_endpoints').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  const q = scoped(db, 'webhook_endpoints', scope)
   return paginate(
     q,
     (qb) => qb.select(COLUMNS),
@@ -172,11 +156,8 @@ export async function listEndpoints(db: Executor, scope: TenantScope, page: Page
 
 /** Up to `limit` endpoints, oldest first, for the unpaged compatibility list. */
 export async function listAllEndpoints(db: Executor, scope: TenantScope, limit: number): Promise<EndpointRow[]> {
-  return db
-    .selectFrom('webhook_endpoints')
+  return scoped(db, 'webhook_endpoints', scope)
     .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit)

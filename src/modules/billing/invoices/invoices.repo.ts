@@ -3,6 +3,7 @@ import { type PageParams, paginate, type SortSpec } from '../../../core/paginati
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import type { StoredLineItem } from '../../../db/schema-billing.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../../db/scoped.js'
 import type { InvoiceListQuery, InvoiceStatus } from './invoices.schemas.js'
 
 export interface InvoiceRow {
@@ -99,12 +100,7 @@ export async function findInvoice(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<InvoiceRow | undefined> {
-  let q = db
-    .selectFrom('invoices')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'invoices', scope).select(COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -116,27 +112,19 @@ export async function updateInvoice(
   values: Partial<InvoiceValues>,
 ): Promise<InvoiceRow> {
   const { line_items, ...rest } = values
-  return db
-    .updateTable('invoices')
+  return scopedUpdate(db, 'invoices', scope)
     .set({
       ...rest,
       ...(line_items ? { line_items: JSON.stringify(line_items) } : {}),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteInvoice(db: Executor, scope: TenantScope, id: string): Promise<void> {
-  await db
-    .deleteFrom('invoices')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .execute()
+  await scopedDelete(db, 'invoices', scope).where('id', '=', id).execute()
 }
 
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
@@ -147,7 +135,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 }
 
 export async function listInvoices(db: Executor, scope: TenantScope, query: InvoiceListQuery & PageParams) {
-  let q = db.selectFrom('invoices').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'invoices', scope)
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.work_order_id !== undefined) q = q.where('work_order_id', '=', query.work_order_id)

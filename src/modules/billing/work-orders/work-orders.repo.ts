@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type PageParams, paginate, type SortSpec } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../../db/scoped.js'
 import type { WorkOrderListQuery, WorkOrderStatus } from './work-orders.schemas.js'
 
 export interface WorkOrderRow {
@@ -51,12 +52,7 @@ export async function findWorkOrder(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<WorkOrderRow | undefined> {
-  let q = db
-    .selectFrom('work_orders')
-    .select(COLUMNS)
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
+  let q = scoped(db, 'work_orders', scope).select(COLUMNS).where('id', '=', id)
   if (opts.forUpdate) q = q.forUpdate()
   return q.executeTakeFirst()
 }
@@ -67,24 +63,15 @@ export async function updateWorkOrder(
   id: string,
   values: Partial<WorkOrderValues>,
 ): Promise<WorkOrderRow> {
-  return db
-    .updateTable('work_orders')
+  return scopedUpdate(db, 'work_orders', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteWorkOrder(db: Executor, scope: TenantScope, id: string): Promise<WorkOrderRow | undefined> {
-  return db
-    .deleteFrom('work_orders')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'work_orders', scope).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
@@ -94,7 +81,7 @@ const SORTS: Record<string, Omit<SortSpec, 'descending' | 'name'>> = {
 }
 
 export async function listWorkOrders(db: Executor, scope: TenantScope, query: WorkOrderListQuery & PageParams) {
-  let q = db.selectFrom('work_orders').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'work_orders', scope)
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.scheduled_after !== undefined) q = q.where('scheduled_at', '>=', new Date(query.scheduled_after))
