@@ -12,6 +12,8 @@ const UNIT = [
   'test/scheduling/slots.*.test.ts',
   'test/cli/deploy-files.test.ts',
   'test/modules/deliverability-inbound-parse.test.ts',
+  'test/db/lease-worker.test.ts',
+  'test/architecture/*.test.ts',
 ]
 
 /**
