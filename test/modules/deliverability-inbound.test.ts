@@ -317,6 +317,30 @@ describe('the inbound SMTP listener', () => {
     ])
   })
 
+  test('a DSN returning no headers is taken on its signed return path; one whose returned Message-ID (without our header) is another message records nothing', async () => {
+    const { h, port, reports } = await inboundSetup()
+    const bare = await sendOne(h, 'bare@example.com', 'bare@example.com')
+    const other = await sendOne(h, 'other@example.com', 'other@example.com')
+    const withoutHeaders = (values: FixtureValues) => {
+      const text = fixture('dsn-hard-5.1.1.eml', values).toString('utf8')
+      const boundary = '--4XyZ1a2b3c.1748941964/mx-out.mail.example.net'
+      const parts = text.split(boundary)
+      // Preamble, notification, delivery status; the returned headers left out.
+      return Buffer.from(`${parts.slice(0, 3).join(boundary)}${boundary}--\r\n`)
+    }
+    expect(await deliver(port, bare.values.VERP, withoutHeaders(bare.values))).toMatch(/^250 /)
+    const messageIdOnly = fixture('dsn-hard-5.1.1.eml', {
+      ...other.values,
+      MESSAGE_ID: '<someone-else@elsewhere.example>',
+    })
+      .toString('utf8')
+      .replace(/X-Rapport-Email-Id: [^\r]*\r\n/, '')
+    expect(await deliver(port, other.values.VERP, Buffer.from(messageIdOnly))).toMatch(/^250 /)
+
+    expect((await bouncesOf(h)).map((b) => [b.address, b.kind])).toEqual([['bare@example.com', 'hard']])
+    expect(reports().map((r) => r.outcome)).toEqual(['recorded', 'not_our_message'])
+  })
+
   test('an ARF abuse report is a complaint (source arf): the address is suppressed and its contact marked complained', async () => {
     const { h, port } = await inboundSetup()
     const person = await contact(h, 'angry@example.com')
