@@ -253,6 +253,11 @@ Rounds (ms): ${results
     )
     .join(' · ')}.
 
+The row-10,000 figure is 100 requests made one after another as the table asks for them (a
+hundredth of it is one page: request, answer, rows drawn). A ratio near 1 means the table costs the
+same at either size; on a shared machine the load average (below) moves the figures more than the
+table's size does.
+
 ${machineList(machine)}
 `
 }
