@@ -20,7 +20,6 @@ const BUILDS_SQL = /\b(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql(`|<
  */
 const NOT_YET_MOVED: Record<string, string> = {
   'src/modules/contacts/bulk/search-filter.ts': 'contacts: builds the filter expressions of contact search',
-  'src/modules/contacts/upsert-by-email.ts': 'contacts: the upsert of booking and form captures',
   'src/modules/email/account-emails.ts': 'email: reads users and settings for account emails',
   'src/modules/email/booking-emails.ts': "email: reads the host's time zone",
   'src/modules/email/campaign-runner.ts': 'email: the campaign send loop',

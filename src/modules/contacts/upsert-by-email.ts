@@ -1,11 +1,15 @@
-import { sql } from 'kysely'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
-import { newId } from '../../lib/ids.js'
 import type { UpdatedEvent } from '../../outbox/define.js'
 import { emit } from '../../outbox/emit.js'
 import { contactCreated, contactUpdated } from './contacts.events.js'
-import { COLUMNS, type ContactRow } from './contacts.repo.js'
+import {
+  type ContactRow,
+  type ContactValues,
+  insertContactIfNewEmail,
+  lockContactByEmail,
+  updateContact,
+} from './contacts.repo.js'
 import type { Contact } from './contacts.schemas.js'
 import { toContact } from './contacts.service.js'
 
@@ -57,22 +61,19 @@ export async function upsertContactByEmail(
   const customFields = fields.custom_fields ?? {}
   // Two tries: the matched row can be deleted between the conflict and the lock.
   for (let attempt = 0; ; attempt++) {
-    const inserted = await sql<ContactRow>`
-      insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, custom_fields)
-      values (${newId('contact')}, ${scope.orgId}, ${scope.livemode}, ${fields.name ?? null}, ${fields.email},
-        ${fields.phone ?? null}, ${fields.company ?? null}, 'lead', ${options.source}, ${JSON.stringify(customFields)}::jsonb)
-      on conflict (org_id, livemode, lower(email)) where email is not null do nothing
-      returning ${sql.raw(COLUMNS.join(', '))}`.execute(tx)
-    const row = inserted.rows[0]
+    const row = await insertContactIfNewEmail(tx, scope, {
+      email: fields.email,
+      name: fields.name ?? null,
+      phone: fields.phone ?? null,
+      company: fields.company ?? null,
+      source: options.source,
+      custom_fields: customFields,
+    })
     if (row) {
       await emit(tx, scope, contactCreated, toContact(row))
       return { contact: row, created: true, changes: {} }
     }
-    const current = await sql<ContactRow>`
-      select ${sql.raw(COLUMNS.join(', '))} from contacts
-      where org_id = ${scope.orgId} and livemode = ${scope.livemode} and lower(email) = lower(${fields.email})
-      for update`.execute(tx)
-    const existing = current.rows[0]
+    const existing = await lockContactByEmail(tx, scope, fields.email)
     if (!existing) {
       if (attempt < 1) continue
       throw new Error(`contact with email ${fields.email} vanished twice during an upsert`)
@@ -86,19 +87,7 @@ export async function upsertContactByEmail(
     if (added.length > 0) changes.custom_fields = { ...existing.custom_fields, ...Object.fromEntries(added) }
     let contact = existing
     if (Object.keys(changes).length > 0) {
-      const { custom_fields, ...plain } = changes as Partial<ContactRow>
-      contact = await tx
-        .updateTable('contacts')
-        .set({
-          ...plain,
-          ...(custom_fields ? { custom_fields: JSON.stringify(custom_fields) } : {}),
-          updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-        })
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', '=', existing.id)
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow()
+      contact = await updateContact(tx, scope, existing.id, changes as Partial<ContactValues>)
     }
     if (options.updateEvent !== contactUpdated || Object.keys(changes).length > 0) {
       await emit(tx, scope, options.updateEvent, { id: existing.id, changes })
