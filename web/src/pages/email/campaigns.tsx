@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks'
-import { api } from '../../api.js'
+import { api, type List, query } from '../../api.js'
 import { formatDateTime } from '../../format.js'
 import { navigate } from '../../router.js'
 import { Badge, ErrorNote, Field, Link, Loading, Page, useLoad, useSubmit } from '../../ui.js'
 import {
   type Campaign,
+  type CampaignStatus,
   type EmailList,
   EmailNav,
   firstPage,
@@ -21,14 +22,47 @@ import {
  * segments (the API takes up to 50 of each), tracking. The same form edits a draft (campaign.tsx).
  */
 
+const CAMPAIGNS_PER_PAGE = 20
+const CAMPAIGN_STATUSES: CampaignStatus[] = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled']
+
 export function CampaignsPage() {
-  const campaigns = useLoad(() => firstPage<Campaign>('/api/v1/campaigns'), [])
+  const [status, setStatus] = useState('')
+  const [page, setPage] = useState(1)
+  const campaigns = useLoad(
+    () => api<List<Campaign>>('GET', `/api/v1/campaigns${query({ status, page, limit: CAMPAIGNS_PER_PAGE })}`),
+    [status, page],
+  )
+  const pagination = campaigns.data?.pagination
   return (
     <Page title="Campaigns" intro="Compose a message, pick its audience, test it, then send it now or later.">
       <EmailNav />
+      <div class="email-narrow">
+        <Field label="Show">
+          {(id) => (
+            <select
+              id={id}
+              value={status}
+              onChange={(e) => {
+                setStatus(e.currentTarget.value)
+                setPage(1)
+              }}
+            >
+              <option value="">Every campaign</option>
+              {CAMPAIGN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s[0]?.toUpperCase()}
+                  {s.slice(1)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
       <ErrorNote error={campaigns.error} />
       {!campaigns.data && !campaigns.error && <Loading what="campaigns" />}
-      {campaigns.data?.data.length === 0 && <p class="muted">No campaign yet.</p>}
+      {campaigns.data?.data.length === 0 && (
+        <p class="muted">{status ? `No ${status} campaign.` : 'No campaign yet.'}</p>
+      )}
       <ul class="plain email-list" aria-label="Campaigns">
         {campaigns.data?.data.map((c) => (
           <li key={c.id}>
@@ -44,6 +78,24 @@ export function CampaignsPage() {
           </li>
         ))}
       </ul>
+      {pagination && (page > 1 || pagination.has_more) && (
+        <div class="email-pager">
+          <button type="button" class="secondary small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span class="muted small">
+            Page {page} of {Math.max(1, Math.ceil(pagination.total / pagination.limit))} · {pagination.total} campaigns
+          </span>
+          <button
+            type="button"
+            class="secondary small"
+            disabled={!pagination.has_more}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
+        </div>
+      )}
       <h2>New campaign</h2>
       <CampaignForm onSaved={(c) => navigate(`/app/email/campaigns/${c.id}`)} />
     </Page>
