@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startEmailWorker } from '../../src/modules/email/emails.worker.js'
+import { emailLinks } from '../../src/modules/email/index.js'
 import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
 import { MEMBER, OWNER, type Workspace, workspace } from './workspace-a-host.js'
 import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
@@ -395,6 +396,28 @@ describe.runIf(hasChromium)('the workspace as a member', () => {
           timeout: 20_000,
         })
         .not.toBe('queued')
+      // Jane opens it in her mail client and follows a link (the signed links a tracked message carries).
+      const links = emailLinks(ws.site.deps)
+      const person = {
+        'user-agent':
+          'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      }
+      const opened = await fetch(`${ws.site.origin}/email/o/${encodeURIComponent(links.sign('open', sent.body.id))}`, {
+        headers: person,
+      })
+      expect(opened.status).toBe(200)
+      // A click within seconds of sending is a link scanner's: hers comes an hour later, as the database sees it.
+      await ws.site.deps.db
+        .updateTable('emails')
+        .set({ sent_at: new Date(Date.now() - 3_600_000) })
+        .where('id', '=', sent.body.id)
+        .execute()
+      const target = 'https://northwind.example/pricing'
+      const clicked = await fetch(
+        `${ws.site.origin}/email/c/${encodeURIComponent(links.sign('click', sent.body.id, target))}?u=${encodeURIComponent(target)}`,
+        { headers: person, redirect: 'manual' },
+      )
+      expect(clicked.status).toBe(302)
     } finally {
       await worker.stop(2000)
     }
@@ -411,6 +434,9 @@ describe.runIf(hasChromium)('the workspace as a member', () => {
     const email = emails.locator('li', { hasText: 'Your teams pricing' })
     await email.waitFor()
     expect(await email.innerText()).toMatch(/Sent|Delivered/)
+    // A person's open and click (not a machine's) show on it.
+    await email.getByText('Opened').waitFor()
+    await email.getByText('Clicked').waitFor()
 
     // The timeline's filters cover bookings and emails.
     const timeline = page.locator('ol.timeline')
