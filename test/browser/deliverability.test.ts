@@ -22,7 +22,8 @@ import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
  * The Deliverability page in headless Chromium, as the owner: the sending domain of a sender with
  * its DKIM, SPF and DMARC records (copied with their buttons), published into an in-process DNS
  * zone and checked from the page; suppressions filtered by reason, one lifted after confirmation
- * and one added by hand. axe-core and no sideways scroll at 1280 px (light) and 390 px (dark).
+ * and one added by hand; domains paged 20 at a time. axe-core and no sideways scroll at 1280 px
+ * (light) and 390 px (dark).
  */
 
 requireChromiumInCi()
@@ -227,4 +228,17 @@ describe.runIf(hasChromium)('the deliverability page', () => {
     }
     expect(csp).toEqual([])
   })
+
+  test('sending domains come 20 to a page; More domains shows the next', async () => {
+    for (let i = 1; i <= 20; i++) {
+      await ownerApi('POST', '/api/v1/senders', { email: `news@brand${String(i).padStart(2, '0')}.example` })
+    }
+    await page.goto(`${origin}/app/email/deliverability`)
+    const cards = page.locator('article.domain-card')
+    await expect.poll(() => cards.count(), { timeout: 60_000 }).toBe(20)
+    await page.getByRole('button', { name: 'More domains' }).click()
+    await expect.poll(() => cards.count()).toBe(21)
+    expect(await cards.last().getAttribute('data-domain')).toBe('northwind.example')
+    expect(await page.getByRole('button', { name: 'More domains' }).count()).toBe(0)
+  }, 120_000)
 })

@@ -50,6 +50,8 @@ const REASONS: { value: SuppressionReason; label: string }[] = [
 ]
 const reasonLabel = (reason: SuppressionReason) => REASONS.find((r) => r.value === reason)?.label ?? reason
 const PAGE_SIZE = 25
+/** Domains per page: each shows its records, so fewer than the suppressions. */
+const DOMAIN_PAGE = 20
 
 export function DeliverabilityPage() {
   return (
@@ -68,7 +70,23 @@ export function DeliverabilityPage() {
 // Sending domains
 
 function SendingDomains() {
-  const domains = useLoad(() => api<List<SendingDomain>>('GET', `/api/v1/sending_domains${query({ limit: 100 })}`), [])
+  const [more, setMore] = useState<SendingDomain[][]>([])
+  const [cursor, setCursor] = useState<string | null>(null)
+  const domains = useLoad(async () => {
+    const list = await api<List<SendingDomain>>('GET', `/api/v1/sending_domains${query({ limit: DOMAIN_PAGE })}`)
+    setMore([])
+    setCursor(list.pagination.has_more ? list.pagination.next_cursor : null)
+    return list
+  }, [])
+  const next = useSubmit(async () => {
+    const list = await api<List<SendingDomain>>(
+      'GET',
+      `/api/v1/sending_domains${query({ limit: DOMAIN_PAGE, cursor })}`,
+    )
+    setMore((pages) => [...pages, list.data])
+    setCursor(list.pagination.has_more ? list.pagination.next_cursor : null)
+  })
+  const shown = [...(domains.data?.data ?? []), ...more.flat()]
   return (
     <section aria-labelledby="domains-title">
       <h2 id="domains-title">Sending domains</h2>
@@ -83,9 +101,15 @@ function SendingDomains() {
           No sending domain yet: <Link href="/app/email">add a sender</Link> and its domain appears here.
         </p>
       )}
-      {domains.data?.data.map((d) => (
+      {shown.map((d) => (
         <DomainCard key={d.domain} initial={d} />
       ))}
+      {cursor && (
+        <button type="button" class="secondary" onClick={next.onSubmit} disabled={next.busy}>
+          More domains
+        </button>
+      )}
+      <ErrorNote error={next.error} />
     </section>
   )
 }
