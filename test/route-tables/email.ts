@@ -44,6 +44,7 @@ export const EMAIL_ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/emails', scope: 'read' },
   { method: 'GET', path: '/api/v1/emails/:id', scope: 'read', create: newEmail },
   { method: 'GET', path: '/api/v1/emails/:id/links', scope: 'read', create: newEmail },
+  { method: 'GET', path: '/api/v1/emails/:id/tracking', scope: 'read', create: newEmail },
   { method: 'GET', path: '/api/v1/mailbox', scope: 'read' },
   { method: 'GET', path: '/api/v1/mailbox/:id', scope: 'read' },
   {
@@ -95,6 +96,7 @@ export const EMAIL_ROUTES: RouteContract[] = [
   { method: 'GET', path: '/api/v1/campaigns', scope: 'read' },
   { method: 'GET', path: '/api/v1/campaigns/:id', scope: 'read', create: newCampaign },
   { method: 'GET', path: '/api/v1/campaigns/:id/links', scope: 'read', create: newCampaign },
+  { method: 'GET', path: '/api/v1/campaigns/:id/countries', scope: 'read', create: newCampaign },
   { method: 'PATCH', path: '/api/v1/campaigns/:id', scope: 'write', body: { subject: 'March' }, create: newCampaign },
   { method: 'DELETE', path: '/api/v1/campaigns/:id', scope: 'write', create: newCampaign },
   { method: 'POST', path: '/api/v1/campaigns/:id/schedule', scope: 'write', body: {} },

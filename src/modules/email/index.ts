@@ -8,6 +8,7 @@ import { CampaignsService } from './campaigns.service.js'
 import { confirmRoutes } from './confirm.routes.js'
 import { emailsRoutes } from './emails.routes.js'
 import { EmailsService } from './emails.service.js'
+import { openGeoIp } from './geoip.js'
 import { emailLinkKey, LinkSigner } from './link-signer.js'
 import { linkStatsRoutes } from './link-stats.routes.js'
 import { listsRoutes } from './lists.routes.js'
@@ -38,7 +39,9 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(listsRoutes(lists, new SubscriptionsService(deps.db)))
     await app.register(segmentsRoutes(new SegmentsService(deps.db)))
     await app.register(confirmRoutes(deps.db, links))
-    await app.register(publicLinksRoutes(deps.db, links, new UnsubscribeService(deps.db), deps.clock))
+    // Read once here, so by the API role only (workers look no address up); a bad file stops the start.
+    const geoip = deps.config.email.geoipDb ? await openGeoIp(deps.config.email.geoipDb) : undefined
+    await app.register(publicLinksRoutes(deps.db, links, new UnsubscribeService(deps.db), deps.clock, geoip))
     await app.register(linkStatsRoutes(deps.db))
     await app.register(campaignsRoutes(new CampaignsService(deps.db, new CampaignComposer(links, deps.publicUrl))))
   }
