@@ -35,6 +35,7 @@ export const EMAIL_ROUTES: RouteContract[] = [
   { method: 'DELETE', path: '/api/v1/senders/:id', scope: 'admin', create: newSender },
   { method: 'GET', path: '/api/v1/email-settings', scope: 'read' },
   { method: 'PATCH', path: '/api/v1/email-settings', scope: 'admin', body: { booking_emails: false } },
+  { method: 'GET', path: '/api/v1/email-settings/transport', scope: 'admin' },
   {
     method: 'POST',
     path: '/api/v1/emails',
@@ -89,6 +90,7 @@ export const EMAIL_ROUTES: RouteContract[] = [
   },
   { method: 'POST', path: '/api/v1/email-segments', scope: 'write', body: { name: 'VIP', filter: SEGMENT_FILTER } },
   { method: 'GET', path: '/api/v1/email-segments', scope: 'read' },
+  { method: 'POST', path: '/api/v1/email-segments/preview', scope: 'read', body: { filter: SEGMENT_FILTER } },
   { method: 'GET', path: '/api/v1/email-segments/:id', scope: 'read', create: newSegment },
   { method: 'PATCH', path: '/api/v1/email-segments/:id', scope: 'write', body: { name: 'VIPs' }, create: newSegment },
   { method: 'DELETE', path: '/api/v1/email-segments/:id', scope: 'write', create: newSegment },

@@ -33,7 +33,7 @@ export function emailModule(deps: Deps): FastifyPluginAsync {
     await app.register(sendersRoutes(new SendersService(deps.db)))
     await app.register(emailsRoutes(new EmailsService(deps.db, templates)))
     await app.register(templatesRoutes(templates))
-    await app.register(emailSettingsRoutes(new EmailSettingsService(deps.db, deps.mailer.kind)))
+    await app.register(emailSettingsRoutes(new EmailSettingsService(deps.db, deps.mailer, deps.clock)))
     const links = emailLinks(deps)
     const lists = new ListsService(deps.db, links, deps.publicUrl, deps.config.email.from)
     await app.register(listsRoutes(lists, new SubscriptionsService(deps.db)))

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { EmailSettings, EmailSettingsUpdate } from './settings.schemas.js'
+import { EmailSettings, EmailSettingsUpdate, EmailTransportStatus } from './settings.schemas.js'
 import type { EmailSettingsService } from './settings.service.js'
 
 export function emailSettingsRoutes(settings: EmailSettingsService) {
@@ -36,6 +36,21 @@ export function emailSettingsRoutes(settings: EmailSettingsService) {
         },
       },
       async (req) => settings.update(req.principal.orgId, req.body),
+    )
+    app.get(
+      '/api/v1/email-settings/transport',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          operationId: 'checkEmailTransport',
+          summary: 'Check the email transport',
+          description:
+            'Connects to the SMTP server set by `RAPPORT_SMTP_URL` now (and logs in when the URL has credentials; nothing is sent) and says whether it answered, within 10 s. The development mailbox always answers. Admin scope: the answer can name the mail server.',
+          tags,
+          response: { 200: EmailTransportStatus },
+        },
+      },
+      async () => settings.checkTransport(),
     )
   }
 }

@@ -50,3 +50,42 @@ export const EmailSettingsUpdate = Type.Object(
 )
 export type EmailSettingsUpdate = Static<typeof EmailSettingsUpdate>
 export type SystemEmailKind = keyof EmailSettingsUpdate
+
+export const EmailTransportStatus = Type.Object(
+  {
+    object: Type.Literal('email_transport_status', { description: 'Always `email_transport_status`' }),
+    transport: Type.Enum(['smtp', 'mailbox'], {
+      description: 'Where this installation sends live-mode email (as `transport` of the settings)',
+      examples: ['smtp'],
+    }),
+    ok: Type.Boolean({
+      description:
+        'Whether the transport answered now: for `smtp`, the server accepted a connection (and the login, when the URL has one); the development mailbox always does',
+      examples: [true],
+    }),
+    error: Type.Union([Type.String({ description: 'What went wrong' }), Type.Null()], {
+      description: 'Why the check failed (the SMTP server’s answer or the network error); null when `ok`',
+      examples: [null],
+    }),
+    duration_ms: Type.Integer({ description: 'How long the check took', examples: [42] }),
+    checked_at: Type.String({
+      format: 'date-time',
+      description: 'When it was checked',
+      examples: ['2025-01-15T09:30:00.000Z'],
+    }),
+  },
+  {
+    description: 'The result of checking the email transport now (an SMTP connection and login, nothing sent)',
+    examples: [
+      {
+        object: 'email_transport_status',
+        transport: 'smtp',
+        ok: false,
+        error: 'Invalid login: 535 Authentication failed',
+        duration_ms: 120,
+        checked_at: '2025-01-15T09:30:00.000Z',
+      },
+    ],
+  },
+)
+export type EmailTransportStatus = Static<typeof EmailTransportStatus>
