@@ -19,6 +19,23 @@ const TEST_MASTER_KEY = Buffer.alloc(32, 1).toString('base64')
 let shared: Promise<DatabaseHandle> | undefined
 
 /**
+ * PostgreSQL arms a timer of up to 10 s, when it goes idle with statistics not yet flushed, to
+ * flush them. PGlite runs it as a JavaScript timer; once a database is kept from one file to the
+ * next, that timer would count as the file's leak (test/setup.ts) and keep a worker waiting. It
+ * is unref'd: PostgreSQL's own timers neither keep the process alive nor count as leaks. Any other
+ * timer is untouched, and a PGlite build whose timer reads differently is counted as before.
+ */
+const setTimeoutOfNode = globalThis.setTimeout
+function unrefEmbeddedTimers(callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) {
+  const timer = setTimeoutOfNode(callback, ms, ...args)
+  if ((ms ?? 0) >= 1000 && String(callback).includes('__emscripten_timeout')) timer.unref()
+  return timer
+}
+// util.promisify(setTimeout) and the like read properties of Node's function: keep them.
+Object.defineProperties(unrefEmbeddedTimers, Object.getOwnPropertyDescriptors(setTimeoutOfNode))
+if (!process.env.DATABASE_URL) globalThis.setTimeout = unrefEmbeddedTimers as typeof setTimeout
+
+/**
  * The database of the running test file: the CI PostgreSQL (already migrated by the global setup)
  * when DATABASE_URL is set, otherwise an in-memory PGlite of its own from the migrated snapshot.
  * Opened before the file's first test; after its last (test/setup.ts) PGlite is emptied for the
