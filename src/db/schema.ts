@@ -54,6 +54,8 @@ export interface ContactsTable {
   status: string
   source: string
   external_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The user of the organization who owns the contact (migration 0033). */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>
   tags: Generated<string[]>
   custom_fields: Json<Record<string, unknown>>
   created_at: Timestamp
