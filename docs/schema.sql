@@ -164,19 +164,30 @@ create table contacts (
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
   external_id text,
+  owner_id text,
   constraint contacts_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint contacts_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL,
   constraint contacts_pkey PRIMARY KEY (id)
 );
+CREATE INDEX contacts_company_asc ON contacts USING btree (org_id, livemode, ((lower(company) IS NULL)), lower(company), id);
+CREATE INDEX contacts_company_desc ON contacts USING btree (org_id, livemode, ((lower(company) IS NOT NULL)), lower(company), id);
 CREATE INDEX contacts_created ON contacts USING btree (org_id, livemode, created_at DESC, id DESC);
 CREATE INDEX contacts_custom_fields ON contacts USING gin (custom_fields jsonb_path_ops);
 CREATE UNIQUE INDEX contacts_email ON contacts USING btree (org_id, livemode, lower(email)) WHERE (email IS NOT NULL);
+CREATE INDEX contacts_email_asc ON contacts USING btree (org_id, livemode, ((lower(email) IS NULL)), lower(email), id);
+CREATE INDEX contacts_email_desc ON contacts USING btree (org_id, livemode, ((lower(email) IS NOT NULL)), lower(email), id);
 CREATE UNIQUE INDEX contacts_external_id ON contacts USING btree (org_id, livemode, external_id) WHERE (external_id IS NOT NULL);
 CREATE INDEX contacts_name_asc ON contacts USING btree (org_id, livemode, ((lower(name) IS NULL)), lower(name), id);
 CREATE INDEX contacts_name_desc ON contacts USING btree (org_id, livemode, ((lower(name) IS NOT NULL)), lower(name), id);
+CREATE INDEX contacts_owner ON contacts USING btree (owner_id, livemode, created_at DESC, id DESC) WHERE (owner_id IS NOT NULL);
+CREATE INDEX contacts_owner_asc ON contacts USING btree (org_id, livemode, ((owner_id IS NULL)), owner_id, id);
+CREATE INDEX contacts_owner_desc ON contacts USING btree (org_id, livemode, ((owner_id IS NOT NULL)), owner_id, id);
 CREATE UNIQUE INDEX contacts_pkey ON contacts USING btree (id);
 CREATE INDEX contacts_search ON contacts USING gin (name gin_trgm_ops, email gin_trgm_ops, phone gin_trgm_ops, company gin_trgm_ops);
 CREATE INDEX contacts_source ON contacts USING btree (org_id, livemode, source, created_at DESC, id DESC);
+CREATE INDEX contacts_source_sort ON contacts USING btree (org_id, livemode, source, id);
 CREATE INDEX contacts_status ON contacts USING btree (org_id, livemode, status, created_at DESC, id DESC);
+CREATE INDEX contacts_status_sort ON contacts USING btree (org_id, livemode, status, id);
 CREATE INDEX contacts_tags ON contacts USING gin (tags);
 CREATE INDEX contacts_updated ON contacts USING btree (org_id, livemode, updated_at DESC, id DESC);
 
@@ -334,6 +345,26 @@ create table email_events (
 CREATE INDEX email_events_email ON email_events USING btree (email_id, created_at, id);
 CREATE UNIQUE INDEX email_events_pkey ON email_events USING btree (id);
 
+create table email_inbound_reports (
+  email_id text not null,
+  source text not null,
+  org_id text not null,
+  livemode boolean not null,
+  recipient text not null,
+  report_message_id text,
+  detail text,
+  bounce_id text,
+  created_at timestamp with time zone not null default now(),
+  constraint email_inbound_reports_bounce_id_fkey FOREIGN KEY (bounce_id) REFERENCES email_bounces(id) ON DELETE SET NULL,
+  constraint email_inbound_reports_email_id_fkey FOREIGN KEY (email_id) REFERENCES emails(id) ON DELETE CASCADE,
+  constraint email_inbound_reports_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_inbound_reports_pkey PRIMARY KEY (email_id, source),
+  constraint email_inbound_reports_source_check CHECK ((source = ANY (ARRAY['dsn'::text, 'arf'::text])))
+);
+CREATE INDEX email_inbound_reports_bounce ON email_inbound_reports USING btree (bounce_id) WHERE (bounce_id IS NOT NULL);
+CREATE INDEX email_inbound_reports_org ON email_inbound_reports USING btree (org_id, livemode, created_at);
+CREATE UNIQUE INDEX email_inbound_reports_pkey ON email_inbound_reports USING btree (email_id, source);
+
 create table email_list_members (
   list_id text not null,
   contact_id text not null,
@@ -367,6 +398,40 @@ create table email_lists (
 );
 CREATE INDEX email_lists_org ON email_lists USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX email_lists_pkey ON email_lists USING btree (id);
+
+create table email_provider_hooks (
+  id text not null,
+  org_id text not null,
+  livemode boolean not null,
+  provider text not null,
+  description text,
+  token_hash text not null,
+  token_hint text not null,
+  topic_arn text,
+  verification_key text,
+  username text,
+  secret_sealed text,
+  secret_hint text,
+  confirmed_at timestamp with time zone,
+  last_received_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  constraint email_provider_hooks_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint email_provider_hooks_pkey PRIMARY KEY (id),
+  constraint email_provider_hooks_provider_check CHECK ((provider = ANY (ARRAY['ses'::text, 'sendgrid'::text, 'postmark'::text, 'mailgun'::text])))
+);
+CREATE INDEX email_provider_hooks_org ON email_provider_hooks USING btree (org_id, livemode, created_at, id);
+CREATE UNIQUE INDEX email_provider_hooks_pkey ON email_provider_hooks USING btree (id);
+CREATE UNIQUE INDEX email_provider_hooks_token ON email_provider_hooks USING btree (token_hash);
+
+create table email_provider_receipts (
+  hook_id text not null,
+  key text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint email_provider_receipts_hook_id_fkey FOREIGN KEY (hook_id) REFERENCES email_provider_hooks(id) ON DELETE CASCADE,
+  constraint email_provider_receipts_pkey PRIMARY KEY (hook_id, key)
+);
+CREATE INDEX email_provider_receipts_age ON email_provider_receipts USING btree (hook_id, created_at);
+CREATE UNIQUE INDEX email_provider_receipts_pkey ON email_provider_receipts USING btree (hook_id, key);
 
 create table email_segments (
   id text not null,
@@ -527,6 +592,7 @@ create table emails (
   constraint emails_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'delivered'::text, 'failed'::text]))),
   constraint emails_template_id_fkey FOREIGN KEY (template_id) REFERENCES email_templates(id) ON DELETE SET NULL
 );
+CREATE INDEX emails_campaign_recent ON emails USING btree (created_at, org_id) WHERE (campaign_id IS NOT NULL);
 CREATE INDEX emails_contact ON emails USING btree (contact_id, created_at) WHERE (contact_id IS NOT NULL);
 CREATE INDEX emails_due ON emails USING btree (next_attempt_at) WHERE (status = 'queued'::text);
 CREATE INDEX emails_org ON emails USING btree (org_id, livemode, created_at, id);
@@ -876,6 +942,43 @@ create table schema_migrations (
   constraint schema_migrations_pkey PRIMARY KEY (version)
 );
 CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (version);
+
+create table sending_domain_dkim_keys (
+  org_id text not null,
+  livemode boolean not null,
+  domain text not null,
+  selector text not null,
+  algorithm text not null default 'rsa-sha256'::text,
+  public_key text not null,
+  private_key_sealed text not null,
+  state text not null,
+  dns_status text not null default 'unchecked'::text,
+  dns_found text,
+  dns_detail text,
+  checked_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  activated_at timestamp with time zone,
+  retired_at timestamp with time zone,
+  constraint sending_domain_dkim_keys_org_id_livemode_domain_fkey FOREIGN KEY (org_id, livemode, domain) REFERENCES sending_domains(org_id, livemode, domain) ON DELETE CASCADE,
+  constraint sending_domain_dkim_keys_pkey PRIMARY KEY (org_id, livemode, domain, selector),
+  constraint sending_domain_dkim_keys_state_check CHECK ((state = ANY (ARRAY['active'::text, 'pending'::text, 'retired'::text])))
+);
+CREATE UNIQUE INDEX sending_domain_dkim_keys_active ON sending_domain_dkim_keys USING btree (org_id, livemode, domain) WHERE (state = 'active'::text);
+CREATE UNIQUE INDEX sending_domain_dkim_keys_pending ON sending_domain_dkim_keys USING btree (org_id, livemode, domain) WHERE (state = 'pending'::text);
+CREATE UNIQUE INDEX sending_domain_dkim_keys_pkey ON sending_domain_dkim_keys USING btree (org_id, livemode, domain, selector);
+
+create table sending_domains (
+  org_id text not null,
+  livemode boolean not null,
+  domain text not null,
+  dns_check jsonb,
+  checked_at timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint sending_domains_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
+  constraint sending_domains_pkey PRIMARY KEY (org_id, livemode, domain)
+);
+CREATE UNIQUE INDEX sending_domains_pkey ON sending_domains USING btree (org_id, livemode, domain);
 
 create table sessions (
   id text not null,

@@ -68,6 +68,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/bulk_assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give many contacts one owner
+         * @description Sets `owner_id` on up to 500 contacts at once (null unassigns them), in one transaction: each contact whose owner changes emits `contact.updated` with `changes: {owner_id}`; contacts that already had that owner are left alone. An owner who is not a user of the organization is a 422 naming `owner_id`; ids of no contact of this organization and mode are listed in `not_found` and do not fail the rest.
+         */
+        post: operations["bulkAssignContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/{id}": {
         parameters: {
             query?: never;
@@ -661,7 +681,7 @@ export interface paths {
         };
         /**
          * Get a contact’s timeline
-         * @description Everything that happened with the contact, newest first: activities (at `occurred_at`), notes, deals created, won and lost, and tasks created and completed. Each entry is `{type, occurred_at, object}` with the full object as it is now. Paged; use `cursor` for stable deep paging. An unknown contact, or one of another organization or mode, is a 404.
+         * @description Everything that happened with the contact, newest first: activities (at `occurred_at`), notes, deals created, won and lost, tasks created and completed, form responses, bookings made, moved and cancelled (the contact is the guest), and emails sent to the contact or given up. Each entry is `{type, occurred_at, object}` with the full object as it is now; `type` filters (repeat it for several). Paged; use `cursor` for stable deep paging. An unknown contact, or one of another organization or mode, is a 404.
          */
         get: operations["getContactTimeline"];
         put?: never;
@@ -1033,7 +1053,7 @@ export interface paths {
         };
         /**
          * List bookings
-         * @description Bookings filtered by host, event type, status and start time; by start time unless `sort` says otherwise; paged. Bookings are made on public booking pages, in live mode: a test key sees none.
+         * @description Bookings filtered by host, event type, contact (`contact_id`: a contact's bookings), status and start time; by start time unless `sort` says otherwise; paged. Bookings are made on public booking pages, in live mode: a test key sees none.
          */
         get: operations["listBookings"];
         put?: never;
@@ -1938,6 +1958,26 @@ export interface paths {
         patch: operations["updateEmailSettings"];
         trace?: never;
     };
+    "/api/v1/email-settings/transport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the email transport
+         * @description Connects to the SMTP server set by `RAPPORT_SMTP_URL` now (and logs in when the URL has credentials; nothing is sent) and says whether it answered, within 10 s. The development mailbox always answers. Admin scope: the answer can name the mail server.
+         */
+        get: operations["checkEmailTransport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/email-lists": {
         parameters: {
             query?: never;
@@ -2082,6 +2122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email-segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count what a filter selects
+         * @description The counts a segment with this filter would have now (`contact_count`, `member_count`), without saving anything: the live count of a segment editor. An invalid filter is a 422 naming the failing part. Reads only.
+         */
+        post: operations["previewEmailSegment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/email-segments/{id}": {
         parameters: {
             query?: never;
@@ -2130,6 +2190,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/emails/{id}/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opens and clicks of an email
+         * @description Each recorded open and click of the message, newest first: the user agent read into OS, browser and webmail, the country and region of the client address (with RAPPORT_GEOIP_DB; else null), and whether it was a machine’s fetch, with the reason. Paged. 404 for another organization’s or mode’s message.
+         */
+        get: operations["listEmailTrackingEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/links": {
         parameters: {
             query?: never;
@@ -2142,6 +2222,26 @@ export interface paths {
          * @description Each clicked link of the campaign with its clicks and the messages that had one, human and total, most clicked by people first.
          */
         get: operations["listCampaignLinkClicks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opens and clicks of a campaign per country
+         * @description Opens and clicks of the campaign grouped by the country of the client address (RAPPORT_GEOIP_DB; `country: null` gathers the unknown), human and total, most human opens first.
+         */
+        get: operations["listCampaignCountries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2365,6 +2465,154 @@ export interface paths {
          * @description Removes the suppression (by id or address) and answers it as it was. Transactional email goes to the address again; its contacts stay `bounced` or `complained` until set `subscribed` with the person’s consent (PUT /api/v1/contacts/{id}/email-subscription).
          */
         delete: operations["deleteSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/provider_hooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List provider webhooks
+         * @description The provider hooks of the organization in the key’s mode, newest first. Paged.
+         */
+        get: operations["listEmailProviderHooks"];
+        put?: never;
+        /**
+         * Register a provider webhook
+         * @description Registers a hook for a relay (`ses`, `sendgrid`, `postmark`, `mailgun`) and answers the `url` to give the provider: `<public url>/hooks/email/<provider>/<token>`. The URL (with Postmark’s basic-auth credentials in it) is shown only in this answer; later reads show `url_hint`. `sendgrid` needs `verification_key`, `mailgun` needs `signing_key` (sealed at rest); `ses` takes an optional `topic_arn`.
+         */
+        post: operations["createEmailProviderHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/provider_hooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a provider webhook
+         * @description One provider hook: its provider, settings, when SNS confirmed it and when it last received a request.
+         */
+        get: operations["getEmailProviderHook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a provider webhook
+         * @description Deletes the hook and answers it as it was; its URL answers 404 from then on.
+         */
+        delete: operations["deleteEmailProviderHook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/email/{provider}/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a relay’s bounces and complaints
+         * @description Where a relay posts (the `url` of a provider hook). Amazon SES: SNS messages, their signature verified with the certificate of an `sns.<region>.amazonaws.com` HTTPS URL, subscription confirmations confirmed; SendGrid: the signed event webhook (ECDSA, `X-Twilio-Email-Event-Webhook-Signature` and `-Timestamp`); Postmark: Bounce and SpamComplaint webhooks with the hook’s basic-auth credentials; Mailgun: webhooks signed with the signing key (HMAC-SHA256 of timestamp and token, a token taken once, within 5 minutes). An unknown token is a 404; a request that does not verify is a 401 and changes nothing. Events about messages the organization did not send, and events already taken, are answered 200 without being recorded.
+         */
+        post: operations["receiveEmailProviderHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sending_domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sending domains
+         * @description The domains of the organization’s senders, by name, each with its DKIM key’s selector, the DNS records to publish (DKIM, SPF, DMARC) and the result of the last check. A sender’s domain appears (and gets its DKIM key, RSA 2048) the first time it is listed, read or sent from. Paged.
+         */
+        get: operations["listSendingDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sending_domains/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a sending domain and its DNS records
+         * @description The records to publish for the domain: the DKIM key at `<selector>._domainkey.<domain>` (`v=DKIM1; k=rsa; p=…`), an SPF record allowing the relay (from `RAPPORT_SPF_INCLUDE`) and a DMARC policy at `_dmarc.<domain>`, each with its status from the last check. A domain that is not one of the organization’s senders’ is a 404.
+         */
+        get: operations["getSendingDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sending_domains/{domain}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the DNS records of a sending domain
+         * @description Looks the records up in DNS now (the DKIM keys, SPF, DMARC) and stores, per record, `verified`, `missing`, `mismatch` (with what was found) or `error` (the lookup failed). A rotated key found published becomes the signing key.
+         */
+        post: operations["checkSendingDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sending_domains/{domain}/rotate_dkim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the DKIM key of a sending domain
+         * @description Makes a new key with a new selector, `pending` beside the current one: publish its record and check the domain; once the check finds it, it signs and the previous key stops (keep the old record a week for mail in flight). A rotation already pending is a 409 `conflict`. Admin scope.
+         */
+        post: operations["rotateSendingDomainDkim"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2613,7 +2861,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List events */
+        /**
+         * List events
+         * @description The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members).
+         */
         get: operations["listEvents"];
         put?: never;
         post?: never;
@@ -2649,7 +2900,7 @@ export interface paths {
         };
         /**
          * Stream events as they happen
-         * @description Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Used by `rapport listen`.
+         * @description Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -4270,6 +4521,146 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    SUCCESSFUL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SUCCESSFUL (webhooks made with kinds)
+         * @description What a webhook created with the `SUCCESSFUL` kind receives for `email.delivered`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: SUCCESSFUL`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_SUCCESSFUL"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    OPEN: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OPEN (webhooks made with kinds)
+         * @description What a webhook created with the `OPEN` kind receives for `email.opened`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: OPEN`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_OPEN"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    HIT: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * HIT (webhooks made with kinds)
+         * @description What a webhook created with the `HIT` kind receives for `email.clicked`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: HIT`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_HIT"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    UNSUBSCRIBE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * UNSUBSCRIBE (webhooks made with kinds)
+         * @description What a webhook created with the `UNSUBSCRIBE` kind receives for `email.unsubscribed`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: UNSUBSCRIBE`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_UNSUBSCRIBE"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    HARD_BOUNCE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * HARD_BOUNCE (webhooks made with kinds)
+         * @description What a webhook created with the `HARD_BOUNCE` kind receives for `email.hard_bounced`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: HARD_BOUNCE`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_HARD_BOUNCE"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    SOFT_BOUNCE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SOFT_BOUNCE (webhooks made with kinds)
+         * @description What a webhook created with the `SOFT_BOUNCE` kind receives for `email.soft_bounced`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: SOFT_BOUNCE`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_SOFT_BOUNCE"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    COMPLAINT: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * COMPLAINT (webhooks made with kinds)
+         * @description What a webhook created with the `COMPLAINT` kind receives for `email.complained`: the reference document’s flat envelope, field for field and in its order, with `X-Webhook-Event: COMPLAINT`, signed like every delivery (docs/deliverability.md).
+         */
+        post: operations["kind_COMPLAINT"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -4896,6 +5287,8 @@ export interface operations {
                  * @example crm-4711
                  */
                 external_id?: string;
+                /** @description Contacts owned by this user; `me` for the signed-in user (or, with an API key, the user who created it) */
+                owner_id?: string;
                 /**
                  * @description Case-insensitive substring search in name, email, phone and company
                  * @example acme
@@ -4911,11 +5304,8 @@ export interface operations {
                  * @example 2025-02-01T00:00:00Z
                  */
                 created_before?: string;
-                /**
-                 * @description Sort field; a leading `-` sorts descending. Names sort case-insensitively, contacts without a name last
-                 * @example name
-                 */
-                sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name";
+                /** @description Sort field; a leading `-` sorts descending. Fields: created_at, updated_at, name, email, company, status, source, owner_id. Text sorts (name, email, company) ignore case; status and source sort by their value’s spelling; owner_id groups each owner’s contacts (owners in the order they were added). Contacts without the value come last in both directions; ties are ordered by id. Phone, external_id, tags and custom fields are not sortable (no index could keep those sorts cheap at scale) */
+                sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id";
             };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
@@ -4988,6 +5378,11 @@ export interface operations {
                              * @example crm-4711
                              */
                             external_id: string | null;
+                            /**
+                             * @description The user of the organization who owns the contact; null when nobody does
+                             * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            owner_id: string | null;
                             /**
                              * @description Tag names; a tag is created in the organization on first use
                              * @example [
@@ -5200,6 +5595,11 @@ export interface operations {
                      */
                     external_id?: string;
                     /**
+                     * @description The user who owns the contact: a user of the organization (else 422 naming `owner_id`); null or absent for nobody
+                     * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    owner_id?: string | null;
+                    /**
                      * @description Tag names; a tag is created in the organization on first use
                      * @example [
                      *       "lead",
@@ -5245,6 +5645,7 @@ export interface operations {
                      *       "status": "lead",
                      *       "source": "api",
                      *       "external_id": "crm-4711",
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
                      *       "tags": [
                      *         "lead",
                      *         "enterprise"
@@ -5306,6 +5707,11 @@ export interface operations {
                          */
                         external_id: string | null;
                         /**
+                         * @description The user of the organization who owns the contact; null when nobody does
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string | null;
+                        /**
                          * @description Tag names; a tag is created in the organization on first use
                          * @example [
                          *       "lead",
@@ -5335,6 +5741,238 @@ export interface operations {
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bulkAssignContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "c_01jd3k8m2x7q9v4b6n5t0w1y2z"
+                 *       ],
+                 *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The contacts to assign, at most 500, each once
+                     * @example [
+                     *       "c_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "c_01jd3k8m2x7q9v4b6n5t0w1y30"
+                     *     ]
+                     */
+                    ids: string[];
+                    /**
+                     * @description The new owner, a user of the organization (else 422 naming `owner_id`), or null to unassign
+                     * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    owner_id: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `bulk_assignment`
+                         * @enum {string}
+                         */
+                        object: "bulk_assignment";
+                        /**
+                         * @description The owner the contacts now have
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string | null;
+                        /**
+                         * @description Contacts whose owner changed (each emitted `contact.updated`), in request order
+                         * @example [
+                         *       "c_01jd3k8m2x7q9v4b6n5t0w1y2z"
+                         *     ]
+                         */
+                        updated: string[];
+                        /**
+                         * @description Contacts that already had this owner (no event)
+                         * @example []
+                         */
+                        unchanged: string[];
+                        /**
+                         * @description Ids that name no contact of this organization and mode (left alone)
+                         * @example []
+                         */
+                        not_found: string[];
                     };
                 };
             };
@@ -5527,6 +6165,7 @@ export interface operations {
                      *       "status": "lead",
                      *       "source": "api",
                      *       "external_id": "crm-4711",
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
                      *       "tags": [
                      *         "lead",
                      *         "enterprise"
@@ -5587,6 +6226,11 @@ export interface operations {
                          * @example crm-4711
                          */
                         external_id: string | null;
+                        /**
+                         * @description The user of the organization who owns the contact; null when nobody does
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string | null;
                         /**
                          * @description Tag names; a tag is created in the organization on first use
                          * @example [
@@ -5908,6 +6552,11 @@ export interface operations {
                      */
                     external_id?: string | null;
                     /**
+                     * @description The user who owns the contact, of the organization (else 422 naming `owner_id`); null clears it
+                     * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    owner_id?: string | null;
+                    /**
                      * @description Tag names; a tag is created in the organization on first use
                      * @example [
                      *       "lead",
@@ -5952,6 +6601,7 @@ export interface operations {
                      *       "status": "lead",
                      *       "source": "api",
                      *       "external_id": "crm-4711",
+                     *       "owner_id": "user_01jd3k8m2x7q9v4b6n5t0w1y2z",
                      *       "tags": [
                      *         "lead",
                      *         "enterprise"
@@ -6012,6 +6662,11 @@ export interface operations {
                          * @example crm-4711
                          */
                         external_id: string | null;
+                        /**
+                         * @description The user of the organization who owns the contact; null when nobody does
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string | null;
                         /**
                          * @description Tag names; a tag is created in the organization on first use
                          * @example [
@@ -7313,6 +7968,11 @@ export interface operations {
                          */
                         external_id?: string;
                         /**
+                         * @description The user who owns the contact: a user of the organization (else 422 naming `owner_id`); null or absent for nobody
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id?: string | null;
+                        /**
                          * @description Tag names; a tag is created in the organization on first use
                          * @example [
                          *       "lead",
@@ -7590,7 +8250,7 @@ export interface operations {
                  */
                 "application/json": {
                     /**
-                     * @description A condition `{"field","op","value"}` or a group `{"and":[…]}`, `{"or":[…]}`, `{"not":{…}}`, nested up to 6 levels and 50 nodes. Fields: id, name, email, phone, company, external_id, status, source, tags, created_at, updated_at, `custom_fields.<key>`. Operators: eq, neq, lt, gt, contains, in, exists (see docs/import-and-search.md for which field takes which). An invalid filter is a 422 whose detail names the failing part, e.g. `filter.and[1].or[0].op`.
+                     * @description A condition `{"field","op","value"}` or a group `{"and":[…]}`, `{"or":[…]}`, `{"not":{…}}`, nested up to 6 levels and 50 nodes. Fields: id, name, email, phone, company, external_id, status, source, owner_id (a user id, or `me` for the signed-in user), tags, created_at, updated_at, `custom_fields.<key>`. Operators: eq, neq, lt, gt, contains, in, exists (see docs/import-and-search.md for which field takes which). An invalid filter is a 422 whose detail names the failing part, e.g. `filter.and[1].or[0].op`.
                      * @example {
                      *       "and": [
                      *         {
@@ -7633,7 +8293,7 @@ export interface operations {
                      * @example -created_at
                      * @enum {unknown}
                      */
-                    sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name";
+                    sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id";
                     /**
                      * @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor`
                      * @default 1
@@ -7713,6 +8373,11 @@ export interface operations {
                              * @example crm-4711
                              */
                             external_id: string | null;
+                            /**
+                             * @description The user of the organization who owns the contact; null when nobody does
+                             * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            owner_id: string | null;
                             /**
                              * @description Tag names; a tag is created in the organization on first use
                              * @example [
@@ -7923,7 +8588,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id` or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.
+                 * @description JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id` (a user id or a user’s email) or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.
                  * @example {"E-mail":"email","Plan":"custom_fields.plan","Notes":null}
                  */
                 mapping?: string;
@@ -8394,7 +9059,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id` or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.
+                 * @description JSON object from a CSV header to a field (`name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id` (a user id or a user’s email) or `custom_fields.<key>`), or to null to ignore the column. Columns it does not name map by header.
                  * @example {"E-mail":"email","Plan":"custom_fields.plan","Notes":null}
                  */
                 mapping?: string;
@@ -17023,7 +17688,7 @@ export interface operations {
                  *       "note"
                  *     ]
                  */
-                type?: ("activity" | "note" | "deal.created" | "deal.won" | "deal.lost" | "task.created" | "task.completed" | "form_response.created")[];
+                type?: ("activity" | "note" | "deal.created" | "deal.won" | "deal.lost" | "task.created" | "task.completed" | "form_response.created" | "booking.created" | "booking.rescheduled" | "booking.cancelled" | "email.sent" | "email.failed")[];
             };
             header?: {
                 /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
@@ -17504,6 +18169,284 @@ export interface operations {
                                  */
                                 created_at: string;
                             };
+                        } | {
+                            /**
+                             * @description What happened to the booking
+                             * @enum {unknown}
+                             */
+                            type: "booking.created" | "booking.rescheduled" | "booking.cancelled";
+                            /**
+                             * Format: date-time
+                             * @description When it happened; the timeline is ordered by it, newest first
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            occurred_at: string;
+                            /** @description A meeting a guest booked with a host */
+                            object: {
+                                /**
+                                 * @description Booking id
+                                 * @example bk_01jd3k8m2x7q9v4b6n5t0w1y2z
+                                 */
+                                id: string;
+                                /**
+                                 * @description Always `booking`
+                                 * @enum {string}
+                                 */
+                                object: "booking";
+                                /**
+                                 * @description Slug of the event type booked
+                                 * @example 30-min-call
+                                 */
+                                event_type: string;
+                                /**
+                                 * @description Title of the event type booked
+                                 * @example 30 minute call
+                                 */
+                                event_type_title: string;
+                                /**
+                                 * @description The host's name
+                                 * @example Jane Doe
+                                 */
+                                host_name: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Start, UTC
+                                 * @example 2026-03-02T08:00:00.000Z
+                                 */
+                                start_time: string;
+                                /**
+                                 * Format: date-time
+                                 * @description End, UTC
+                                 * @example 2026-03-02T08:00:00.000Z
+                                 */
+                                end_time: string;
+                                /**
+                                 * @description confirmed or cancelled
+                                 * @example confirmed
+                                 * @enum {unknown}
+                                 */
+                                status: "confirmed" | "cancelled";
+                                /**
+                                 * @description The guest's name
+                                 * @example Sam Lee
+                                 */
+                                guest_name: string;
+                                /**
+                                 * @description The guest's email
+                                 * @example sam@example.com
+                                 */
+                                guest_email: string;
+                                /**
+                                 * @description The guest's IANA time zone
+                                 * @example Europe/Paris
+                                 */
+                                guest_timezone: string;
+                                /** @description What the guest wrote when booking */
+                                notes: string | null;
+                                /** @description Where the meeting happens */
+                                location: {
+                                    /**
+                                     * @description `video` (a meeting link), `phone`, `address` (in person) or free `text`
+                                     * @example video
+                                     * @enum {unknown}
+                                     */
+                                    type: "video" | "phone" | "address" | "text";
+                                    /**
+                                     * @description The link, number, address or text shown to the guest once booked
+                                     * @example https://meet.example.com/jane
+                                     */
+                                    value: string;
+                                } | null;
+                                /** @description When it was cancelled */
+                                cancelled_at: string | null;
+                                /** @description Who cancelled it */
+                                cancelled_by: ("guest" | "host") | null;
+                                /** @description Why it was cancelled */
+                                cancel_reason: string | null;
+                                /** @description When it was last moved */
+                                rescheduled_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When it was booked
+                                 */
+                                created_at: string;
+                                /** @description The event type; null once it has been deleted */
+                                event_type_id: string | null;
+                                /**
+                                 * @description The host
+                                 * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                                 */
+                                user_id: string;
+                                /** @description The guest's contact; null once it has been deleted */
+                                contact_id: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed
+                                 */
+                                updated_at: string;
+                            };
+                        } | {
+                            /**
+                             * @description What happened to the email
+                             * @enum {unknown}
+                             */
+                            type: "email.sent" | "email.failed";
+                            /**
+                             * Format: date-time
+                             * @description When it happened; the timeline is ordered by it, newest first
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            occurred_at: string;
+                            /**
+                             * @description An outgoing email message
+                             * @example {
+                             *       "id": "em_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                             *       "object": "email",
+                             *       "status": "queued",
+                             *       "to": "jane@example.com",
+                             *       "to_name": "Jane Doe",
+                             *       "contact_id": "c_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                             *       "from": "hello@acme.example",
+                             *       "from_name": "Acme",
+                             *       "reply_to": null,
+                             *       "subject": "Your quote",
+                             *       "html": "<p>Hello Jane</p>",
+                             *       "text": "Hello Jane",
+                             *       "template_id": null,
+                             *       "category": "api",
+                             *       "message_id": "<em_01jd3k8m2x7q9v4b6n5t0w1y2z@acme.example>",
+                             *       "transport": null,
+                             *       "attempt_count": 0,
+                             *       "last_error": null,
+                             *       "next_attempt_at": "2025-01-15T09:30:00.000Z",
+                             *       "sent_at": null,
+                             *       "delivered_at": null,
+                             *       "failed_at": null,
+                             *       "created_at": "2025-01-15T09:30:00.000Z",
+                             *       "updated_at": "2025-01-15T09:30:00.000Z"
+                             *     }
+                             */
+                            object: {
+                                /**
+                                 * @description Email id
+                                 * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                                 */
+                                id: string;
+                                /**
+                                 * @description Always `email`
+                                 * @enum {string}
+                                 */
+                                object: "email";
+                                /**
+                                 * @description `queued` until the worker sends it; `sent` kept in the development mailbox (never `delivered`); `delivered` accepted by the SMTP server; `failed` refused or out of retries
+                                 * @example queued
+                                 * @enum {unknown}
+                                 */
+                                status: "queued" | "sent" | "delivered" | "failed";
+                                /**
+                                 * @description Recipient address
+                                 * @example jane@example.com
+                                 */
+                                to: string;
+                                /** @description Recipient display name */
+                                to_name: string | null;
+                                /**
+                                 * @description The recipient contact, when known
+                                 * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                                 */
+                                contact_id: string | null;
+                                /**
+                                 * @description From-address
+                                 * @example hello@acme.example
+                                 */
+                                from: string;
+                                /** @description From display name */
+                                from_name: string | null;
+                                /** @description Reply-To address */
+                                reply_to: string | null;
+                                /**
+                                 * @description Subject, as sent
+                                 * @example Your quote
+                                 */
+                                subject: string;
+                                /** @description HTML body; null for a text-only message */
+                                html: string | null;
+                                /** @description Plain-text body, as sent */
+                                text: string;
+                                /**
+                                 * @description The template it was rendered from
+                                 * @example etpl_01jd3k8m2x7q9v4b6n5t0w1y2z
+                                 */
+                                template_id: string | null;
+                                /**
+                                 * @description `api` for POST /api/v1/emails, `template_test` for a template test send, else which of Rapport’s own messages it is (`booking.confirmed`, `invite`…)
+                                 * @example api
+                                 */
+                                category: string;
+                                /**
+                                 * @description The Message-ID header: the same on every attempt
+                                 * @example <em_01jd3k8m2x7q9v4b6n5t0w1y2z@acme.example>
+                                 */
+                                message_id: string;
+                                /** @description `smtp` or `mailbox` (the development mailbox); null while queued */
+                                transport: ("smtp" | "mailbox") | null;
+                                /**
+                                 * @description Attempts so far
+                                 * @example 1
+                                 */
+                                attempt_count: number;
+                                /** @description The last failure, if any */
+                                last_error: string | null;
+                                /**
+                                 * @description When the next attempt is due; null once sent or failed
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                next_attempt_at: string | null;
+                                /**
+                                 * @description When it was sent
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                sent_at: string | null;
+                                /**
+                                 * @description When the next hop accepted it
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                delivered_at: string | null;
+                                /**
+                                 * @description When it was given up
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                failed_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When it was queued
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                updated_at: string;
+                                /** @description Its history, oldest first (on GET /api/v1/emails/:id only) */
+                                events?: {
+                                    /**
+                                     * @description `queued` accepted; `deferred` a temporary failure, retried later; `sent` handed to the transport; `delivered` accepted by the next hop (SMTP server); `failed` given up
+                                     * @example delivered
+                                     * @enum {unknown}
+                                     */
+                                    type: "queued" | "deferred" | "sent" | "delivered" | "failed";
+                                    /** @description The server’s answer or the error */
+                                    detail: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @description When it happened
+                                     * @example 2025-01-15T09:30:00.000Z
+                                     */
+                                    created_at: string;
+                                }[];
+                            };
                         })[];
                         /** @description Where this page sits in the list */
                         pagination: {
@@ -17691,7 +18634,7 @@ export interface operations {
                              */
                             owner_id: string;
                             /**
-                             * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                             * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                              * @example [
                              *       "name",
                              *       "email",
@@ -17702,7 +18645,7 @@ export interface operations {
                              */
                             columns: string[];
                             /** @description The sort; null for the list default */
-                            sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                            sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                             /** @description The filter; null for none */
                             filter: {
                                 [key: string]: unknown;
@@ -17889,7 +18832,7 @@ export interface operations {
                      */
                     shared?: boolean;
                     /**
-                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                      * @example [
                      *       "name",
                      *       "email",
@@ -17900,7 +18843,7 @@ export interface operations {
                      */
                     columns: string[];
                     /** @description The sort; null or absent for the list default */
-                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                     /** @description The filter; null or absent for none */
                     filter?: {
                         [key: string]: unknown;
@@ -17991,7 +18934,7 @@ export interface operations {
                          */
                         owner_id: string;
                         /**
-                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                          * @example [
                          *       "name",
                          *       "email",
@@ -18002,7 +18945,7 @@ export interface operations {
                          */
                         columns: string[];
                         /** @description The sort; null for the list default */
-                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                         /** @description The filter; null for none */
                         filter: {
                             [key: string]: unknown;
@@ -18269,7 +19212,7 @@ export interface operations {
                          */
                         owner_id: string;
                         /**
-                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                          * @example [
                          *       "name",
                          *       "email",
@@ -18280,7 +19223,7 @@ export interface operations {
                          */
                         columns: string[];
                         /** @description The sort; null for the list default */
-                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                         /** @description The filter; null for none */
                         filter: {
                             [key: string]: unknown;
@@ -18565,7 +19508,7 @@ export interface operations {
                      */
                     shared?: boolean;
                     /**
-                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                     * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                      * @example [
                      *       "name",
                      *       "email",
@@ -18576,7 +19519,7 @@ export interface operations {
                      */
                     columns?: string[];
                     /** @description The sort; null for the list default */
-                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                    sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                     /** @description The filter; null removes it */
                     filter?: {
                         [key: string]: unknown;
@@ -18666,7 +19609,7 @@ export interface operations {
                          */
                         owner_id: string;
                         /**
-                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `created_at`, `updated_at` or `custom_fields.<key>`
+                         * @description The columns shown, in order: `name`, `email`, `phone`, `company`, `status`, `source`, `tags`, `external_id`, `owner_id`, `created_at`, `updated_at` or `custom_fields.<key>`
                          * @example [
                          *       "name",
                          *       "email",
@@ -18677,7 +19620,7 @@ export interface operations {
                          */
                         columns: string[];
                         /** @description The sort; null for the list default */
-                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name") | null;
+                        sort: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "email" | "-email" | "company" | "-company" | "status" | "-status" | "source" | "-source" | "owner_id" | "-owner_id") | null;
                         /** @description The filter; null for none */
                         filter: {
                             [key: string]: unknown;
@@ -24309,6 +25252,11 @@ export interface operations {
                 user_id?: string;
                 /** @description Only bookings of this event type */
                 event_type_id?: string;
+                /**
+                 * @description Only bookings of this contact (the guest's contact, found or created by email when they booked); an id of no contact of yours lists none
+                 * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                contact_id?: string;
                 /**
                  * @description confirmed or cancelled
                  * @example confirmed
@@ -31749,6 +32697,11 @@ export interface operations {
                          */
                         external_id: string | null;
                         /**
+                         * @description The user of the organization who owns the contact; null when nobody does
+                         * @example user_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        owner_id: string | null;
+                        /**
                          * @description Tag names; a tag is created in the organization on first use
                          * @example [
                          *       "lead",
@@ -37641,6 +38594,164 @@ export interface operations {
             };
         };
     };
+    checkEmailTransport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "email_transport_status",
+                     *       "transport": "smtp",
+                     *       "ok": false,
+                     *       "error": "Invalid login: 535 Authentication failed",
+                     *       "duration_ms": 120,
+                     *       "checked_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `email_transport_status`
+                         * @enum {string}
+                         */
+                        object: "email_transport_status";
+                        /**
+                         * @description Where this installation sends live-mode email (as `transport` of the settings)
+                         * @example smtp
+                         * @enum {unknown}
+                         */
+                        transport: "smtp" | "mailbox";
+                        /**
+                         * @description Whether the transport answered now: for `smtp`, the server accepted a connection (and the login, when the URL has one); the development mailbox always does
+                         * @example true
+                         */
+                        ok: boolean;
+                        /**
+                         * @description Why the check failed (the SMTP server’s answer or the network error); null when `ok`
+                         * @example null
+                         */
+                        error: string | null;
+                        /**
+                         * @description How long the check took
+                         * @example 42
+                         */
+                        duration_ms: number;
+                        /**
+                         * Format: date-time
+                         * @description When it was checked
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        checked_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listEmailLists: {
         parameters: {
             query?: {
@@ -40272,6 +41383,248 @@ export interface operations {
             };
         };
     };
+    previewEmailSegment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "and": [
+                 *           {
+                 *             "field": "tags",
+                 *             "op": "contains",
+                 *             "value": "vip"
+                 *           },
+                 *           {
+                 *             "field": "custom_fields.plan",
+                 *             "op": "eq",
+                 *             "value": "pro"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description A filter in the contact search grammar (as `POST /api/v1/contacts/search`): a condition `{"field","op","value"}` or a group `{"and":[…]}`, `{"or":[…]}`, `{"not":{…}}`. Evaluated when a campaign starts sending, so the segment follows the contacts as they change. An invalid filter is a 422 naming the failing part
+                     * @example {
+                     *       "and": [
+                     *         {
+                     *           "field": "tags",
+                     *           "op": "contains",
+                     *           "value": "vip"
+                     *         },
+                     *         {
+                     *           "field": "custom_fields.plan",
+                     *           "op": "eq",
+                     *           "value": "pro"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    filter: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "email_segment_preview",
+                     *       "contact_count": 340,
+                     *       "member_count": 322
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `email_segment_preview`
+                         * @enum {string}
+                         */
+                        object: "email_segment_preview";
+                        /**
+                         * @description Contacts the filter matches now
+                         * @example 340
+                         */
+                        contact_count: number;
+                        /**
+                         * @description Of those, the ones a campaign would reach now: with an email and `subscribed`
+                         * @example 322
+                         */
+                        member_count: number;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getEmailSegment: {
         parameters: {
             query?: never;
@@ -41101,6 +42454,226 @@ export interface operations {
             };
         };
     };
+    listEmailTrackingEvents: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor` */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Email id
+                 * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The items of this page, in list order */
+                        data: {
+                            /**
+                             * @description Tracking event id
+                             * @example etr_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            id: string;
+                            /**
+                             * @description Always `email_tracking_event`
+                             * @enum {string}
+                             */
+                            object: "email_tracking_event";
+                            /**
+                             * @description `open`: the pixel was fetched; `click`: a link was followed
+                             * @example click
+                             * @enum {unknown}
+                             */
+                            type: "open" | "click";
+                            /**
+                             * @description The link followed (clicks); null for opens
+                             * @example https://acme.example/news
+                             */
+                            url: string | null;
+                            /** @description The User-Agent header, if any */
+                            user_agent: string | null;
+                            /**
+                             * @description Operating system read from the user agent
+                             * @example Windows
+                             */
+                            os: string | null;
+                            /**
+                             * @description Browser or mail client read from the user agent
+                             * @example Chrome
+                             */
+                            browser: string | null;
+                            /**
+                             * @description The webmail whose image proxy fetched, if any
+                             * @example Gmail
+                             */
+                            webmail: string | null;
+                            /**
+                             * @description ISO 3166-1 alpha-2 country code of the client address; null without a GeoIP database (RAPPORT_GEOIP_DB) or when the address is not in it
+                             * @example DE
+                             */
+                            country: string | null;
+                            /**
+                             * @description First-level subdivision as an ISO 3166-2 code with its country (`US-CA`, `DE-BY`), or its English name when the database has no code; null when unknown
+                             * @example DE-BY
+                             */
+                            region: string | null;
+                            /**
+                             * @description Whether it looks like a machine’s fetch rather than a person’s
+                             * @example false
+                             */
+                            machine: boolean;
+                            /**
+                             * @description `apple_mail_privacy_protection`, `image_proxy_prefetch`, `link_scanner`, `scanner`, `head_request`, `no_user_agent`; null for a person
+                             * @example apple_mail_privacy_protection
+                             */
+                            machine_reason: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When it happened
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Where this page sits in the list */
+                        pagination: {
+                            /** @description The page returned; null when paging by cursor */
+                            page: number | null;
+                            /**
+                             * @description The page size used
+                             * @example 50
+                             */
+                            limit: number;
+                            /**
+                             * @description Items matching the filters, across all pages: exact up to 10,000, then 10,000 (see `total_is_exact`)
+                             * @example 123
+                             */
+                            total: number;
+                            /**
+                             * @description False when more than 10,000 items match: `total` is then a lower bound
+                             * @example true
+                             */
+                            total_is_exact: boolean;
+                            /** @description Whether more items follow this page */
+                            has_more: boolean;
+                            /** @description Pass as `cursor` for the next page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCampaignLinkClicks: {
         parameters: {
             query?: never;
@@ -41190,6 +42763,196 @@ export interface operations {
                              * @description The latest click
                              */
                             last_clicked_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCampaignCountries: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Campaign id
+                 * @example cmp_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "country": "DE",
+                     *           "opens": 420,
+                     *           "human_opens": 310,
+                     *           "unique_opens": 280,
+                     *           "clicks": 90,
+                     *           "human_clicks": 75,
+                     *           "unique_clicks": 60
+                     *         },
+                     *         {
+                     *           "country": null,
+                     *           "opens": 35,
+                     *           "human_opens": 12,
+                     *           "unique_opens": 30,
+                     *           "clicks": 4,
+                     *           "human_clicks": 1,
+                     *           "unique_clicks": 4
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `list`
+                         * @enum {string}
+                         */
+                        object: "list";
+                        /** @description One row per country (null: unknown), most human opens first (at most 300) */
+                        data: {
+                            /**
+                             * @description ISO 3166-1 alpha-2 country code of the client address; null without a GeoIP database (RAPPORT_GEOIP_DB) or when the address is not in it
+                             * @example DE
+                             */
+                            country: string | null;
+                            /**
+                             * @description Opens, machine fetches included
+                             * @example 420
+                             */
+                            opens: number;
+                            /**
+                             * @description Opens not labelled as a machine’s
+                             * @example 310
+                             */
+                            human_opens: number;
+                            /**
+                             * @description Messages opened at least once
+                             * @example 280
+                             */
+                            unique_opens: number;
+                            /**
+                             * @description Clicks, link scanners included
+                             * @example 90
+                             */
+                            clicks: number;
+                            /**
+                             * @description Clicks not labelled as a machine’s
+                             * @example 75
+                             */
+                            human_clicks: number;
+                            /**
+                             * @description Messages with at least one click
+                             * @example 60
+                             */
+                            unique_clicks: number;
                         }[];
                     };
                 };
@@ -45388,6 +47151,2091 @@ export interface operations {
                         /**
                          * Format: date-time
                          * @description When it was suppressed
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEmailProviderHooks: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor` */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The items of this page, in list order */
+                        data: {
+                            /**
+                             * @description Provider hook id
+                             * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                             */
+                            id: string;
+                            /**
+                             * @description Always `email_provider_hook`
+                             * @enum {string}
+                             */
+                            object: "email_provider_hook";
+                            /**
+                             * @description The relay
+                             * @example ses
+                             * @enum {unknown}
+                             */
+                            provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                            /**
+                             * @description A note for people
+                             * @example Production SES
+                             */
+                            description: string | null;
+                            /**
+                             * @description The mode of the emails this hook records bounces for
+                             * @example true
+                             */
+                            livemode: boolean;
+                            /**
+                             * @description The URL to give the provider. Only in the answer to the creation: its last segment is a secret token kept only as a hash. For `postmark` it carries the basic-auth credentials
+                             * @example https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s
+                             */
+                            url?: string;
+                            /**
+                             * @description The URL with its token cut short, to recognise it
+                             * @example https://crm.example.com/hooks/email/ses/Xq3v…
+                             */
+                            url_hint: string;
+                            /**
+                             * @description `ses`: the SNS topic taken (null until given or pinned)
+                             * @example arn:aws:sns:eu-west-1:123456789012:ses-bounces
+                             */
+                            topic_arn: string | null;
+                            /**
+                             * @description `ses`: when the SNS subscription was confirmed
+                             * @example 2025-01-15T09:31:00.000Z
+                             */
+                            confirmed_at: string | null;
+                            /**
+                             * @description `sendgrid`: the verification key (a public key)
+                             * @example MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA==
+                             */
+                            verification_key: string | null;
+                            /**
+                             * @description `postmark`: the basic-auth user name in the URL
+                             * @example rapport-7f3k2m
+                             */
+                            username: string | null;
+                            /**
+                             * @description `postmark`: the basic-auth password, only in the answer to the creation
+                             * @example Vn4kP9sQ2xW7zR1t
+                             */
+                            password?: string;
+                            /**
+                             * @description The last characters of the sealed secret (Mailgun’s signing key, Postmark’s password); null for the others
+                             * @example …eol0
+                             */
+                            secret_hint: string | null;
+                            /**
+                             * @description When the provider last reached this hook with a request that verified
+                             * @example 2025-01-15T10:02:11.000Z
+                             */
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When it was registered
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Where this page sits in the list */
+                        pagination: {
+                            /** @description The page returned; null when paging by cursor */
+                            page: number | null;
+                            /**
+                             * @description The page size used
+                             * @example 50
+                             */
+                            limit: number;
+                            /**
+                             * @description Items matching the filters, across all pages: exact up to 10,000, then 10,000 (see `total_is_exact`)
+                             * @example 123
+                             */
+                            total: number;
+                            /**
+                             * @description False when more than 10,000 items match: `total` is then a lower bound
+                             * @example true
+                             */
+                            total_is_exact: boolean;
+                            /** @description Whether more items follow this page */
+                            has_more: boolean;
+                            /** @description Pass as `cursor` for the next page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createEmailProviderHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The relay: `ses` (Amazon SES notifications through an SNS topic), `sendgrid` (signed event webhook), `postmark` (bounce and spam complaint webhooks) or `mailgun`
+                     * @example ses
+                     * @enum {unknown}
+                     */
+                    provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                    /**
+                     * @description A note for people
+                     * @example Production SES
+                     */
+                    description?: string;
+                    /**
+                     * @description `ses` only: the SNS topic whose messages this hook takes. Without it, the topic of the first subscription confirmed is pinned
+                     * @example arn:aws:sns:eu-west-1:123456789012:ses-bounces
+                     */
+                    topic_arn?: string;
+                    /**
+                     * @description `sendgrid` only, required: the verification key SendGrid shows for the signed event webhook (an ECDSA P-256 public key, base64 or PEM)
+                     * @example MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA==
+                     */
+                    verification_key?: string;
+                    /**
+                     * @description `mailgun` only, required: the HTTP webhook signing key of the Mailgun account (sealed at rest)
+                     * @example key-3ax6xnjp29jd6fds4gc373sgvjxteol0
+                     */
+                    signing_key?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ph_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "email_provider_hook",
+                     *       "provider": "ses",
+                     *       "description": "Production SES",
+                     *       "livemode": true,
+                     *       "url": "https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s",
+                     *       "url_hint": "https://crm.example.com/hooks/email/ses/Xq3v…",
+                     *       "topic_arn": "arn:aws:sns:eu-west-1:123456789012:ses-bounces",
+                     *       "confirmed_at": null,
+                     *       "verification_key": null,
+                     *       "username": null,
+                     *       "secret_hint": null,
+                     *       "last_received_at": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Provider hook id
+                         * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `email_provider_hook`
+                         * @enum {string}
+                         */
+                        object: "email_provider_hook";
+                        /**
+                         * @description The relay
+                         * @example ses
+                         * @enum {unknown}
+                         */
+                        provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                        /**
+                         * @description A note for people
+                         * @example Production SES
+                         */
+                        description: string | null;
+                        /**
+                         * @description The mode of the emails this hook records bounces for
+                         * @example true
+                         */
+                        livemode: boolean;
+                        /**
+                         * @description The URL to give the provider. Only in the answer to the creation: its last segment is a secret token kept only as a hash. For `postmark` it carries the basic-auth credentials
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s
+                         */
+                        url?: string;
+                        /**
+                         * @description The URL with its token cut short, to recognise it
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v…
+                         */
+                        url_hint: string;
+                        /**
+                         * @description `ses`: the SNS topic taken (null until given or pinned)
+                         * @example arn:aws:sns:eu-west-1:123456789012:ses-bounces
+                         */
+                        topic_arn: string | null;
+                        /**
+                         * @description `ses`: when the SNS subscription was confirmed
+                         * @example 2025-01-15T09:31:00.000Z
+                         */
+                        confirmed_at: string | null;
+                        /**
+                         * @description `sendgrid`: the verification key (a public key)
+                         * @example MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA==
+                         */
+                        verification_key: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth user name in the URL
+                         * @example rapport-7f3k2m
+                         */
+                        username: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth password, only in the answer to the creation
+                         * @example Vn4kP9sQ2xW7zR1t
+                         */
+                        password?: string;
+                        /**
+                         * @description The last characters of the sealed secret (Mailgun’s signing key, Postmark’s password); null for the others
+                         * @example …eol0
+                         */
+                        secret_hint: string | null;
+                        /**
+                         * @description When the provider last reached this hook with a request that verified
+                         * @example 2025-01-15T10:02:11.000Z
+                         */
+                        last_received_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was registered
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`, `already_exists`, `idempotency_key_in_use`, `slot_unavailable`, `setup_complete` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `validation_failed`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEmailProviderHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Provider hook id
+                 * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ph_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "email_provider_hook",
+                     *       "provider": "ses",
+                     *       "description": "Production SES",
+                     *       "livemode": true,
+                     *       "url": "https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s",
+                     *       "url_hint": "https://crm.example.com/hooks/email/ses/Xq3v…",
+                     *       "topic_arn": "arn:aws:sns:eu-west-1:123456789012:ses-bounces",
+                     *       "confirmed_at": null,
+                     *       "verification_key": null,
+                     *       "username": null,
+                     *       "secret_hint": null,
+                     *       "last_received_at": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Provider hook id
+                         * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `email_provider_hook`
+                         * @enum {string}
+                         */
+                        object: "email_provider_hook";
+                        /**
+                         * @description The relay
+                         * @example ses
+                         * @enum {unknown}
+                         */
+                        provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                        /**
+                         * @description A note for people
+                         * @example Production SES
+                         */
+                        description: string | null;
+                        /**
+                         * @description The mode of the emails this hook records bounces for
+                         * @example true
+                         */
+                        livemode: boolean;
+                        /**
+                         * @description The URL to give the provider. Only in the answer to the creation: its last segment is a secret token kept only as a hash. For `postmark` it carries the basic-auth credentials
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s
+                         */
+                        url?: string;
+                        /**
+                         * @description The URL with its token cut short, to recognise it
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v…
+                         */
+                        url_hint: string;
+                        /**
+                         * @description `ses`: the SNS topic taken (null until given or pinned)
+                         * @example arn:aws:sns:eu-west-1:123456789012:ses-bounces
+                         */
+                        topic_arn: string | null;
+                        /**
+                         * @description `ses`: when the SNS subscription was confirmed
+                         * @example 2025-01-15T09:31:00.000Z
+                         */
+                        confirmed_at: string | null;
+                        /**
+                         * @description `sendgrid`: the verification key (a public key)
+                         * @example MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA==
+                         */
+                        verification_key: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth user name in the URL
+                         * @example rapport-7f3k2m
+                         */
+                        username: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth password, only in the answer to the creation
+                         * @example Vn4kP9sQ2xW7zR1t
+                         */
+                        password?: string;
+                        /**
+                         * @description The last characters of the sealed secret (Mailgun’s signing key, Postmark’s password); null for the others
+                         * @example …eol0
+                         */
+                        secret_hint: string | null;
+                        /**
+                         * @description When the provider last reached this hook with a request that verified
+                         * @example 2025-01-15T10:02:11.000Z
+                         */
+                        last_received_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was registered
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteEmailProviderHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Provider hook id
+                 * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ph_01jd3k8m2x7q9v4b6n5t0w1y2z",
+                     *       "object": "email_provider_hook",
+                     *       "provider": "ses",
+                     *       "description": "Production SES",
+                     *       "livemode": true,
+                     *       "url": "https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s",
+                     *       "url_hint": "https://crm.example.com/hooks/email/ses/Xq3v…",
+                     *       "topic_arn": "arn:aws:sns:eu-west-1:123456789012:ses-bounces",
+                     *       "confirmed_at": null,
+                     *       "verification_key": null,
+                     *       "username": null,
+                     *       "secret_hint": null,
+                     *       "last_received_at": null,
+                     *       "created_at": "2025-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Provider hook id
+                         * @example ph_01jd3k8m2x7q9v4b6n5t0w1y2z
+                         */
+                        id: string;
+                        /**
+                         * @description Always `email_provider_hook`
+                         * @enum {string}
+                         */
+                        object: "email_provider_hook";
+                        /**
+                         * @description The relay
+                         * @example ses
+                         * @enum {unknown}
+                         */
+                        provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                        /**
+                         * @description A note for people
+                         * @example Production SES
+                         */
+                        description: string | null;
+                        /**
+                         * @description The mode of the emails this hook records bounces for
+                         * @example true
+                         */
+                        livemode: boolean;
+                        /**
+                         * @description The URL to give the provider. Only in the answer to the creation: its last segment is a secret token kept only as a hash. For `postmark` it carries the basic-auth credentials
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s
+                         */
+                        url?: string;
+                        /**
+                         * @description The URL with its token cut short, to recognise it
+                         * @example https://crm.example.com/hooks/email/ses/Xq3v…
+                         */
+                        url_hint: string;
+                        /**
+                         * @description `ses`: the SNS topic taken (null until given or pinned)
+                         * @example arn:aws:sns:eu-west-1:123456789012:ses-bounces
+                         */
+                        topic_arn: string | null;
+                        /**
+                         * @description `ses`: when the SNS subscription was confirmed
+                         * @example 2025-01-15T09:31:00.000Z
+                         */
+                        confirmed_at: string | null;
+                        /**
+                         * @description `sendgrid`: the verification key (a public key)
+                         * @example MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvCWavAxPTqD3trE706kzZ3b67MFCUfLJ4yVFzPt3ZvPdI9na2TONio5Rmspn31hyoL2yib8tIh7krNXg8JpJMA==
+                         */
+                        verification_key: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth user name in the URL
+                         * @example rapport-7f3k2m
+                         */
+                        username: string | null;
+                        /**
+                         * @description `postmark`: the basic-auth password, only in the answer to the creation
+                         * @example Vn4kP9sQ2xW7zR1t
+                         */
+                        password?: string;
+                        /**
+                         * @description The last characters of the sealed secret (Mailgun’s signing key, Postmark’s password); null for the others
+                         * @example …eol0
+                         */
+                        secret_hint: string | null;
+                        /**
+                         * @description When the provider last reached this hook with a request that verified
+                         * @example 2025-01-15T10:02:11.000Z
+                         */
+                        last_received_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was registered
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveEmailProviderHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The relay the hook was registered for
+                 * @example sendgrid
+                 */
+                provider: "ses" | "sendgrid" | "postmark" | "mailgun";
+                /**
+                 * @description The hook’s secret token
+                 * @example Xq3v9k2LmN8pR4tW7yZ1aB5cD0eF6gH2jK4mN7pQ9s
+                 */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": 2,
+                     *       "recorded": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Bounces and complaints the request carried
+                         * @example 2
+                         */
+                        received: number;
+                        /**
+                         * @description Those recorded now: not counted are events already taken (a retry) and events about messages this organization did not send
+                         * @example 1
+                         */
+                        recorded: number;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSendingDomains: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. Offset paging reaches the first 10,000 items (page × limit); walk deeper with `cursor` */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                /** @description Opaque cursor from `pagination.next_cursor`; when given, `page` is ignored. Same cost at any depth */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The items of this page, in list order */
+                        data: {
+                            /**
+                             * @description Always `sending_domain`
+                             * @enum {string}
+                             */
+                            object: "sending_domain";
+                            /**
+                             * @description The domain (lower-case)
+                             * @example acme.example
+                             */
+                            domain: string;
+                            /**
+                             * @description `verified` when every record was found as it should be at the last check, `unchecked` before any check, `action_required` otherwise (see each record)
+                             * @example action_required
+                             * @enum {unknown}
+                             */
+                            status: "unchecked" | "verified" | "action_required";
+                            /**
+                             * @description The selector of the key messages from this domain are signed with now
+                             * @example rapport202612-k3x9q
+                             */
+                            dkim_selector: string;
+                            /**
+                             * @description Senders of the organization on this domain
+                             * @example 2
+                             */
+                            sender_count: number;
+                            /** @description The records to publish: DKIM (the active key, and a pending one after a rotation), SPF, DMARC */
+                            records: {
+                                /**
+                                 * @description What the record is for
+                                 * @example dkim
+                                 * @enum {unknown}
+                                 */
+                                purpose: "dkim" | "spf" | "dmarc";
+                                /**
+                                 * @description The DNS record type: always `TXT`
+                                 * @enum {string}
+                                 */
+                                type: "TXT";
+                                /**
+                                 * @description The full DNS name to publish the record at
+                                 * @example rapport202612-k3x9q._domainkey.acme.example
+                                 */
+                                name: string;
+                                /**
+                                 * @description The record text to publish. Null for SPF when the installation does not know its relay (`RAPPORT_SPF_INCLUDE` unset): see `detail`
+                                 * @example v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEF…
+                                 */
+                                value: string | null;
+                                /**
+                                 * @description What the last check found: `unchecked` (not checked since the record was made or its expected value changed), `verified` (published as it should be), `missing` (no such record), `mismatch` (a record is there but wrong: another key, no include of the relay, several records…) or `error` (the lookup failed: try again)
+                                 * @example verified
+                                 * @enum {unknown}
+                                 */
+                                status: "unchecked" | "verified" | "missing" | "mismatch" | "error";
+                                /**
+                                 * @description The record text the last check found at `name`; null when none was found or no check ran
+                                 * @example v=spf1 include:_spf.relay.example ~all
+                                 */
+                                found: string | null;
+                                /**
+                                 * @description Why the status is what it is, or what to do, in a sentence
+                                 * @example The published key is the one Rapport signs with
+                                 */
+                                detail: string;
+                                /**
+                                 * @description When it was last checked; null: never
+                                 * @example 2025-01-15T09:30:00.000Z
+                                 */
+                                checked_at: string | null;
+                                /**
+                                 * @description For a DKIM record: its selector (the `s=` of the signatures); null for SPF and DMARC
+                                 * @example rapport202612-k3x9q
+                                 */
+                                dkim_selector: string | null;
+                                /**
+                                 * @description For a DKIM record: `active` (messages are signed with this key) or `pending` (a rotation waiting for its record: it becomes active, and the previous key stops signing, when a check finds it published); null for SPF and DMARC
+                                 * @example active
+                                 */
+                                dkim_state: ("active" | "pending") | null;
+                            }[];
+                            /**
+                             * @description When the records were last checked; null: never
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            checked_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the domain was first seen (its first sender) and its key made
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Where this page sits in the list */
+                        pagination: {
+                            /** @description The page returned; null when paging by cursor */
+                            page: number | null;
+                            /**
+                             * @description The page size used
+                             * @example 50
+                             */
+                            limit: number;
+                            /**
+                             * @description Items matching the filters, across all pages: exact up to 10,000, then 10,000 (see `total_is_exact`)
+                             * @example 123
+                             */
+                            total: number;
+                            /**
+                             * @description False when more than 10,000 items match: `total` is then a lower bound
+                             * @example true
+                             */
+                            total_is_exact: boolean;
+                            /** @description Whether more items follow this page */
+                            has_more: boolean;
+                            /** @description Pass as `cursor` for the next page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSendingDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The domain, e.g. `acme.example`
+                 * @example acme.example
+                 */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "sending_domain",
+                     *       "domain": "acme.example",
+                     *       "status": "action_required",
+                     *       "dkim_selector": "rapport202612-k3x9q",
+                     *       "sender_count": 2,
+                     *       "records": [
+                     *         {
+                     *           "purpose": "dkim",
+                     *           "type": "TXT",
+                     *           "name": "rapport202612-k3x9q._domainkey.acme.example",
+                     *           "value": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "status": "verified",
+                     *           "found": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "detail": "The published key is the one Rapport signs with",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": "rapport202612-k3x9q",
+                     *           "dkim_state": "active"
+                     *         },
+                     *         {
+                     *           "purpose": "spf",
+                     *           "type": "TXT",
+                     *           "name": "acme.example",
+                     *           "value": "v=spf1 include:_spf.relay.example ~all",
+                     *           "status": "mismatch",
+                     *           "found": "v=spf1 mx -all",
+                     *           "detail": "The SPF record does not reach include:_spf.relay.example: add it to the existing record (a domain has one SPF record)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         },
+                     *         {
+                     *           "purpose": "dmarc",
+                     *           "type": "TXT",
+                     *           "name": "_dmarc.acme.example",
+                     *           "value": "v=DMARC1; p=none; rua=mailto:dmarc-reports@acme.example",
+                     *           "status": "missing",
+                     *           "found": null,
+                     *           "detail": "No DMARC record at _dmarc.acme.example (nor at the organizational domain)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         }
+                     *       ],
+                     *       "checked_at": "2025-01-15T09:30:00.000Z",
+                     *       "created_at": "2025-01-15T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `sending_domain`
+                         * @enum {string}
+                         */
+                        object: "sending_domain";
+                        /**
+                         * @description The domain (lower-case)
+                         * @example acme.example
+                         */
+                        domain: string;
+                        /**
+                         * @description `verified` when every record was found as it should be at the last check, `unchecked` before any check, `action_required` otherwise (see each record)
+                         * @example action_required
+                         * @enum {unknown}
+                         */
+                        status: "unchecked" | "verified" | "action_required";
+                        /**
+                         * @description The selector of the key messages from this domain are signed with now
+                         * @example rapport202612-k3x9q
+                         */
+                        dkim_selector: string;
+                        /**
+                         * @description Senders of the organization on this domain
+                         * @example 2
+                         */
+                        sender_count: number;
+                        /** @description The records to publish: DKIM (the active key, and a pending one after a rotation), SPF, DMARC */
+                        records: {
+                            /**
+                             * @description What the record is for
+                             * @example dkim
+                             * @enum {unknown}
+                             */
+                            purpose: "dkim" | "spf" | "dmarc";
+                            /**
+                             * @description The DNS record type: always `TXT`
+                             * @enum {string}
+                             */
+                            type: "TXT";
+                            /**
+                             * @description The full DNS name to publish the record at
+                             * @example rapport202612-k3x9q._domainkey.acme.example
+                             */
+                            name: string;
+                            /**
+                             * @description The record text to publish. Null for SPF when the installation does not know its relay (`RAPPORT_SPF_INCLUDE` unset): see `detail`
+                             * @example v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEF…
+                             */
+                            value: string | null;
+                            /**
+                             * @description What the last check found: `unchecked` (not checked since the record was made or its expected value changed), `verified` (published as it should be), `missing` (no such record), `mismatch` (a record is there but wrong: another key, no include of the relay, several records…) or `error` (the lookup failed: try again)
+                             * @example verified
+                             * @enum {unknown}
+                             */
+                            status: "unchecked" | "verified" | "missing" | "mismatch" | "error";
+                            /**
+                             * @description The record text the last check found at `name`; null when none was found or no check ran
+                             * @example v=spf1 include:_spf.relay.example ~all
+                             */
+                            found: string | null;
+                            /**
+                             * @description Why the status is what it is, or what to do, in a sentence
+                             * @example The published key is the one Rapport signs with
+                             */
+                            detail: string;
+                            /**
+                             * @description When it was last checked; null: never
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            checked_at: string | null;
+                            /**
+                             * @description For a DKIM record: its selector (the `s=` of the signatures); null for SPF and DMARC
+                             * @example rapport202612-k3x9q
+                             */
+                            dkim_selector: string | null;
+                            /**
+                             * @description For a DKIM record: `active` (messages are signed with this key) or `pending` (a rotation waiting for its record: it becomes active, and the previous key stops signing, when a check finds it published); null for SPF and DMARC
+                             * @example active
+                             */
+                            dkim_state: ("active" | "pending") | null;
+                        }[];
+                        /**
+                         * @description When the records were last checked; null: never
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        checked_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the domain was first seen (its first sender) and its key made
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    checkSendingDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The domain, e.g. `acme.example`
+                 * @example acme.example
+                 */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "sending_domain",
+                     *       "domain": "acme.example",
+                     *       "status": "action_required",
+                     *       "dkim_selector": "rapport202612-k3x9q",
+                     *       "sender_count": 2,
+                     *       "records": [
+                     *         {
+                     *           "purpose": "dkim",
+                     *           "type": "TXT",
+                     *           "name": "rapport202612-k3x9q._domainkey.acme.example",
+                     *           "value": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "status": "verified",
+                     *           "found": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "detail": "The published key is the one Rapport signs with",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": "rapport202612-k3x9q",
+                     *           "dkim_state": "active"
+                     *         },
+                     *         {
+                     *           "purpose": "spf",
+                     *           "type": "TXT",
+                     *           "name": "acme.example",
+                     *           "value": "v=spf1 include:_spf.relay.example ~all",
+                     *           "status": "mismatch",
+                     *           "found": "v=spf1 mx -all",
+                     *           "detail": "The SPF record does not reach include:_spf.relay.example: add it to the existing record (a domain has one SPF record)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         },
+                     *         {
+                     *           "purpose": "dmarc",
+                     *           "type": "TXT",
+                     *           "name": "_dmarc.acme.example",
+                     *           "value": "v=DMARC1; p=none; rua=mailto:dmarc-reports@acme.example",
+                     *           "status": "missing",
+                     *           "found": null,
+                     *           "detail": "No DMARC record at _dmarc.acme.example (nor at the organizational domain)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         }
+                     *       ],
+                     *       "checked_at": "2025-01-15T09:30:00.000Z",
+                     *       "created_at": "2025-01-15T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `sending_domain`
+                         * @enum {string}
+                         */
+                        object: "sending_domain";
+                        /**
+                         * @description The domain (lower-case)
+                         * @example acme.example
+                         */
+                        domain: string;
+                        /**
+                         * @description `verified` when every record was found as it should be at the last check, `unchecked` before any check, `action_required` otherwise (see each record)
+                         * @example action_required
+                         * @enum {unknown}
+                         */
+                        status: "unchecked" | "verified" | "action_required";
+                        /**
+                         * @description The selector of the key messages from this domain are signed with now
+                         * @example rapport202612-k3x9q
+                         */
+                        dkim_selector: string;
+                        /**
+                         * @description Senders of the organization on this domain
+                         * @example 2
+                         */
+                        sender_count: number;
+                        /** @description The records to publish: DKIM (the active key, and a pending one after a rotation), SPF, DMARC */
+                        records: {
+                            /**
+                             * @description What the record is for
+                             * @example dkim
+                             * @enum {unknown}
+                             */
+                            purpose: "dkim" | "spf" | "dmarc";
+                            /**
+                             * @description The DNS record type: always `TXT`
+                             * @enum {string}
+                             */
+                            type: "TXT";
+                            /**
+                             * @description The full DNS name to publish the record at
+                             * @example rapport202612-k3x9q._domainkey.acme.example
+                             */
+                            name: string;
+                            /**
+                             * @description The record text to publish. Null for SPF when the installation does not know its relay (`RAPPORT_SPF_INCLUDE` unset): see `detail`
+                             * @example v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEF…
+                             */
+                            value: string | null;
+                            /**
+                             * @description What the last check found: `unchecked` (not checked since the record was made or its expected value changed), `verified` (published as it should be), `missing` (no such record), `mismatch` (a record is there but wrong: another key, no include of the relay, several records…) or `error` (the lookup failed: try again)
+                             * @example verified
+                             * @enum {unknown}
+                             */
+                            status: "unchecked" | "verified" | "missing" | "mismatch" | "error";
+                            /**
+                             * @description The record text the last check found at `name`; null when none was found or no check ran
+                             * @example v=spf1 include:_spf.relay.example ~all
+                             */
+                            found: string | null;
+                            /**
+                             * @description Why the status is what it is, or what to do, in a sentence
+                             * @example The published key is the one Rapport signs with
+                             */
+                            detail: string;
+                            /**
+                             * @description When it was last checked; null: never
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            checked_at: string | null;
+                            /**
+                             * @description For a DKIM record: its selector (the `s=` of the signatures); null for SPF and DMARC
+                             * @example rapport202612-k3x9q
+                             */
+                            dkim_selector: string | null;
+                            /**
+                             * @description For a DKIM record: `active` (messages are signed with this key) or `pending` (a rotation waiting for its record: it becomes active, and the previous key stops signing, when a check finds it published); null for SPF and DMARC
+                             * @example active
+                             */
+                            dkim_state: ("active" | "pending") | null;
+                        }[];
+                        /**
+                         * @description When the records were last checked; null: never
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        checked_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the domain was first seen (its first sender) and its key made
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_encoding`, `invalid_query`, `invalid_header`, `malformed_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthenticated`, `invalid_api_key`, `invalid_credentials` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`, `plan_limit`, `csrf_failed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`, `route_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateSendingDomainDkim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body. The same key with another body is a 422 `idempotency_key_reused`; while the first request runs, a 409 `idempotency_key_in_use`. 5xx answers are not kept. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your own id for this request, echoed in the X-Request-Id response header and in error bodies */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The domain, e.g. `acme.example`
+                 * @example acme.example
+                 */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "sending_domain",
+                     *       "domain": "acme.example",
+                     *       "status": "action_required",
+                     *       "dkim_selector": "rapport202612-k3x9q",
+                     *       "sender_count": 2,
+                     *       "records": [
+                     *         {
+                     *           "purpose": "dkim",
+                     *           "type": "TXT",
+                     *           "name": "rapport202612-k3x9q._domainkey.acme.example",
+                     *           "value": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "status": "verified",
+                     *           "found": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu2Jx3vQ0Zl8Lr1pW1Xl8b1bG9oQ2mM4bX0pWcVQ3z6s1pN5c8fJm8m0b1sXy0m4QkC0oXhQ3bJt8m4nYV0e2t7Nq7rJ5KpX8v3YQ9fL6u2V9mQ1pH0wG2cR7tC8yT1uK3pN6sW4zB5xD0eF2gH3iJ7kL8mN9oP1qR2sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3oP4qR5sT6uV7wX8yZ9aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX1yZ2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6cD7eF8gH9iJ0kL1mN2oP3qR4sT5uV6wX7yZ8aB9cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX0yZ1aB2cD3eF4gH5iJ6kL7mN8oP9QIDAQAB",
+                     *           "detail": "The published key is the one Rapport signs with",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": "rapport202612-k3x9q",
+                     *           "dkim_state": "active"
+                     *         },
+                     *         {
+                     *           "purpose": "spf",
+                     *           "type": "TXT",
+                     *           "name": "acme.example",
+                     *           "value": "v=spf1 include:_spf.relay.example ~all",
+                     *           "status": "mismatch",
+                     *           "found": "v=spf1 mx -all",
+                     *           "detail": "The SPF record does not reach include:_spf.relay.example: add it to the existing record (a domain has one SPF record)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         },
+                     *         {
+                     *           "purpose": "dmarc",
+                     *           "type": "TXT",
+                     *           "name": "_dmarc.acme.example",
+                     *           "value": "v=DMARC1; p=none; rua=mailto:dmarc-reports@acme.example",
+                     *           "status": "missing",
+                     *           "found": null,
+                     *           "detail": "No DMARC record at _dmarc.acme.example (nor at the organizational domain)",
+                     *           "checked_at": "2025-01-15T09:30:00.000Z",
+                     *           "dkim_selector": null,
+                     *           "dkim_state": null
+                     *         }
+                     *       ],
+                     *       "checked_at": "2025-01-15T09:30:00.000Z",
+                     *       "created_at": "2025-01-15T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always `sending_domain`
+                         * @enum {string}
+                         */
+                        object: "sending_domain";
+                        /**
+                         * @description The domain (lower-case)
+                         * @example acme.example
+                         */
+                        domain: string;
+                        /**
+                         * @description `verified` when every record was found as it should be at the last check, `unchecked` before any check, `action_required` otherwise (see each record)
+                         * @example action_required
+                         * @enum {unknown}
+                         */
+                        status: "unchecked" | "verified" | "action_required";
+                        /**
+                         * @description The selector of the key messages from this domain are signed with now
+                         * @example rapport202612-k3x9q
+                         */
+                        dkim_selector: string;
+                        /**
+                         * @description Senders of the organization on this domain
+                         * @example 2
+                         */
+                        sender_count: number;
+                        /** @description The records to publish: DKIM (the active key, and a pending one after a rotation), SPF, DMARC */
+                        records: {
+                            /**
+                             * @description What the record is for
+                             * @example dkim
+                             * @enum {unknown}
+                             */
+                            purpose: "dkim" | "spf" | "dmarc";
+                            /**
+                             * @description The DNS record type: always `TXT`
+                             * @enum {string}
+                             */
+                            type: "TXT";
+                            /**
+                             * @description The full DNS name to publish the record at
+                             * @example rapport202612-k3x9q._domainkey.acme.example
+                             */
+                            name: string;
+                            /**
+                             * @description The record text to publish. Null for SPF when the installation does not know its relay (`RAPPORT_SPF_INCLUDE` unset): see `detail`
+                             * @example v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEF…
+                             */
+                            value: string | null;
+                            /**
+                             * @description What the last check found: `unchecked` (not checked since the record was made or its expected value changed), `verified` (published as it should be), `missing` (no such record), `mismatch` (a record is there but wrong: another key, no include of the relay, several records…) or `error` (the lookup failed: try again)
+                             * @example verified
+                             * @enum {unknown}
+                             */
+                            status: "unchecked" | "verified" | "missing" | "mismatch" | "error";
+                            /**
+                             * @description The record text the last check found at `name`; null when none was found or no check ran
+                             * @example v=spf1 include:_spf.relay.example ~all
+                             */
+                            found: string | null;
+                            /**
+                             * @description Why the status is what it is, or what to do, in a sentence
+                             * @example The published key is the one Rapport signs with
+                             */
+                            detail: string;
+                            /**
+                             * @description When it was last checked; null: never
+                             * @example 2025-01-15T09:30:00.000Z
+                             */
+                            checked_at: string | null;
+                            /**
+                             * @description For a DKIM record: its selector (the `s=` of the signatures); null for SPF and DMARC
+                             * @example rapport202612-k3x9q
+                             */
+                            dkim_selector: string | null;
+                            /**
+                             * @description For a DKIM record: `active` (messages are signed with this key) or `pending` (a rotation waiting for its record: it becomes active, and the previous key stops signing, when a check finds it published); null for SPF and DMARC
+                             * @example active
+                             */
+                            dkim_state: ("active" | "pending") | null;
+                        }[];
+                        /**
+                         * @description When the records were last checked; null: never
+                         * @example 2025-01-15T09:30:00.000Z
+                         */
+                        checked_at: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the domain was first seen (its first sender) and its key made
                          * @example 2025-01-15T09:30:00.000Z
                          */
                         created_at: string;
@@ -55579,6 +59427,8 @@ export interface operations {
                         status: string;
                         /** @description How the contact entered Rapport */
                         source: string;
+                        external_id?: string | null;
+                        owner_id: string | null;
                         /** @description Tag names */
                         tags: string[];
                         /** @description Custom fields */
@@ -55703,6 +59553,8 @@ export interface operations {
                         status: string;
                         /** @description How the contact entered Rapport */
                         source: string;
+                        external_id?: string | null;
+                        owner_id: string | null;
                         /** @description Tag names */
                         tags: string[];
                         /** @description Custom fields */
@@ -58276,6 +62128,8 @@ export interface operations {
                          * @description When it happened
                          */
                         occurred_at: string;
+                        subject: string | null;
+                        from: string | null;
                     };
                 };
             };
@@ -58332,6 +62186,8 @@ export interface operations {
                          * @description When it happened
                          */
                         occurred_at: string;
+                        subject: string | null;
+                        from: string | null;
                     };
                 };
             };
@@ -58388,6 +62244,8 @@ export interface operations {
                          * @description When it happened
                          */
                         occurred_at: string;
+                        subject: string | null;
+                        from: string | null;
                         /**
                          * @description Whether a machine made it (a privacy proxy, an image prefetch, a link scanner) rather than a person
                          * @example false
@@ -58452,6 +62310,8 @@ export interface operations {
                         occurred_at: string;
                         /** @description The clicked link */
                         url: string;
+                        subject: string | null;
+                        from: string | null;
                         /**
                          * @description Whether a machine made it (a privacy proxy, an image prefetch, a link scanner) rather than a person
                          * @example false
@@ -58514,6 +62374,8 @@ export interface operations {
                          * @description When it happened
                          */
                         occurred_at: string;
+                        subject: string | null;
+                        from: string | null;
                     };
                 };
             };
@@ -59042,6 +62904,757 @@ export interface operations {
                     reason: string;
                 } & {
                     [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_SUCCESSFUL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `delivered`
+                     * @constant
+                     */
+                    type: "delivered";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_OPEN: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /** @description Not known to Rapport: null */
+                    latitude: number | null;
+                    /** @description Not known to Rapport: null */
+                    longitude: number | null;
+                    /** @description The reader’s region, when known */
+                    region: string | null;
+                    /** @description The reader’s operating system, from the user agent */
+                    operatingSystem: string | null;
+                    /** @description Not known to Rapport: null */
+                    language: string | null;
+                    /** @description The reader’s browser, from the user agent */
+                    browser: string | null;
+                    /** @description The webmail used, when the user agent tells */
+                    webmail: string | null;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `open`
+                     * @constant
+                     */
+                    type: "open";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_HIT: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /** @description Not known to Rapport: null */
+                    latitude: number | null;
+                    /** @description Not known to Rapport: null */
+                    longitude: number | null;
+                    /** @description The reader’s country (ISO 3166-1), when known */
+                    country: string | null;
+                    /** @description The reader’s region, when known */
+                    region: string | null;
+                    /** @description The reader’s operating system, from the user agent */
+                    operatingSystem: string | null;
+                    /** @description Not known to Rapport: null */
+                    language: string | null;
+                    /** @description The reader’s browser, from the user agent */
+                    browser: string | null;
+                    /** @description The webmail used, when the user agent tells */
+                    webmail: string | null;
+                    /**
+                     * @description The clicked link
+                     * @example https://www.example.com/spring?utm_source=rapport
+                     */
+                    url: string;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `click`
+                     * @constant
+                     */
+                    type: "click";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_UNSUBSCRIBE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /** @description Not known to Rapport: null */
+                    latitude: number | null;
+                    /** @description Not known to Rapport: null */
+                    longitude: number | null;
+                    /** @description The reader’s country (ISO 3166-1), when known */
+                    country: string | null;
+                    /** @description The reader’s region, when known */
+                    region: string | null;
+                    /** @description Not known to Rapport: null */
+                    city: string | null;
+                    /** @description Not known to Rapport: null */
+                    postcode: string | null;
+                    /** @description The reader’s operating system, from the user agent */
+                    operatingSystem: string | null;
+                    /** @description Not known to Rapport: null */
+                    language: string | null;
+                    /** @description The reader’s browser, from the user agent */
+                    browser: string | null;
+                    /** @description The webmail used, when the user agent tells */
+                    webmail: string | null;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `unsubscribe`
+                     * @constant
+                     */
+                    type: "unsubscribe";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_HARD_BOUNCE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /**
+                     * @description The SMTP reply or the report’s text
+                     * @example 550 5.1.1 <jane@example.com>: no such user
+                     */
+                    smtpDescription: string;
+                    /**
+                     * @description The category in capitals: BAD_MAILBOX, BAD_DOMAIN, MAILBOX_FULL, POLICY, TRANSIENT, TIMEOUT, OTHER
+                     * @example BAD_MAILBOX
+                     */
+                    category: string;
+                    /** @description The SMTP basic reply code, when there was a reply */
+                    returnCode: number | null;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `hard_bounce`
+                     * @constant
+                     */
+                    type: "hard_bounce";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_SOFT_BOUNCE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /**
+                     * @description The SMTP reply or the report’s text
+                     * @example 550 5.1.1 <jane@example.com>: no such user
+                     */
+                    smtpDescription: string;
+                    /**
+                     * @description The category in capitals: BAD_MAILBOX, BAD_DOMAIN, MAILBOX_FULL, POLICY, TRANSIENT, TIMEOUT, OTHER
+                     * @example BAD_MAILBOX
+                     */
+                    category: string;
+                    /** @description The SMTP basic reply code, when there was a reply */
+                    returnCode: number | null;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `soft_bounce`
+                     * @constant
+                     */
+                    type: "soft_bounce";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kind_COMPLAINT: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The flat email envelope */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The recipient
+                     * @example recipient@example.com
+                     */
+                    email: string;
+                    /** @description The campaign that sent it; null for a message sent on its own */
+                    campaignId: string | null;
+                    /**
+                     * @description The message (its email id)
+                     * @example em_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    sendId: string;
+                    /**
+                     * @description The message’s subject
+                     * @example Spring news
+                     */
+                    subject: string;
+                    /**
+                     * @description The message’s sender address
+                     * @example news@acme.example
+                     */
+                    from: string;
+                    /**
+                     * @description When it happened (ISO 8601)
+                     * @example 2025-05-05T09:26:15.557Z
+                     */
+                    date: string;
+                    /**
+                     * @description Always `complaint`
+                     * @constant
+                     */
+                    type: "complaint";
+                    /**
+                     * @description The recipient contact’s id; "" when none
+                     * @example c_01jd3k8m2x7q9v4b6n5t0w1y2z
+                     */
+                    ID: string;
+                    /**
+                     * @description Always `NORMAL`
+                     * @example NORMAL
+                     */
+                    State: string;
+                    /**
+                     * @description `LIST` for a campaign’s message, `MANUAL` otherwise
+                     * @example LIST
+                     */
+                    "Origin Kind": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Origin Caption": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Email Correction": string;
+                    /**
+                     * @description Always ""
+                     * @example
+                     */
+                    "Phone Correction": string;
+                    /**
+                     * @description The recipient again, as the document has it
+                     * @example recipient@example.com
+                     */
+                    Email: string;
+                    /**
+                     * @description Always "", as the document has it
+                     * @example
+                     */
+                    "": string;
                 };
             };
         };
