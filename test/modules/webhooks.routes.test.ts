@@ -332,8 +332,14 @@ describe('GET /api/v1/event_types', () => {
     // The OpenAPI document describes the same events in its `webhooks` section.
     await h.app.ready()
     const webhooks = (h.app.swagger() as { webhooks: Record<string, { post: Record<string, unknown> }> }).webhooks
-    // …and, after them, the flat envelopes that webhooks made with kinds receive for form submissions.
-    expect(Object.keys(webhooks)).toEqual([...eventCatalog.names, 'FORM_SUBMIT', 'CAPTCHA'])
+    // …and, after them, the flat envelopes that webhooks made with kinds receive: form submissions,
+    // then the email kinds of docs/deliverability.md.
+    expect(Object.keys(webhooks)).toEqual([
+      ...eventCatalog.names,
+      'FORM_SUBMIT',
+      'CAPTCHA',
+      ...['SUCCESSFUL', 'OPEN', 'HIT', 'UNSUBSCRIBE', 'HARD_BOUNCE', 'SOFT_BOUNCE', 'COMPLAINT'],
+    ])
     const envelope = (webhooks['deal.won']!.post.requestBody as { content: Record<string, { schema: unknown }> })
       .content['application/json']!.schema
     expect(envelope).toMatchObject({
