@@ -26,7 +26,6 @@ const NOT_YET_MOVED: Record<string, string> = {
   'src/modules/email/campaigns.service.ts': 'email: campaign changes',
   'src/modules/email/lists.service.ts': 'email: list membership',
   'src/modules/email/mailbox.transport.ts': 'email: the development mailbox',
-  'src/modules/imports/imports.service.ts': 'imports: wakes the import workers (pg_notify)',
 }
 
 function sourceFiles(dir: string): string[] {

@@ -3,8 +3,7 @@ import { startLeaseWorker } from '../../db/lease-worker.js'
 import type { Db } from '../../db/schema.js'
 import type { Clock } from '../../lib/clock.js'
 import { runClaimedImport } from './import-runner.js'
-import { claimImport, type ImportRow, purgeOldImports } from './imports.repo.js'
-import { IMPORTS_CHANNEL } from './imports.service.js'
+import { claimImport, IMPORTS_CHANNEL, type ImportRow, purgeOldImports } from './imports.repo.js'
 
 export interface ImportWorkerOptions {
   db: Db

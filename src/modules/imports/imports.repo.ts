@@ -228,3 +228,11 @@ export async function renewLease(db: Executor, id: string, workerId: string, unt
 export async function recordTotal(db: Executor, id: string, rowsTotal: number): Promise<void> {
   await db.updateTable('imports').set({ rows_total: rowsTotal }).where('id', '=', id).execute()
 }
+
+/** The channel that wakes import workers when a job is queued (PostgreSQL LISTEN/NOTIFY). */
+export const IMPORTS_CHANNEL = 'rapport_imports'
+
+/** Wakes the import workers listening on `IMPORTS_CHANNEL` (a job was queued). */
+export async function wakeImportWorkers(db: Executor): Promise<void> {
+  await sql`select pg_notify(${IMPORTS_CHANNEL}, '')`.execute(db)
+}

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs'
-import { sql } from 'kysely'
 import { ApiError } from '../../core/errors.js'
 import type { PageParams } from '../../core/pagination.js'
 import type { Principal, TenantScope } from '../../core/tenancy.js'
@@ -18,12 +17,11 @@ import {
   listImportErrors,
   listImports,
   markQueued,
+  wakeImportWorkers,
 } from './imports.repo.js'
 import type { Import } from './imports.schemas.js'
 import { toImport } from './imports.view.js'
 
-/** The channel that wakes import workers when a job is queued (PostgreSQL LISTEN/NOTIFY). */
-export const IMPORTS_CHANNEL = 'rapport_imports'
 /** The stored file's chunk size: one statement each, small enough to stay quick on either engine. */
 const CHUNK_BYTES = 1024 * 1024
 const FIRST_ERRORS = 20
@@ -59,7 +57,7 @@ export class ImportsService {
       await deleteImport(this.db, id).catch(() => undefined)
       throw err
     }
-    await sql`select pg_notify(${IMPORTS_CHANNEL}, '')`.execute(this.db)
+    await wakeImportWorkers(this.db)
     return this.get(principal, id)
   }
 
