@@ -2,6 +2,7 @@ import type { TenantScope } from '../../core/tenancy.js'
 import type { Tx } from '../../db/schema.js'
 import type { PublicUrl } from '../../lib/public-url.js'
 import { renderTemplate } from './liquid.js'
+import { findInviterName, findOrgName, findSignInPeople } from './people.repo.js'
 import { queueSystemEmail, type SystemFrom } from './system.js'
 
 /** Rapport's own messages about people and leads are live: they reach real people whatever the mode. */
@@ -54,20 +55,13 @@ export class AccountEmails {
 
   async invite(tx: Tx, m: InviteMessage): Promise<string | null> {
     const org = await orgName(tx, m.orgId)
-    const inviter = await tx
-      .selectFrom('invites')
-      .innerJoin('users', 'users.id', 'invites.created_by_user_id')
-      .select('users.name')
-      .where('invites.org_id', '=', m.orgId)
-      .where('invites.email', '=', m.to)
-      .orderBy('invites.created_at', 'desc')
-      .executeTakeFirst()
+    const inviter = await findInviterName(tx, m.orgId, m.to)
     const variables = {
       org,
       role: m.role,
       url: m.acceptUrl,
       expires: m.expiresAt.toUTCString(),
-      inviter: inviter?.name,
+      inviter,
     }
     return queueSystemEmail(tx, live(m.orgId), 'invite_emails', this.fallbackFrom, {
       to: { email: m.to, name: null, contactId: null },
@@ -100,14 +94,7 @@ export class AccountEmails {
    */
   async lead(tx: Tx, scope: TenantScope, m: LeadMessage): Promise<number> {
     if (!scope.livemode) return 0
-    const people = await tx
-      .selectFrom('users')
-      .select(['email', 'name'])
-      .where('org_id', '=', scope.orgId)
-      .where('password_hash', 'is not', null)
-      .orderBy('id')
-      .limit(50)
-      .execute()
+    const people = await findSignInPeople(tx, scope.orgId)
     const variables = { title: m.title, body: m.body, url: this.publicUrl.link(`/app/contacts/${m.contactId}`) }
     let queued = 0
     for (const person of people) {
@@ -126,6 +113,5 @@ export class AccountEmails {
 }
 
 async function orgName(tx: Tx, orgId: string): Promise<string> {
-  const org = await tx.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirst()
-  return org?.name ?? 'your organization'
+  return (await findOrgName(tx, orgId)) ?? 'your organization'
 }

@@ -4,6 +4,7 @@ import type { PublicUrl } from '../../lib/public-url.js'
 import { findBookingById } from '../scheduling/bookings.repo.js'
 import { bookingIcs } from '../scheduling/ics.js'
 import { renderTemplate } from './liquid.js'
+import { findUserTimezone } from './people.repo.js'
 import { findSettings } from './settings.repo.js'
 import { queueSystemEmail, type SystemFrom } from './system.js'
 
@@ -41,7 +42,7 @@ export class BookingEmails {
   async notify(tx: Tx, bookingId: string, change: BookingChange, manageToken?: string): Promise<void> {
     const b = await findBookingById(tx, bookingId)
     if (!b || !(await findSettings(tx, b.org_id)).booking_emails) return
-    const host = await tx.selectFrom('users').select(['timezone']).where('id', '=', b.user_id).executeTakeFirst()
+    const hostZone = await findUserTimezone(tx, b.user_id)
     const scope = { orgId: b.org_id, livemode: b.livemode }
     const ics = bookingIcs({
       id: b.id,
@@ -71,7 +72,7 @@ export class BookingEmails {
       {
         forHost: true,
         to: { email: b.host_email, name: b.host_name, contactId: null },
-        zone: host?.timezone ?? 'UTC',
+        zone: hostZone ?? 'UTC',
         other: b.guest_name,
       },
     ]

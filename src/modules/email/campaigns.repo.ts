@@ -75,6 +75,27 @@ export function updateCampaign(
   return q.returningAll().executeTakeFirst()
 }
 
+/** draft → scheduled, for `sendAt` or now (the campaign is locked and checked by the caller). */
+export async function markScheduled(tx: Executor, id: string, sendAt: Date | null): Promise<void> {
+  await tx
+    .updateTable('email_campaigns')
+    .set({ status: 'scheduled', scheduled_at: sendAt ?? sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Puts the campaign's failed recipients back in the ledger as pending; answers how many. */
+export async function resetFailedSends(tx: Executor, campaignId: string): Promise<number> {
+  const reset = await tx
+    .updateTable('email_campaign_sends')
+    .set({ status: 'pending', email_id: null, skip_reason: null, updated_at: sql`now()` })
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'failed')
+    .returning('id')
+    .execute()
+  return reset.length
+}
+
 export function deleteCampaign(db: Executor, scope: TenantScope, id: string) {
   return db
     .deleteFrom('email_campaigns')

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { ApiError, invalidField } from '../../core/errors.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Executor, Tx } from '../../db/schema.js'
@@ -17,6 +16,8 @@ import {
   findCampaign,
   insertCampaign,
   listCampaigns,
+  markScheduled,
+  resetFailedSends,
   updateCampaign,
 } from './campaigns.repo.js'
 import type {
@@ -30,6 +31,8 @@ import type {
 import { campaignPaused } from './email.events.js'
 import { resolveSender } from './emails.service.js'
 import { checkTemplate, TemplateError } from './liquid.js'
+import { findListIds } from './lists.repo.js'
+import { findOrgName } from './people.repo.js'
 import { queueEmail } from './queue.js'
 import { findSegments } from './segments.repo.js'
 import { findTemplate } from './templates.repo.js'
@@ -176,11 +179,7 @@ export class CampaignsService {
       }
       await resolveSender(tx, scope, c.sender_id ?? undefined)
       const sendAt = input.send_at ? new Date(input.send_at) : null
-      await tx
-        .updateTable('email_campaigns')
-        .set({ status: 'scheduled', scheduled_at: sendAt ?? sql<Date>`now()`, updated_at: sql<Date>`now()` })
-        .where('id', '=', id)
-        .execute()
+      await markScheduled(tx, id, sendAt)
     })
     return this.get(scope, id)
   }
@@ -221,14 +220,8 @@ export class CampaignsService {
     await inTransaction(this.db, async (tx) => {
       const c = await this.locked(tx, scope, id)
       assertStatus(c, ['sending', 'paused', 'completed'], 'resent to')
-      const reset = await tx
-        .updateTable('email_campaign_sends')
-        .set({ status: 'pending', email_id: null, skip_reason: null, updated_at: sql`now()` })
-        .where('campaign_id', '=', id)
-        .where('status', '=', 'failed')
-        .returning('id')
-        .execute()
-      if (reset.length > 0 && c.status === 'completed') {
+      const reset = await resetFailedSends(tx, id)
+      if (reset > 0 && c.status === 'completed') {
         await updateCampaign(tx, scope, id, { status: 'sending', completed_at: null })
       }
     })
@@ -250,10 +243,10 @@ export class CampaignsService {
       if (!content.subject || (!content.html && !content.text)) {
         throw invalidField('html', 'The campaign has no content to send yet')
       }
-      const org = await tx.selectFrom('organizations').select('name').where('id', '=', scope.orgId).executeTakeFirst()
+      const orgName = await findOrgName(tx, scope.orgId)
       let message: Awaited<ReturnType<ReturnType<CampaignComposer['prepare']>>>
       try {
-        const render = this.composer.prepare(content, { id: scope.orgId, name: org?.name ?? null })
+        const render = this.composer.prepare(content, { id: scope.orgId, name: orgName ?? null })
         message = await render({
           sendId: `test~${id}`,
           emailId: 'test',
@@ -305,14 +298,7 @@ export class CampaignsService {
           ? null
           : (await resolveSender(db, scope, input.from)).id
     if (input.list_ids?.length) {
-      const found = await db
-        .selectFrom('email_lists')
-        .select('id')
-        .where('org_id', '=', scope.orgId)
-        .where('livemode', '=', scope.livemode)
-        .where('id', 'in', input.list_ids)
-        .execute()
-      const ids = new Set(found.map((r) => r.id))
+      const ids = new Set(await findListIds(db, scope, input.list_ids))
       const i = input.list_ids.findIndex((l) => !ids.has(l))
       if (i >= 0) throw invalidField(`list_ids[${i}]`, `No list ${input.list_ids[i]} in this organization`)
     }

@@ -2,7 +2,7 @@ import { type Insertable, type Selectable, sql } from 'kysely'
 import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import type { EmailEventsTable, EmailsTable } from '../../db/schema-email.js'
+import type { EmailEventsTable, EmailsTable, MailboxMessagesTable } from '../../db/schema-email.js'
 import { newId } from '../../lib/ids.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 import type { EmailListQuery, MailboxListQuery } from './emails.schemas.js'
@@ -99,4 +99,16 @@ export function findMailboxMessage(db: Executor, scope: TenantScope, id: string)
     .select([...MAILBOX_COLUMNS, 'm.raw'])
     .where('m.id', '=', id)
     .executeTakeFirst()
+}
+
+/** Keeps a message's raw MIME in the development mailbox; a message stored twice is kept once. */
+export async function insertMailboxMessage(
+  db: Executor,
+  row: Omit<Insertable<MailboxMessagesTable>, 'id' | 'created_at'>,
+): Promise<void> {
+  await db
+    .insertInto('mailbox_messages')
+    .values({ id: newId('mailboxMessage'), ...row })
+    .onConflict((oc) => oc.column('email_id').doNothing())
+    .execute()
 }

@@ -53,6 +53,12 @@ export function listLists(db: Executor, scope: TenantScope, query: PageParams) {
   ) as Promise<{ data: ListRow[]; pagination: Awaited<ReturnType<typeof paginate>>['pagination'] }>
 }
 
+/** Those of `ids` that are lists of the scope. */
+export async function findListIds(db: Executor, scope: TenantScope, ids: string[]): Promise<string[]> {
+  const found = await scoped(db, scope).select('id').where('id', 'in', ids).execute()
+  return found.map((r) => r.id)
+}
+
 export async function updateList(
   db: Executor,
   scope: TenantScope,

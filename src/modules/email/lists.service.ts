@@ -27,6 +27,7 @@ import type {
   ListMembersChange,
   ListMembersQuery,
 } from './lists.schemas.js'
+import { findOrgName } from './people.repo.js'
 import { queueEmail } from './queue.js'
 import { findDefaultSender } from './senders.repo.js'
 import type { SystemFrom } from './system.js'
@@ -171,12 +172,12 @@ export class ListsService {
     const from = sender
       ? { email: sender.email, name: sender.name, senderId: sender.id, replyTo: sender.reply_to }
       : { email: this.fallbackFrom.email, name: this.fallbackFrom.name, senderId: null, replyTo: null }
-    const org = await tx.selectFrom('organizations').select('name').where('id', '=', scope.orgId).executeTakeFirst()
+    const orgName = await findOrgName(tx, scope.orgId)
     const token = this.links.sign('confirm', `${list.id}~${contact.id}`)
     const vars = {
       list: list.name,
       name: contact.name,
-      organization: org?.name ?? '',
+      organization: orgName ?? '',
       url: this.publicUrl.link(`/email/confirm/${encodeURIComponent(token)}`),
     }
     await queueEmail(tx, scope, {

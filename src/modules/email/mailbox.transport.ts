@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Db } from '../../db/schema.js'
-import { newId } from '../../lib/ids.js'
+import { insertMailboxMessage } from './emails.repo.js'
 import type { MailTransport, OutgoingMessage, SendOutcome } from './transport.js'
 
 /** The raw MIME source of a message, exactly as an SMTP server would receive it. */
@@ -19,18 +19,13 @@ export function mailboxTransport(db: Db): MailTransport {
     kind: 'mailbox',
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       const raw = await rawMessage(message)
-      await db
-        .insertInto('mailbox_messages')
-        .values({
-          id: newId('mailboxMessage'),
-          org_id: message.orgId,
-          livemode: message.livemode,
-          email_id: message.emailId,
-          message_id: message.options.messageId,
-          raw,
-        })
-        .onConflict((oc) => oc.column('email_id').doNothing())
-        .execute()
+      await insertMailboxMessage(db, {
+        org_id: message.orgId,
+        livemode: message.livemode,
+        email_id: message.emailId,
+        message_id: message.options.messageId,
+        raw,
+      })
       return { isDelivered: false, response: 'kept in the development mailbox' }
     },
     async verify() {
