@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { CampaignStatus, EmailCampaignsTable } from '../../db/schema-email.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type CampaignRow = Selectable<EmailCampaignsTable>
@@ -29,9 +30,6 @@ type Writable = Partial<
   >
 >
 
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_campaigns').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-
 export async function insertCampaign(db: Executor, scope: TenantScope, row: Writable & { id: string; name: string }) {
   return db
     .insertInto('email_campaigns')
@@ -41,12 +39,12 @@ export async function insertCampaign(db: Executor, scope: TenantScope, row: Writ
 }
 
 export function findCampaign(db: Executor, scope: TenantScope, id: string, lock = false) {
-  const q = scoped(db, scope).selectAll().where('id', '=', id)
+  const q = scoped(db, 'email_campaigns', scope).selectAll().where('id', '=', id)
   return (lock ? q.forUpdate() : q).executeTakeFirst()
 }
 
 export function listCampaigns(db: Executor, scope: TenantScope, query: PageParams & { status?: CampaignStatus }) {
-  let base = scoped(db, scope)
+  let base = scoped(db, 'email_campaigns', scope)
   if (query.status) base = base.where('status', '=', query.status)
   return paginate(
     base,
@@ -65,11 +63,8 @@ export function updateCampaign(
   values: Writable,
   fromStatuses?: CampaignStatus[],
 ) {
-  let q = db
-    .updateTable('email_campaigns')
+  let q = scopedUpdate(db, 'email_campaigns', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
   if (fromStatuses) q = q.where('status', 'in', fromStatuses)
   return q.returningAll().executeTakeFirst()
@@ -97,10 +92,7 @@ export async function resetFailedSends(tx: Executor, campaignId: string): Promis
 }
 
 export function deleteCampaign(db: Executor, scope: TenantScope, id: string) {
-  return db
-    .deleteFrom('email_campaigns')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
+  return scopedDelete(db, 'email_campaigns', scope)
     .where('id', '=', id)
     .where('status', '=', 'draft')
     .returning('id')

@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailEventsTable, EmailsTable, MailboxMessagesTable } from '../../db/schema-email.js'
+import { scoped } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 import type { EmailListQuery, MailboxListQuery } from './emails.schemas.js'
@@ -26,11 +27,8 @@ export async function insertEmailEvent(
     .execute()
 }
 
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('emails').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
-
 export function findEmail(db: Executor, scope: TenantScope, id: string): Promise<EmailRow | undefined> {
-  return scoped(db, scope).selectAll().where('id', '=', id).executeTakeFirst()
+  return scoped(db, 'emails', scope).selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 export function findEmailEvents(db: Executor, emailId: string): Promise<EmailEventRow[]> {
@@ -44,7 +42,7 @@ export function findEmailEvents(db: Executor, emailId: string): Promise<EmailEve
 }
 
 export function listEmails(db: Executor, scope: TenantScope, query: EmailListQuery & PageParams) {
-  let q = scoped(db, scope)
+  let q = scoped(db, 'emails', scope)
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.contact_id !== undefined) q = q.where('contact_id', '=', query.contact_id)
   if (query.category !== undefined) q = q.where('category', '=', query.category)

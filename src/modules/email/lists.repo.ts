@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailListsTable, ListMemberStatus, SubscriptionStatus } from '../../db/schema-email.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type ListRow = Omit<Selectable<EmailListsTable>, 'org_id' | 'livemode'> & {
@@ -14,9 +15,6 @@ const COLUMNS = ['id', 'name', 'description', 'double_opt_in', 'created_at', 'up
 
 const countOf = (status: ListMemberStatus) =>
   sql<number>`(select count(*)::int from email_list_members m where m.list_id = email_lists.id and m.status = ${status})`
-
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_lists').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
 
 // biome-ignore lint/suspicious/noExplicitAny: any query over email_lists
 const withCounts = (qb: any) =>
@@ -40,12 +38,12 @@ export async function insertList(
 }
 
 export function findList(db: Executor, scope: TenantScope, id: string): Promise<ListRow | undefined> {
-  return withCounts(scoped(db, scope).where('id', '=', id)).executeTakeFirst()
+  return withCounts(scoped(db, 'email_lists', scope).where('id', '=', id)).executeTakeFirst()
 }
 
 export function listLists(db: Executor, scope: TenantScope, query: PageParams) {
   return paginate(
-    scoped(db, scope),
+    scoped(db, 'email_lists', scope),
     (qb) => withCounts(qb),
     sql<string>`id`,
     { ...NEWEST_FIRST, expression: sql`created_at` },
@@ -55,7 +53,7 @@ export function listLists(db: Executor, scope: TenantScope, query: PageParams) {
 
 /** Those of `ids` that are lists of the scope. */
 export async function findListIds(db: Executor, scope: TenantScope, ids: string[]): Promise<string[]> {
-  const found = await scoped(db, scope).select('id').where('id', 'in', ids).execute()
+  const found = await scoped(db, 'email_lists', scope).select('id').where('id', 'in', ids).execute()
   return found.map((r) => r.id)
 }
 
@@ -65,11 +63,8 @@ export async function updateList(
   id: string,
   values: Partial<{ name: string; description: string | null; double_opt_in: boolean }>,
 ): Promise<boolean> {
-  const row = await db
-    .updateTable('email_lists')
+  const row = await scopedUpdate(db, 'email_lists', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning('id')
     .executeTakeFirst()
@@ -77,25 +72,13 @@ export async function updateList(
 }
 
 export async function deleteList(db: Executor, scope: TenantScope, id: string): Promise<boolean> {
-  const row = await db
-    .deleteFrom('email_lists')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst()
+  const row = await scopedDelete(db, 'email_lists', scope).where('id', '=', id).returning('id').executeTakeFirst()
   return row !== undefined
 }
 
 /** The ids among `contactIds` that are contacts of the scope, with their email. */
 export function findContacts(db: Executor, scope: TenantScope, contactIds: string[]) {
-  return db
-    .selectFrom('contacts')
-    .select(['id', 'email', 'name'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', contactIds)
-    .execute()
+  return scoped(db, 'contacts', scope).select(['id', 'email', 'name']).where('id', 'in', contactIds).execute()
 }
 
 /**

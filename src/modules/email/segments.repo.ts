@@ -3,14 +3,12 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailSegmentsTable } from '../../db/schema-email.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { compileFilter } from '../contacts/bulk/search-filter.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type SegmentRow = Omit<Selectable<EmailSegmentsTable>, 'org_id' | 'livemode'>
 const COLUMNS = ['id', 'name', 'description', 'filter', 'created_at', 'updated_at'] as const
-
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_segments').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
 
 export async function insertSegment(
   db: Executor,
@@ -25,17 +23,17 @@ export async function insertSegment(
 }
 
 export function findSegment(db: Executor, scope: TenantScope, id: string): Promise<SegmentRow | undefined> {
-  return scoped(db, scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return scoped(db, 'email_segments', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
 export function findSegments(db: Executor, scope: TenantScope, ids: string[]): Promise<SegmentRow[]> {
   if (ids.length === 0) return Promise.resolve([])
-  return scoped(db, scope).select(COLUMNS).where('id', 'in', ids).execute()
+  return scoped(db, 'email_segments', scope).select(COLUMNS).where('id', 'in', ids).execute()
 }
 
 export function listSegments(db: Executor, scope: TenantScope, query: PageParams) {
   return paginate(
-    scoped(db, scope),
+    scoped(db, 'email_segments', scope),
     (qb) => qb.select(COLUMNS),
     sql<string>`id`,
     { ...NEWEST_FIRST, expression: sql`created_at` },
@@ -50,38 +48,26 @@ export function updateSegment(
   values: Partial<{ name: string; description: string | null; filter: unknown }>,
 ): Promise<SegmentRow | undefined> {
   const { filter, ...rest } = values
-  return db
-    .updateTable('email_segments')
+  return scopedUpdate(db, 'email_segments', scope)
     .set({
       ...rest,
       ...(filter !== undefined ? { filter: JSON.stringify(filter) } : {}),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirst()
 }
 
 export async function deleteSegment(db: Executor, scope: TenantScope, id: string): Promise<boolean> {
-  const row = await db
-    .deleteFrom('email_segments')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst()
+  const row = await scopedDelete(db, 'email_segments', scope).where('id', '=', id).returning('id').executeTakeFirst()
   return row !== undefined
 }
 
 /** How many contacts `filter` matches now, and how many of them a campaign would reach. */
 export async function countSegment(db: Executor, scope: TenantScope, filter: unknown) {
-  const row = await db
-    .selectFrom('contacts')
+  const row = await scoped(db, 'contacts', scope, { qualified: true })
     .leftJoin('email_subscriptions as s', 's.contact_id', 'contacts.id')
-    .where('contacts.org_id', '=', scope.orgId)
-    .where('contacts.livemode', '=', scope.livemode)
     .where(compileFilter(scope, filter))
     .select([
       sql<number>`count(*)::int`.as('contacts'),

@@ -3,13 +3,11 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailSendersTable } from '../../db/schema-email.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type SenderRow = Omit<Selectable<EmailSendersTable>, 'org_id' | 'livemode'>
 const COLUMNS = ['id', 'email', 'name', 'reply_to', 'is_default', 'created_at', 'updated_at'] as const
-
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_senders').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
 
 export async function insertSender(
   db: Executor,
@@ -25,29 +23,31 @@ export async function insertSender(
 }
 
 export function findSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {
-  return scoped(db, scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return scoped(db, 'email_senders', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
 export function findSenderByEmail(db: Executor, scope: TenantScope, email: string): Promise<SenderRow | undefined> {
-  return scoped(db, scope).select(COLUMNS).where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst()
+  return scoped(db, 'email_senders', scope)
+    .select(COLUMNS)
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .executeTakeFirst()
 }
 
 export function findDefaultSender(db: Executor, scope: TenantScope): Promise<SenderRow | undefined> {
-  return scoped(db, scope).select(COLUMNS).where('is_default', '=', true).executeTakeFirst()
+  return scoped(db, 'email_senders', scope).select(COLUMNS).where('is_default', '=', true).executeTakeFirst()
 }
 
 export async function countSenders(db: Executor, scope: TenantScope): Promise<number> {
-  const row = await scoped(db, scope).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const row = await scoped(db, 'email_senders', scope)
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow()
   return row.n
 }
 
 /** Clears the default flag of the scope's senders (before another becomes the default). */
 export async function clearDefaultSender(db: Executor, scope: TenantScope): Promise<void> {
-  await db
-    .updateTable('email_senders')
+  await scopedUpdate(db, 'email_senders', scope)
     .set({ is_default: false, updated_at: sql`now()` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('is_default', '=', true)
     .execute()
 }
@@ -58,29 +58,20 @@ export function updateSender(
   id: string,
   values: Partial<Pick<SenderRow, 'name' | 'reply_to' | 'is_default'>>,
 ): Promise<SenderRow | undefined> {
-  return db
-    .updateTable('email_senders')
+  return scopedUpdate(db, 'email_senders', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirst()
 }
 
 export function deleteSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {
-  return db
-    .deleteFrom('email_senders')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'email_senders', scope).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 export function listSenders(db: Executor, scope: TenantScope, query: PageParams) {
   return paginate(
-    scoped(db, scope),
+    scoped(db, 'email_senders', scope),
     (qb) => qb.select(COLUMNS),
     sql<string>`id`,
     { ...NEWEST_FIRST, expression: sql`created_at` },

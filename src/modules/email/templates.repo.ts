@@ -3,14 +3,12 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailTemplatesTable } from '../../db/schema-email.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type TemplateRow = Omit<Selectable<EmailTemplatesTable>, 'org_id' | 'livemode'>
 type TemplateValues = Pick<TemplateRow, 'name' | 'subject' | 'html' | 'text'>
 const COLUMNS = ['id', 'name', 'subject', 'html', 'text', 'created_at', 'updated_at'] as const
-
-const scoped = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_templates').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
 
 export function insertTemplate(
   db: Executor,
@@ -25,7 +23,7 @@ export function insertTemplate(
 }
 
 export function findTemplate(db: Executor, scope: TenantScope, id: string): Promise<TemplateRow | undefined> {
-  return scoped(db, scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return scoped(db, 'email_templates', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
 export function updateTemplate(
@@ -34,29 +32,20 @@ export function updateTemplate(
   id: string,
   values: Partial<TemplateValues>,
 ): Promise<TemplateRow | undefined> {
-  return db
-    .updateTable('email_templates')
+  return scopedUpdate(db, 'email_templates', scope)
     .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirst()
 }
 
 export function deleteTemplate(db: Executor, scope: TenantScope, id: string): Promise<TemplateRow | undefined> {
-  return db
-    .deleteFrom('email_templates')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'email_templates', scope).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 export function listTemplates(db: Executor, scope: TenantScope, query: PageParams) {
   return paginate(
-    scoped(db, scope),
+    scoped(db, 'email_templates', scope),
     (qb) => qb.select(COLUMNS),
     sql<string>`id`,
     { ...NEWEST_FIRST, expression: sql`created_at` },
