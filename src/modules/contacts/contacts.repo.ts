@@ -3,6 +3,7 @@ import { type PageParams, paginate, type SortSpec } from '../../core/pagination.
 import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 import type { EventData } from '../../outbox/define.js'
 import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../outbox/emit.js'
@@ -135,28 +136,19 @@ export async function updateContact(
   values: Partial<ContactValues>,
 ): Promise<ContactRow> {
   const { custom_fields, ...rest } = values
-  return db
-    .updateTable('contacts')
+  return scopedUpdate(db, 'contacts', scope)
     .set({
       ...rest,
       ...(custom_fields ? { custom_fields: JSON.stringify(custom_fields) } : {}),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
 export async function deleteContact(db: Executor, scope: TenantScope, id: string): Promise<ContactRow | undefined> {
-  return db
-    .deleteFrom('contacts')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return scopedDelete(db, 'contacts', scope).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 /**
@@ -186,7 +178,7 @@ export async function listContacts(
   scope: TenantScope,
   query: Omit<ContactListQuery, 'owner_id'> & { owner_id?: string } & PageParams,
 ) {
-  let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'contacts', scope)
   // Both lookups run first so that the planner sees values, not subqueries: an email is unique in
   // the organization (a key lookup; as `lower(email) = …` the planner guessed 0.5% of the rows and
   // read 1M contacts in list order, 3.3 s), and a tag's frequency is in the column's statistics.
@@ -196,11 +188,8 @@ export async function listContacts(
   }
   if (query.tag !== undefined) {
     // Tags are stored as the organization spells them; match the given name case-insensitively.
-    const tag = await db
-      .selectFrom('tags')
+    const tag = await scoped(db, 'tags', scope)
       .select('name')
-      .where('org_id', '=', scope.orgId)
-      .where('livemode', '=', scope.livemode)
       .where(sql<boolean>`lower(name) = lower(${query.tag})`)
       .executeTakeFirst()
     q = tag === undefined ? q.where(sql<boolean>`false`) : q.where(sql<boolean>`tags @> array[${tag.name}]::text[]`)
@@ -232,11 +221,8 @@ export async function lockContacts(
   ids: string[],
 ): Promise<{ id: string; owner_id: string | null }[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('contacts')
+  return scoped(db, 'contacts', scope)
     .select(['id', 'owner_id'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', 'in', ids)
     .orderBy('id')
     .forUpdate()
@@ -251,11 +237,8 @@ export async function setContactsOwner(
   ownerId: string | null,
 ): Promise<void> {
   if (ids.length === 0) return
-  await db
-    .updateTable('contacts')
+  await scopedUpdate(db, 'contacts', scope)
     .set({ owner_id: ownerId, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', 'in', ids)
     .execute()
 }
@@ -280,11 +263,8 @@ export async function registerTags(db: Executor, scope: TenantScope, names: stri
   for (const t of created.rows) {
     await emit(db, scope, tagCreated, toTag({ ...t, contact_count: 0 }))
   }
-  const rows = await db
-    .selectFrom('tags')
+  const rows = await scoped(db, 'tags', scope)
     .select('name')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where(sql<boolean>`lower(name) = any(${unique.map((n) => n.toLowerCase())}::text[])`)
     .execute()
   const canonical = new Map(rows.map((r) => [r.name.toLowerCase(), r.name]))
@@ -298,11 +278,8 @@ export async function findContactIdBy(
   key: 'email' | 'external_id',
   value: string,
 ): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('contacts')
+  const row = await scoped(db, 'contacts', scope)
     .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where(key === 'email' ? sql<boolean>`lower(email) = lower(${value})` : sql<boolean>`external_id = ${value}`)
     .executeTakeFirst()
   return row?.id

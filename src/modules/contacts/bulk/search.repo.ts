@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type PageParams, paginate } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
+import { scoped } from '../../../db/scoped.js'
 import { COLUMNS, sortOf } from '../contacts.repo.js'
 import { compileFilter, type FilterOptions } from './search-filter.js'
 
@@ -15,7 +16,7 @@ export async function searchContacts(
   query: { filter?: unknown; sort?: string } & PageParams,
   options: FilterOptions = {},
 ) {
-  let q = db.selectFrom('contacts').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  let q = scoped(db, 'contacts', scope)
   if (query.filter !== undefined) q = q.where(compileFilter(scope, query.filter, 'filter', options))
   return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sortOf(query.sort), query)
 }
