@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailBouncesTable, EmailSuppressionsTable } from '../../db/schema-deliverability.js'
+import { scoped } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 import { NEWEST_FIRST } from '../email/email.schema-parts.js'
 
@@ -58,8 +59,7 @@ export async function insertSuppression(
   return result.rows[0]
 }
 
-const suppressions = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_suppressions').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+const suppressions = (db: Executor, scope: TenantScope) => scoped(db, 'email_suppressions', scope)
 
 export function findSuppression(db: Executor, scope: TenantScope, idOrAddress: string) {
   const q = suppressions(db, scope).selectAll()
@@ -99,11 +99,8 @@ export async function deleteSuppression(
 
 /** Contacts of the organization and mode with this address (the suppression's subscription status goes on them). */
 export async function contactIdsWithAddress(db: Executor, scope: TenantScope, address: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('contacts')
+  const rows = await scoped(db, 'contacts', scope)
     .select('id')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where(sql<boolean>`lower(email) = lower(${address})`)
     .execute()
   return rows.map((r) => r.id)

@@ -8,6 +8,7 @@ import type {
   StoredDomainCheck,
   StoredRecordCheck,
 } from '../../../db/schema-sending-domains.js'
+import { scoped, scopedUpdate } from '../../../db/scoped.js'
 
 export type DomainRow = Omit<Selectable<SendingDomainsTable>, 'org_id' | 'livemode'> & { sender_count: number }
 export type DkimKeyRow = Omit<Selectable<SendingDomainDkimKeysTable>, 'org_id' | 'livemode'>
@@ -92,8 +93,7 @@ export function listDomains(db: Executor, scope: TenantScope, query: PageParams)
 /** The active and pending keys of the given domains, active first. */
 export function liveKeysOf(db: Executor, scope: TenantScope, domains: string[]): Promise<DkimKeyRow[]> {
   if (domains.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('sending_domain_dkim_keys')
+  return scoped(db, 'sending_domain_dkim_keys', scope)
     .select([
       'domain',
       'selector',
@@ -109,8 +109,6 @@ export function liveKeysOf(db: Executor, scope: TenantScope, domains: string[]):
       'activated_at',
       'retired_at',
     ])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('domain', 'in', domains)
     .where('state', 'in', ['active', 'pending'])
     .orderBy('domain')
@@ -124,11 +122,8 @@ export function findActiveKey(
   scope: TenantScope,
   domain: string,
 ): Promise<Pick<DkimKeyRow, 'selector' | 'private_key_sealed'> | undefined> {
-  return db
-    .selectFrom('sending_domain_dkim_keys')
+  return scoped(db, 'sending_domain_dkim_keys', scope)
     .select(['selector', 'private_key_sealed'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('domain', '=', domain)
     .where('state', '=', 'active')
     .executeTakeFirst()
@@ -141,11 +136,8 @@ export async function saveKeyCheck(
   selector: string,
   check: Pick<StoredRecordCheck, 'status' | 'found' | 'detail'>,
 ): Promise<void> {
-  await db
-    .updateTable('sending_domain_dkim_keys')
+  await scopedUpdate(db, 'sending_domain_dkim_keys', scope)
     .set({ dns_status: check.status, dns_found: check.found, dns_detail: check.detail, checked_at: sql`now()` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('domain', '=', domain)
     .where('selector', '=', selector)
     .execute()
@@ -157,22 +149,15 @@ export async function saveDomainCheck(
   domain: string,
   check: StoredDomainCheck,
 ): Promise<void> {
-  await db
-    .updateTable('sending_domains')
+  await scopedUpdate(db, 'sending_domains', scope)
     .set({ dns_check: JSON.stringify(check), checked_at: sql`now()`, updated_at: sql`now()` })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('domain', '=', domain)
     .execute()
 }
 
 /** The pending key becomes the signing key; the one it replaces is retired (kept, no longer used). */
 export async function promotePendingKey(db: Executor, scope: TenantScope, domain: string): Promise<void> {
-  const keys = db
-    .updateTable('sending_domain_dkim_keys')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('domain', '=', domain)
+  const keys = scopedUpdate(db, 'sending_domain_dkim_keys', scope).where('domain', '=', domain)
   // Two statements, retire first: the partial unique index allows one active key per domain.
   await keys.set({ state: 'retired', retired_at: sql`now()` }).where('state', '=', 'active').execute()
   await keys.set({ state: 'active', activated_at: sql`now()` }).where('state', '=', 'pending').execute()

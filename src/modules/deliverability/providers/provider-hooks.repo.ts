@@ -3,6 +3,7 @@ import { type PageParams, paginate } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import type { EmailProviderHooksTable } from '../../../db/schema-provider-hooks.js'
+import { scoped, scopedDelete } from '../../../db/scoped.js'
 import { newId } from '../../../lib/ids.js'
 import { NEWEST_FIRST } from '../../email/email.schema-parts.js'
 import type { BouncedMessage } from '../bounces.js'
@@ -13,8 +14,7 @@ export type NewProviderHook = Omit<Insertable<EmailProviderHooksTable>, 'id' | '
 /** How long a hook remembers the events and signature tokens it took (providers retry for days, not months). */
 export const RECEIPT_RETENTION_DAYS = 30
 
-const hooks = (db: Executor, scope: TenantScope) =>
-  db.selectFrom('email_provider_hooks').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+const hooks = (db: Executor, scope: TenantScope) => scoped(db, 'email_provider_hooks', scope)
 
 export function insertHook(db: Executor, scope: TenantScope, values: NewProviderHook): Promise<ProviderHookRow> {
   return db
@@ -44,13 +44,7 @@ export function listHooks(db: Executor, scope: TenantScope, query: PageParams) {
 }
 
 export async function deleteHook(db: Executor, scope: TenantScope, id: string): Promise<ProviderHookRow | undefined> {
-  return db
-    .deleteFrom('email_provider_hooks')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst()
+  return scopedDelete(db, 'email_provider_hooks', scope).where('id', '=', id).returningAll().executeTakeFirst()
 }
 
 /** Notes that the hook received something (shown on the hook, so a user sees the provider reached it). */
@@ -92,8 +86,7 @@ export async function findEmails(
   ids: string[],
 ): Promise<(BouncedMessage & { id: string; message_id: string })[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('emails')
+  return scoped(db, 'emails', scope)
     .select([
       'id',
       'org_id',
@@ -105,8 +98,6 @@ export async function findEmails(
       'from_email',
       'message_id',
     ])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('id', 'in', ids)
     .execute()
 }
