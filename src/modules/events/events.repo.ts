@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped } from '../../db/scoped.js'
 
 export interface EventRow {
   id: string
@@ -14,7 +15,7 @@ const EVENT_COLUMNS = ['id', 'type', 'data', 'created_at'] as const
 
 /** The scope's events, without the types the caller may not read (`hidden`). */
 function scopedEvents(db: Executor, scope: TenantScope, hidden: readonly string[]) {
-  const q = db.selectFrom('events').where('org_id', '=', scope.orgId).where('livemode', '=', scope.livemode)
+  const q = scoped(db, 'events', scope)
   return hidden.length === 0 ? q : q.where(sql<boolean>`type <> all(${[...hidden]}::text[])`)
 }
 
@@ -47,13 +48,7 @@ export async function findEvent(
 
 /** When an event of the scope was committed (where a resumed stream starts), whatever its type. */
 export async function eventCreatedAt(db: Executor, scope: TenantScope, id: string): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('events')
-    .select('created_at')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const row = await scoped(db, 'events', scope).select('created_at').where('id', '=', id).executeTakeFirst()
   return row?.created_at
 }
 

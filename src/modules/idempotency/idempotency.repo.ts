@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 
 export interface IdempotencyRecord {
   request_hash: string
@@ -35,11 +36,8 @@ export async function claimKey(
              and idempotency_keys.request_hash = excluded.request_hash)
     returning 1 as ok`.execute(db)
   if (claimed.rows.length > 0) return null
-  const existing = await db
-    .selectFrom('idempotency_keys')
+  const existing = await scoped(db, 'idempotency_keys', scope)
     .select(['request_hash', 'state', 'response_status', 'response_body', 'response_headers'])
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('idem_key', '=', key)
     .executeTakeFirst()
   // Deleted between the two statements (its request failed): the caller may simply retry.
@@ -60,28 +58,20 @@ export async function completeKey(
   key: string,
   response: { status: number; body: string; headers: Record<string, string> },
 ): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
+  await scopedUpdate(db, 'idempotency_keys', scope)
     .set({
       state: 'done',
       response_status: response.status,
       response_body: response.body,
       response_headers: JSON.stringify(response.headers),
     })
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
     .where('idem_key', '=', key)
     .execute()
 }
 
 /** Forgets a key whose request failed on our side, so that the client's retry runs it again. */
 export async function releaseKey(db: Executor, scope: TenantScope, key: string): Promise<void> {
-  await db
-    .deleteFrom('idempotency_keys')
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('idem_key', '=', key)
-    .execute()
+  await scopedDelete(db, 'idempotency_keys', scope).where('idem_key', '=', key).execute()
 }
 
 export async function purgeExpiredKeys(db: Executor): Promise<number> {

@@ -4,6 +4,7 @@ import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailsTable } from '../../db/schema-email.js'
 import type { BookingsTable } from '../../db/schema-scheduling.js'
+import { scoped } from '../../db/scoped.js'
 import type { TimelineItemType } from './timeline.schemas.js'
 
 /** One entry of a contact's timeline, before its object is loaded. */
@@ -89,13 +90,7 @@ export type EmailRow = Selectable<EmailsTable>
 /** The emails of these ids in the scope. */
 export async function findEmails(db: Executor, scope: TenantScope, ids: string[]): Promise<EmailRow[]> {
   if (ids.length === 0) return []
-  return db
-    .selectFrom('emails')
-    .selectAll()
-    .where('org_id', '=', scope.orgId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute()
+  return scoped(db, 'emails', scope).selectAll().where('id', 'in', ids).execute()
 }
 
 /** A booking row with its host's name, email and username: what the bookings API builds its objects from. */
