@@ -1,5 +1,6 @@
 import type { Plan } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
+import { scoped } from '../../db/scoped.js'
 
 export interface ApiKeyRow {
   id: string
@@ -137,11 +138,8 @@ export async function findOrgKeyForUpdate(
  * preflight, which carries no key, is checked against.
  */
 export async function publishableOrigins(db: Executor, orgId: string, livemode: boolean, now: Date): Promise<string[]> {
-  const rows = await db
-    .selectFrom('api_keys')
+  const rows = await scoped(db, 'api_keys', { orgId, livemode })
     .select('allowed_origins')
-    .where('org_id', '=', orgId)
-    .where('livemode', '=', livemode)
     .where('type', '=', 'publishable')
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))

@@ -3,7 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailSegmentsTable } from '../../db/schema-email.js'
-import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
+import { findScoped, scoped, scopedDelete, updateScopedReturning } from '../../db/scoped.js'
 import { compileFilter } from '../contacts/bulk/search-filter.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
@@ -23,7 +23,7 @@ export async function insertSegment(
 }
 
 export function findSegment(db: Executor, scope: TenantScope, id: string): Promise<SegmentRow | undefined> {
-  return scoped(db, 'email_segments', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return findScoped(db, 'email_segments', scope, id, COLUMNS)
 }
 
 export function findSegments(db: Executor, scope: TenantScope, ids: string[]): Promise<SegmentRow[]> {
@@ -48,15 +48,18 @@ export function updateSegment(
   values: Partial<{ name: string; description: string | null; filter: unknown }>,
 ): Promise<SegmentRow | undefined> {
   const { filter, ...rest } = values
-  return scopedUpdate(db, 'email_segments', scope)
-    .set({
+  return updateScopedReturning(
+    db,
+    'email_segments',
+    scope,
+    id,
+    {
       ...rest,
       ...(filter !== undefined ? { filter: JSON.stringify(filter) } : {}),
       updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')`,
-    })
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+    },
+    COLUMNS,
+  )
 }
 
 export async function deleteSegment(db: Executor, scope: TenantScope, id: string): Promise<boolean> {

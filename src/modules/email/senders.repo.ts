@@ -3,7 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailSendersTable } from '../../db/schema-email.js'
-import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
+import { findScoped, scoped, scopedDelete, scopedUpdate, updateScopedReturning } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type SenderRow = Omit<Selectable<EmailSendersTable>, 'org_id' | 'livemode'>
@@ -23,7 +23,7 @@ export async function insertSender(
 }
 
 export function findSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {
-  return scoped(db, 'email_senders', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return findScoped(db, 'email_senders', scope, id, COLUMNS)
 }
 
 export function findSenderByEmail(db: Executor, scope: TenantScope, email: string): Promise<SenderRow | undefined> {
@@ -58,11 +58,14 @@ export function updateSender(
   id: string,
   values: Partial<Pick<SenderRow, 'name' | 'reply_to' | 'is_default'>>,
 ): Promise<SenderRow | undefined> {
-  return scopedUpdate(db, 'email_senders', scope)
-    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return updateScopedReturning(
+    db,
+    'email_senders',
+    scope,
+    id,
+    { ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` },
+    COLUMNS,
+  )
 }
 
 export function deleteSender(db: Executor, scope: TenantScope, id: string): Promise<SenderRow | undefined> {

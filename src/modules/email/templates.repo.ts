@@ -3,7 +3,7 @@ import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
 import type { EmailTemplatesTable } from '../../db/schema-email.js'
-import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
+import { findScoped, scoped, scopedDelete, updateScopedReturning } from '../../db/scoped.js'
 import { NEWEST_FIRST } from './email.schema-parts.js'
 
 export type TemplateRow = Omit<Selectable<EmailTemplatesTable>, 'org_id' | 'livemode'>
@@ -23,7 +23,7 @@ export function insertTemplate(
 }
 
 export function findTemplate(db: Executor, scope: TenantScope, id: string): Promise<TemplateRow | undefined> {
-  return scoped(db, 'email_templates', scope).select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return findScoped(db, 'email_templates', scope, id, COLUMNS)
 }
 
 export function updateTemplate(
@@ -32,11 +32,14 @@ export function updateTemplate(
   id: string,
   values: Partial<TemplateValues>,
 ): Promise<TemplateRow | undefined> {
-  return scopedUpdate(db, 'email_templates', scope)
-    .set({ ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` })
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return updateScopedReturning(
+    db,
+    'email_templates',
+    scope,
+    id,
+    { ...values, updated_at: sql`greatest(now(), updated_at + interval '1 microsecond')` },
+    COLUMNS,
+  )
 }
 
 export function deleteTemplate(db: Executor, scope: TenantScope, id: string): Promise<TemplateRow | undefined> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Executor } from '../../db/schema.js'
-import { scoped } from '../../db/scoped.js'
+import { findScoped, scoped } from '../../db/scoped.js'
 
 export interface EventRow {
   id: string
@@ -48,7 +48,7 @@ export async function findEvent(
 
 /** When an event of the scope was committed (where a resumed stream starts), whatever its type. */
 export async function eventCreatedAt(db: Executor, scope: TenantScope, id: string): Promise<Date | undefined> {
-  const row = await scoped(db, 'events', scope).select('created_at').where('id', '=', id).executeTakeFirst()
+  const row = await findScoped(db, 'events', scope, id, ['created_at'])
   return row?.created_at
 }
 
