@@ -163,3 +163,10 @@ export async function completeIfDone(tx: Tx, campaignId: string): Promise<boolea
   })
   return true
 }
+
+/** Recipients of a campaign that its ledger skipped (suppressed, unsubscribed). */
+export async function skippedSendCount(tx: Executor, campaignId: string): Promise<number> {
+  const skipped = await sql<{ n: number }>`select count(*)::int as n from email_campaign_sends
+    where campaign_id = ${campaignId} and status = 'skipped'`.execute(tx)
+  return skipped.rows[0]?.n ?? 0
+}

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { type Insertable, sql } from 'kysely'
+import type { Insertable } from 'kysely'
 import type { TenantScope } from '../../core/tenancy.js'
 import type { Db, Tx } from '../../db/schema.js'
 import type { EmailsTable } from '../../db/schema-email.js'
@@ -14,14 +14,24 @@ import {
   failUnrenderable,
   queueCampaignEmails,
   queuedInLastSecond,
+  skippedSendCount,
   unclaimedCount,
   writeLedger,
 } from './campaign-ledger.repo.js'
 import type { CampaignComposer } from './campaign-message.js'
-import type { CampaignRow } from './campaigns.repo.js'
+import {
+  type CampaignRow,
+  dueCampaignIds,
+  lockCampaignQueue,
+  lockDueCampaign,
+  lockSendingCampaign,
+  markSending,
+  sendingCampaignIds,
+} from './campaigns.repo.js'
 import { messageIdFor } from './compose.js'
 import { campaignStarted } from './email.events.js'
 import { TemplateError } from './liquid.js'
+import { findOrgName } from './people.repo.js'
 import { findSegments } from './segments.repo.js'
 import { findDefaultSender, findSender } from './senders.repo.js'
 import type { SystemFrom } from './system.js'
@@ -42,9 +52,6 @@ export interface CampaignRates {
 const QUEUE_BATCH = 100
 /** Messages rendered between two yields to the event loop. */
 const RENDER_SLICE = 10
-
-/** Serializes the queuing step across workers, so the rate counts it reads are exact. */
-const RATE_LOCK = sql`pg_advisory_xact_lock(hashtext('rapport_campaign_queue'))`
 
 /**
  * Moves campaigns forward, one tick at a time (the email worker calls it a few times a second):
@@ -68,15 +75,9 @@ export class CampaignRunner {
 
   /** Returns how many messages it queued (the caller wakes the email workers when some were). */
   async tick(): Promise<number> {
-    const ofOrgs = this.opts.orgIds ? sql`and org_id = any(${[...this.opts.orgIds]}::text[])` : sql``
-    const due = await sql<{ id: string }>`
-      select id from email_campaigns where status = 'scheduled' and scheduled_at <= now() ${ofOrgs}
-      order by scheduled_at limit 10`.execute(this.db)
-    for (const { id } of due.rows) await this.start(id)
-    const sending = await sql<{ id: string }>`
-      select id from email_campaigns where status = 'sending' ${ofOrgs} order by started_at, id`.execute(this.db)
+    for (const id of await dueCampaignIds(this.db, this.opts.orgIds)) await this.start(id)
     let queued = 0
-    for (const { id } of sending.rows) {
+    for (const id of await sendingCampaignIds(this.db, this.opts.orgIds)) {
       // Batches of QUEUE_BATCH until the rates, the backlog or the ledger stop it.
       for (let n = QUEUE_BATCH; n === QUEUE_BATCH; queued += n) n = await this.queueSome(id)
     }
@@ -86,10 +87,7 @@ export class CampaignRunner {
   /** Writes the ledger of a due campaign and makes it `sending`, with `campaign.started`, in one transaction. */
   private async start(id: string): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const locked = await sql<CampaignRow>`
-        select * from email_campaigns where id = ${id} and status = 'scheduled' and scheduled_at <= now()
-        for update skip locked`.execute(tx)
-      const campaign = locked.rows[0]
+      const campaign = await lockDueCampaign(tx, id)
       if (!campaign) return
       const scope = scopeOf(campaign)
       const segments = await findSegments(tx, scope, campaign.segment_ids)
@@ -98,18 +96,12 @@ export class CampaignRunner {
         campaign,
         segments.map((s) => compileFilter(scope, s.filter)),
       )
-      await tx
-        .updateTable('email_campaigns')
-        .set({ status: 'sending', started_at: sql`now()`, updated_at: sql`now()` })
-        .where('id', '=', id)
-        .execute()
-      const skipped = await sql<{ n: number }>`select count(*)::int as n from email_campaign_sends
-        where campaign_id = ${id} and status = 'skipped'`.execute(tx)
+      await markSending(tx, id)
       await emit(tx, scope, campaignStarted, {
         id,
         name: campaign.name,
         recipients,
-        skipped: skipped.rows[0]?.n ?? 0,
+        skipped: await skippedSendCount(tx, id),
       })
       await completeIfDone(tx, id)
     })
@@ -117,10 +109,8 @@ export class CampaignRunner {
 
   private async queueSome(id: string): Promise<number> {
     return inTransaction(this.db, async (tx) => {
-      await sql`select ${RATE_LOCK}`.execute(tx)
-      const locked = await sql<CampaignRow>`
-        select * from email_campaigns where id = ${id} and status = 'sending' for update skip locked`.execute(tx)
-      const campaign = locked.rows[0]
+      await lockCampaignQueue(tx)
+      const campaign = await lockSendingCampaign(tx, id)
       if (!campaign) return 0
       const rate = await queuedInLastSecond(tx, campaign.org_id)
       const backlog = await unclaimedCount(tx, id)
@@ -154,10 +144,9 @@ export class CampaignRunner {
     const content = template
       ? { subject: campaign.subject || template.subject, html: template.html, text: template.text }
       : { subject: campaign.subject, html: campaign.html, text: campaign.text }
-    const org = await tx.selectFrom('organizations').select('name').where('id', '=', scope.orgId).executeTakeFirst()
     const render = this.composer.prepare(
       content,
-      { id: scope.orgId, name: org?.name ?? null },
+      { id: scope.orgId, name: (await findOrgName(tx, scope.orgId)) ?? null },
       { opens: campaign.track_opens, clicks: campaign.track_clicks },
     )
     const contacts = new Map(

@@ -161,3 +161,48 @@ export async function campaignCounts(db: Executor, ids: string[]): Promise<Map<s
   }
   return out
 }
+
+const ofOrgs = (orgIds?: readonly string[]) => (orgIds ? sql`and org_id = any(${[...orgIds]}::text[])` : sql``)
+
+/** Ids of scheduled campaigns now due, oldest first, at most 10 (of the given organizations only, when named). */
+export async function dueCampaignIds(db: Executor, orgIds?: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    select id from email_campaigns where status = 'scheduled' and scheduled_at <= now() ${ofOrgs(orgIds)}
+    order by scheduled_at limit 10`.execute(db)
+  return rows.rows.map((r) => r.id)
+}
+
+/** Ids of the campaigns sending, in the order they started (of the given organizations only, when named). */
+export async function sendingCampaignIds(db: Executor, orgIds?: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    select id from email_campaigns where status = 'sending' ${ofOrgs(orgIds)} order by started_at, id`.execute(db)
+  return rows.rows.map((r) => r.id)
+}
+
+/** A due scheduled campaign, locked; undefined when another worker holds it or it is no longer due. */
+export async function lockDueCampaign(tx: Executor, id: string): Promise<CampaignRow | undefined> {
+  const locked = await sql<CampaignRow>`
+    select * from email_campaigns where id = ${id} and status = 'scheduled' and scheduled_at <= now()
+    for update skip locked`.execute(tx)
+  return locked.rows[0]
+}
+
+/** A sending campaign, locked; undefined when another worker holds it or it stopped sending. */
+export async function lockSendingCampaign(tx: Executor, id: string): Promise<CampaignRow | undefined> {
+  const locked = await sql<CampaignRow>`
+    select * from email_campaigns where id = ${id} and status = 'sending' for update skip locked`.execute(tx)
+  return locked.rows[0]
+}
+
+export async function markSending(tx: Executor, id: string): Promise<void> {
+  await tx
+    .updateTable('email_campaigns')
+    .set({ status: 'sending', started_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Serializes the queuing step across workers (until the transaction ends), so the rate counts it reads are exact. */
+export async function lockCampaignQueue(tx: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('rapport_campaign_queue'))`.execute(tx)
+}
