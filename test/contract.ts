@@ -2,6 +2,12 @@ import { expect, test } from 'vitest'
 import { SCOPES, type Scope } from '../src/core/tenancy.js'
 import { type TestApp, testApp } from './harness.js'
 
+/**
+ * The contract's webhook endpoints point at a closed loopback port: on PostgreSQL a delivery
+ * worker of another file may claim their deliveries, and must reach nothing beyond this machine.
+ */
+const CONTRACT_ENV = { RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1' }
+
 export interface RouteContract {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'
   /** The path as registered, with `:id` where the object id goes. */
@@ -42,7 +48,7 @@ export function routeContract(route: RouteContract) {
     })
 
   test(`${name} answers 401 without a key and with an unknown key`, async () => {
-    const h = await testApp()
+    const h = await testApp({ env: CONTRACT_ENV })
     const none = await send(h, undefined)
     expect(none.statusCode).toBe(401)
     expect(codeOf(none)).toBe('unauthenticated')
@@ -53,14 +59,14 @@ export function routeContract(route: RouteContract) {
 
   if (route.publishable) {
     test(`${name} answers 401 to a secret key, whatever its scopes`, async () => {
-      const h = await testApp()
+      const h = await testApp({ env: CONTRACT_ENV })
       const res = await send(h, h.org.key)
       expect(res.statusCode).toBe(401)
       expect(codeOf(res)).toBe('invalid_api_key')
     })
   } else {
     test(`${name} answers 403 to a key without the "${route.scope}" scope`, async () => {
-      const h = await testApp()
+      const h = await testApp({ env: CONTRACT_ENV })
       const key = await h.newKey(h.org.id, { scopes: allScopesBut(route.scope) })
       const res = await send(h, key)
       expect(res.statusCode).toBe(403)
@@ -71,7 +77,7 @@ export function routeContract(route: RouteContract) {
   if (route.create) {
     const create = route.create
     test(`${name} answers 404 for an object of another organization or of the other mode`, async () => {
-      const h = await testApp()
+      const h = await testApp({ env: CONTRACT_ENV })
       const id = await create(h, h.org.key)
       const other = await h.newOrg()
       const testKey = await h.newKey(h.org.id, { mode: 'test' })

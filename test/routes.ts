@@ -25,7 +25,7 @@ const someEvent = async (h: TestApp, key: string) => {
   return (await h.api('GET', '/api/v1/events', undefined, { authorization: `Bearer ${key}` })).json().data[0].id
 }
 /** A public IP literal: accepted without DNS (the tests have none) and never delivered to. */
-const ENDPOINT_URL = 'https://93.184.216.34/rapport-contract'
+const ENDPOINT_URL = 'http://127.0.0.1:9/rapport-contract'
 const newEndpoint = async (h: TestApp, key: string) =>
   (
     await h.api(

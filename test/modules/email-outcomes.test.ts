@@ -9,13 +9,18 @@ afterEach(async () => {
 
 describe('recording a batch of send outcomes (recordSends)', () => {
   test('writes each outcome with its history and events in one call, fans the events out to webhooks, and skips a message whose lease was lost', async () => {
-    const h = await testApp()
+    // The endpoint is a closed loopback port: a delivery worker of another file sharing the
+    // database (PostgreSQL) may try it, and must reach nothing beyond this machine.
+    const h = await testApp({ env: { RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1' } })
     expect((await h.api('POST', '/api/v1/senders', { email: 'batch@acme.example' })).statusCode).toBe(201)
     const endpoint = await h.api('POST', '/api/v1/webhook_endpoints', {
-      url: 'https://93.184.216.34/rapport-email-outcomes',
+      url: 'http://127.0.0.1:9/rapport-email-outcomes',
       events: ['email.sent', 'email.delivered'],
     })
     expect(endpoint.statusCode).toBe(201)
+    cleanups.push(async () => {
+      await h.api('DELETE', `/api/v1/webhook_endpoints/${endpoint.json().id}`)
+    })
     const ids: string[] = []
     for (const to of ['a', 'b', 'c', 'd']) {
       const res = await h.api('POST', '/api/v1/emails', { to: `${to}@example.com`, subject: 'S', text: 'T' })

@@ -290,8 +290,17 @@ describe('webhook endpoints', () => {
       .select(['endpoint_id', 'event_type'])
       .where('org_id', '=', org.id)
       .execute()
+    // The delivery goes nowhere: its public address is never tried (disabled at once, then deleted).
+    await h.api('PATCH', `/api/v1/webhook_endpoints/${byAlias.id}`, { enabled: false }, as(org.key))
     expect(deliveries).toEqual([{ endpoint_id: byAlias.id, event_type: 'contact.created' }])
     expect([other.id, testMode.id]).not.toContain(deliveries[0]!.endpoint_id)
+    for (const [id, key] of [
+      [byAlias.id, org.key],
+      [other.id, org.key],
+      [testMode.id, testKey],
+    ]) {
+      await h.api('DELETE', `/api/v1/webhook_endpoints/${id}`, undefined, as(key))
+    }
   })
 
   test('needs the teams plan: a pro key gets 403 plan_limit', async () => {
