@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import pg from 'pg'
-import { openDatabase } from '../src/db/database.js'
+import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
 import { newId } from '../src/lib/ids.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
@@ -72,4 +72,21 @@ export async function seedDatabase(url: string, contactCount: number): Promise<S
   } finally {
     await handle.close()
   }
+}
+
+/** The benchmark database, created if missing, with an empty `public` schema. */
+export async function freshPostgres(url: string): Promise<DatabaseHandle> {
+  const name = new URL(url).pathname.slice(1)
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
+  await admin.connect()
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
+    if (exists.rowCount === 0) await admin.query(`create database ${pg.escapeIdentifier(name)}`)
+  } finally {
+    await admin.end()
+  }
+  const handle = await openDatabase({ url })
+  await sql`drop schema if exists public cascade`.execute(handle.db)
+  await sql`create schema public`.execute(handle.db)
+  return handle
 }

@@ -17,10 +17,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { sql } from 'kysely'
-import pg from 'pg'
 import { openDatabase } from '../src/db/database.js'
-import { seedDatabase } from './database.js'
+import { freshPostgres, seedDatabase } from './database.js'
 import { runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
 import { describeMachine, machineList, median, oneMinuteLoad, writeSection } from './report.js'
@@ -89,19 +87,7 @@ async function startDefault(databaseUrl: string, masterKey: string, env: Record<
 }
 
 async function resetDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1)
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
-  await admin.connect()
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
-    if (exists.rowCount === 0) await admin.query(`create database ${pg.escapeIdentifier(name)}`)
-  } finally {
-    await admin.end()
-  }
-  const handle = await openDatabase({ url })
-  await sql`drop schema if exists public cascade`.execute(handle.db)
-  await sql`create schema public`.execute(handle.db)
-  await handle.close()
+  await (await freshPostgres(url)).close()
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -12,13 +12,13 @@
  */
 import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
 import { createDeps } from '../src/deps.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
+import { freshPostgres } from './database.js'
 import { describeMachine, median, oneMinuteLoad, writeSection } from './report.js'
 import {
   auditId,
@@ -207,23 +207,6 @@ async function measureLogs(t: Target, sizes: number[]): Promise<ScaleTable> {
     }
   }
   return table
-}
-
-/** The benchmark database, created if missing, with an empty `public` schema. */
-async function freshPostgres(url: string): Promise<DatabaseHandle> {
-  const name = new URL(url).pathname.slice(1)
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
-  await admin.connect()
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
-    if (exists.rowCount === 0) await admin.query(`create database ${pg.escapeIdentifier(name)}`)
-  } finally {
-    await admin.end()
-  }
-  const handle = await openDatabase({ url })
-  await sql`drop schema if exists public cascade`.execute(handle.db)
-  await sql`create schema public`.execute(handle.db)
-  return handle
 }
 
 export async function runScaleBenchmark(settings: { databaseUrl: string; docsFile: string }): Promise<void> {

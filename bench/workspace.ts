@@ -19,13 +19,12 @@
  */
 import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
 import { createDeps } from '../src/deps.js'
+import { freshPostgres } from './database.js'
 import { describeMachine, machineList, median, oneMinuteLoad, writeSection } from './report.js'
 import { seedContacts, settle, withIndexesRebuilt } from './scale-data.js'
 
@@ -42,23 +41,6 @@ const PASSWORD = 'bench password, not a secret'
 
 function log(line: string) {
   process.stderr.write(`${line}\n`)
-}
-
-/** The benchmark database, created if missing, with an empty `public` schema. */
-async function freshDatabase(url: string): Promise<DatabaseHandle> {
-  const name = new URL(url).pathname.slice(1)
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
-  await admin.connect()
-  try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
-    if (exists.rowCount === 0) await admin.query(`create database ${pg.escapeIdentifier(name)}`)
-  } finally {
-    await admin.end()
-  }
-  const handle = await openDatabase({ url })
-  await sql`drop schema if exists public cascade`.execute(handle.db)
-  await sql`create schema public`.execute(handle.db)
-  return handle
 }
 
 /*
@@ -151,7 +133,7 @@ export async function runWorkspaceBenchmark(settings: { databaseUrl: string; doc
   const sizes = process.env.BENCH_WORKSPACE_SIZES?.split(',').map((s) => Number(s.trim())) ?? FULL_SIZES
   const machine = describeMachine('')
   const loads = [oneMinuteLoad()]
-  const handle = await freshDatabase(url)
+  const handle = await freshPostgres(url)
   machine.postgres = (await sql<{ v: string }>`select version() as v`.execute(handle.db)).rows[0]!.v
   await migrate(handle.db)
   const config = loadConfig({
