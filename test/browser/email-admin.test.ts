@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startEmailWorker } from '../../src/modules/email/emails.worker.js'
-import { campaignRunnerFor } from '../../src/modules/email/index.js'
+import type { startEmailWorker } from '../../src/modules/email/emails.worker.js'
 import { startSmtpSink } from '../modules/email-sink.js'
 import { hasChromium, launchChromium, requireChromiumInCi, shouldWriteScreenshot } from './chromium.js'
 import { watchCsp } from './dashboard-host.js'
-import { type Workspace, workspace } from './workspace-a-host.js'
+import { emailWorkspace } from './email-host.js'
+import type { Workspace } from './workspace-a-host.js'
 import { pageOverflowPx, seriousAxeViolations } from './workspace-b-axe.js'
 
 /*
@@ -49,25 +49,9 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
   beforeAll(async () => {
     sink = await startSmtpSink()
     browser = await launchChromium()
-    const before = process.env.RAPPORT_SMTP_URL
-    process.env.RAPPORT_SMTP_URL = sink.url
-    try {
-      ws = await workspace(browser)
-    } finally {
-      if (before === undefined) delete process.env.RAPPORT_SMTP_URL
-      else process.env.RAPPORT_SMTP_URL = before
-    }
-    const { deps, app } = ws.site
-    worker = await startEmailWorker({
-      db: deps.db,
-      mailer: deps.mailer,
-      log: app.log,
-      listen: deps.listen,
-      retryScheduleSec: [1],
-      pollMs: 100,
-      campaigns: campaignRunnerFor(deps, app.log),
-      deliverability: deps.config.deliverability,
-    })
+    const started = await emailWorkspace(browser, sink.url)
+    ws = started.ws
+    worker = started.worker
     page = ws.owner
     csp = watchCsp(page)
     // Senders are for owners and admins: added from the owner's session (the seeding key writes only).
