@@ -168,7 +168,7 @@ describe.runIf(hasChromium)('booking in Chromium', () => {
       for (let i = 0; i < 10 && (await activeRole()) !== 'gridcell'; i++) await page.keyboard.press('Tab')
       expect(await activeRole()).toBe('gridcell')
       // One tab stop in the grid (roving tabindex).
-      expect(await page.locator('#grid [tabindex="0"]').count()).toBe(1)
+      await expect.poll(() => page.locator('#grid [tabindex="0"]').count()).toBe(1)
       const target = bookingDate()
       const activeDate = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.date ?? '')
       for (let i = 0; i < 70 && (await activeDate()) !== target; i++) {
@@ -226,7 +226,7 @@ describe.runIf(hasChromium)('booking in Chromium', () => {
       expect(await first.getAttribute('aria-disabled')).toBe('true')
       await first.click({ force: true }) // Playwright itself refuses to click an aria-disabled element
       expect(await first.getAttribute('aria-selected')).toBe('false')
-      expect(await page.locator('#slots button').count()).toBe(0)
+      await expect.poll(() => page.locator('#slots button').count()).toBe(0)
     } finally {
       await page.context().close()
     }

@@ -222,7 +222,7 @@ describe.runIf(hasChromium)('the dashboard in Chromium', () => {
     await expect
       .poll(() => page.locator('table.audit tbody tr[data-kind="webhook_attempt"]').count(), POLL)
       .toBeGreaterThanOrEqual(2)
-    expect(await page.locator('table.audit tbody tr[data-kind="api_call"]').count()).toBe(0)
+    await expect.poll(() => page.locator('table.audit tbody tr[data-kind="api_call"]').count()).toBe(0)
     expect(await page.locator('table.audit tbody').textContent()).toContain('contact.created')
     await page.getByRole('button', { name: 'Clear' }).click()
     await expect.poll(() => page.locator('table.audit tbody tr[data-kind="api_call"]').count(), POLL).toBeGreaterThan(0)
@@ -236,7 +236,7 @@ describe.runIf(hasChromium)('the dashboard in Chromium', () => {
     await chart.waitFor()
     const label = String(await chart.getAttribute('aria-label'))
     expect(Number(label.split(' ')[0])).toBeGreaterThanOrEqual(2)
-    expect(await page.locator('svg rect.bar').count()).toBeGreaterThan(0)
+    await expect.poll(() => page.locator('svg rect.bar').count()).toBeGreaterThan(0)
     await screenshot(page, 'usage')
   })
 

@@ -239,6 +239,6 @@ describe.runIf(hasChromium)('the deliverability page', () => {
     await page.getByRole('button', { name: 'More domains' }).click()
     await expect.poll(() => cards.count()).toBe(21)
     expect(await cards.last().getAttribute('data-domain')).toBe('northwind.example')
-    expect(await page.getByRole('button', { name: 'More domains' }).count()).toBe(0)
+    await expect.poll(() => page.getByRole('button', { name: 'More domains' }).count()).toBe(0)
   }, 120_000)
 })

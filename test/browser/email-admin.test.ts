@@ -148,7 +148,7 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
     const counts = page.getByTestId('list-counts')
     await expect.poll(() => counts.innerText()).toMatch(/Subscribed\s+3\s/)
     const members = page.getByTestId('list-members')
-    expect(await members.locator('tbody tr').count()).toBe(3)
+    await expect.poll(() => members.locator('tbody tr').count()).toBe(3)
 
     await members.getByRole('button', { name: 'Remove Alan Turing' }).click()
     await page.getByText('Alan Turing was removed from the list.').waitFor()
@@ -174,7 +174,7 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
     await page.getByText('Page 1 of 2 · 28 members').waitFor()
     await page.getByRole('button', { name: 'Next' }).click()
     await page.getByText('Page 2 of 2 · 28 members').waitFor()
-    expect(await members.locator('tbody tr').count()).toBe(3)
+    await expect.poll(() => members.locator('tbody tr').count()).toBe(3)
     await onPhoneDark('list')
   })
 
@@ -186,7 +186,7 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
     await page.getByLabel('Value of condition 1').fill('vip')
     const counts = page.getByTestId('segment-counts')
     await expect.poll(() => counts.innerText().catch(() => '')).toMatch(/Matching contacts\s+3\s+Can receive\s+3/)
-    expect(await page.getByTestId('segment-sample').locator('li').count()).toBe(3)
+    await expect.poll(() => page.getByTestId('segment-sample').locator('li').count()).toBe(3)
     await page.getByRole('button', { name: 'Create segment' }).click()
     await heading('Segment: VIPs').waitFor()
     ids.segment = new URL(page.url()).pathname.split('/').pop()!
@@ -308,7 +308,7 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
     await page.getByLabel('Send at').fill('2099-01-15T09:30')
     await page.getByRole('button', { name: 'Schedule' }).click()
     await expect.poll(() => status.innerText()).toBe('scheduled')
-    expect(await page.getByText(/sends .*2099/).count()).toBe(1)
+    await expect.poll(() => page.getByText(/sends .*2099/).count()).toBe(1)
     await page.getByRole('button', { name: 'Pause' }).click()
     await expect.poll(() => status.innerText()).toBe('paused')
     await page.getByRole('button', { name: 'Resume' }).click()
@@ -321,7 +321,7 @@ describe.runIf(hasChromium)('the email dashboard: senders, audiences, templates,
     await expect.poll(() => status.innerText()).toBe('cancelled')
     const campaigns = await ws.callApi<{ data: { name: string; status: string }[] }>('GET', '/api/v1/campaigns')
     expect(campaigns.body.data.find((c) => c.name === 'July news')?.status).toBe('cancelled')
-    expect(await page.getByRole('button', { name: 'Send now' }).count()).toBe(0)
+    await expect.poll(() => page.getByRole('button', { name: 'Send now' }).count()).toBe(0)
 
     // The campaigns page lists them by state.
     await page.getByRole('link', { name: 'Campaigns' }).click()

@@ -165,7 +165,7 @@ describe.runIf(hasChromium)('the email dashboard: compose, send, track, unsubscr
       expect(await link.getAttribute('href')).toMatch(new RegExp(`^${ws.site.origin}/email/c/`))
       await link.click()
       await mail.waitForURL(landingUrl)
-      expect(await mail.getByRole('heading', { name: 'The spring offer' }).count()).toBe(1)
+      await expect.poll(() => mail.getByRole('heading', { name: 'The spring offer' }).count()).toBe(1)
     } finally {
       await reader.close()
     }

@@ -178,7 +178,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
       expect(await labelOf('topic')).toEqual([TOPIC_LABEL])
       expect(await labelOf('consent')).toEqual([CONSENT])
       expect(await page.locator('[data-rapport-form] h2').textContent()).toBe('Contact <b>us</b>')
-      expect(await page.locator('[data-rapport-form] img, [data-rapport-form] b').count()).toBe(0)
+      await expect.poll(() => page.locator('[data-rapport-form] img, [data-rapport-form] b').count()).toBe(0)
 
       // The honeypot: in the DOM, off-screen, out of the tab order, hidden from assistive tech.
       const trap = field('website')
@@ -210,7 +210,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
       const done = page.getByText(SUCCESS)
       await done.waitFor()
       expect(await focused(page)).toBe(SUCCESS)
-      expect(await page.locator('[data-rapport-form] form').count()).toBe(0)
+      await expect.poll(() => page.locator('[data-rapport-form] form').count()).toBe(0)
 
       const events = await eventsOf(page)
       expect(events).toEqual([
@@ -459,8 +459,8 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
       )
       expect(rendered).toEqual({ formId })
       expect(await page.locator('#contact-form [data-rapport-form] h2').textContent()).toBe('Write to us')
-      expect(await page.getByText('We answer within a day.').count()).toBe(1)
-      expect(await page.getByRole('form', { name: 'Write to us' }).count()).toBe(1)
+      await expect.poll(() => page.getByText('We answer within a day.').count()).toBe(1)
+      await expect.poll(() => page.getByRole('form', { name: 'Write to us' }).count()).toBe(1)
       await fillRequired(page)
       await page.getByRole('button', { name: 'Send' }).click()
       await page.waitForURL(`${site.origin}/thanks`)
@@ -505,7 +505,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
         },
       ])
       expect(await renderError(page, { key: pk, form: 'form_nope' })).toBe('RapportForm: Form form_nope not found')
-      expect(await page.locator('#contact-form [data-rapport-form]').count()).toBe(0)
+      await expect.poll(() => page.locator('#contact-form [data-rapport-form]').count()).toBe(0)
     })
   })
 
@@ -537,7 +537,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
       })
       await page.reload()
       await page.getByText('This form is not available right now. Please try again later.').waitFor()
-      expect(await page.locator('[data-rapport-form] form').count()).toBe(0)
+      await expect.poll(() => page.locator('[data-rapport-form] form').count()).toBe(0)
       expect(errors.join('\n')).toMatch(/SECRET key \(rk_live_…\)/)
       expect(errors.join('\n')).toMatch(/publishable key \(pk_live_…/)
       expect(errors.join('\n')).toMatch(/revoke this secret key/)
@@ -564,7 +564,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
         `<div id="contact-form"></div>${dropIn()}`,
         async (page) => {
           await page.getByText('This form is not available right now. Please try again later.').waitFor()
-          expect(await page.locator('[data-rapport-form] form').count()).toBe(0)
+          await expect.poll(() => page.locator('[data-rapport-form] form').count()).toBe(0)
           const refused = `RapportForm: Rapport refused this page: use a valid publishable key that lists ${elsewhere.origin} in its allowed_origins`
           expect(await eventsOf(page)).toEqual([
             { type: 'rapport:form-error', detail: { formId: 'default', code: 'refused', message: refused } },
@@ -595,7 +595,7 @@ describe.runIf(hasChromium)('the contact-form widget in Chromium', () => {
       async (page) => {
         await page.locator('[data-rapport-form] form').waitFor()
         expect(await backgroundOf(page)).toBe(DARK)
-        expect(await page.getByText('We answer within a day.').count()).toBe(1)
+        await expect.poll(() => page.getByText('We answer within a day.').count()).toBe(1)
         await page.getByLabel('Your name').fill('Jane Visitor')
         await page.getByLabel('Email').fill('jane@')
         await page.getByLabel('Email').press('Enter')

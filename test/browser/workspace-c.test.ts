@@ -338,7 +338,7 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
     const type = member.locator('li.event-type-row', { hasText: 'Product demo' })
     await type.waitFor()
     expect(await type.innerText()).toContain('30 min')
-    expect(await type.locator('details, form, input, button').count()).toBe(0)
+    await expect.poll(() => type.locator('details, form, input, button').count()).toBe(0)
     expect(
       await member.getByRole('button', { name: /Create event type|Save event type|Save availability/ }).count(),
     ).toBe(0)
@@ -346,7 +346,7 @@ describe.runIf(hasChromium)('bookings and forms screens as the owner', () => {
     await member.getByText('Owners and admins create and change event types and availability, as in the API.').waitFor()
     await member.getByText('Ask an owner or admin to change your weekly hours and date overrides.').waitFor()
     // Only the member's own event types: the owner's "Intro call" is not theirs.
-    expect(await member.locator('li.event-type-row', { hasText: 'Intro call' }).count()).toBe(0)
+    await expect.poll(() => member.locator('li.event-type-row', { hasText: 'Intro call' }).count()).toBe(0)
     await member.frameLocator('iframe.page-preview').getByText('Product demo').first().waitFor()
 
     for (const view of [

@@ -84,7 +84,8 @@ export function CampaignsPage() {
             Previous
           </button>
           <span class="muted small">
-            Page {page} of {Math.max(1, Math.ceil(pagination.total / pagination.limit))} · {pagination.total} campaigns
+            Page {pagination.page ?? page} of {Math.max(1, Math.ceil(pagination.total / pagination.limit))} ·{' '}
+            {pagination.total} campaigns
           </span>
           <button
             type="button"

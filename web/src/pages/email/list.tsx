@@ -177,7 +177,7 @@ function MembersTable(props: {
           Previous
         </button>
         <span class="muted small">
-          Page {props.page} of {pages} · {pagination.total} members
+          Page {pagination.page ?? props.page} of {pages} · {pagination.total} members
         </span>
         <button
           type="button"
