@@ -1,5 +1,6 @@
 -- Generated from src/db/migrations by npm run schema; do not edit by hand.
 
+create extension btree_gin;
 create extension pg_trgm;
 
 create table activities (
@@ -188,7 +189,7 @@ CREATE INDEX contacts_source ON contacts USING btree (org_id, livemode, source, 
 CREATE INDEX contacts_source_sort ON contacts USING btree (org_id, livemode, source, id);
 CREATE INDEX contacts_status ON contacts USING btree (org_id, livemode, status, created_at DESC, id DESC);
 CREATE INDEX contacts_status_sort ON contacts USING btree (org_id, livemode, status, id);
-CREATE INDEX contacts_tags ON contacts USING gin (tags);
+CREATE INDEX contacts_tag_filters ON contacts USING gin (tags, status, source);
 CREATE INDEX contacts_updated ON contacts USING btree (org_id, livemode, updated_at DESC, id DESC);
 
 create table deals (

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -15,7 +16,7 @@ pg.types.setTypeParser(1082, (v) => v)
 const PARSERS = { 20: (v: string) => Number(v), 1082: (v: string) => v }
 
 /** Contrib extensions the migrations create (`create extension`), bundled with PGlite. */
-const EXTENSIONS = { pg_trgm }
+const EXTENSIONS = { btree_gin, pg_trgm }
 
 export interface DatabaseHandle {
   db: Db

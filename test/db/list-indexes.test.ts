@@ -28,7 +28,7 @@ function nodesOf(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)]
 }
 
-let api: (url: string) => Promise<{ statusCode: number; json(): unknown }>
+let api: (url: string, body?: unknown) => Promise<{ statusCode: number; json(): unknown }>
 let endpointId = ''
 let ownerId = ''
 
@@ -49,7 +49,10 @@ beforeAll(async () => {
   const created = await new OrgsService(db).create({ name: 'Index checks', plan: 'teams' })
   const org = created.org.id
   const headers = { authorization: `Bearer ${created.api_key.key}` }
-  api = async (url) => app.inject({ method: 'GET', url, headers })
+  api = async (url, body) =>
+    body === undefined
+      ? app.inject({ method: 'GET', url, headers })
+      : app.inject({ method: 'POST', url, headers, payload: body as object })
   const endpoint = await app.inject({
     method: 'POST',
     url: '/api/v1/webhook_endpoints',
@@ -62,11 +65,13 @@ beforeAll(async () => {
   ownerId = `user_idx${Math.random().toString(36).slice(2, 10)}`
   await sql`insert into users (id, org_id, name, email, username)
     values (${ownerId}, ${org}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(db)
-  await sql`insert into contacts (id, org_id, livemode, name, email, company, status, source, owner_id, created_at, updated_at)
+  await sql`insert into tags (id, org_id, livemode, name) values (${`tag_idx${ownerId}`}, ${org}, true, 'vip')`.execute(db)
+  await sql`insert into contacts (id, org_id, livemode, name, email, company, status, source, owner_id, tags, created_at, updated_at)
     select 'c_idx' || g, ${org}, true, case when g % 10 = 0 then null else 'Person ' || g end,
       'p' || g || '@example.com', case when g % 9 = 0 then null else 'Company ' || (g % 50) end,
       case when g % 7 = 0 then 'customer' else 'lead' end, case when g % 4 = 0 then 'form' else 'api' end,
-      case when g % 2 = 0 then ${ownerId} end, now() - g * interval '1 minute', now() - g * interval '1 minute'
+      case when g % 2 = 0 then ${ownerId} end, case when g % 20 = 0 then array['vip'] else array[]::text[] end,
+      now() - g * interval '1 minute', now() - g * interval '1 minute'
     from generate_series(1, 500) g`.execute(db)
   await sql`insert into events (id, org_id, livemode, type, data, created_at)
     select 'evt_idx' || g, ${org}, true, case when g % 2 = 0 then 'contact.created' else 'contact.updated' end,
@@ -89,13 +94,17 @@ beforeAll(async () => {
 })
 
 /** The plan nodes of the page query (the one with `limit`) that `url` runs. */
-async function pagePlan(url: string, opts: { bitmapOnly?: boolean } = {}): Promise<PlanNode[]> {
+async function pagePlan(
+  url: string,
+  opts: { bitmapOnly?: boolean; count?: boolean; body?: unknown } = {},
+): Promise<PlanNode[]> {
   captured.length = 0
-  const res = await api(url)
+  const res = await api(url, opts.body)
   expect(res.statusCode, url).toBe(200)
+  const isPage = (q: string) => /\border by\b/.test(q) && /\blimit\b/.test(q) && !q.includes('count(')
   const pages = captured
     .map((node) => compiler.compileQuery(node, { queryId: 'explain' } as never))
-    .filter((q) => /\border by\b/.test(q.sql) && /\blimit\b/.test(q.sql) && !q.sql.includes('count('))
+    .filter((q) => (opts.count ? q.sql.includes('count(') && q.sql.includes('"contacts"') : isPage(q.sql)))
   expect(pages.length, url).toBeGreaterThan(0)
   const db = (await testDatabase()).db
   return db.transaction().execute(async (tx) => {
@@ -205,6 +214,28 @@ describe('list queries read their index in order', () => {
       summaryOf(nodes),
     ).toBe(true)
     expect(nodes.some((n) => n['Node Type'] === 'Seq Scan')).toBe(false)
+  })
+
+  test('contacts: a tag with a status or source is counted from one GIN index holding all three', async () => {
+    const insideTheIndex = async (url: string, body?: unknown) => {
+      const nodes = await pagePlan(url, { bitmapOnly: true, count: true, body })
+      const scan = nodes.find((n) => n['Index Name'] === 'contacts_tag_filters') as
+        | (PlanNode & { 'Index Cond'?: string })
+        | undefined
+      expect(scan?.['Index Cond'], `${url}: ${summaryOf(nodes)}`).toMatch(/tags @>.*(status|source) =/)
+      expect(nodes.some((n) => n['Node Type'] === 'BitmapAnd')).toBe(false)
+    }
+    await insideTheIndex('/api/v1/contacts?limit=1&tag=vip&status=customer')
+    await insideTheIndex('/api/v1/contacts?limit=1&tag=vip&source=form')
+    await insideTheIndex('/api/v1/contacts/search', {
+      limit: 1,
+      filter: {
+        and: [
+          { field: 'status', op: 'eq', value: 'customer' },
+          { field: 'tags', op: 'contains', value: 'vip' },
+        ],
+      },
+    })
   })
 
   test('contacts: the status filter reads its own index in list order', async () => {
