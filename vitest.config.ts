@@ -14,6 +14,7 @@ const UNIT = [
   'test/modules/deliverability-inbound-parse.test.ts',
   'test/db/lease-worker.test.ts',
   'test/architecture/*.test.ts',
+  'test/web/*.test.ts',
 ]
 
 /**

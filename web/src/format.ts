@@ -20,12 +20,23 @@ export function fromLocalInput(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined
 }
 
-/** "97.5%" for successes over finished deliveries, or "—" when none finished. */
-/** "Showing 25 of 312", or "of 10,000+" when the list's total is a lower bound. */
-export function shownOf(shown: number, p: { total: number; total_is_exact: boolean }): string {
-  return `Showing ${shown.toLocaleString()} of ${p.total.toLocaleString()}${p.total_is_exact ? '' : '+'}`
+/** A list's total as a person reads it: "312", or "10,000+" when the total is a lower bound. */
+export function listTotal(p: { total: number; total_is_exact: boolean }): string {
+  return `${p.total.toLocaleString()}${p.total_is_exact ? '' : '+'}`
 }
 
+/** "Page 2 of 7", or "Page 2 of 200+" when the list's total is a lower bound. */
+export function pageOf(page: number, p: { total: number; total_is_exact: boolean; limit: number }): string {
+  const pages = Math.max(1, Math.ceil(p.total / p.limit))
+  return `Page ${page} of ${pages.toLocaleString()}${p.total_is_exact ? '' : '+'}`
+}
+
+/** "Showing 25 of 312", or "of 10,000+" when the list's total is a lower bound. */
+export function shownOf(shown: number, p: { total: number; total_is_exact: boolean }): string {
+  return `Showing ${shown.toLocaleString()} of ${listTotal(p)}`
+}
+
+/** "97.5%" for successes over finished deliveries, or "—" when none finished. */
 export function successRate(succeeded: number, failed: number): string {
   const finished = succeeded + failed
   if (finished === 0) return '—'

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, type List, query } from '../../api.js'
-import { formatDateTime } from '../../format.js'
+import { formatDateTime, listTotal, pageOf } from '../../format.js'
 import { navigate } from '../../router.js'
 import { Badge, ErrorNote, Field, Link, Loading, Page, useLoad, useSubmit } from '../../ui.js'
 import {
@@ -84,8 +84,7 @@ export function CampaignsPage() {
             Previous
           </button>
           <span class="muted small">
-            Page {pagination.page ?? page} of {Math.max(1, Math.ceil(pagination.total / pagination.limit))} ·{' '}
-            {pagination.total} campaigns
+            {pageOf(pagination.page ?? page, pagination)} · {listTotal(pagination)} campaigns
           </span>
           <button
             type="button"

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, type List, query } from '../../api.js'
-import { formatDate } from '../../format.js'
+import { formatDate, listTotal, pageOf } from '../../format.js'
 import { navigate } from '../../router.js'
 import type { Contact } from '../../types.js'
 import { Badge, ConfirmButton, ErrorNote, Field, Link, Loading, Page, useLoad, useSubmit } from '../../ui.js'
@@ -123,7 +123,6 @@ function MembersTable(props: {
       setError(err)
     }
   }
-  const pages = Math.max(1, Math.ceil(pagination.total / pagination.limit))
   return (
     <>
       <ErrorNote error={error} />
@@ -177,7 +176,7 @@ function MembersTable(props: {
           Previous
         </button>
         <span class="muted small">
-          Page {pagination.page ?? props.page} of {pages} · {pagination.total} members
+          {pageOf(pagination.page ?? props.page, pagination)} · {listTotal(pagination)} members
         </span>
         <button
           type="button"

@@ -323,7 +323,12 @@ export function ContactsPage() {
         </button>
       )}
       <div class="grid-wrap">
-        <div role="table" class="grid" aria-label="Contacts" aria-rowcount={(rows.total ?? rows.data.length) + 1}>
+        <div
+          role="table"
+          class="grid"
+          aria-label="Contacts"
+          aria-rowcount={rows.total !== null && !rows.totalIsExact ? -1 : (rows.total ?? rows.data.length) + 1}
+        >
           <div role="rowgroup" class="grid-head">
             <div role="row" class="grid-row" style={{ gridTemplateColumns: gridColumns }} aria-rowindex={1}>
               <div role="columnheader" class="grid-check">
