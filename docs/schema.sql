@@ -642,6 +642,7 @@ create table events (
   constraint events_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations(id) ON DELETE CASCADE,
   constraint events_pkey PRIMARY KEY (id)
 );
+CREATE INDEX events_created_brin ON events USING brin (created_at);
 CREATE UNIQUE INDEX events_pkey ON events USING btree (id);
 CREATE INDEX events_recent ON events USING btree (org_id, livemode, created_at DESC, id DESC);
 CREATE INDEX events_type ON events USING btree (org_id, livemode, type, created_at DESC, id DESC);
@@ -1180,6 +1181,7 @@ CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries USING btree (endp
 CREATE INDEX webhook_deliveries_endpoint_event ON webhook_deliveries USING btree (endpoint_id, event_type, created_at DESC, id DESC);
 CREATE UNIQUE INDEX webhook_deliveries_endpoint_id_event_id_key ON webhook_deliveries USING btree (endpoint_id, event_id);
 CREATE INDEX webhook_deliveries_endpoint_status ON webhook_deliveries USING btree (endpoint_id, status, created_at DESC, id DESC);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries USING btree (event_id);
 CREATE UNIQUE INDEX webhook_deliveries_pkey ON webhook_deliveries USING btree (id);
 
 create table webhook_endpoints (

@@ -31,6 +31,8 @@ export interface Config {
   databaseUrl: string | undefined
   /** RAPPORT_DB_PREPARED_STATEMENTS=off: send every statement unnamed (for poolers that cannot keep named statements). Default on. */
   dbPreparedStatements: boolean
+  /** RAPPORT_DB_POOL_SIZE: connections in each PostgreSQL pool (the API's; the worker thread's of `rapport start`). Default 10, at least 1. Ignored on the embedded database; CLI commands use 1. */
+  dbPoolSize: number
   /**
    * RAPPORT_WORKER_THREAD=off: `rapport start` runs the background worker on the API's own event
    * loop and pool. Default on with DATABASE_URL (the worker gets a thread and connections of its
@@ -79,6 +81,8 @@ export interface Config {
   auditLog: boolean
   /** RAPPORT_AUDIT_RETENTION_DAYS: keep audit-log rows this long. Default 90. */
   auditRetentionDays: number
+  /** RAPPORT_EVENTS_RETENTION_DAYS: keep events this long, and longer while a delivery of theirs is kept. Default 30 (or the webhook retention if longer); at least 1 and the webhook retention. */
+  eventsRetentionDays: number
   /** RAPPORT_MASTER_KEY: base64 of 32 bytes that encrypt webhook secrets at rest. Unset: generated once into `dataDir/master.key`. Set it (the same everywhere) when several machines share one database. */
   masterKey: string | undefined
   webhooks: {
@@ -454,6 +458,25 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return n
 }
 
+/** An integer setting that refuses values under `min`, saying `why` when the minimum needs a reason. */
+function intSettingAtLeast(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, why = ''): number {
+  const n = intSetting(env, name, fallback)
+  if (n < min) throw new ConfigError(`${name} must be an integer of at least ${min}${why}, got "${env[name]}"`)
+  return n
+}
+
+/**
+ * RAPPORT_EVENTS_RETENTION_DAYS: at least 1 and at least RAPPORT_WEBHOOK_RETENTION_DAYS, since a kept
+ * delivery keeps its event (the purge skips it): a shorter retention would leave the purge reading
+ * the same delivered events every round. Unset: 30, or the webhook retention when that is longer.
+ */
+function eventsRetentionDays(env: NodeJS.ProcessEnv): number {
+  const webhookDays = intSetting(env, 'RAPPORT_WEBHOOK_RETENTION_DAYS', 30)
+  const min = Math.max(1, webhookDays)
+  const why = webhookDays > 1 ? ' (RAPPORT_WEBHOOK_RETENTION_DAYS: a kept delivery keeps its event)' : ''
+  return intSettingAtLeast(env, 'RAPPORT_EVENTS_RETENTION_DAYS', Math.max(30, webhookDays), min, why)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || '127.0.0.1',
@@ -461,6 +484,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsePublicUrl(env.RAPPORT_PUBLIC_URL),
     databaseUrl: env.DATABASE_URL || undefined,
     dbPreparedStatements: !['off', '0', 'false'].includes(env.RAPPORT_DB_PREPARED_STATEMENTS ?? ''),
+    dbPoolSize: intSettingAtLeast(env, 'RAPPORT_DB_POOL_SIZE', 10, 1),
     workerThread: !['off', '0', 'false'].includes(env.RAPPORT_WORKER_THREAD ?? ''),
     dataDir: path.resolve(env.RAPPORT_DATA_DIR || '.rapport'),
     redisUrl: env.REDIS_URL || undefined,
@@ -483,6 +507,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auditLog: !['off', '0', 'false'].includes(env.RAPPORT_AUDIT_LOG ?? ''),
     auditRetentionDays: intSetting(env, 'RAPPORT_AUDIT_RETENTION_DAYS', 90),
+    eventsRetentionDays: eventsRetentionDays(env),
     masterKey: env.RAPPORT_MASTER_KEY || undefined,
     webhooks: {
       allowPrivate: env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === '1' || env.RAPPORT_WEBHOOK_ALLOW_PRIVATE === 'true',
@@ -525,9 +550,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Where the configuration says the database is: PostgreSQL at DATABASE_URL, else PGlite in the data dir. */
 export function databaseTargetOf(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPreparedStatements'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPreparedStatements' | 'dbPoolSize'>,
 ): DatabaseTarget {
   return config.databaseUrl
-    ? { url: config.databaseUrl, preparedStatements: config.dbPreparedStatements }
+    ? { url: config.databaseUrl, preparedStatements: config.dbPreparedStatements, poolSize: config.dbPoolSize }
     : { dataDir: config.dataDir }
 }

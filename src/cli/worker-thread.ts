@@ -5,6 +5,7 @@ import type { RunningWorker } from './worker-role.js'
 
 /** What the thread is started with: plain data (structured-cloned), never live objects. */
 export interface WorkerThreadData {
+  /** The whole configuration: the thread opens its own pool of `dbPoolSize` connections from it (`createDeps`). */
   config: Config
   /** Whether the process's stdout is a terminal (a thread's own stdout never is). */
   isTerminal: boolean

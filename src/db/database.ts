@@ -27,21 +27,26 @@ export interface DatabaseHandle {
 }
 
 /**
- * `url`: PostgreSQL, whose recurring statements are prepared unless `preparedStatements` is false.
+ * `url`: PostgreSQL, whose recurring statements are prepared unless `preparedStatements` is false,
+ * through a pool of `poolSize` connections (RAPPORT_DB_POOL_SIZE; default 10).
  * `snapshot`: a PGlite data-dir dump to start from (skips initdb; tests use a migrated one).
  */
 export type DatabaseTarget =
-  | { url: string; preparedStatements?: boolean }
+  | { url: string; preparedStatements?: boolean; poolSize?: number }
   | { dataDir: string }
   | { memory: true; snapshot?: Blob }
 
-/** Opens PostgreSQL when given a URL, otherwise embedded PGlite (persisted in `dataDir`, or in memory). */
+/**
+ * Opens PostgreSQL when given a URL, otherwise embedded PGlite (persisted in `dataDir`, or in memory:
+ * one connection, whatever the pool size). `options.poolSize` overrides the target's: a one-shot CLI
+ * command needs one connection, whatever the servers are configured with.
+ */
 export async function openDatabase(
   target: DatabaseTarget,
   options: { poolSize?: number } = {},
 ): Promise<DatabaseHandle> {
   if ('url' in target) {
-    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? target.poolSize ?? 10 })
     const dialect = new PostgresDialect({ pool: target.preparedStatements === false ? pool : preparingPool(pool) })
     const db = new Kysely<Database>({ dialect })
     return {

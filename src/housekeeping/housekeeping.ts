@@ -5,12 +5,14 @@ import { type Clock, systemClock } from '../lib/clock.js'
 import { purgeExpiredSessions } from '../modules/accounts/sessions.repo.js'
 import { purgeEndedSignInLinks } from '../modules/accounts/sign-in-links.repo.js'
 import { purgeOldAuditRows } from '../modules/audit/audit.repo.js'
+import { purgeOldEvents } from '../modules/events/events.repo.js'
 import { purgeExpiredKeys } from '../modules/idempotency/idempotency.repo.js'
 import { purgeOldDeliveries } from '../modules/webhook-deliveries/deliveries.repo.js'
 
 /** How many rows one round of housekeeping removed, by kind. */
 export interface PurgeCounts {
   deliveries: number
+  events: number
   idempotency_keys: number
   audit_rows: number
   sessions: number
@@ -18,13 +20,15 @@ export interface PurgeCounts {
 }
 
 /**
- * Removes what has outlived its use: webhook deliveries past their retention, expired idempotency
- * keys, audit rows past theirs, expired sessions, and used, replaced or expired sign-in links. Each
- * purge is one statement of its own module's repository; running it twice (two workers) is harmless.
+ * Removes what has outlived its use: webhook deliveries past their retention, events past theirs,
+ * expired idempotency keys, audit rows past theirs, expired sessions, and used, replaced or expired
+ * sign-in links. Each purge is one statement of its own module's repository; running it twice (two
+ * workers) is harmless. Deliveries go before events: an event is kept while a delivery of it is.
  */
 export async function purgeExpiredRows(db: Db, config: Config, now: Date): Promise<PurgeCounts> {
   return {
     deliveries: await purgeOldDeliveries(db, config.webhooks.retentionDays),
+    events: await purgeOldEvents(db, config.eventsRetentionDays),
     idempotency_keys: await purgeExpiredKeys(db),
     audit_rows: await purgeOldAuditRows(db, config.auditRetentionDays),
     sessions: await purgeExpiredSessions(db),
