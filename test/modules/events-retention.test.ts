@@ -141,6 +141,8 @@ describe('the events purge', () => {
     await purgeOldEvents(h.deps.db.withPlugin(capture), 30)
     const statement = new PostgresQueryCompiler().compileQuery(captured[0]!, { queryId: 'explain' } as never)
     expect(statement.sql).toMatch(/^\s*delete from events where/)
+    // No parameters: never a prepared statement, whose generic plan would not use the BRIN index.
+    expect(statement.parameters).toEqual([])
     const indexes = await h.deps.db.transaction().execute(async (tx) => {
       // The purge's statement, explained over a copy of the table with its indexes, filled as the log
       // fills (in time order, 60 days of it), on which the planner sees what it sees at scale. The

@@ -78,6 +78,11 @@ export async function eventsSince(
  * retention is at least): a retry or a recovery sends the event's data again, and the foreign key
  * would otherwise take the delivery, pending or not, with the event. Times are the database's
  * `now()`, the clock that wrote `created_at`. No `order by`: any expired rows will do.
+ *
+ * Written without parameters (`days` is a configured integer), so the statement is never prepared
+ * and each run is planned with its cutoff: a generic plan cannot estimate `created_at < now() - $1`
+ * and chose a merge anti-join reading all of `events` by primary key (96 ms with nothing to delete
+ * at 500,000 events, against 3 ms through the BRIN index).
  */
 export function purgeOldEvents(db: Executor, days: number): Promise<number> {
   return deleteInBatches(
@@ -86,7 +91,7 @@ export function purgeOldEvents(db: Executor, days: number): Promise<number> {
     (limit) => sql`
       delete from events where ctid = any(array(
         select e.ctid from events e
-        where e.created_at < now() - make_interval(days => ${days})
+        where e.created_at < now() - make_interval(days => ${sql.lit(days)})
           and not exists (select from webhook_deliveries d where d.event_id = e.id)
         limit ${sql.lit(limit)}
       ))`,
