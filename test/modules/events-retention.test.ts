@@ -102,7 +102,7 @@ describe('the events purge', () => {
       .set({ created_at: sql`now() - interval '40 days'` })
       .where('endpoint_id', '=', endpointId)
       .execute()
-    const counts = await purgeExpiredRows(db, h.deps.config, new Date())
+    const counts = await purgeExpiredRows(db, h.deps.config, new Date(h.deps.clock.nowMs()))
     expect(counts.deliveries).toBeGreaterThanOrEqual(3)
     expect(counts.events).toBeGreaterThanOrEqual(3)
     expect(await remaining(db, ids)).toEqual([])
