@@ -2863,7 +2863,7 @@ export interface paths {
         };
         /**
          * List events
-         * @description The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members).
+         * @description The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members). Events are kept for `RAPPORT_EVENTS_RETENTION_DAYS` (30 days by default), and longer while a webhook delivery of theirs is kept.
          */
         get: operations["listEvents"];
         put?: never;
@@ -2881,7 +2881,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event */
+        /**
+         * Get an event
+         * @description One event of the organization and mode; `404` once it is past the events retention.
+         */
         get: operations["getEvent"];
         put?: never;
         post?: never;
@@ -2900,7 +2903,7 @@ export interface paths {
         };
         /**
          * Stream events as they happen
-         * @description Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.
+         * @description Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`; an id past the events retention (`RAPPORT_EVENTS_RETENTION_DAYS`, 30 days by default) resumes from now. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.
          */
         get: operations["streamEvents"];
         put?: never;

@@ -42,7 +42,7 @@ export function eventsRoutes(db: Db, catalog: EventCatalog, clock: Clock) {
           operationId: 'listEvents',
           summary: 'List events',
           description:
-            'The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members).',
+            'The events of the organization and mode, newest first. Events about webhook endpoints (`webhook.*`, `webhook_endpoint.*`) are listed only for callers with the `webhooks` scope (not members). Events are kept for `RAPPORT_EVENTS_RETENTION_DAYS` (30 days by default), and longer while a webhook delivery of theirs is kept.',
           tags,
           querystring: EventListQuery,
           response: { 200: ListOf(Event) },
@@ -58,6 +58,7 @@ export function eventsRoutes(db: Db, catalog: EventCatalog, clock: Clock) {
         schema: {
           operationId: 'getEvent',
           summary: 'Get an event',
+          description: 'One event of the organization and mode; `404` once it is past the events retention.',
           tags,
           params: Type.Object({
             id: Type.String({ maxLength: 64, description: 'Event id', examples: ['evt_01jd3k8m2x7q9v4b6n5t0w1y2z'] }),

@@ -66,7 +66,7 @@ export function eventsStreamRoutes(db: Db, catalog: EventCatalog, clock: Clock) 
           operationId: 'streamEvents',
           summary: 'Stream events as they happen',
           description:
-            'Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.',
+            'Server-sent events (`text/event-stream`): each committed event of the organization and mode as `id: evt_…`, `event: <type>` and `data: <the webhook envelope>`, oldest first; a `: keep-alive` comment every 15 s. Resume with `Last-Event-ID` or `?after=`; an id past the events retention (`RAPPORT_EVENTS_RETENTION_DAYS`, 30 days by default) resumes from now. Events about webhook endpoints are sent only to callers with the `webhooks` scope (not to members). The stream ends (after a `: signed out` comment) within 2 s of its dashboard session being signed out, revoked or expired, or its API key being revoked or expiring. Used by `rapport listen` and the dashboard’s live updates.',
           tags: ['events'],
           querystring: StreamQuery,
           response: {
