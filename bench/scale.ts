@@ -4,19 +4,23 @@
  * database), median of 7 after 2 warm-up requests, one client over loopback HTTP; then the events
  * list and the audit log at 100k and 5M rows (PostgreSQL). Writes `bench:scale` in docs/benchmarks.md
  * with growth ratios. The goals (issue "a million contacts"): ≤ 25 ms median at 1M on PostgreSQL and
- * within 2× of 10k; the embedded database at 100k within 3× of 10k.
+ * within 2× of 10k; the embedded database at 100k within 3× of 10k. Then, on each engine, a CSV
+ * import job against a batched-insert baseline (`scale-imports.ts`): 1M rows on PostgreSQL, 100k
+ * on the embedded database.
  *
  * PostgreSQL: `BENCH_SCALE_DATABASE_URL` (default the `rapport_bench_scale` database, created if
- * missing), whose `public` schema is dropped and migrated again. `BENCH_SCALE_SIZES` and
- * `BENCH_SCALE_LOG_ROWS` shrink a trial run (a partial run leaves the docs unchanged).
+ * missing), whose `public` schema is dropped and migrated again. `BENCH_SCALE_SIZES`,
+ * `BENCH_SCALE_LOG_ROWS` and `BENCH_SCALE_IMPORT_ROWS` (PostgreSQL, embedded; 0 skips one) shrink
+ * a trial run (a partial run leaves the docs unchanged).
  */
 import type { AddressInfo } from 'node:net'
+import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
-import { createDeps } from '../src/deps.js'
+import { createDeps, type Deps } from '../src/deps.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
 import { freshPostgres } from './database.js'
 import { describeMachine, median, oneMinuteLoad, writeSection } from './report.js'
@@ -31,6 +35,7 @@ import {
   settle,
   withIndexesRebuilt,
 } from './scale-data.js'
+import { type ImportMeasurement, measureImport } from './scale-imports.js'
 import { renderScaleSection, type ScaleResults, type ScaleTable } from './scale-section.js'
 
 export const SCALE_SCENARIO_ID = 'scale'
@@ -39,6 +44,8 @@ const SAMPLES = 7
 const WARMUP = 2
 const FULL_SIZES = [10_000, 100_000, 1_000_000]
 const FULL_LOG_ROWS = [100_000, 5_000_000]
+/** Rows of the import on PostgreSQL, then on the embedded database. */
+const FULL_IMPORT_ROWS = [1_000_000, 100_000]
 
 function log(line: string) {
   process.stderr.write(`${line}\n`)
@@ -54,6 +61,9 @@ interface Target {
   key: string
   orgId: string
   handle: DatabaseHandle
+  deps: Deps
+  /** The server's logger (silent), for the import worker. */
+  appLog: FastifyBaseLogger
   close(): Promise<void>
 }
 
@@ -62,7 +72,8 @@ async function startRapport(handle: DatabaseHandle): Promise<Target> {
   await migrate(handle.db)
   const config = loadConfig({
     ...process.env,
-    RAPPORT_RATE_LIMITS: 'teams=1000000',
+    // The reader of the import part sends thousands of requests: no limit may answer 429.
+    RAPPORT_RATE_LIMITS: 'teams=100000000/min+100000000/h',
     RAPPORT_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
   })
   const deps = await createDeps(config, { database: handle })
@@ -78,6 +89,8 @@ async function startRapport(handle: DatabaseHandle): Promise<Target> {
     key: created.api_key.key!,
     orgId,
     handle,
+    deps,
+    appLog: app.log,
     close: async () => {
       await app.close()
       await deps.close()
@@ -209,14 +222,26 @@ async function measureLogs(t: Target, sizes: number[]): Promise<ScaleTable> {
   return table
 }
 
+/** The import and its baseline, while the reader fetches the seeded contacts (1 to `seeded`) by id. */
+function measureImportOn(t: Target, rows: number, seeded: number, databaseUrl?: string): Promise<ImportMeasurement> {
+  // Spread over the table, so the reads are not all served from a few hot pages.
+  const readIds = Array.from({ length: 1000 }, (_, i) => contactId(1 + ((i * 7919) % seeded)))
+  return measureImport(
+    { url: t.url, ...(databaseUrl ? { databaseUrl } : {}), deps: t.deps, log: t.appLog, readerKey: t.key, readIds },
+    rows,
+    log,
+  )
+}
+
 export async function runScaleBenchmark(settings: { databaseUrl: string; docsFile: string }): Promise<void> {
   const url =
     process.env.BENCH_SCALE_DATABASE_URL ||
     Object.assign(new URL(settings.databaseUrl), { pathname: '/rapport_bench_scale' }).toString()
   const sizes = sizesFrom('BENCH_SCALE_SIZES', FULL_SIZES)
   const logRows = sizesFrom('BENCH_SCALE_LOG_ROWS', FULL_LOG_ROWS)
+  const [importRows = 0, embeddedImportRows = 0] = sizesFrom('BENCH_SCALE_IMPORT_ROWS', FULL_IMPORT_ROWS)
   const machine = describeMachine('')
-  const results: ScaleResults = { tables: [], loadAverages: [oneMinuteLoad()] }
+  const results: ScaleResults = { tables: [], imports: [], loadAverages: [oneMinuteLoad()] }
 
   const pgHandle = await freshPostgres(url)
   machine.postgres = (await sql<{ v: string }>`select version() as v`.execute(pgHandle.db)).rows[0]!.v
@@ -226,6 +251,10 @@ export async function runScaleBenchmark(settings: { databaseUrl: string; docsFil
     results.loadAverages.push(oneMinuteLoad())
     if (logRows.length > 0) results.tables.push(await measureLogs(onPostgres, logRows))
     results.loadAverages.push(oneMinuteLoad())
+    if (importRows > 0) {
+      results.imports.push(await measureImportOn(onPostgres, importRows, sizes.at(-1)!, url))
+      results.loadAverages.push(oneMinuteLoad())
+    }
   } finally {
     await onPostgres.close()
     await sql`drop schema if exists public cascade`.execute(pgHandle.db)
@@ -233,16 +262,14 @@ export async function runScaleBenchmark(settings: { databaseUrl: string; docsFil
     await pgHandle.close()
   }
 
+  const embeddedSizes = sizes.filter((n) => n <= 100_000)
   const embedded = await openDatabase({ memory: true })
   const onPglite = await startRapport(embedded)
   try {
-    results.tables.push(
-      await measureContacts(
-        onPglite,
-        sizes.filter((n) => n <= 100_000),
-        'the embedded database (PGlite)',
-      ),
-    )
+    results.tables.push(await measureContacts(onPglite, embeddedSizes, 'the embedded database (PGlite)'))
+    if (embeddedImportRows > 0) {
+      results.imports.push(await measureImportOn(onPglite, embeddedImportRows, embeddedSizes.at(-1)!))
+    }
   } finally {
     await onPglite.close()
     await embedded.close()
@@ -252,7 +279,10 @@ export async function runScaleBenchmark(settings: { databaseUrl: string; docsFil
 
   const section = renderScaleSection(results, machine)
   process.stdout.write(`\n${section}\n`)
-  const full = sizes.join() === FULL_SIZES.join() && logRows.join() === FULL_LOG_ROWS.join()
+  const full =
+    sizes.join() === FULL_SIZES.join() &&
+    logRows.join() === FULL_LOG_ROWS.join() &&
+    [importRows, embeddedImportRows].join() === FULL_IMPORT_ROWS.join()
   if (full) {
     writeSection(settings.docsFile, 'Benchmarks', 'bench:scale', section)
     log('written to docs/benchmarks.md')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { type RunControl, runClaimedImport } from '../../src/modules/imports/import-runner.js'
 import { startImportWorker } from '../../src/modules/imports/import-worker.js'
@@ -227,6 +228,22 @@ describe('POST /api/v1/imports', () => {
     expect(new Set(emails).size).toBe(2300)
     expect(withoutTagCreations(await h.eventTypes())).toEqual(['contact.imported', 'import.completed'])
     expect((await eventsOf(h, 'contact.imported'))[0].data).toMatchObject({ count: 2300, created: 2300 })
+  })
+
+  test('an import that creates thousands of contacts refreshes the planner statistics of contacts as it goes', async () => {
+    const clock = handClock()
+    const h = await testApp({ clock })
+    const manualAnalyzes = async () => {
+      const { rows } = await sql<{ n: string }>`
+        select analyze_count as n from pg_stat_user_tables where schemaname = 'public' and relname = 'contacts'`.execute(
+        h.deps.db,
+      )
+      return Number(rows[0]?.n ?? 0)
+    }
+    const before = await manualAnalyzes()
+    await upload(h, `name,email\n${rowsOf(5000)}\n`)
+    expect((await runNext(h, clock, 'wi_a'))?.outcome).toBe('completed')
+    expect(await manualAnalyzes()).toBeGreaterThan(before)
   })
 
   test('a worker whose lease was taken over writes nothing more: its batch in flight rolls back whole', async () => {

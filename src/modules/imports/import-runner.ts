@@ -19,10 +19,18 @@ import {
   readChunk,
   recordBatch,
   recordTotal,
+  refreshContactStatistics,
   releaseImport,
   renewLease,
 } from './imports.repo.js'
 import { toImportEvent } from './imports.view.js'
+
+/**
+ * The statistics of `contacts` are refreshed when the job has created this many contacts, then ten
+ * times as many, and so on: a few ANALYZEs per import, none for a small one (see
+ * `refreshContactStatistics`).
+ */
+const ANALYZE_FIRST_AFTER_CREATED = 5_000
 
 /** A job claimed this many times without finishing (its workers keep dying on it) fails. */
 export const MAX_IMPORT_ATTEMPTS = 3
@@ -48,16 +56,22 @@ export type RunOutcome = 'completed' | 'failed' | 'released' | 'abandoned' | 'lo
 class LeaseLost extends Error {}
 class StopRequested extends Error {}
 
-/** The stored file, read back one chunk at a time. */
+/**
+ * The stored file, read back one chunk at a time. One chunk is read ahead, not the stream default
+ * of 16: each 1 MB chunk arrives as a 2 MB hex string before it becomes bytes, so 16 ahead held
+ * tens of MB for nothing (the worker's peak RSS during a 300,000-row import: 306 MiB, then 291).
+ */
 function storedFile(db: Db, importId: string): Readable {
   return Readable.from(
     (async function* () {
       for (let seq = 0; ; seq++) {
         const chunk = await readChunk(db, importId, seq)
         if (!chunk) return
-        yield Buffer.from(chunk)
+        // A view of the bytes the driver returned, not a copy.
+        yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
       }
     })(),
+    { highWaterMark: 1 },
   )
 }
 
@@ -95,6 +109,9 @@ export async function runClaimedImport(
       await recordTotal(db, job.id, rowsTotal)
     }
     let failed = job.failed
+    let created = job.created
+    let analyzeAt = ANALYZE_FIRST_AFTER_CREATED
+    while (analyzeAt <= created) analyzeAt *= 10
     let batches = 0
     const batchRows = opts.batchRows ?? IMPORT_BATCH_ROWS
     for await (const batch of readImportBatches(storedFile(db, job.id), mapping, {
@@ -114,6 +131,14 @@ export async function runClaimedImport(
         return result
       })
       failed += written.errors.length
+      created += written.created
+      if (created >= analyzeAt) {
+        while (analyzeAt <= created) analyzeAt *= 10
+        // Only a matter of speed: a database that refuses (a role that does not own the table) is no reason to stop.
+        await refreshContactStatistics(db).catch((err) =>
+          opts.log.warn({ err, import_id: job.id }, 'could not refresh the statistics of contacts'),
+        )
+      }
       batches++
       if (control.stopAfterBatches !== undefined && batches >= control.stopAfterBatches) return 'abandoned'
       if (control.signal?.aborted) {

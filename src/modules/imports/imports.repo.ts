@@ -224,6 +224,18 @@ export async function renewLease(db: Executor, id: string, workerId: string, unt
   return Number(result.numUpdatedRows) > 0
 }
 
+/**
+ * Refreshes the planner's statistics of `contacts`. An import into an organization the statistics
+ * have not seen yet (a new customer bringing everything) is planned as if the organization had
+ * one contact: each batch's lookup by email then hashes ALL its contacts instead of probing the
+ * email index 500 times, and a batch grows slower with every batch before it (measured: 160 ms
+ * per 500-row batch into an unseen organization of 200,000 contacts, 44 ms once analyzed).
+ * ANALYZE samples a bounded number of rows (about a second on millions) and blocks no reader or writer.
+ */
+export async function refreshContactStatistics(db: Executor): Promise<void> {
+  await sql`analyze contacts`.execute(db)
+}
+
 /** Records the file's row count, once checked. */
 export async function recordTotal(db: Executor, id: string, rowsTotal: number): Promise<void> {
   await db.updateTable('imports').set({ rows_total: rowsTotal }).where('id', '=', id).execute()
