@@ -36,6 +36,7 @@ import {
   withIndexesRebuilt,
 } from './scale-data.js'
 import { type ImportMeasurement, measureImport } from './scale-imports.js'
+import { measurePurges } from './scale-purge.js'
 import { renderScaleSection, type ScaleResults, type ScaleTable } from './scale-section.js'
 
 export const SCALE_SCENARIO_ID = 'scale'
@@ -217,6 +218,16 @@ async function measureLogs(t: Target, sizes: number[]): Promise<ScaleTable> {
       const ms = await timeRequest(t, r)
       table.rows.set(r.label, [...(table.rows.get(r.label) ?? []), ms])
       log(`  ${r.label}: ${ms} ms`)
+    }
+    // Last at each size: the purges remove the oldest day of rows; the next size adds older rows.
+    const purges = await measurePurges(t.handle.db)
+    for (const [label, ms] of [
+      ['events retention purge, per 1,000 events removed', purges.eventsPer1000],
+      ['audit-log retention purge, per 1,000 rows removed', purges.auditPer1000],
+      ['a purge round of both with nothing to remove', purges.emptyRound],
+    ] as const) {
+      table.rows.set(label, [...(table.rows.get(label) ?? []), ms])
+      log(`  ${label}: ${ms} ms`)
     }
   }
   return table
