@@ -1,7 +1,8 @@
 /**
- * The import worker of the scale benchmark's PostgreSQL import, in a process of its own (as
- * `rapport worker` runs it), forked by `scale-imports.ts`: the peak RSS of this process is the
- * import's, free of the server, the reader and the baseline that share the benchmark's process.
+ * The import worker of the scale benchmark's PostgreSQL import, in a process of its own, bundled
+ * and forked by `scale-imports.ts` (plain Node, as `rapport worker` runs compiled code): the peak
+ * RSS of this process is the import's, free of the server, the reader and the baseline that share
+ * the benchmark's process.
  *
  * Messages: sends `ready` (with its RSS at rest) once the worker runs; on `stop`, stops the worker
  * (the job in hand, if any, is given back) and sends `stopped` with its peak RSS and V8 heap since
@@ -43,8 +44,8 @@ const worker = await startImportWorker({
   listen: database.listen,
   pollMs: 200,
 })
-// Sampled from here on: the process's lifetime peak (`maxRSS`) also counts its start, when tsx
-// compiles every module, which is no part of the import.
+// Sampled from here on: the process's lifetime peak (`maxRSS`) also counts its start (every module
+// loaded), which is no part of the import.
 let peakRssBytes = process.memoryUsage().rss
 let peakHeapBytes = process.memoryUsage().heapUsed
 const sampler = setInterval(() => {
