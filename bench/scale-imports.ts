@@ -240,8 +240,9 @@ export async function measureImport(
     let peak: { rssBytes: number; heapBytes?: number } = { rssBytes: worker.rssBeforeBytes }
     const key = importer.api_key.key!
     const latencies: number[] = []
-    let final: { status: string; created: number; failed: number }
-    const started = performance.now()
+    let final: { status: string; created: number; failed: number; finished_at: string }
+    // Wall clock: the end is the job's own `finished_at` (same machine), not when the reader noticed.
+    const startedMs = Date.now()
     try {
       const created = await send(t.url, 'POST', '/api/v1/imports', key, file)
       if (created.status !== 202) throw new Error(`POST /api/v1/imports: ${created.status} ${created.body}`)
@@ -262,7 +263,7 @@ export async function measureImport(
     } finally {
       peak = await worker.stop()
     }
-    const importSec = (performance.now() - started) / 1000
+    const importSec = (Date.parse(final.finished_at) - startedMs) / 1000
     latencies.sort((a, b) => a - b)
     const m: ImportMeasurement = {
       engine,
