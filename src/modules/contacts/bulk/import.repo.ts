@@ -35,17 +35,12 @@ export async function upsertImportBatch(
         "row" int, id text, name text, email text, phone text, company text, status text, source text,
         external_id text, owner_id text, tags text[], custom_fields jsonb)
     ), matched as (
-      -- One index probe per row (emails and external ids are unique in the organization): as a
-      -- join, an organization the planner's statistics had not seen yet was taken for one contact,
-      -- and every batch hashed all of its contacts, slower with each batch of a large import.
       select r."row", c.id as contact_id from r
-      cross join lateral (select id from contacts c
-        where c.org_id = ${orgId} and c.livemode = ${livemode} and lower(c.email) = lower(r.email) limit 1) c
+      join contacts c on c.org_id = ${orgId} and c.livemode = ${livemode} and lower(c.email) = lower(r.email)
       where r.email is not null
       union all
       select r."row", c.id from r
-      cross join lateral (select id from contacts c
-        where c.org_id = ${orgId} and c.livemode = ${livemode} and c.external_id = r.external_id limit 1) c
+      join contacts c on c.org_id = ${orgId} and c.livemode = ${livemode} and c.external_id = r.external_id
       where r.email is null and r.external_id is not null
     ), upd as (
       update contacts c set
