@@ -152,7 +152,7 @@ interface RunningWorker {
   stop(): Promise<{ rssBytes: number; heapBytes?: number }>
 }
 
-/** The worker beside the server and the database, with the batch size the worker role uses on the embedded database. */
+/** The worker beside the server and the database, as the worker role starts it. */
 async function workerInProcess(t: ImportTarget): Promise<RunningWorker> {
   const worker = await startImportWorker({
     db: t.deps.db,
@@ -160,7 +160,6 @@ async function workerInProcess(t: ImportTarget): Promise<RunningWorker> {
     log: t.log,
     listen: t.deps.listen,
     pollMs: 200,
-    ...(t.deps.dbEngine === 'pglite' ? { batchRows: 100 } : {}),
   })
   collectGarbage()
   const rssBeforeBytes = process.memoryUsage().rss
@@ -216,7 +215,7 @@ async function workerInChild(databaseUrl: string, log: (line: string) => void): 
 
 /**
  * Measures one import of `rows` rows and its baseline on the target's database. The worker runs
- * with the batch size the worker role uses on that engine (`src/cli/worker-role.ts`).
+ * as the worker role runs it (`src/cli/worker-role.ts`: 500 rows per batch on both engines).
  */
 export async function measureImport(
   t: ImportTarget,

@@ -68,7 +68,7 @@ function renderImports(imports: ImportMeasurement[]): string[] {
     '### CSV import as a job',
     '',
     '`POST /api/v1/imports` with a generated CSV (name, email, company, tags, one custom field; every',
-    'row a new contact), one import worker with the worker role’s batch size for the engine, timed',
+    'row a new contact), one import worker as the worker role runs it (500 rows per batch), timed',
     'from the upload’s first byte to',
     '`completed`. Baseline: the same number of rows inserted into the same table (all its indexes) in',
     'the same run, 500 rows per multi-row `INSERT`, no `COPY`, before the import. Meanwhile one client',

@@ -48,9 +48,6 @@ export async function startWorker(deps: Deps, log: FastifyBaseLogger): Promise<R
     clock: deps.clock,
     log,
     listen: deps.listen,
-    // The embedded database runs each statement on this process's one thread: a batch's duration is
-    // what the API's requests wait, so its batches are smaller (PostgreSQL keeps 500).
-    ...(deps.dbEngine === 'pglite' ? { batchRows: 100 } : {}),
   })
   const housekeeping = startHousekeeping({ db: deps.db, config: deps.config, log, clock: deps.clock })
   return {
