@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { type ListResult, narrowBranch, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
-import { deleteInBatches } from '../../db/batched-delete.js'
+import { deleteOlderThan } from '../../db/batched-delete.js'
 import { prefixPattern } from '../../db/like.js'
 import type { Executor } from '../../db/schema.js'
 import { scoped } from '../../db/scoped.js'
@@ -143,24 +143,9 @@ export function usageByDay(db: Executor, scope: TenantScope, since: Date) {
     .execute()
 }
 
-/**
- * Deletes audit rows older than `days` days in batches of 10,000 through the BRIN index on
- * `occurred_at` (migration 0021): each statement reads the block ranges of the expired head of the
- * log (rows arrive in time order, so they sit together), whatever the log's size or the number of
- * organizations, and holds its locks briefly. No `order by`: a BRIN index gives no order, and any
- * expired rows will do.
- */
+/** Deletes audit rows older than `days` days, 10,000 at a time, through the BRIN index on `occurred_at` (migration 0021). */
 export function purgeOldAuditRows(db: Executor, days: number): Promise<number> {
-  return deleteInBatches(
-    db,
-    10_000,
-    (limit) => sql`
-      delete from audit_log where ctid = any(array(
-        select ctid from audit_log
-        where occurred_at < now() - make_interval(days => ${days})
-        limit ${sql.lit(limit)}
-      ))`,
-  )
+  return deleteOlderThan(db, { table: 'audit_log', column: 'occurred_at', days, batch: 10_000 })
 }
 
 /** One API call as the request path hands it over: plain values only, converted when written. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { type ListResult, type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
-import { deleteInBatches } from '../../db/batched-delete.js'
+import { deleteOlderThan } from '../../db/batched-delete.js'
 import type { Executor } from '../../db/schema.js'
 import { findScoped, scoped } from '../../db/scoped.js'
 
@@ -71,31 +71,20 @@ export async function eventsSince(
 }
 
 /**
- * Deletes events older than `days` days, of every organization and mode, in batches of 1,000 found
- * through the BRIN index on `created_at` (migration 0035): each statement reads the block ranges of
- * the expired head of the log, whatever its size, and holds its locks briefly. An event is kept
- * while any delivery of it is (deliveries leave with their own retention, which the events
- * retention is at least): a retry or a recovery sends the event's data again, and the foreign key
- * would otherwise take the delivery, pending or not, with the event. Times are the database's
- * `now()`, the clock that wrote `created_at`. No `order by`: any expired rows will do.
- *
- * Written without parameters (`days` is a configured integer), so the statement is never prepared
- * and each run is planned with its cutoff: a generic plan cannot estimate `created_at < now() - $1`
- * and chose a merge anti-join reading all of `events` by primary key (96 ms with nothing to delete
- * at 500,000 events, against 3 ms through the BRIN index).
+ * Deletes events older than `days` days, of every organization and mode, 1,000 at a time, through
+ * the BRIN index on `created_at` (migration 0035). An event is kept while any delivery of it is
+ * (deliveries leave with their own retention, which the events retention is at least): a retry or
+ * a recovery sends the event's data again, and the foreign key would otherwise take the delivery,
+ * pending or not, with the event.
  */
 export function purgeOldEvents(db: Executor, days: number): Promise<number> {
-  return deleteInBatches(
-    db,
-    1000,
-    (limit) => sql`
-      delete from events where ctid = any(array(
-        select e.ctid from events e
-        where e.created_at < now() - make_interval(days => ${sql.lit(days)})
-          and not exists (select from webhook_deliveries d where d.event_id = e.id)
-        limit ${sql.lit(limit)}
-      ))`,
-  )
+  return deleteOlderThan(db, {
+    table: 'events',
+    column: 'created_at',
+    days,
+    batch: 1000,
+    keepIf: sql<boolean>`exists (select from webhook_deliveries d where d.event_id = t.id)`,
+  })
 }
 
 /** Whether a dashboard session still signs its user in at `now` (not signed out, revoked or expired). */

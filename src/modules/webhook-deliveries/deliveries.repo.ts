@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { type PageParams, paginate } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
-import { deleteInBatches } from '../../db/batched-delete.js'
+import { deleteOlderThan } from '../../db/batched-delete.js'
 import type { Executor } from '../../db/schema.js'
 import { scoped, scopedUpdate } from '../../db/scoped.js'
 import { DELIVERIES_CHANNEL } from '../../outbox/emit.js'
@@ -146,19 +146,9 @@ export async function endpointStats(db: Executor, endpointId: string) {
 }
 
 /**
- * Deletes deliveries (and, by cascade, their attempts) older than `days`, in batches of 1,000
- * found through the BRIN index on `created_at` (migration 0022): each statement reads the block
- * ranges of the expired head, whatever the table's size, and holds its locks briefly.
+ * Deletes deliveries (and, by cascade, their attempts) older than `days`, 1,000 at a time, through
+ * the BRIN index on `created_at` (migration 0022).
  */
 export function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
-  return deleteInBatches(
-    db,
-    1000,
-    (limit) => sql`
-      delete from webhook_deliveries where id = any(array(
-        select id from webhook_deliveries
-        where created_at < now() - make_interval(days => ${days})
-        limit ${sql.lit(limit)}
-      ))`,
-  )
+  return deleteOlderThan(db, { table: 'webhook_deliveries', column: 'created_at', days, batch: 1000 })
 }
