@@ -30,7 +30,7 @@ import {
   writeCsv,
 } from './crm-data.js'
 import { startServer } from './processes.js'
-import { describeMachine, machineList, oneMinuteLoad, writeSection } from './report.js'
+import { describeMachine, machineList, oneMinuteLoad, percentile, writeSection } from './report.js'
 
 export const CRM_SCENARIO_ID = 'crm'
 
@@ -103,11 +103,6 @@ const SEARCHES: { title: string; body: Record<string, unknown> }[] = [
 
 function log(line: string) {
   process.stderr.write(`${line}\n`)
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
 }
 
 /** Resident and peak resident memory of a process (Linux /proc), in MiB. */

@@ -23,7 +23,7 @@ import { openDatabase } from '../src/db/database.js'
 import { freshPostgres, seedDatabase } from './database.js'
 import { runLoad, type Workload } from './load.js'
 import { type RunningServer, startServer } from './processes.js'
-import { describeMachine, machineList, median, oneMinuteLoad, writeSection } from './report.js'
+import { describeMachine, machineList, median, oneMinuteLoad, percentile, writeSection } from './report.js'
 import { startReceiver } from './webhooks-children.js'
 import { createOrgWithEndpoint, pendingCount } from './webhooks-data.js'
 import { pacedCreates } from './webhooks-load.js'
@@ -90,10 +90,6 @@ async function startDefault(databaseUrl: string, masterKey: string, env: Record<
 
 async function resetDatabase(url: string): Promise<void> {
   await (await freshPostgres(url)).close()
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN
 }
 
 interface DeliveryFigures {

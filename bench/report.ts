@@ -71,6 +71,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** Nearest-rank percentile (`fraction` 0.5 for p50, 0.99 for p99) of an ascending array; NaN when empty. */
+export function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!
+}
+
 /** The ratio of a scenario: the median of its per-round ratios (each round pairs runs made seconds apart). */
 export function ratioOf(result: ScenarioResult): number {
   return median(result.rounds.map((r) => r.subject.reqPerSec / r.baseline.reqPerSec))

@@ -29,6 +29,7 @@ import { newId } from '../src/lib/ids.js'
 import { startImportWorker } from '../src/modules/imports/import-worker.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
 import { nextMessage } from './child-messages.js'
+import { percentile } from './report.js'
 import type { ImportWorkerMessage } from './scale-import-worker.js'
 
 const WORKER_SOURCE = fileURLToPath(new URL('./scale-import-worker.ts', import.meta.url))
@@ -121,9 +122,6 @@ function send(base: string, method: string, url: string, key: string, file?: str
     else req.end()
   })
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 
 /** The baseline: the same rows, 500 per multi-row INSERT, into the contacts of another organization. */
 async function baselineInsert(deps: Deps, orgId: string, rows: number, prefix: string): Promise<number> {
@@ -278,8 +276,8 @@ export async function measureImport(
       rssPeakMiB: Math.round(peak.rssBytes / MiB),
       ...(peak.heapBytes ? { heapPeakMiB: Math.round(peak.heapBytes / MiB) } : {}),
       reads: latencies.length,
-      readP50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
-      readP99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
+      readP50Ms: Math.round(percentile(latencies, 0.5) * 10) / 10,
+      readP99Ms: Math.round(percentile(latencies, 0.99) * 10) / 10,
     }
     log(`  ${JSON.stringify(m)}`)
     return m

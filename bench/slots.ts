@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { computeSlots, type ExistingBooking, type SchedulingInput } from '../src/slot-engine/index.js'
-import { describeMachine, machineList, oneMinuteLoad, writeSection } from './report.js'
+import { describeMachine, machineList, oneMinuteLoad, percentile, writeSection } from './report.js'
 
 export const SLOTS_SCENARIO_ID = 'slots'
 
@@ -32,13 +32,9 @@ const WARMUP = 30
 
 const QUERY = { start: '2026-03-01', end: '2026-03-31', timezone: 'Europe/Paris' }
 
-function percentile(sortedMs: number[], p: number): number {
-  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)]!
-}
-
 function timing(samplesMs: number[]): Timing {
   const sorted = [...samplesMs].sort((a, b) => a - b)
-  return { medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99) }
+  return { medianMs: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) }
 }
 
 /** 500 bookings of 15 to 90 minutes on quarter hours in March, some overlapping, from a fixed seed. */

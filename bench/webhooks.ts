@@ -19,7 +19,7 @@ import { openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrator.js'
 import type { Db } from '../src/db/schema.js'
 import { type RunningServer, startServer } from './processes.js'
-import { describeMachine, oneMinuteLoad, writeSection } from './report.js'
+import { describeMachine, oneMinuteLoad, percentile, writeSection } from './report.js'
 import {
   type Baseline,
   cpuOf,
@@ -53,12 +53,6 @@ export const WEBHOOKS_SCENARIO_ID = 'webhooks'
 
 function log(line: string) {
   process.stderr.write(`${line}\n`)
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
 }
 
 /** Reads the CPU of the benchmark's own processes (children and database backends) and of the machine. */
