@@ -146,6 +146,8 @@ function contactRequests(t: Target, size: number): Request[] {
         `/api/v1/contacts?limit=50&sort=name&cursor=${await cursorAt(t.handle.db, 'contacts', 'lower(name)', 'name:asc', contactId(middle + 1))}`,
     },
     { label: '`?tag=vip`', path: '/api/v1/contacts?limit=50&tag=vip' },
+    { label: '`?tag=vip&status=customer`', path: '/api/v1/contacts?limit=50&tag=vip&status=customer' },
+    { label: '`?tag=vip&sort=name` (no VIP has a name)', path: '/api/v1/contacts?limit=50&tag=vip&sort=name' },
     { label: '`?status=customer`', path: '/api/v1/contacts?limit=50&status=customer' },
     { label: '`?email=`', path: `/api/v1/contacts?email=p${middle}@example.com` },
     { label: '`GET /api/v1/contacts/:id`', path: `/api/v1/contacts/${contactId(middle)}` },

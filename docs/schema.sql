@@ -150,6 +150,19 @@ CREATE INDEX callbacks_contact ON callbacks USING btree (contact_id);
 CREATE INDEX callbacks_org ON callbacks USING btree (org_id, livemode, created_at, id);
 CREATE UNIQUE INDEX callbacks_pkey ON callbacks USING btree (id);
 
+create table contact_tags (
+  contact_id text not null,
+  tag text not null,
+  org_id text not null,
+  livemode boolean not null,
+  status text not null,
+  created_at timestamp with time zone not null,
+  constraint contact_tags_pkey PRIMARY KEY (contact_id, tag)
+);
+CREATE INDEX contact_tags_newest ON contact_tags USING btree (org_id, livemode, tag, created_at DESC, contact_id DESC);
+CREATE UNIQUE INDEX contact_tags_pkey ON contact_tags USING btree (contact_id, tag);
+CREATE INDEX contact_tags_status ON contact_tags USING btree (org_id, livemode, tag, status, created_at DESC, contact_id DESC);
+
 create table contacts (
   id text not null,
   org_id text not null,
@@ -191,6 +204,9 @@ CREATE INDEX contacts_status ON contacts USING btree (org_id, livemode, status, 
 CREATE INDEX contacts_status_sort ON contacts USING btree (org_id, livemode, status, id);
 CREATE INDEX contacts_tag_filters ON contacts USING gin (tags, status, source);
 CREATE INDEX contacts_updated ON contacts USING btree (org_id, livemode, updated_at DESC, id DESC);
+CREATE TRIGGER contact_tags_deleted AFTER DELETE ON contacts REFERENCING OLD TABLE AS contact_tags_old FOR EACH STATEMENT EXECUTE FUNCTION contact_tags_deleted();
+CREATE TRIGGER contact_tags_inserted AFTER INSERT ON contacts REFERENCING NEW TABLE AS contact_tags_new FOR EACH STATEMENT EXECUTE FUNCTION contact_tags_inserted();
+CREATE TRIGGER contact_tags_updated AFTER UPDATE OF tags, status, created_at ON contacts FOR EACH ROW WHEN (((old.tags IS DISTINCT FROM new.tags) OR (old.status IS DISTINCT FROM new.status) OR (old.created_at IS DISTINCT FROM new.created_at))) EXECUTE FUNCTION contact_tags_updated();
 
 create table deals (
   id text not null,

@@ -10,7 +10,7 @@ const GENERATED_NOTE = '-- Generated from src/db/migrations by npm run schema; d
 
 /**
  * The schema the migrations build, as readable SQL: extensions, then each table with its columns,
- * constraints and indexes, in name order. Written from the catalog (PGlite has no pg_dump), so it
+ * constraints, indexes and triggers, in name order. Written from the catalog (PGlite has no pg_dump), so it
  * shows what a reviewer needs to see change, not a restorable dump.
  */
 export async function describeSchema(db: Db): Promise<string> {
@@ -36,6 +36,13 @@ export async function describeSchema(db: Db): Promise<string> {
   const indexes = await sql<{ table: string; definition: string }>`
     select tablename as table, indexdef as definition from pg_indexes
     where schemaname = current_schema() order by tablename, indexname`.execute(db)
+  const triggers = await sql<{ table: string; definition: string }>`
+    select c.relname as table, pg_get_triggerdef(t.oid) as definition
+    from pg_trigger t
+    join pg_class c on c.oid = t.tgrelid
+    join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
+    where not t.tgisinternal
+    order by c.relname, t.tgname`.execute(db)
 
   const tables = [...new Set(columns.rows.map((r) => r.table))]
   const out = [GENERATED_NOTE, '']
@@ -49,6 +56,9 @@ export async function describeSchema(db: Db): Promise<string> {
     out.push('', `create table ${table} (`, lines.join(',\n'), ');')
     for (const i of indexes.rows.filter((i) => i.table === table)) {
       out.push(`${i.definition.replace(/ ON public\./, ' ON ').replace(/ public\./g, ' ')};`)
+    }
+    for (const t of triggers.rows.filter((t) => t.table === table)) {
+      out.push(`${t.definition.replace(/ ON public\./, ' ON ').replace(/ public\./g, ' ')};`)
     }
   }
   return `${out.join('\n')}\n`

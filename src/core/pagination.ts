@@ -185,8 +185,12 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   idColumn: Expression<string>,
   sort: SortSpec,
   params: PageParams,
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  options: { countFrom?: SelectQueryBuilder<any, any, any> } = {},
+  options: {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    countFrom?: SelectQueryBuilder<any, any, any>
+    /** The capped count (`countUpTo(…, TOTAL_CAP + 1)`), when the caller already made it. */
+    counted?: { n: number }
+  } = {},
 ): Promise<ListResult<Row>> {
   const limit = params.limit ?? 50
   const page = params.page ?? 1
@@ -210,7 +214,7 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   const total =
     !params.cursor && !hasMore && (pageRows.length > 0 || offset === 0)
       ? { n: offset + pageRows.length }
-      : await countUpTo(options.countFrom ?? base, TOTAL_CAP + 1)
+      : (options.counted ?? (await countUpTo(options.countFrom ?? base, TOTAL_CAP + 1)))
   const last = pageRows.at(-1)
   return {
     data: pageRows.map(({ __sort_value, ...row }) => row as unknown as Row),

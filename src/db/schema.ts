@@ -62,6 +62,16 @@ export interface ContactsTable {
   updated_at: Timestamp
 }
 
+/** One row per tag a contact carries, kept by triggers on `contacts` (migration 0037): read-only here. */
+export interface ContactTagsTable {
+  contact_id: string
+  tag: string
+  org_id: string
+  livemode: boolean
+  status: string
+  created_at: Timestamp
+}
+
 export interface TagsTable {
   id: string
   org_id: string
@@ -236,6 +246,7 @@ export interface Database
   organizations: OrganizationsTable
   api_keys: ApiKeysTable
   contacts: ContactsTable
+  contact_tags: ContactTagsTable
   tags: TagsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely'
-import { type PageParams, paginate, type SortSpec } from '../../core/pagination.js'
+import { countUpTo, narrowBranch, type PageParams, paginate, type SortSpec, TOTAL_CAP } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Executor } from '../../db/schema.js'
@@ -186,13 +186,10 @@ export async function listContacts(
     const id = await findContactIdBy(db, scope, 'email', query.email)
     q = id === undefined ? q.where(sql<boolean>`false`) : q.where('id', '=', id)
   }
+  let tag: string | undefined
   if (query.tag !== undefined) {
-    // Tags are stored as the organization spells them; match the given name case-insensitively.
-    const tag = await scoped(db, 'tags', scope)
-      .select('name')
-      .where(sql<boolean>`lower(name) = lower(${query.tag})`)
-      .executeTakeFirst()
-    q = tag === undefined ? q.where(sql<boolean>`false`) : q.where(sql<boolean>`tags @> array[${tag.name}]::text[]`)
+    tag = await spelledTag(db, scope, query.tag)
+    q = tag === undefined ? q.where(sql<boolean>`false`) : q.where(sql<boolean>`tags @> array[${tag}]::text[]`)
   }
   if (query.status !== undefined) q = q.where('status', '=', query.status)
   if (query.source !== undefined) q = q.where('source', '=', query.source)
@@ -211,7 +208,83 @@ export async function listContacts(
       ]),
     )
   }
-  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sortOf(query.sort), query)
+  const sort = sortOf(query.sort)
+  const others = [
+    query.email,
+    query.source,
+    query.external_id,
+    query.owner_id,
+    query.created_after,
+    query.created_before,
+    query.q,
+  ]
+  if (tag !== undefined && others.every((v) => v === undefined)) {
+    return pageTagged(db, scope, q, { tag, status: query.status }, sort, query)
+  }
+  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
+}
+
+/**
+ * The organization's spelling of a tag given in any letter case (contacts store tags as the
+ * organization spells them), or undefined when it has no such tag.
+ */
+export async function spelledTag(db: Executor, scope: TenantScope, name: string): Promise<string | undefined> {
+  const tag = await scoped(db, 'tags', scope)
+    .select('name')
+    .where(sql<boolean>`lower(name) = lower(${name})`)
+    .executeTakeFirst()
+  return tag?.name
+}
+
+/** A filter that `contact_tags` answers alone: one tag, as the organization spells it, and at most a status. */
+export interface TagFilter {
+  tag: string
+  status?: string | undefined
+}
+
+/**
+ * One page of `filtered`, the contacts matching exactly `filter`, read through `contact_tags`
+ * (migration 0037, decision 0037), so that no part grows with the table:
+ * - the capped `total` is counted index-only there;
+ * - sorted by creation, the page's ids are read from its index in list order (at most offset +
+ *   limit + 1 of them);
+ * - in another sort, a tag on at most TOTAL_CAP contacts has them fetched by key and sorted: at most
+ *   TOTAL_CAP lookups. The planner would walk the sort's index instead and filter, expecting the
+ *   tag's contacts spread evenly through it: when they sit at its end (a tag carried by contacts
+ *   without a name, sorted by name) that read the whole table. A larger tag is walked so.
+ */
+export async function pageTagged(
+  db: Executor,
+  scope: TenantScope,
+  filtered: ReturnType<typeof scoped<'contacts'>>,
+  filter: TagFilter,
+  sort: SortSpec,
+  params: PageParams,
+) {
+  let tagged = scoped(db, 'contact_tags', scope).where('tag', '=', filter.tag)
+  if (filter.status !== undefined) tagged = tagged.where('status', '=', filter.status)
+  // The count reads the index in its own order: with it, no plan of this statement (prepared, so
+  // possibly generic, where one tag in a table of few looks like every row) can prefer reading all
+  // of `contact_tags` to stopping at the cap.
+  const countFrom = tagged.orderBy(sql`created_at desc`).orderBy(sql`contact_id desc`)
+  const contacts = scoped(db, 'contacts', scope)
+  let base = filtered
+  let counted: { n: number } | undefined
+  if (sort.name === 'created_at') {
+    base = contacts.where('id', 'in', narrowBranch(tagged.select('contact_id'), sort, sql<string>`contact_id`, params))
+  } else {
+    counted = await countUpTo(countFrom, TOTAL_CAP + 1)
+    if (counted.n <= TOTAL_CAP) {
+      // `offset 0` keeps the planner from merging the fetch into the sorted page, where it could
+      // walk the sort's index again; the page then reads `contacts` as this subquery.
+      const fetched = contacts
+        .selectAll()
+        .where(sql<boolean>`id = any(array(${tagged.select('contact_id')}))`)
+        .offset(0)
+      base = db.selectFrom(fetched.as('contacts')) as unknown as typeof filtered
+    }
+  }
+  return paginate(base, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, { countFrom, counted })
 }
 
 /** The contacts of these ids, locked for update in id order (two bulk writes never deadlock). */

@@ -13,9 +13,12 @@ export interface TagRow {
   created_at: Date
 }
 
-/** Contacts of the tag's organization and mode carrying it: served by the GIN index on `contacts.tags`. */
-const CONTACT_COUNT = sql<number>`(select count(*)::int from contacts c
-  where c.org_id = tags.org_id and c.livemode = tags.livemode and c.tags @> array[tags.name])`
+/**
+ * Contacts of the tag's organization and mode carrying it, counted index-only from `contact_tags`
+ * (migration 0037): no contact row is read, though the count still grows with the tag's contacts.
+ */
+const CONTACT_COUNT = sql<number>`(select count(*)::int from contact_tags ct
+  where ct.org_id = tags.org_id and ct.livemode = tags.livemode and ct.tag = tags.name)`
 
 const selectTag = (db: Executor, scope: TenantScope) =>
   scoped(db, 'tags', scope).select(['id', 'name', 'created_at', CONTACT_COUNT.as('contact_count')])

@@ -261,3 +261,23 @@ class Compiler {
 export function compileFilter(scope: TenantScope, filter: unknown, path = 'filter', options: FilterOptions = {}): Expr {
   return new Compiler(scope, options).node(filter, path, 1)
 }
+
+/**
+ * The tag (trimmed, lower case) and status of a filter that is just `tags contains <tag>`, alone or
+ * in an `and` with one `status eq <status>`: the shape `contact_tags` answers alone (decision 0037).
+ * Read after `compileFilter` accepted the filter, so its values are known to be valid.
+ */
+export function tagFilterOf(filter: unknown): { tag: string; status?: string } | undefined {
+  const parts = typeof filter === 'object' && filter !== null && 'and' in filter ? filter.and : [filter]
+  if (!Array.isArray(parts)) return undefined
+  let tag: string | undefined
+  let status: string | undefined
+  for (const part of parts as { field?: unknown; op?: unknown; value?: unknown }[]) {
+    if (Object.keys(part).some((k) => k !== 'field' && k !== 'op' && k !== 'value')) return undefined
+    if (part.field === 'tags' && part.op === 'contains' && tag === undefined)
+      tag = String(part.value).trim().toLowerCase()
+    else if (part.field === 'status' && part.op === 'eq' && status === undefined) status = String(part.value)
+    else return undefined
+  }
+  return tag === undefined ? undefined : { tag, ...(status === undefined ? {} : { status }) }
+}

@@ -3,8 +3,8 @@ import { type PageParams, paginate } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import { scoped } from '../../../db/scoped.js'
-import { COLUMNS, sortOf } from '../contacts.repo.js'
-import { compileFilter, type FilterOptions } from './search-filter.js'
+import { COLUMNS, pageTagged, sortOf, spelledTag } from '../contacts.repo.js'
+import { compileFilter, type FilterOptions, tagFilterOf } from './search-filter.js'
 
 /**
  * One page of the contacts matching `filter` (see search-filter.ts), sorted and paged exactly as
@@ -18,5 +18,9 @@ export async function searchContacts(
 ) {
   let q = scoped(db, 'contacts', scope)
   if (query.filter !== undefined) q = q.where(compileFilter(scope, query.filter, 'filter', options))
-  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sortOf(query.sort), query)
+  const sort = sortOf(query.sort)
+  const byTag = query.filter === undefined ? undefined : tagFilterOf(query.filter)
+  const tag = byTag && (await spelledTag(db, scope, byTag.tag))
+  if (byTag && tag !== undefined) return pageTagged(db, scope, q, { tag, status: byTag.status }, sort, query)
+  return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
 }
