@@ -63,9 +63,14 @@ export async function withIndexesRebuilt(db: Db, table: string, load: () => Prom
   for (const i of indexes.rows) await sql.raw(i.indexdef).execute(db)
 }
 
-/** What autovacuum would do after a bulk load: statistics, and the trigram index's pending list merged. */
+/**
+ * What autovacuum and the checkpointer would do after a bulk load: statistics, the visibility map
+ * (index-only scans), the trigram index's pending list merged, and the load's dirty pages written,
+ * so that no request measured next waits behind that writing.
+ */
 export async function settle(db: Db, tables: string[]): Promise<void> {
   for (const table of tables) await sql`vacuum analyze ${sql.table(table)}`.execute(db)
+  await sql`checkpoint`.execute(db)
 }
 
 /** A cursor as a list writes it, for the row `id` under sort `s`: a page from the middle of the table. */
