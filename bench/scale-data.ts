@@ -12,7 +12,8 @@ const EPOCH = '2026-01-01T00:00:00Z'
 
 /**
  * Contacts `from`…`to` (inclusive) of the organization: every 10th without a name, every 7th a
- * customer, every 3rd imported, every 100th tagged `vip`; searchable text in four columns.
+ * customer, every 3rd imported, every 100th tagged `vip` (all of them without a name) and the one
+ * after it `partner` (all named); searchable text in four columns.
  */
 export async function seedContacts(db: Db, orgId: string, from: number, to: number): Promise<void> {
   await sql`insert into contacts (id, org_id, livemode, name, email, phone, company, status, source, tags, created_at, updated_at)
@@ -23,7 +24,7 @@ export async function seedContacts(db: Db, orgId: string, from: number, to: numb
       'Company ' || (g % 5000),
       case when g % 7 = 0 then 'customer' else 'lead' end,
       case when g % 3 = 0 then 'import' else 'api' end,
-      case when g % 100 = 0 then array['vip'] else array[]::text[] end,
+      case when g % 100 = 0 then array['vip'] when g % 100 = 1 then array['partner'] else array[]::text[] end,
       ${EPOCH}::timestamptz - g * interval '1 second',
       ${EPOCH}::timestamptz - g * interval '1 second'
     from generate_series(${from}::int, ${to}::int) g`.execute(db)

@@ -82,7 +82,8 @@ async function startRapport(handle: DatabaseHandle): Promise<Target> {
   await app.listen({ host: '127.0.0.1', port: 0 })
   const created = await new OrgsService(handle.db).create({ name: 'Scale', plan: 'teams' })
   const orgId = created.org.id
-  await sql`insert into tags (id, org_id, livemode, name) values ('tag_scale_vip', ${orgId}, true, 'vip')`.execute(
+  await sql`insert into tags (id, org_id, livemode, name)
+    values ('tag_scale_vip', ${orgId}, true, 'vip'), ('tag_scale_partner', ${orgId}, true, 'partner')`.execute(
     handle.db,
   )
   return {
@@ -147,6 +148,10 @@ function contactRequests(t: Target, size: number): Request[] {
     },
     { label: '`?tag=vip`', path: '/api/v1/contacts?limit=50&tag=vip' },
     { label: '`?tag=vip&status=customer`', path: '/api/v1/contacts?limit=50&tag=vip&status=customer' },
+    {
+      label: '`?tag=partner&sort=name` (a tag spread evenly)',
+      path: '/api/v1/contacts?limit=50&tag=partner&sort=name',
+    },
     { label: '`?tag=vip&sort=name` (no VIP has a name)', path: '/api/v1/contacts?limit=50&tag=vip&sort=name' },
     { label: '`?status=customer`', path: '/api/v1/contacts?limit=50&status=customer' },
     { label: '`?email=`', path: `/api/v1/contacts?email=p${middle}@example.com` },

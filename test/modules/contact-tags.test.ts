@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
+import { scoped } from '../../src/db/scoped.js'
+import { pageTagged, sortOf } from '../../src/modules/contacts/contacts.repo.js'
 import { type TestApp, testApp } from '../harness.js'
 
 /**
@@ -186,6 +188,46 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
       filter: { field: 'tags', op: 'contains', value: 'nope' },
     })
     expect(none.json().data).toEqual([])
+  })
+
+  test("in another sort, a tag's page is the same fetched by key, found by the bounded walk, or fetched after the walk fell short", async () => {
+    const { h } = await seeded()
+    const scope = { orgId: h.org.id, livemode: true }
+    const expected = await sql<{ id: string }>`select id from contacts
+      where org_id = ${h.org.id} and 'VIP' = any(tags) order by lower(name) desc, id desc`.execute(h.deps.db)
+    const sort = sortOf('-name')
+    const filtered = scoped(h.deps.db, 'contacts', scope).where(sql<boolean>`tags @> array['VIP']`)
+    // 13 VIPs: fetched by key at once (budget 1,000), found by the walk (100), walked then fetched (5).
+    for (const walkBudget of [1_000, 100, 5]) {
+      const ids: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await pageTagged(
+          h.deps.db,
+          scope,
+          filtered,
+          { tag: 'VIP' },
+          sort,
+          { limit: 4, cursor },
+          { walkBudget },
+        )
+        expect(page.pagination.total).toBe(13)
+        ids.push(...page.data.map((c) => c.id))
+        cursor = page.pagination.next_cursor ?? undefined
+      } while (cursor)
+      expect(ids, `walk budget ${walkBudget}`).toEqual(expected.rows.map((r) => r.id))
+      const third = await pageTagged(
+        h.deps.db,
+        scope,
+        filtered,
+        { tag: 'VIP' },
+        sort,
+        { limit: 4, page: 3 },
+        { walkBudget },
+      )
+      expect(third.data.map((c) => c.id)).toEqual(expected.rows.slice(8, 12).map((r) => r.id))
+      expect(third.pagination.has_more).toBe(true)
+    }
   })
 
   test('a contact whose tag or status changes moves in or out of the tag lists at once', async () => {

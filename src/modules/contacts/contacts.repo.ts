@@ -1,8 +1,8 @@
-import { CompiledQuery, sql } from 'kysely'
+import { CompiledQuery, type SelectQueryBuilder, sql } from 'kysely'
 import { countUpTo, narrowBranch, type PageParams, paginate, type SortSpec, TOTAL_CAP } from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
-import type { ContactsTable, Executor } from '../../db/schema.js'
+import type { ContactsTable, Database, Executor } from '../../db/schema.js'
 import { scoped, scopedDelete, scopedUpdate } from '../../db/scoped.js'
 import { newId } from '../../lib/ids.js'
 import type { EventData } from '../../outbox/define.js'
@@ -243,15 +243,23 @@ export interface TagFilter {
 }
 
 /**
+ * How many contacts, in list order, a tag's page in a sort other than creation reads before it
+ * fetches the tag's contacts by key instead (decision 0037).
+ */
+export const TAG_WALK_BUDGET = 10_000
+
+/**
  * One page of `filtered`, the contacts matching exactly `filter`, read through `contact_tags`
  * (migration 0037, decision 0037), so that no part grows with the table:
  * - the capped `total` is counted index-only there;
  * - sorted by creation, the page's ids are read from its index in list order (at most offset +
  *   limit + 1 of them);
- * - in another sort, a tag on at most TOTAL_CAP contacts has them fetched by key and sorted: at most
- *   TOTAL_CAP lookups. The planner would walk the sort's index instead and filter, expecting the
- *   tag's contacts spread evenly through it: when they sit at its end (a tag carried by contacts
- *   without a name, sorted by name) that read the whole table. A larger tag is walked so.
+ * - in another sort, a tag on at most TOTAL_CAP contacts is first looked for among the next
+ *   TAG_WALK_BUDGET contacts in list order (an evenly spread tag fills its page there); if the page
+ *   is not found there, the tag's contacts are fetched by key and sorted, at most TOTAL_CAP
+ *   lookups. A tag on at most a tenth of the budget is fetched by key at once. The planner alone would walk the sort's index to the end: when a tag's contacts sit
+ *   there (a tag carried by contacts without a name, sorted by name), that read the whole table.
+ *   A larger tag is walked as the planner chooses.
  */
 export async function pageTagged(
   db: Executor,
@@ -260,6 +268,7 @@ export async function pageTagged(
   filter: TagFilter,
   sort: SortSpec,
   params: PageParams,
+  options: { walkBudget?: number } = {},
 ) {
   let tagged = scoped(db, 'contact_tags', scope).where('tag', '=', filter.tag)
   if (filter.status !== undefined) tagged = tagged.where('status', '=', filter.status)
@@ -268,23 +277,32 @@ export async function pageTagged(
   // of `contact_tags` to stopping at the cap.
   const countFrom = tagged.orderBy(sql`created_at desc`).orderBy(sql`contact_id desc`)
   const contacts = scoped(db, 'contacts', scope)
-  let base = filtered
-  let counted: { n: number } | undefined
+  const page = (base: ReturnType<typeof scoped<'contacts'>>, counted?: { n: number }) =>
+    paginate(base, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, { countFrom, counted })
+  // A subquery read as `contacts`; `offset 0` keeps the planner from merging it into the page.
+  const asContacts = <O>(rows: SelectQueryBuilder<Database, 'contacts', O>) =>
+    db.selectFrom(rows.offset(0).as('contacts')) as unknown as ReturnType<typeof scoped<'contacts'>>
+
   if (sort.name === 'created_at') {
-    base = contacts.where('id', 'in', narrowBranch(tagged.select('contact_id'), sort, sql<string>`contact_id`, params))
-  } else {
-    counted = await countUpTo(countFrom, TOTAL_CAP + 1)
-    if (counted.n <= TOTAL_CAP) {
-      // `offset 0` keeps the planner from merging the fetch into the sorted page, where it could
-      // walk the sort's index again; the page then reads `contacts` as this subquery.
-      const fetched = contacts
-        .selectAll()
-        .where(sql<boolean>`id = any(array(${tagged.select('contact_id')}))`)
-        .offset(0)
-      base = db.selectFrom(fetched.as('contacts')) as unknown as typeof filtered
-    }
+    return page(
+      contacts.where('id', 'in', narrowBranch(tagged.select('contact_id'), sort, sql<string>`contact_id`, params)),
+    )
   }
-  return paginate(base, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, { countFrom, counted })
+  const counted = await countUpTo(countFrom, TOTAL_CAP + 1)
+  if (counted.n > TOTAL_CAP) return page(filtered, counted)
+
+  const fetched = contacts.selectAll().where(sql<boolean>`id = any(array(${tagged.select('contact_id')}))`)
+  const budget = options.walkBudget ?? TAG_WALK_BUDGET
+  // A tag of few contacts is fetched by key at once: fewer lookups than any walk would read rows.
+  if (counted.n <= budget / 10) return page(asContacts(fetched), counted)
+  const next = narrowBranch(contacts.selectAll(), sort, sql<string>`id`, { cursor: params.cursor, limit: budget - 1 })
+  let walk = asContacts(next).where(sql<boolean>`tags @> array[${filter.tag}]::text[]`)
+  if (filter.status !== undefined) walk = walk.where('status', '=', filter.status)
+  const walked = await page(walk, counted)
+  const offset = params.cursor ? 0 : ((params.page ?? 1) - 1) * (params.limit ?? 50)
+  // Found: a full page and the item after it, or every match there is.
+  if (walked.pagination.has_more || (!params.cursor && offset + walked.data.length >= counted.n)) return walked
+  return page(asContacts(fetched), counted)
 }
 
 /** The contacts of these ids, locked for update in id order (two bulk writes never deadlock). */
