@@ -54,11 +54,8 @@ export async function describeSchema(db: Db): Promise<string> {
     for (const k of constraints.rows.filter((k) => k.table === table))
       lines.push(`  constraint ${k.name} ${k.definition}`)
     out.push('', `create table ${table} (`, lines.join(',\n'), ');')
-    for (const i of indexes.rows.filter((i) => i.table === table)) {
-      out.push(`${i.definition.replace(/ ON public\./, ' ON ').replace(/ public\./g, ' ')};`)
-    }
-    for (const t of triggers.rows.filter((t) => t.table === table)) {
-      out.push(`${t.definition.replace(/ ON public\./, ' ON ').replace(/ public\./g, ' ')};`)
+    for (const d of [...indexes.rows, ...triggers.rows].filter((d) => d.table === table)) {
+      out.push(`${d.definition.replace(/ ON public\./, ' ON ').replace(/ public\./g, ' ')};`)
     }
   }
   return `${out.join('\n')}\n`

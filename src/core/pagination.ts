@@ -170,6 +170,11 @@ function invalidPage(message: string): ApiError {
   return new ApiError('invalid_query', `page: ${message}`, { details: [{ field: 'page', message }] })
 }
 
+/** How many items precede the page: none when paging by cursor. */
+export function offsetOf(params: PageParams): number {
+  return params.cursor ? 0 : ((params.page ?? 1) - 1) * (params.limit ?? 50)
+}
+
 /**
  * Runs one page of a filtered query: offset paging by `page` (the first MAX_OFFSET items), or
  * keyset paging from `cursor` (stable under inserts, constant cost however deep, one index range
@@ -194,7 +199,7 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
 ): Promise<ListResult<Row>> {
   const limit = params.limit ?? 50
   const page = params.page ?? 1
-  const offset = params.cursor ? 0 : (page - 1) * limit
+  const offset = offsetOf(params)
   if (offset >= MAX_OFFSET) {
     throw invalidPage(
       `Offset paging reaches the first ${MAX_OFFSET} items; page deeper with cursor (pagination.next_cursor)`,
@@ -245,7 +250,7 @@ export function narrowBranch<Q extends SelectQueryBuilder<any, any, any>>(
   params: PageParams,
 ): Q {
   const limit = params.limit ?? 50
-  const offset = params.cursor ? 0 : ((params.page ?? 1) - 1) * limit
+  const offset = offsetOf(params)
   const order = orderOf(sort, idColumn)
   let q = branch
   if (params.cursor) q = q.where(order.after(decodeCursor(params.cursor, sort))) as Q

@@ -1,5 +1,13 @@
 import { CompiledQuery, type SelectQueryBuilder, sql } from 'kysely'
-import { countUpTo, narrowBranch, type PageParams, paginate, type SortSpec, TOTAL_CAP } from '../../core/pagination.js'
+import {
+  countUpTo,
+  narrowBranch,
+  offsetOf,
+  type PageParams,
+  paginate,
+  type SortSpec,
+  TOTAL_CAP,
+} from '../../core/pagination.js'
 import type { TenantScope } from '../../core/tenancy.js'
 import { likePattern } from '../../db/like.js'
 import type { ContactsTable, Database, Executor } from '../../db/schema.js'
@@ -8,6 +16,7 @@ import { newId } from '../../lib/ids.js'
 import type { EventData } from '../../outbox/define.js'
 import { afterOutbox, emit, OUTBOX_RESULT, outboxCtes } from '../../outbox/emit.js'
 import { tagCreated } from '../tags/tags.events.js'
+import { findTagByName } from '../tags/tags.repo.js'
 import { toTag } from '../tags/tags.service.js'
 import { contactCreated } from './contacts.events.js'
 import type { ContactListQuery, ContactSortField } from './contacts.schemas.js'
@@ -188,7 +197,8 @@ export async function listContacts(
   }
   let tag: string | undefined
   if (query.tag !== undefined) {
-    tag = await spelledTag(db, scope, query.tag)
+    // Tags are stored as the organization spells them; match the given name case-insensitively.
+    tag = (await findTagByName(db, scope, query.tag))?.name
     q = tag === undefined ? q.where(sql<boolean>`false`) : q.where(sql<boolean>`tags @> array[${tag}]::text[]`)
   }
   if (query.status !== undefined) q = q.where('status', '=', query.status)
@@ -209,32 +219,14 @@ export async function listContacts(
     )
   }
   const sort = sortOf(query.sort)
-  const others = [
-    query.email,
-    query.source,
-    query.external_id,
-    query.owner_id,
-    query.created_after,
-    query.created_before,
-    query.q,
-  ]
-  if (tag !== undefined && others.every((v) => v === undefined)) {
-    return pageTagged(db, scope, q, { tag, status: query.status }, sort, query)
-  }
+  // Any other filter, including one added later, takes the general path.
+  const onlyTagged = Object.entries(query).every(([key, value]) => value === undefined || ANSWERED_BY_TAGS.has(key))
+  if (tag !== undefined && onlyTagged) return pageTagged(db, scope, q, { tag, status: query.status }, sort, query)
   return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
 }
 
-/**
- * The organization's spelling of a tag given in any letter case (contacts store tags as the
- * organization spells them), or undefined when it has no such tag.
- */
-export async function spelledTag(db: Executor, scope: TenantScope, name: string): Promise<string | undefined> {
-  const tag = await scoped(db, 'tags', scope)
-    .select('name')
-    .where(sql<boolean>`lower(name) = lower(${name})`)
-    .executeTakeFirst()
-  return tag?.name
-}
+/** The list parameters a page read through `contact_tags` honours: its filter, the sort and the paging. */
+const ANSWERED_BY_TAGS = new Set(['tag', 'status', 'sort', 'page', 'limit', 'cursor'])
 
 /** A filter that `contact_tags` answers alone: one tag, as the organization spells it, and at most a status. */
 export interface TagFilter {
@@ -257,9 +249,10 @@ export const TAG_WALK_BUDGET = 10_000
  * - in another sort, a tag on at most TOTAL_CAP contacts is first looked for among the next
  *   TAG_WALK_BUDGET contacts in list order (an evenly spread tag fills its page there); if the page
  *   is not found there, the tag's contacts are fetched by key and sorted, at most TOTAL_CAP
- *   lookups. A tag on at most a tenth of the budget is fetched by key at once. The planner alone would walk the sort's index to the end: when a tag's contacts sit
- *   there (a tag carried by contacts without a name, sorted by name), that read the whole table.
- *   A larger tag is walked as the planner chooses.
+ *   lookups. A tag on at most a tenth of the budget is fetched by key at once. The planner alone
+ *   would walk the sort's index to the end: when a tag's contacts sit there (a tag carried by
+ *   contacts without a name, sorted by name), that read the whole table. A larger tag is walked as
+ *   the planner chooses.
  */
 export async function pageTagged(
   db: Executor,
@@ -299,7 +292,7 @@ export async function pageTagged(
   let walk = asContacts(next).where(sql<boolean>`tags @> array[${filter.tag}]::text[]`)
   if (filter.status !== undefined) walk = walk.where('status', '=', filter.status)
   const walked = await page(walk, counted)
-  const offset = params.cursor ? 0 : ((params.page ?? 1) - 1) * (params.limit ?? 50)
+  const offset = offsetOf(params)
   // Found: a full page and the item after it, or every match there is.
   if (walked.pagination.has_more || (!params.cursor && offset + walked.data.length >= counted.n)) return walked
   return page(asContacts(fetched), counted)

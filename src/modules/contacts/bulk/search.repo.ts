@@ -3,7 +3,8 @@ import { type PageParams, paginate } from '../../../core/pagination.js'
 import type { TenantScope } from '../../../core/tenancy.js'
 import type { Executor } from '../../../db/schema.js'
 import { scoped } from '../../../db/scoped.js'
-import { COLUMNS, pageTagged, sortOf, spelledTag } from '../contacts.repo.js'
+import { findTagByName } from '../../tags/tags.repo.js'
+import { COLUMNS, pageTagged, sortOf } from '../contacts.repo.js'
 import { compileFilter, type FilterOptions, tagFilterOf } from './search-filter.js'
 
 /**
@@ -20,7 +21,7 @@ export async function searchContacts(
   if (query.filter !== undefined) q = q.where(compileFilter(scope, query.filter, 'filter', options))
   const sort = sortOf(query.sort)
   const byTag = query.filter === undefined ? undefined : tagFilterOf(query.filter)
-  const tag = byTag && (await spelledTag(db, scope, byTag.tag))
+  const tag = byTag && (await findTagByName(db, scope, byTag.tag))?.name
   if (byTag && tag !== undefined) return pageTagged(db, scope, q, { tag, status: byTag.status }, sort, query)
   return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
 }
