@@ -232,7 +232,7 @@ describe.runIf(hasChromium)('managing a booking in Chromium', () => {
       expect(await focusedId(page)).toBe('summary-heading')
       expect(await page.locator('#summary-heading').textContent()).toBe('This booking is cancelled')
       expect(await page.locator('#actions').isHidden()).toBe(true)
-      expect(await page.locator('#live').textContent()).toMatch(/^Your booking is cancelled/)
+      await expect.poll(() => page.locator('#live').textContent()).toMatch(/^Your booking is cancelled/)
       const cancelled = (await h.api('GET', `/api/v1/bookings/${id}`)).json()
       expect(cancelled).toMatchObject({
         status: 'cancelled',
