@@ -3,8 +3,7 @@
  * the plain-SQL baseline of the import, and the exact SQL of a search (captured from Rapport's own
  * query builder, so that the baseline runs what the API runs).
  */
-import { once } from 'node:events'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
@@ -13,6 +12,7 @@ import type { Database } from '../src/db/schema.js'
 import { newId } from '../src/lib/ids.js'
 import { searchContacts } from '../src/modules/contacts/bulk/search.repo.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
+import { writeCsvFile } from './csv-file.js'
 import { withDatabase } from './database.js'
 
 export const CRM_DATABASE_NAME = 'rapport_bench_crm'
@@ -63,17 +63,12 @@ export function kyselyOn(url: string, log?: (query: { sql: string; parameters: r
 }
 
 /** Writes `rows` contacts as CSV (streamed, deterministic): unique emails, mixed statuses, tags and plans. */
-export async function writeCsv(file: string, rows: number): Promise<number> {
-  const out = createWriteStream(file)
-  out.write('name,email,phone,company,status,tags,external_id,custom_fields.plan,custom_fields.seats\n')
-  for (let i = 0; i < rows; i++) {
+export function writeCsv(file: string, rows: number): Promise<number> {
+  const header = 'name,email,phone,company,status,tags,external_id,custom_fields.plan,custom_fields.seats'
+  return writeCsvFile(file, header, rows, (i) => {
     const tags = [TAGS[i % TAGS.length], TAGS[(i * 7) % TAGS.length]].join(';')
-    const line = `Person ${i} ${SURNAMES[i % SURNAMES.length]},person-${i}@example.com,+1-555-${String(i % 10_000).padStart(4, '0')},Company ${i % 5000},${STATUSES[i % 4]},${tags},ext-${i},${PLANS[i % 4]},${i % 200}\n`
-    if (!out.write(line)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'finish')
-  return out.bytesWritten
+    return `Person ${i} ${SURNAMES[i % SURNAMES.length]},person-${i}@example.com,+1-555-${String(i % 10_000).padStart(4, '0')},Company ${i % 5000},${STATUSES[i % 4]},${tags},ext-${i},${PLANS[i % 4]},${i % 200}`
+  })
 }
 
 /**

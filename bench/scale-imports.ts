@@ -13,7 +13,7 @@
  * just before it (after a full collection), and it includes the database's own growth.
  */
 import { fork } from 'node:child_process'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { request } from 'node:http'
 import os from 'node:os'
@@ -29,6 +29,7 @@ import { newId } from '../src/lib/ids.js'
 import { startImportWorker } from '../src/modules/imports/import-worker.js'
 import { OrgsService } from '../src/modules/orgs/orgs.service.js'
 import { nextMessage } from './child-messages.js'
+import { writeCsvFile } from './csv-file.js'
 import { percentile } from './report.js'
 import type { ImportWorkerMessage } from './scale-import-worker.js'
 
@@ -89,14 +90,10 @@ function collectGarbage(): void {
   ;(runInNewContext('gc') as (() => void) | undefined)?.()
 }
 
-async function writeCsv(file: string, rows: number, prefix: string): Promise<void> {
-  const out = createWriteStream(file)
-  out.write('name,email,company,tags,custom_fields.plan\n')
-  for (let i = 0; i < rows; i++) {
-    const line = `Person ${i},${prefix}-${i}@example.com,Company ${i % 1000},lead;imported,pro\n`
-    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()))
-  }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+function writeCsv(file: string, rows: number, prefix: string): Promise<number> {
+  return writeCsvFile(file, 'name,email,company,tags,custom_fields.plan', rows, (i) => {
+    return `Person ${i},${prefix}-${i}@example.com,Company ${i % 1000},lead;imported,pro`
+  })
 }
 
 /** One request over a fresh loopback connection; the body, if any, streamed from a file. */

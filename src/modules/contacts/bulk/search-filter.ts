@@ -55,6 +55,9 @@ export interface FilterOptions {
   me?: string | null
 }
 
+/** How a filter names a tag: trimmed and lower case (tags match whatever the letter case). */
+const tagKey = (name: string) => name.trim().toLowerCase()
+
 class Compiler {
   private nodes = 0
   constructor(
@@ -190,7 +193,7 @@ class Compiler {
   private tagName(v: unknown, at: string): string {
     if (typeof v !== 'string' || v.trim() === '' || v.length > 50)
       throw invalidField(at, 'Must be a tag name (1 to 50 characters)')
-    return v.trim().toLowerCase()
+    return tagKey(v)
   }
 
   private date(field: string, op: FilterOp, value: unknown, at: string) {
@@ -274,8 +277,7 @@ export function tagFilterOf(filter: unknown): { tag: string; status?: string } |
   let status: string | undefined
   for (const part of parts as { field?: unknown; op?: unknown; value?: unknown }[]) {
     if (Object.keys(part).some((k) => k !== 'field' && k !== 'op' && k !== 'value')) return undefined
-    if (part.field === 'tags' && part.op === 'contains' && tag === undefined)
-      tag = String(part.value).trim().toLowerCase()
+    if (part.field === 'tags' && part.op === 'contains' && tag === undefined) tag = tagKey(String(part.value))
     else if (part.field === 'status' && part.op === 'eq' && status === undefined) status = String(part.value)
     else return undefined
   }
