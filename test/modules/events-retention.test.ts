@@ -139,8 +139,11 @@ describe('the events purge', () => {
       transformResult: async ({ result }) => result,
     }
     await purgeOldEvents(h.deps.db.withPlugin(capture), 30)
-    const statement = new PostgresQueryCompiler().compileQuery(captured[0]!, { queryId: 'explain' } as never)
-    expect(statement.sql).toMatch(/^\s*delete from events where/)
+    const compiler = new PostgresQueryCompiler()
+    const statements = captured.map((node) => compiler.compileQuery(node, { queryId: 'explain' } as never))
+    // Before it, the BRIN ranges the last purge emptied are summarized again (batched-delete.ts).
+    const statement = statements.find((s) => /^\s*delete from events where/.test(s.sql))!
+    expect(statement).toBeDefined()
     // No parameters: never a prepared statement, whose generic plan would not use the BRIN index.
     expect(statement.parameters).toEqual([])
     const indexes = await h.deps.db.transaction().execute(async (tx) => {

@@ -145,7 +145,13 @@ export function usageByDay(db: Executor, scope: TenantScope, since: Date) {
 
 /** Deletes audit rows older than `days` days, 10,000 at a time, through the BRIN index on `occurred_at` (migration 0021). */
 export function purgeOldAuditRows(db: Executor, days: number): Promise<number> {
-  return deleteOlderThan(db, { table: 'audit_log', column: 'occurred_at', days, batch: 10_000 })
+  return deleteOlderThan(db, {
+    table: 'audit_log',
+    column: 'occurred_at',
+    index: 'audit_log_occurred_brin',
+    days,
+    batch: 10_000,
+  })
 }
 
 /** One API call as the request path hands it over: plain values only, converted when written. */

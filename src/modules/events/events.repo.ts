@@ -81,6 +81,7 @@ export function purgeOldEvents(db: Executor, days: number): Promise<number> {
   return deleteOlderThan(db, {
     table: 'events',
     column: 'created_at',
+    index: 'events_created_brin',
     days,
     batch: 1000,
     keepIf: sql<boolean>`exists (select from webhook_deliveries d where d.event_id = t.id)`,

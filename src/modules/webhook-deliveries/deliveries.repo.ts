@@ -150,5 +150,11 @@ export async function endpointStats(db: Executor, endpointId: string) {
  * the BRIN index on `created_at` (migration 0022).
  */
 export function purgeOldDeliveries(db: Executor, days: number): Promise<number> {
-  return deleteOlderThan(db, { table: 'webhook_deliveries', column: 'created_at', days, batch: 1000 })
+  return deleteOlderThan(db, {
+    table: 'webhook_deliveries',
+    column: 'created_at',
+    index: 'webhook_deliveries_created_brin',
+    days,
+    batch: 1000,
+  })
 }
