@@ -144,7 +144,8 @@ describe('the audit log', () => {
     const org = `org_brin${unique()}`
     // Ten days of 1,000 calls, oldest first, padded to about five rows a page: a day fills 200
     // pages, more than one 128-page BRIN range.
-    const insertDay = (daysAgo: number) => sql`
+    const insertDay = (daysAgo: number) =>
+      sql`
       insert into audit_log (id, org_id, livemode, occurred_at, method, path, status, duration_ms, request_id)
       select 'al_brin' || ${daysAgo} || '_' || g, ${org}, true,
         now() - make_interval(days => ${daysAgo}) + g * interval '1 day' / 1000,
