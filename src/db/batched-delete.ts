@@ -40,20 +40,32 @@ export async function deleteOlderThan(
   const blocks = new Set<number>()
   let total = 0
   for (;;) {
-    // The block each deleted row sat in: its range is desummarized at the end.
-    const { rows } = await sql<{ block: number }>`
-      delete from ${table} where ctid = any(array(
-        select t.ctid from ${table} t
-        where ${sql.ref(`t.${opts.column}`)} < now() - make_interval(days => ${sql.lit(opts.days)}) ${keep}
-        limit ${sql.lit(opts.batch)}
-      ))
-      returning (ctid::text::point)[0]::int as block`.execute(db)
-    for (const r of rows) blocks.add(r.block)
-    total += rows.length
-    if (rows.length < opts.batch) break
+    // How many rows went, and the blocks they sat in: their ranges are desummarized at the end.
+    const { rows } = await sql<{ n: number; blocks: number[] }>`
+      with deleted as (
+        delete from ${table} where ctid = any(array(
+          select t.ctid from ${table} t
+          where ${sql.ref(`t.${opts.column}`)} < now() - make_interval(days => ${sql.lit(opts.days)}) ${keep}
+          limit ${sql.lit(opts.batch)}
+        ))
+        returning (ctid::text::point)[0]::int as block
+      )
+      select count(*)::int as n, coalesce(array_agg(distinct block), '{}') as blocks from deleted`.execute(db)
+    const { n, blocks: touched } = rows[0]!
+    for (const b of touched) blocks.add(b)
+    total += n
+    if (n < opts.batch) break
   }
   if (blocks.size > 0) {
-    await sql`select count(brin_desummarize_range(${index}, b)) from unnest(${[...blocks]}::bigint[]) as b`.execute(db)
+    // Once per range (pages_per_range, 128 unless the index says otherwise), not once per block.
+    await sql`
+      with range as (
+        select coalesce((select option_value::int from pg_options_to_table(c.reloptions)
+          where option_name = 'pages_per_range'), 128) as pages
+        from pg_class c where c.oid = ${index})
+      select count(brin_desummarize_range(${index}, first.block))
+      from (select distinct b / range.pages * range.pages as block
+        from unnest(${[...blocks]}::bigint[]) as b, range) as first`.execute(db)
   }
   return total
 }

@@ -142,7 +142,7 @@ describe('the events purge', () => {
     const compiler = new PostgresQueryCompiler()
     const statements = captured.map((node) => compiler.compileQuery(node, { queryId: 'explain' } as never))
     // Before it, the BRIN ranges the last purge emptied are summarized again (batched-delete.ts).
-    const statement = statements.find((s) => /^\s*delete from events where/.test(s.sql))!
+    const statement = statements.find((s) => /\bdelete from events where/.test(s.sql))!
     expect(statement).toBeDefined()
     // No parameters: never a prepared statement, whose generic plan would not use the BRIN index.
     expect(statement.parameters).toEqual([])
