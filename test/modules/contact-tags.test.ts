@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
+import type { PageParams } from '../../src/core/pagination.js'
 import { scoped } from '../../src/db/scoped.js'
 import { pageTagged, sortOf } from '../../src/modules/contacts/contacts.repo.js'
 import { type TestApp, testApp } from '../harness.js'
@@ -199,32 +200,18 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
     const filtered = scoped(h.deps.db, 'contacts', scope).where(sql<boolean>`tags @> array['VIP']`)
     // 13 VIPs: fetched by key at once (budget 1,000), found by the walk (100), walked then fetched (5).
     for (const walkBudget of [1_000, 100, 5]) {
+      const vipPage = (params: PageParams) =>
+        pageTagged(h.deps.db, scope, filtered, { tag: 'VIP' }, sort, params, { walkBudget })
       const ids: string[] = []
       let cursor: string | undefined
       do {
-        const page = await pageTagged(
-          h.deps.db,
-          scope,
-          filtered,
-          { tag: 'VIP' },
-          sort,
-          { limit: 4, cursor },
-          { walkBudget },
-        )
+        const page = await vipPage({ limit: 4, cursor })
         expect(page.pagination.total).toBe(13)
         ids.push(...page.data.map((c) => c.id))
         cursor = page.pagination.next_cursor ?? undefined
       } while (cursor)
       expect(ids, `walk budget ${walkBudget}`).toEqual(expected.rows.map((r) => r.id))
-      const third = await pageTagged(
-        h.deps.db,
-        scope,
-        filtered,
-        { tag: 'VIP' },
-        sort,
-        { limit: 4, page: 3 },
-        { walkBudget },
-      )
+      const third = await vipPage({ limit: 4, page: 3 })
       expect(third.data.map((c) => c.id)).toEqual(expected.rows.slice(8, 12).map((r) => r.id))
       expect(third.pagination.has_more).toBe(true)
     }
