@@ -153,7 +153,13 @@ function contactRequests(t: Target, size: number): Request[] {
       path: '/api/v1/contacts?limit=50&tag=partner&sort=name',
     },
     { label: '`?tag=vip&sort=name` (no VIP has a name)', path: '/api/v1/contacts?limit=50&tag=vip&sort=name' },
+    { label: '`?tag=vip&sort=-updated_at`', path: '/api/v1/contacts?limit=50&tag=vip&sort=-updated_at' },
+    {
+      label: '`?tag=vip&status=customer&sort=name`',
+      path: '/api/v1/contacts?limit=50&tag=vip&status=customer&sort=name',
+    },
     { label: '`?status=customer`', path: '/api/v1/contacts?limit=50&status=customer' },
+    { label: '`?status=customer&sort=name`', path: '/api/v1/contacts?limit=50&status=customer&sort=name' },
     { label: '`?email=`', path: `/api/v1/contacts?email=p${middle}@example.com` },
     { label: '`GET /api/v1/contacts/:id`', path: `/api/v1/contacts/${contactId(middle)}` },
     {

@@ -157,11 +157,28 @@ create table contact_tags (
   livemode boolean not null,
   status text not null,
   created_at timestamp with time zone not null,
+  name text,
+  email text,
+  company text,
+  source text not null,
+  owner_id text,
+  updated_at timestamp with time zone not null,
   constraint contact_tags_pkey PRIMARY KEY (contact_id, tag)
 );
+CREATE INDEX contact_tags_company_asc ON contact_tags USING btree (org_id, livemode, tag, ((lower(company) IS NULL)), lower(company), contact_id);
+CREATE INDEX contact_tags_company_desc ON contact_tags USING btree (org_id, livemode, tag, ((lower(company) IS NOT NULL)), lower(company), contact_id);
+CREATE INDEX contact_tags_email_asc ON contact_tags USING btree (org_id, livemode, tag, ((lower(email) IS NULL)), lower(email), contact_id);
+CREATE INDEX contact_tags_email_desc ON contact_tags USING btree (org_id, livemode, tag, ((lower(email) IS NOT NULL)), lower(email), contact_id);
+CREATE INDEX contact_tags_name_asc ON contact_tags USING btree (org_id, livemode, tag, ((lower(name) IS NULL)), lower(name), contact_id);
+CREATE INDEX contact_tags_name_desc ON contact_tags USING btree (org_id, livemode, tag, ((lower(name) IS NOT NULL)), lower(name), contact_id);
 CREATE INDEX contact_tags_newest ON contact_tags USING btree (org_id, livemode, tag, created_at DESC, contact_id DESC);
+CREATE INDEX contact_tags_owner_asc ON contact_tags USING btree (org_id, livemode, tag, ((owner_id IS NULL)), owner_id, contact_id);
+CREATE INDEX contact_tags_owner_desc ON contact_tags USING btree (org_id, livemode, tag, ((owner_id IS NOT NULL)), owner_id, contact_id);
 CREATE UNIQUE INDEX contact_tags_pkey ON contact_tags USING btree (contact_id, tag);
+CREATE INDEX contact_tags_source_sort ON contact_tags USING btree (org_id, livemode, tag, source, contact_id);
 CREATE INDEX contact_tags_status ON contact_tags USING btree (org_id, livemode, tag, status, created_at DESC, contact_id DESC);
+CREATE INDEX contact_tags_status_sort ON contact_tags USING btree (org_id, livemode, tag, status, contact_id);
+CREATE INDEX contact_tags_updated ON contact_tags USING btree (org_id, livemode, tag, updated_at DESC, contact_id DESC);
 
 create table contacts (
   id text not null,
@@ -206,7 +223,7 @@ CREATE INDEX contacts_tag_filters ON contacts USING gin (tags, status, source);
 CREATE INDEX contacts_updated ON contacts USING btree (org_id, livemode, updated_at DESC, id DESC);
 CREATE TRIGGER contact_tags_deleted AFTER DELETE ON contacts REFERENCING OLD TABLE AS contact_tags_old FOR EACH STATEMENT EXECUTE FUNCTION contact_tags_deleted();
 CREATE TRIGGER contact_tags_inserted AFTER INSERT ON contacts REFERENCING NEW TABLE AS contact_tags_new FOR EACH STATEMENT EXECUTE FUNCTION contact_tags_inserted();
-CREATE TRIGGER contact_tags_updated AFTER UPDATE OF tags, status, created_at ON contacts FOR EACH ROW WHEN (((old.tags IS DISTINCT FROM new.tags) OR (old.status IS DISTINCT FROM new.status) OR (old.created_at IS DISTINCT FROM new.created_at))) EXECUTE FUNCTION contact_tags_updated();
+CREATE TRIGGER contact_tags_updated AFTER UPDATE OF tags, status, created_at, name, email, company, source, owner_id, updated_at ON contacts FOR EACH ROW WHEN ((((cardinality(old.tags) > 0) OR (cardinality(new.tags) > 0)) AND ((old.tags IS DISTINCT FROM new.tags) OR (old.status IS DISTINCT FROM new.status) OR (old.created_at IS DISTINCT FROM new.created_at) OR (old.name IS DISTINCT FROM new.name) OR (old.email IS DISTINCT FROM new.email) OR (old.company IS DISTINCT FROM new.company) OR (old.source IS DISTINCT FROM new.source) OR (old.owner_id IS DISTINCT FROM new.owner_id) OR (old.updated_at IS DISTINCT FROM new.updated_at)))) EXECUTE FUNCTION contact_tags_updated();
 
 create table deals (
   id text not null,

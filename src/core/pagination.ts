@@ -158,6 +158,11 @@ function orderOf(sort: SortSpec, idColumn: Expression<string>) {
   }
 }
 
+/** The ORDER BY keys of a sort, last the id: each is ordered in the sort's direction. */
+export function orderKeys(sort: SortSpec, idColumn: Expression<string>): Expression<unknown>[] {
+  return orderOf(sort, idColumn).keys
+}
+
 function op(sort: SortSpec) {
   return sql.raw(sort.descending ? '<' : '>')
 }
@@ -195,6 +200,11 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
     countFrom?: SelectQueryBuilder<any, any, any>
     /** The capped count (`countUpTo(…, TOTAL_CAP + 1)`), when the caller already made it. */
     counted?: { n: number }
+    /**
+     * A column every row carries with the capped count, made in the page's own read (see
+     * `pageGathered`): used when the page has a row, and left out of the items.
+     */
+    countColumn?: string
   } = {},
 ): Promise<ListResult<Row>> {
   const limit = params.limit ?? 50
@@ -215,14 +225,21 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   const rows = await q.limit(limit + 1).execute()
   const hasMore = rows.length > limit
   const pageRows = rows.slice(0, limit) as (Row & { __sort_value: string | null })[]
+  const inRows =
+    options.countColumn && rows[0] ? Number((rows[0] as Record<string, unknown>)[options.countColumn]) : undefined
   // Offset paging on the last page already knows the total; otherwise count, stopping at the cap.
   const total =
     !params.cursor && !hasMore && (pageRows.length > 0 || offset === 0)
       ? { n: offset + pageRows.length }
-      : (options.counted ?? (await countUpTo(options.countFrom ?? base, TOTAL_CAP + 1)))
+      : (options.counted ??
+        (inRows !== undefined ? { n: inRows } : await countUpTo(options.countFrom ?? base, TOTAL_CAP + 1)))
   const last = pageRows.at(-1)
+  const itemOf = ({ __sort_value, ...row }: Row & { __sort_value: string | null }) => {
+    if (options.countColumn) delete (row as Record<string, unknown>)[options.countColumn]
+    return row as unknown as Row
+  }
   return {
-    data: pageRows.map(({ __sort_value, ...row }) => row as unknown as Row),
+    data: pageRows.map(itemOf),
     pagination: {
       page: params.cursor ? null : page,
       limit,

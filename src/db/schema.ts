@@ -62,7 +62,8 @@ export interface ContactsTable {
   updated_at: Timestamp
 }
 
-/** One row per tag a contact carries, kept by triggers on `contacts` (migration 0037): read-only here. */
+/** One row per tag a contact carries, kept by triggers on `contacts` (migrations 0037 and 0038), with copies of the
+ * contact's status and sort keys: read-only here. */
 export interface ContactTagsTable {
   contact_id: string
   tag: string
@@ -70,6 +71,12 @@ export interface ContactTagsTable {
   livemode: boolean
   status: string
   created_at: Timestamp
+  name: string | null
+  email: string | null
+  company: string | null
+  source: string
+  owner_id: string | null
+  updated_at: Timestamp
 }
 
 export interface TagsTable {

@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import type { PageParams } from '../../src/core/pagination.js'
-import { scoped } from '../../src/db/scoped.js'
 import { pageTagged, sortOf } from '../../src/modules/contacts/contacts.repo.js'
 import { type TestApp, testApp } from '../harness.js'
 
@@ -11,13 +10,29 @@ import { type TestApp, testApp } from '../harness.js'
  * kind of write, and that the lists it answers page exactly as a scan of the contacts would.
  */
 
-type Row = { contact_id: string; tag: string; status: string; created_at: string }
+type Row = {
+  contact_id: string
+  tag: string
+  status: string
+  created_at: string
+  name: string | null
+  email: string | null
+  company: string | null
+  source: string
+  owner_id: string | null
+  updated_at: string
+}
+
+/** The copied columns of contact_tags, as text where a timestamp's microseconds matter. */
+const COPIED = sql.raw(
+  'status, created_at::text as created_at, name, email, company, source, owner_id, updated_at::text as updated_at',
+)
 
 /** The rows contact_tags holds for the org, and the rows the org's contacts say it should hold. */
 async function heldAndExpected(h: TestApp): Promise<{ held: Row[]; expected: Row[] }> {
-  const held = await sql<Row>`select contact_id, tag, status, created_at::text
+  const held = await sql<Row>`select contact_id, tag, ${COPIED}
     from contact_tags where org_id = ${h.org.id} order by contact_id, tag`.execute(h.deps.db)
-  const expected = await sql<Row>`select c.id as contact_id, t.tag, c.status, c.created_at::text
+  const expected = await sql<Row>`select c.id as contact_id, t.tag, ${COPIED}
     from contacts c cross join lateral unnest(c.tags) as t(tag)
     where c.org_id = ${h.org.id} order by c.id, t.tag`.execute(h.deps.db)
   return { held: held.rows, expected: expected.rows }
@@ -80,6 +95,32 @@ describe('contact_tags follows every write to contacts', () => {
 
     expect((await h.api('DELETE', `/api/v1/contacts/${a}`)).statusCode).toBe(200)
     expect((await expectInStep(h)).some((r) => r.contact_id === a)).toBe(false)
+  })
+
+  test('a change to any sort key of a tagged contact (name, email, company, source, owner, updated_at) is copied, also when its owner is removed', async () => {
+    const h = await testApp()
+    const ownerId = `user_ct${Math.random().toString(36).slice(2, 10)}`
+    await sql`insert into users (id, org_id, name, email, username)
+      values (${ownerId}, ${h.org.id}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(h.deps.db)
+    const a = await create(h, { tags: ['vip', 'lead'], name: 'Ann', company: 'Acme' })
+    await create(h, { tags: ['vip'], name: 'Bob' })
+    const before = (await expectInStep(h)).find((r) => r.contact_id === a)!
+    const patched = await h.api('PATCH', `/api/v1/contacts/${a}`, {
+      name: 'Zoe',
+      email: 'zoe@example.com',
+      company: null,
+    })
+    expect(patched.statusCode, patched.body).toBe(200)
+    const after = (await expectInStep(h)).find((r) => r.contact_id === a)!
+    expect([after.name, after.email, after.company]).toEqual(['Zoe', 'zoe@example.com', null])
+    expect(after.updated_at).not.toBe(before.updated_at)
+    // A phone change moves only updated_at, which the updated_at sort reads.
+    expect((await h.api('PATCH', `/api/v1/contacts/${a}`, { phone: '+15550100' })).statusCode).toBe(200)
+    expect((await expectInStep(h)).find((r) => r.contact_id === a)!.updated_at).not.toBe(after.updated_at)
+    await sql`update contacts set owner_id = ${ownerId}, source = 'form' where id = ${a}`.execute(h.deps.db)
+    expect((await expectInStep(h)).filter((r) => r.owner_id === ownerId && r.source === 'form')).toHaveLength(2)
+    await sql`delete from users where id = ${ownerId}`.execute(h.deps.db)
+    expect((await expectInStep(h)).every((r) => r.owner_id === null)).toBe(true)
   })
 
   test('each organization and mode sees only its own rows; deleting the organization removes them', async () => {
@@ -165,6 +206,39 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
     expect(byName.data.map((c: { name: string }) => c.name)).toEqual(['Person 9', 'Person 6', 'Person 39'])
   })
 
+  test('?tag= in every sort and direction pages, by cursor and by page, exactly as the general path over contacts', async () => {
+    const { h } = await seeded()
+    const ownerId = `user_ct${Math.random().toString(36).slice(2, 10)}`
+    await sql`insert into users (id, org_id, name, email, username)
+      values (${ownerId}, ${h.org.id}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(h.deps.db)
+    // Nulls, ties and letter case in every key (emails are unique), and an update order unlike the creation order.
+    await sql`update contacts c set
+        name = case when n.g % 5 = 0 then null when n.g % 4 = 1 then 'person 12' else c.name end,
+        email = case when n.g % 3 = 0 then null when n.g % 2 = 0 then 'P' || n.g || '@Example.com'
+          else 'p' || n.g || '@example.com' end,
+        company = case when n.g % 6 = 0 then null when n.g % 2 = 0 then 'Acme' else 'beta' end,
+        source = case when n.g % 4 = 0 then 'form' else 'api' end,
+        owner_id = case when n.g % 2 = 1 then ${ownerId} end,
+        updated_at = timestamptz '2026-02-01' + (n.g % 7) * interval '1 hour'
+      from (select id, substr(id, 5, 3)::int as g from contacts where org_id = ${h.org.id}) n
+      where c.id = n.id`.execute(h.deps.db)
+    await expectInStep(h)
+    const sorts = ['name', 'email', 'company', 'status', 'source', 'owner_id', 'updated_at', 'created_at']
+    for (const sort of sorts.flatMap((s) => [s, `-${s}`])) {
+      // A filter that matches every contact sends the request down the general path.
+      const general = await walk(h, `/api/v1/contacts?tag=vip&sort=${sort}&created_after=2000-01-01T00:00:00Z`)
+      expect(general.ids, sort).toHaveLength(13)
+      const tagged = await walk(h, `/api/v1/contacts?tag=vip&sort=${sort}`)
+      expect(tagged.ids, sort).toEqual(general.ids)
+      expect(new Set(tagged.totals), sort).toEqual(new Set([13]))
+      const third = (await h.api('GET', `/api/v1/contacts?tag=vip&sort=${sort}&limit=4&page=3`)).json()
+      expect(
+        third.data.map((c: { id: string }) => c.id),
+        sort,
+      ).toEqual(general.ids.slice(8, 12))
+    }
+  })
+
   test('?tag= with ?status= and the search filter "status eq and tags contains" page the same contacts', async () => {
     const { h, newestFirst } = await seeded()
     const expected = newestFirst.filter((c) => c.tags.includes('VIP') && c.status === 'customer').map((c) => c.id)
@@ -191,29 +265,51 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
     expect(none.json().data).toEqual([])
   })
 
-  test("in another sort, a tag's page is the same fetched by key, found by the bounded walk, or fetched after the walk fell short", async () => {
+  test("in another sort, a tag with a status pages the same whether its matches are sorted at once, found by the bounded walk of the tag's index, or sorted (or left to the planner) after the walk fell short", async () => {
     const { h } = await seeded()
     const scope = { orgId: h.org.id, livemode: true }
-    const expected = await sql<{ id: string }>`select id from contacts
-      where org_id = ${h.org.id} and 'VIP' = any(tags) order by lower(name) desc, id desc`.execute(h.deps.db)
-    const sort = sortOf('-name')
-    const filtered = scoped(h.deps.db, 'contacts', scope).where(sql<boolean>`tags @> array['VIP']`)
-    // 13 VIPs: fetched by key at once (budget 1,000), found by the walk (100), walked then fetched (5).
-    for (const walkBudget of [1_000, 100, 5]) {
-      const vipPage = (params: PageParams) =>
-        pageTagged(h.deps.db, scope, filtered, { tag: 'VIP' }, sort, params, { walkBudget })
-      const ids: string[] = []
-      let cursor: string | undefined
-      do {
-        const page = await vipPage({ limit: 4, cursor })
-        expect(page.pagination.total).toBe(13)
-        ids.push(...page.data.map((c) => c.id))
-        cursor = page.pagination.next_cursor ?? undefined
-      } while (cursor)
-      expect(ids, `walk budget ${walkBudget}`).toEqual(expected.rows.map((r) => r.id))
-      const third = await vipPage({ limit: 4, page: 3 })
-      expect(third.data.map((c) => c.id)).toEqual(expected.rows.slice(8, 12).map((r) => r.id))
-      expect(third.pagination.has_more).toBe(true)
+    // Every other contact without a name, and updates in an order unlike creation's.
+    await sql`update contacts set name = case when substr(id, 5, 3)::int % 2 = 0 then null else name end,
+        updated_at = timestamptz '2026-02-01' + (substr(id, 5, 3)::int % 5) * interval '1 hour'
+      where org_id = ${h.org.id}`.execute(h.deps.db)
+    const orders: Record<string, string> = {
+      '-name': '(lower(name) is not null) desc, lower(name) desc, id desc',
+      name: '(lower(name) is null), lower(name), id',
+      updated_at: 'updated_at, id',
+    }
+    for (const [sortKey, order] of Object.entries(orders)) {
+      const expected = await sql<{ id: string }>`select id from contacts
+        where org_id = ${h.org.id} and 'VIP' = any(tags) and status = 'lead'
+        order by ${sql.raw(order)}`.execute(h.deps.db)
+      expect(expected.rows).toHaveLength(7)
+      // 7 VIP leads among 13 VIPs: sorted at once (budget 1,000), found by the walk (60), walked then
+      // sorted (5), walked then left to the planner as if past the cap (5, at most 6 sorted).
+      const ways: { walkBudget: number; sortUpTo?: number }[] = [
+        { walkBudget: 1_000 },
+        { walkBudget: 60 },
+        { walkBudget: 5 },
+        { walkBudget: 5, sortUpTo: 6 },
+      ]
+      for (const way of ways) {
+        const vipPage = (params: PageParams) =>
+          pageTagged(h.deps.db, scope, { tag: 'VIP', status: 'lead' }, sortOf(sortKey), params, way)
+        const ids: string[] = []
+        let cursor: string | undefined
+        do {
+          const page = await vipPage({ limit: 4, cursor })
+          expect(page.pagination.total).toBe(7)
+          ids.push(...page.data.map((c) => c.id))
+          cursor = page.pagination.next_cursor ?? undefined
+        } while (cursor)
+        const label = `${sortKey} ${JSON.stringify(way)}`
+        expect(ids, label).toEqual(expected.rows.map((r) => r.id))
+        const second = await vipPage({ limit: 3, page: 2 })
+        expect(
+          second.data.map((c) => c.id),
+          label,
+        ).toEqual(expected.rows.slice(3, 6).map((r) => r.id))
+        expect(second.pagination.has_more, label).toBe(true)
+      }
     }
   })
 

@@ -3,6 +3,7 @@ import {
   countUpTo,
   narrowBranch,
   offsetOf,
+  orderKeys,
   type PageParams,
   paginate,
   type SortSpec,
@@ -221,8 +222,38 @@ export async function listContacts(
   const sort = sortOf(query.sort)
   // Any other filter, including one added later, takes the general path.
   const onlyTagged = Object.entries(query).every(([key, value]) => value === undefined || ANSWERED_BY_TAGS.has(key))
-  if (tag !== undefined && onlyTagged) return pageTagged(db, scope, q, { tag, status: query.status }, sort, query)
+  if (tag !== undefined && onlyTagged) return pageTagged(db, scope, { tag, status: query.status }, sort, query)
+  if (query.q !== undefined) return pageGathered(db, q, sort, query)
   return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
+}
+
+/**
+ * One page of contacts whose matches are gathered unordered, as a substring's trigram bitmap gathers
+ * them: the matches are read once (at most TOTAL_CAP + 1), counted beside them and sorted for the
+ * page, where `paginate` reads them twice, for the page and for its count. Past the cap the rows
+ * read are not all the matches, and the page is read again as `paginate` reads it.
+ */
+async function pageGathered(
+  db: Executor,
+  filtered: ReturnType<typeof scoped<'contacts'>>,
+  sort: SortSpec,
+  params: PageParams,
+) {
+  const matches = filtered
+    .select(COLUMNS)
+    .limit(TOTAL_CAP + 1)
+    .offset(0)
+  const counted = db.selectFrom(matches.as('contacts')).selectAll().select(sql<number>`count(*) over ()`.as('__count'))
+  const gathered = db.selectFrom(counted.as('contacts')) as unknown as ReturnType<typeof scoped<'contacts'>>
+  const withCount = (qb: typeof gathered) => qb.select(COLUMNS).select(sql<number>`__count`.as('__count'))
+  const page = await paginate(gathered, withCount, sql<string>`id`, sort, params, {
+    countFrom: filtered,
+    countColumn: '__count',
+  })
+  if (page.pagination.total_is_exact) return page
+  return paginate(filtered, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, {
+    counted: { n: TOTAL_CAP + 1 },
+  })
 }
 
 /** The list parameters a page read through `contact_tags` honours: its filter, the sort and the paging. */
@@ -235,67 +266,78 @@ export interface TagFilter {
 }
 
 /**
- * How many contacts, in list order, a tag's page in a sort other than creation reads before it
- * fetches the tag's contacts by key instead (decision 0037).
+ * How many of a tag's contacts, in list order, a page of the tag with a status in a sort other than
+ * creation reads before it sorts the matches instead (decision 0039).
  */
 export const TAG_WALK_BUDGET = 10_000
 
 /**
- * One page of `filtered`, the contacts matching exactly `filter`, read through `contact_tags`
- * (migration 0037, decision 0037), so that no part grows with the table:
- * - the capped `total` is counted index-only there;
- * - sorted by creation, the page's ids are read from its index in list order (at most offset +
- *   limit + 1 of them);
- * - in another sort, a tag on at most TOTAL_CAP contacts is first looked for among the next
- *   TAG_WALK_BUDGET contacts in list order (an evenly spread tag fills its page there); if the page
- *   is not found there, the tag's contacts are fetched by key and sorted, at most TOTAL_CAP
- *   lookups. A tag on at most a tenth of the budget is fetched by key at once. The planner alone
- *   would walk the sort's index to the end: when a tag's contacts sit there (a tag carried by
- *   contacts without a name, sorted by name), that read the whole table. A larger tag is walked as
- *   the planner chooses.
+ * One page of the contacts matching exactly `filter`, read through `contact_tags` (migrations 0037
+ * and 0038, decisions 0037 and 0039), so that no part grows with the table. `contact_tags` holds
+ * copies of the status and of every sort key under the contacts' own column names, so a sort's
+ * expression and cursor mean the same on both tables, and each sort has an index led by the tag:
+ * - the capped `total` is counted index-only;
+ * - the page's ids are read from `contact_tags` in list order (at most offset + limit + 1 of them),
+ *   then each contact by key, and only those are sorted;
+ * - a tag alone, in any sort, and a tag with a status sorted by creation, read one index range;
+ * - a tag with a status in another sort reads the tag's index in that sort and keeps the status:
+ *   at most TAG_WALK_BUDGET entries while the matches are at most TOTAL_CAP, after which (the
+ *   page not found: the status sits at the far end of the sort) the matches are read through the
+ *   status's index and sorted. At most a tenth of the budget are read and sorted at once. Past
+ *   TOTAL_CAP matches (`sortUpTo`, for tests) the planner chooses, within the tag's rows.
  */
 export async function pageTagged(
   db: Executor,
   scope: TenantScope,
-  filtered: ReturnType<typeof scoped<'contacts'>>,
   filter: TagFilter,
   sort: SortSpec,
   params: PageParams,
-  options: { walkBudget?: number } = {},
+  options: { walkBudget?: number; sortUpTo?: number } = {},
 ) {
-  let tagged = scoped(db, 'contact_tags', scope).where('tag', '=', filter.tag)
-  if (filter.status !== undefined) tagged = tagged.where('status', '=', filter.status)
+  const ofTag = scoped(db, 'contact_tags', scope).where('tag', '=', filter.tag)
+  const tagged = filter.status === undefined ? ofTag : ofTag.where('status', '=', filter.status)
   // The count reads the index in its own order: with it, no plan of this statement (prepared, so
   // possibly generic, where one tag in a table of few looks like every row) can prefer reading all
   // of `contact_tags` to stopping at the cap.
   const countFrom = tagged.orderBy(sql`created_at desc`).orderBy(sql`contact_id desc`)
-  const contacts = scoped(db, 'contacts', scope)
-  const page = (base: ReturnType<typeof scoped<'contacts'>>, counted?: { n: number }) =>
-    paginate(base, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, { countFrom, counted })
-  // A subquery read as `contacts`; `offset 0` keeps the planner from merging it into the page.
-  const asContacts = <O>(rows: SelectQueryBuilder<Database, 'contacts', O>) =>
-    db.selectFrom(rows.offset(0).as('contacts')) as unknown as ReturnType<typeof scoped<'contacts'>>
-
-  if (sort.name === 'created_at') {
-    return page(
-      contacts.where('id', 'in', narrowBranch(tagged.select('contact_id'), sort, sql<string>`contact_id`, params)),
-    )
+  type TagRows = typeof ofTag
+  type TagIds = SelectQueryBuilder<Database, 'contact_tags', { contact_id: string }>
+  // The page of these ids. The contacts are fetched by key behind a fence (`offset 0`): the page
+  // sorts its few rows, and cannot walk an index of contacts in list order instead.
+  const pageOf = (ids: TagIds, counted?: { n: number }) => {
+    const contacts = scoped(db, 'contacts', scope).selectAll().where('id', 'in', ids)
+    const fenced = db.selectFrom(contacts.offset(0).as('contacts')) as unknown as ReturnType<typeof scoped<'contacts'>>
+    return paginate(fenced, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, params, { countFrom, counted })
   }
-  const counted = await countUpTo(countFrom, TOTAL_CAP + 1)
-  if (counted.n > TOTAL_CAP) return page(filtered, counted)
+  // The page of these rows: their ids in list order, at most offset + limit + 1.
+  const page = (rows: TagRows, counted?: { n: number }) =>
+    pageOf(narrowBranch(rows.select('contact_id'), sort, sql<string>`contact_id`, params), counted)
 
-  const fetched = contacts.selectAll().where(sql<boolean>`id = any(array(${tagged.select('contact_id')}))`)
+  if (filter.status === undefined || sort.name === 'created_at') return page(tagged)
+  const counted = await countUpTo(countFrom, TOTAL_CAP + 1)
   const budget = options.walkBudget ?? TAG_WALK_BUDGET
-  // A tag of few contacts is fetched by key at once: fewer lookups than any walk would read rows.
-  if (counted.n <= budget / 10) return page(asContacts(fetched), counted)
-  const next = narrowBranch(contacts.selectAll(), sort, sql<string>`id`, { cursor: params.cursor, limit: budget - 1 })
-  let walk = asContacts(next).where(sql<boolean>`tags @> array[${filter.tag}]::text[]`)
-  if (filter.status !== undefined) walk = walk.where('status', '=', filter.status)
-  const walked = await page(walk, counted)
+  // Read apart (`offset 0`), then sorted: the planner cannot turn this into a walk of a sort index.
+  const matches = db.selectFrom(tagged.selectAll().offset(0).as('contact_tags')) as unknown as TagRows
+  // A few matches are read and sorted at once: fewer rows than any walk would read.
+  if (counted.n <= budget / 10) return page(matches, counted)
+  // The walk: the tag's next `budget` rows in list order from the cursor, the status kept. The sort
+  // keys are selected as columns, so their order carries through the fence and nothing is sorted.
+  const keys = orderKeys(sort, sql<string>`contact_id`)
+  const walk = narrowBranch(
+    ofTag.select(['contact_id', 'status']).select(keys.slice(0, -1).map((key, i) => sql`${key}`.as(`__key${i}`))),
+    sort,
+    sql<string>`contact_id`,
+    { cursor: params.cursor, limit: budget - 1 },
+  )
+  const direction = sql.raw(sort.descending ? 'desc' : 'asc')
+  let found = db.selectFrom(walk.offset(0).as('walk')).select('contact_id').where('status', '=', filter.status)
+  for (const i of keys.slice(0, -1).keys()) found = found.orderBy(sql`${sql.ref(`__key${i}`)} ${direction}`)
   const offset = offsetOf(params)
+  const walkedIds = found.orderBy(sql`contact_id ${direction}`).limit(offset + (params.limit ?? 50) + 1)
+  const walked = await pageOf(walkedIds as unknown as TagIds, counted)
   // Found: a full page and the item after it, or every match there is.
   if (walked.pagination.has_more || (!params.cursor && offset + walked.data.length >= counted.n)) return walked
-  return page(asContacts(fetched), counted)
+  return page(counted.n > (options.sortUpTo ?? TOTAL_CAP) ? tagged : matches, counted)
 }
 
 /** The contacts of these ids, locked for update in id order (two bulk writes never deadlock). */

@@ -22,6 +22,6 @@ export async function searchContacts(
   const sort = sortOf(query.sort)
   const byTag = query.filter === undefined ? undefined : tagFilterOf(query.filter)
   const tag = byTag && (await findTagByName(db, scope, byTag.tag))?.name
-  if (byTag && tag !== undefined) return pageTagged(db, scope, q, { tag, status: byTag.status }, sort, query)
+  if (byTag && tag !== undefined) return pageTagged(db, scope, { tag, status: byTag.status }, sort, query)
   return paginate(q, (qb) => qb.select(COLUMNS), sql<string>`id`, sort, query)
 }
