@@ -269,7 +269,7 @@ export interface TagFilter {
  * How many of a tag's contacts, in list order, a page of the tag with a status in a sort other than
  * creation reads before it sorts the matches instead (decision 0039).
  */
-export const TAG_WALK_BUDGET = 10_000
+const TAG_WALK_BUDGET = 10_000
 
 /**
  * One page of the contacts matching exactly `filter`, read through `contact_tags` (migrations 0037
