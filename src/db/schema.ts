@@ -62,8 +62,10 @@ export interface ContactsTable {
   updated_at: Timestamp
 }
 
-/** One row per tag a contact carries, kept by triggers on `contacts` (migrations 0037 and 0038), with copies of the
- * contact's status and sort keys: read-only here. */
+/**
+ * One row per tag a contact carries, kept by triggers on `contacts` (migrations 0037 and 0038), with
+ * copies of the contact's status and sort keys: read-only here.
+ */
 export interface ContactTagsTable {
   contact_id: string
   tag: string
