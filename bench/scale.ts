@@ -102,29 +102,41 @@ async function startRapport(handle: DatabaseHandle): Promise<Target> {
 
 type Request = { label: string; path: string | (() => Promise<string>); body?: unknown }
 
-/** Median wall time of one request, in ms, after warm-up; fails on any non-2xx. */
-async function timeRequest(t: Target, r: Request): Promise<number> {
-  const path = typeof r.path === 'string' ? r.path : await r.path()
-  const init: RequestInit = {
-    method: r.body ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${t.key}`, ...(r.body ? { 'content-type': 'application/json' } : {}) },
-    ...(r.body ? { body: JSON.stringify(r.body) } : {}),
+/**
+ * Median wall time of each request, in ms, after warm-up; fails on any non-2xx. The samples are
+ * taken in rounds, each request once per round, so that a stall of the machine (the operating
+ * system writing back a seed's pages after a checkpoint, say) costs one sample of many requests
+ * rather than every sample of one.
+ */
+async function timeRequests(t: Target, requests: Request[]): Promise<Map<string, number>> {
+  const prepared = await Promise.all(
+    requests.map(async (r) => ({
+      r,
+      url: `${t.url}${typeof r.path === 'string' ? r.path : await r.path()}`,
+      init: {
+        method: r.body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${t.key}`, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+        ...(r.body ? { body: JSON.stringify(r.body) } : {}),
+      } satisfies RequestInit,
+      times: [] as number[],
+    })),
+  )
+  for (let round = 0; round < WARMUP + SAMPLES; round++) {
+    for (const p of prepared) {
+      const started = performance.now()
+      // After a long seed the server may have closed the idle keep-alive connection: a warm-up
+      // request that meets the reset is sent again.
+      const res = await fetch(p.url, p.init).catch((err) => {
+        if (round >= WARMUP) throw err
+        return fetch(p.url, p.init)
+      })
+      const text = await res.text()
+      const ms = performance.now() - started
+      if (!res.ok) throw new Error(`${p.r.label}: ${res.status} ${text.slice(0, 300)}`)
+      if (round >= WARMUP) p.times.push(ms)
+    }
   }
-  const times: number[] = []
-  for (let i = 0; i < WARMUP + SAMPLES; i++) {
-    const started = performance.now()
-    // After a long seed the server may have closed the idle keep-alive connection: a warm-up
-    // request that meets the reset is sent again.
-    const res = await fetch(`${t.url}${path}`, init).catch((err) => {
-      if (i >= WARMUP) throw err
-      return fetch(`${t.url}${path}`, init)
-    })
-    const text = await res.text()
-    const ms = performance.now() - started
-    if (!res.ok) throw new Error(`${r.label}: ${res.status} ${text.slice(0, 300)}`)
-    if (i >= WARMUP) times.push(ms)
-  }
-  return Math.round(median(times) * 10) / 10
+  return new Map(prepared.map((p) => [p.r.label, Math.round(median(p.times) * 10) / 10]))
 }
 
 function contactRequests(t: Target, size: number): Request[] {
@@ -206,10 +218,9 @@ async function measureContacts(t: Target, sizes: number[], engine: string): Prom
     await settle(t.handle.db, ['contacts', 'contact_tags'])
     log(`${engine}: ${size.toLocaleString('en-US')} contacts seeded in ${Math.round(performance.now() - started)} ms`)
     seeded = size
-    for (const r of contactRequests(t, size)) {
-      const ms = await timeRequest(t, r)
-      table.rows.set(r.label, [...(table.rows.get(r.label) ?? []), ms])
-      log(`  ${r.label}: ${ms} ms`)
+    for (const [label, ms] of await timeRequests(t, contactRequests(t, size))) {
+      table.rows.set(label, [...(table.rows.get(label) ?? []), ms])
+      log(`  ${label}: ${ms} ms`)
     }
   }
   return table
@@ -227,10 +238,9 @@ async function measureLogs(t: Target, sizes: number[]): Promise<ScaleTable> {
       `postgres: ${size.toLocaleString('en-US')} events and audit rows seeded in ${Math.round(performance.now() - started)} ms`,
     )
     seeded = size
-    for (const r of logRequests(t, size)) {
-      const ms = await timeRequest(t, r)
-      table.rows.set(r.label, [...(table.rows.get(r.label) ?? []), ms])
-      log(`  ${r.label}: ${ms} ms`)
+    for (const [label, ms] of await timeRequests(t, logRequests(t, size))) {
+      table.rows.set(label, [...(table.rows.get(label) ?? []), ms])
+      log(`  ${label}: ${ms} ms`)
     }
     // Last at each size: the purges remove the oldest day of rows; the next size adds older rows.
     const purges = await measurePurges(t.handle.db)
