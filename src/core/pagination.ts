@@ -180,6 +180,11 @@ export function offsetOf(params: PageParams): number {
   return params.cursor ? 0 : ((params.page ?? 1) - 1) * (params.limit ?? 50)
 }
 
+/** How many rows in list order a page can need: those before it, its own, and one that says more follow. */
+export function rowsThrough(params: PageParams): number {
+  return offsetOf(params) + (params.limit ?? 50) + 1
+}
+
 /**
  * Runs one page of a filtered query: offset paging by `page` (the first MAX_OFFSET items), or
  * keyset paging from `cursor` (stable under inserts, constant cost however deep, one index range
@@ -266,14 +271,12 @@ export function narrowBranch<Q extends SelectQueryBuilder<any, any, any>>(
   idColumn: Expression<string>,
   params: PageParams,
 ): Q {
-  const limit = params.limit ?? 50
-  const offset = offsetOf(params)
   const order = orderOf(sort, idColumn)
   let q = branch
   if (params.cursor) q = q.where(order.after(decodeCursor(params.cursor, sort))) as Q
   const direction = sql.raw(sort.descending ? 'desc' : 'asc')
   for (const key of order.keys) q = q.orderBy(sql`${key} ${direction}`) as Q
-  return q.limit(offset + limit + 1) as Q
+  return q.limit(rowsThrough(params)) as Q
 }
 
 /**

@@ -44,6 +44,14 @@ async function expectInStep(h: TestApp) {
   return held
 }
 
+/** A new user of the organization, to own contacts. */
+async function newOwner(h: TestApp): Promise<string> {
+  const id = `user_ct${Math.random().toString(36).slice(2, 10)}`
+  await sql`insert into users (id, org_id, name, email, username)
+    values (${id}, ${h.org.id}, 'Owner', ${`${id}@example.com`}, ${id})`.execute(h.deps.db)
+  return id
+}
+
 const create = async (h: TestApp, body: Record<string, unknown>) => {
   const res = await h.api('POST', '/api/v1/contacts', { email: `${Math.random()}@example.com`, ...body })
   expect(res.statusCode, res.body).toBe(201)
@@ -99,9 +107,7 @@ describe('contact_tags follows every write to contacts', () => {
 
   test('a change to any sort key of a tagged contact (name, email, company, source, owner, updated_at) is copied, also when its owner is removed', async () => {
     const h = await testApp()
-    const ownerId = `user_ct${Math.random().toString(36).slice(2, 10)}`
-    await sql`insert into users (id, org_id, name, email, username)
-      values (${ownerId}, ${h.org.id}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(h.deps.db)
+    const ownerId = await newOwner(h)
     const a = await create(h, { tags: ['vip', 'lead'], name: 'Ann', company: 'Acme' })
     await create(h, { tags: ['vip'], name: 'Bob' })
     const before = (await expectInStep(h)).find((r) => r.contact_id === a)!
@@ -208,9 +214,7 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
 
   test('?tag= in every sort and direction pages, by cursor and by page, exactly as the general path over contacts', async () => {
     const { h } = await seeded()
-    const ownerId = `user_ct${Math.random().toString(36).slice(2, 10)}`
-    await sql`insert into users (id, org_id, name, email, username)
-      values (${ownerId}, ${h.org.id}, 'Owner', ${`${ownerId}@example.com`}, ${ownerId})`.execute(h.deps.db)
+    const ownerId = await newOwner(h)
     // Nulls, ties and letter case in every key (emails are unique), and an update order unlike the creation order.
     await sql`update contacts c set
         name = case when n.g % 5 = 0 then null when n.g % 4 = 1 then 'person 12' else c.name end,
@@ -272,6 +276,14 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
     await sql`update contacts set name = case when substr(id, 5, 3)::int % 2 = 0 then null else name end,
         updated_at = timestamptz '2026-02-01' + (substr(id, 5, 3)::int % 5) * interval '1 hour'
       where org_id = ${h.org.id}`.execute(h.deps.db)
+    // 7 VIP leads among 13 VIPs: sorted at once (budget 1,000), found by the walk (60), walked then
+    // sorted (5), walked then left to the planner as if past the cap (5, at most 6 sorted).
+    const ways: { walkBudget: number; sortUpTo?: number }[] = [
+      { walkBudget: 1_000 },
+      { walkBudget: 60 },
+      { walkBudget: 5 },
+      { walkBudget: 5, sortUpTo: 6 },
+    ]
     const orders: Record<string, string> = {
       '-name': '(lower(name) is not null) desc, lower(name) desc, id desc',
       name: '(lower(name) is null), lower(name), id',
@@ -282,14 +294,6 @@ describe('lists answered from contact_tags page as a scan of the contacts would'
         where org_id = ${h.org.id} and 'VIP' = any(tags) and status = 'lead'
         order by ${sql.raw(order)}`.execute(h.deps.db)
       expect(expected.rows).toHaveLength(7)
-      // 7 VIP leads among 13 VIPs: sorted at once (budget 1,000), found by the walk (60), walked then
-      // sorted (5), walked then left to the planner as if past the cap (5, at most 6 sorted).
-      const ways: { walkBudget: number; sortUpTo?: number }[] = [
-        { walkBudget: 1_000 },
-        { walkBudget: 60 },
-        { walkBudget: 5 },
-        { walkBudget: 5, sortUpTo: 6 },
-      ]
       for (const way of ways) {
         const vipPage = (params: PageParams) =>
           pageTagged(h.deps.db, scope, { tag: 'VIP', status: 'lead' }, sortOf(sortKey), params, way)

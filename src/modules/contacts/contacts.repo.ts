@@ -6,6 +6,7 @@ import {
   orderKeys,
   type PageParams,
   paginate,
+  rowsThrough,
   type SortSpec,
   TOTAL_CAP,
 } from '../../core/pagination.js'
@@ -332,11 +333,12 @@ export async function pageTagged(
   const direction = sql.raw(sort.descending ? 'desc' : 'asc')
   let found = db.selectFrom(walk.offset(0).as('walk')).select('contact_id').where('status', '=', filter.status)
   for (const i of keys.slice(0, -1).keys()) found = found.orderBy(sql`${sql.ref(`__key${i}`)} ${direction}`)
-  const offset = offsetOf(params)
-  const walkedIds = found.orderBy(sql`contact_id ${direction}`).limit(offset + (params.limit ?? 50) + 1)
+  const walkedIds = found.orderBy(sql`contact_id ${direction}`).limit(rowsThrough(params))
   const walked = await pageOf(walkedIds as unknown as TagIds, counted)
   // Found: a full page and the item after it, or every match there is.
-  if (walked.pagination.has_more || (!params.cursor && offset + walked.data.length >= counted.n)) return walked
+  if (walked.pagination.has_more || (!params.cursor && offsetOf(params) + walked.data.length >= counted.n)) {
+    return walked
+  }
   return page(counted.n > (options.sortUpTo ?? TOTAL_CAP) ? tagged : matches, counted)
 }
 
